@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Size report of the built widget (run `trunk build --release` first): raw, gzip and brotli
+// bytes of each file a shop's visitor downloads, and the total. Prints; asserts nothing.
+// Targets (DEVELOPERS.md): whole widget ≤ 100 KB brotli, loader ≤ 2 KB brotli.
+import { readFileSync, existsSync } from "node:fs";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const dist = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
+const files = [
+  ["loader", "dialoge.js"],
+  ["wasm", "dialoge-widget_bg.wasm"],
+  ["glue js", "dialoge-widget.js"],
+  ["css", "dialoge.css"],
+];
+
+const rows = [];
+const total = { raw: 0, gzip: 0, brotli: 0 };
+for (const [label, name] of files) {
+  const path = join(dist, name);
+  if (!existsSync(path)) {
+    console.error(`missing ${path}: run trunk build --release first`);
+    process.exit(1);
+  }
+  const buf = readFileSync(path);
+  const row = {
+    label,
+    name,
+    raw: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+  rows.push(row);
+  for (const k of ["raw", "gzip", "brotli"]) total[k] += row[k];
+}
+rows.push({ label: "total", name: "", ...total });
+
+const kb = (n) => (n / 1024).toFixed(1).padStart(8);
+console.log("| part     | file                     |      raw |     gzip |   brotli |");
+console.log("|----------|--------------------------|---------:|---------:|---------:|");
+for (const r of rows) {
+  console.log(`| ${r.label.padEnd(8)} | ${r.name.padEnd(24)} | ${kb(r.raw)} | ${kb(r.gzip)} | ${kb(r.brotli)} |`);
+}
+console.log("(KB = 1024 bytes; targets: total ≤ 100 KB brotli, loader ≤ 2 KB brotli)");

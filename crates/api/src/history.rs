@@ -1,0 +1,25 @@
+//! `GET /messages` history pages (CONTRACT.md section 3). Wire type only.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Message;
+
+/// One page of history, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    /// Messages, newest first.
+    #[serde(default)]
+    pub messages: Vec<crate::Message>,
+    /// Cursor for the next older page; `null` (sent explicitly) when there is none.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+}
+
+impl HistoryPage {
+    /// The messages oldest first, as a conversation is shown.
+    pub fn into_chronological(self) -> Vec<Message> {
+        let mut messages = self.messages;
+        messages.reverse();
+        messages
+    }
+}

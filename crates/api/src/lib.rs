@@ -1,0 +1,48 @@
+//! Wire types of the Dialoge Chatbot API v1 (see `CONTRACT.md`), the incremental SSE parser and the
+//! delta reducer: the pure core shared by the widget (wasm) and the sandbox server (native).
+//!
+//! This crate is plain data and plain functions. It must never do I/O, read the clock, log, spawn,
+//! or panic on any input the network can produce: unknown fields are ignored, unknown enum values
+//! and union members are kept as `Other`/`Unknown`, and malformed input becomes an error value.
+//! It stays small (serde, serde_json, thiserror) because every kilobyte ships to shoppers' browsers.
+//!
+//! Layers that use it: `transport` turns bytes into [`SseEvent`]s and [`StreamEvent`]s, `state`
+//! feeds them to a [`MessageBuilder`], the sandbox emits through the same types so both sides
+//! agree by construction.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[macro_use]
+mod wire_enum;
+
+pub mod actions;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod history;
+pub mod livechat;
+pub mod message;
+pub mod reducer;
+pub mod send;
+pub mod sse;
+pub mod stream;
+pub mod webhook;
+
+pub use actions::*;
+pub use auth::*;
+pub use config::*;
+pub use error::*;
+pub use history::*;
+pub use livechat::*;
+pub use message::*;
+pub use reducer::*;
+pub use send::*;
+pub use sse::*;
+pub use stream::*;
+pub use webhook::*;
+
+/// `skip_serializing_if` helper: keeps serialized JSON compact by leaving out defaulted blocks.
+pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}

@@ -1,0 +1,482 @@
+//! `POST /actions`: the answers to marker forms (CONTRACT.md section 6), validated against the
+//! marker the `part_id` names — required visible fields, e-mail and phone format, dropdown
+//! options, sizes — then stored, with the marker marked `submitted: true` in history.
+//!
+//! Field problems are reported as dotted paths of the request body (`action.fields.email`,
+//! `action.values.height_cm`, `action.attachments.0.data_base64`); the last segment is the
+//! marker's field key.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::Json;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use dialoge_api::actions::{
+    Action, ActionRequest, ActionResponse, AttachmentUpload, ContactForm, FormSubmission,
+    SessionValue, SupportTicket,
+};
+use dialoge_api::message::{FieldType, FormField, Part, Role, ShowForm, ShowSupportTicket};
+use dialoge_api::send::MAX_ACTION_ATTACHMENT_BASE64_LEN;
+use serde_json::Value;
+
+use crate::auth::VisitorAuth;
+use crate::error::{ApiError, ApiJson, Problems};
+use crate::state::{AppState, Submission, Visitor};
+
+/// Longest value of one field.
+const MAX_VALUE_CHARS: usize = 5_000;
+/// Most attachments on one ticket.
+const MAX_ATTACHMENTS: usize = 5;
+
+/// `POST /api/v1/chat/actions`.
+pub async fn post_action(
+    State(state): State<AppState>,
+    visitor: VisitorAuth,
+    ApiJson(request): ApiJson<ActionRequest>,
+) -> Result<Json<ActionResponse>, ApiError> {
+    let now = state.clock().rfc3339();
+    let mut store = state.store();
+    let record = store
+        .visitors
+        .get_mut(visitor.visitor_id())
+        .ok_or_else(|| {
+            ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
+        })?;
+    let marker = find_marker(record, &request.part_id)?.clone();
+    if marker.submitted() == Some(true) {
+        return Err(ApiError::conflict(format!(
+            "The form of part {} was already submitted",
+            request.part_id
+        )));
+    }
+    let accepted = match (&marker, &request.action) {
+        (Part::ShowContactForm(form), Action::ContactForm(action)) => {
+            contact_form(&form.fields, action)?
+        }
+        (Part::ShowSupportTicket(ticket), Action::SupportTicket(action)) => {
+            support_ticket(ticket, action)?
+        }
+        (Part::ShowForm(form), Action::FormSubmission(action)) => form_submission(form, action)?,
+        (marker, action) => {
+            return Err(ApiError::invalid(
+                "action.type",
+                format!(
+                    "Part {} is a {} marker; a {} action does not answer it",
+                    request.part_id,
+                    marker.type_name(),
+                    action_type(action)
+                ),
+            ))
+        }
+    };
+
+    let submission_id = format!("sub_{}", uuid::Uuid::new_v4().simple());
+    let confirmation_text = confirmation(&marker, &accepted);
+    for (field, value) in &accepted.values {
+        record.values.insert(
+            field.key.clone(),
+            SessionValue {
+                key: field.key.clone(),
+                label: Some(field.label.clone()),
+                value_type: Some(field.field_type.as_str().to_owned()),
+                value: Value::String(value.clone()),
+                updated_at: Some(now.clone()),
+            },
+        );
+    }
+    record.submissions.push(Submission {
+        submission_id: submission_id.clone(),
+        part_id: request.part_id.clone(),
+        action_type: action_type(&request.action).to_owned(),
+        form_id: match &request.action {
+            Action::FormSubmission(form) => Some(form.form_id.clone()),
+            _ => None,
+        },
+        values: accepted
+            .values
+            .iter()
+            .map(|(field, value)| (field.key.clone(), value.clone()))
+            .collect(),
+        attachment_names: accepted.attachment_names.clone(),
+        attachments: accepted.attachment_names.len() as u64,
+        created_at: now,
+    });
+    if let Some(part) = marker_mut(record, &request.part_id) {
+        part.set_submitted(true);
+    }
+    Ok(Json(ActionResponse {
+        submission_id,
+        confirmation_text: Some(confirmation_text),
+        livechat_session: None,
+    }))
+}
+
+fn action_type(action: &Action) -> &'static str {
+    match action {
+        Action::ContactForm(_) => "contact_form",
+        Action::SupportTicket(_) => "support_ticket",
+        Action::FormSubmission(_) => "form_submission",
+    }
+}
+
+/// What passed validation: visible values with their fields, and attachment names.
+#[derive(Debug, Default)]
+struct Accepted {
+    values: Vec<(FormField, String)>,
+    attachment_names: Vec<String>,
+}
+
+impl Accepted {
+    fn value(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(field, _)| field.key == key)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+fn find_marker<'a>(visitor: &'a Visitor, part_id: &str) -> Result<&'a Part, ApiError> {
+    visitor
+        .messages
+        .iter()
+        .filter(|message| message.role == Role::Assistant)
+        .flat_map(|message| &message.parts)
+        .find(|part| part.is_marker() && part.part_id() == Some(part_id))
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "No form marker with part_id {part_id} in this conversation"
+            ))
+        })
+}
+
+fn marker_mut<'a>(visitor: &'a mut Visitor, part_id: &str) -> Option<&'a mut Part> {
+    visitor
+        .messages
+        .iter_mut()
+        .flat_map(|message| message.parts.iter_mut())
+        .find(|part| part.is_marker() && part.part_id() == Some(part_id))
+}
+
+fn contact_form(fields: &[FormField], action: &ContactForm) -> Result<Accepted, ApiError> {
+    let mut problems = Problems::default();
+    let values = validate_fields(fields, &action.fields, "action.fields", &mut problems);
+    problems.into_result()?;
+    Ok(Accepted {
+        values,
+        attachment_names: Vec::new(),
+    })
+}
+
+fn support_ticket(
+    marker: &ShowSupportTicket,
+    action: &SupportTicket,
+) -> Result<Accepted, ApiError> {
+    let mut problems = Problems::default();
+    // Name, e-mail and message are part of every ticket; the marker's `fields` come on top.
+    let base = [
+        field("name", "Name", FieldType::Text, true),
+        field("email", "Email", FieldType::Email, true),
+        field("message", "Message", FieldType::Textarea, true),
+    ];
+    let mut given = BTreeMap::from([
+        ("name".to_owned(), action.name.clone()),
+        ("email".to_owned(), action.email.clone()),
+        ("message".to_owned(), action.message.clone()),
+    ]);
+    let mut values = validate_fields(&base, &given, "action", &mut problems);
+    given.clear();
+    for (key, value) in &action.extra {
+        match value {
+            Value::String(text) => {
+                given.insert(key.clone(), text.clone());
+            }
+            Value::Null => {}
+            _ => problems.add(format!("action.{key}"), "Must be a string"),
+        }
+    }
+    values.extend(validate_fields(
+        &marker.fields,
+        &given,
+        "action",
+        &mut problems,
+    ));
+
+    if !action.attachments.is_empty() && !marker.accepts_attachments() {
+        problems.add(
+            "action.attachments",
+            "This ticket does not accept attachments",
+        );
+    }
+    if action.attachments.len() > MAX_ATTACHMENTS {
+        problems.add(
+            "action.attachments",
+            format!("At most {MAX_ATTACHMENTS} attachments"),
+        );
+    }
+    for (index, attachment) in action.attachments.iter().enumerate() {
+        check_attachment(
+            attachment,
+            &format!("action.attachments.{index}"),
+            marker.max_attachment_size(),
+            &mut problems,
+        );
+    }
+    problems.into_result()?;
+    Ok(Accepted {
+        values,
+        attachment_names: action
+            .attachments
+            .iter()
+            .map(|a| a.filename.clone())
+            .collect(),
+    })
+}
+
+fn form_submission(marker: &ShowForm, action: &FormSubmission) -> Result<Accepted, ApiError> {
+    if action.form_id != marker.form_id {
+        return Err(ApiError::invalid(
+            "action.form_id",
+            format!(
+                "This marker shows form {}, not {}",
+                marker.form_id, action.form_id
+            ),
+        ));
+    }
+    let mut problems = Problems::default();
+    let values = validate_fields(
+        &marker.fields,
+        &action.values,
+        "action.values",
+        &mut problems,
+    );
+
+    let value_of = |key: &str| action.values.get(key).map(String::as_str);
+    let mut attachment_names = Vec::new();
+    for (key, upload) in &action.files {
+        let at = format!("action.files.{key}");
+        match marker.fields.iter().find(|field| &field.key == key) {
+            Some(field) if field.field_type == FieldType::File => {
+                if field.is_visible(value_of) {
+                    check_attachment(
+                        upload,
+                        &at,
+                        dialoge_api::send::MAX_ACTION_ATTACHMENT_BYTES as u64,
+                        &mut problems,
+                    );
+                    attachment_names.push(upload.filename.clone());
+                }
+            }
+            Some(_) => problems.add(at, "Not a file field"),
+            None => problems.add(at, "Unknown field"),
+        }
+    }
+    for field in &marker.fields {
+        if field.field_type == FieldType::File
+            && field.required
+            && field.is_visible(value_of)
+            && !action.files.contains_key(&field.key)
+        {
+            problems.add(
+                format!("action.files.{}", field.key),
+                format!("{} is required", field.label),
+            );
+        }
+    }
+    let filled = values
+        .iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .count()
+        + attachment_names.len();
+    let minimum = marker.min_filled_fields.unwrap_or(0) as usize;
+    if filled < minimum {
+        problems.add(
+            "action.values",
+            format!("Fill in at least {minimum} fields"),
+        );
+    }
+    problems.into_result()?;
+    Ok(Accepted {
+        values,
+        attachment_names,
+    })
+}
+
+fn field(key: &str, label: &str, field_type: FieldType, required: bool) -> FormField {
+    FormField {
+        key: key.to_owned(),
+        label: label.to_owned(),
+        placeholder: None,
+        field_type,
+        required,
+        options: Vec::new(),
+        visible_when: Vec::new(),
+    }
+}
+
+/// Validates submitted values against a form's fields: unknown keys are refused, hidden fields
+/// are ignored (the contract: neither validated nor submitted), visible ones are checked. File
+/// fields are checked by the caller. Returns the visible, non-file values.
+pub fn validate_fields(
+    fields: &[FormField],
+    given: &BTreeMap<String, String>,
+    prefix: &str,
+    problems: &mut Problems,
+) -> Vec<(FormField, String)> {
+    for key in given.keys() {
+        match fields.iter().find(|field| &field.key == key) {
+            None => problems.add(format!("{prefix}.{key}"), "Unknown field"),
+            Some(field) if field.field_type == FieldType::File => {
+                problems.add(
+                    format!("{prefix}.{key}"),
+                    "A file field takes an upload, not text",
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    let value_of = |key: &str| given.get(key).map(String::as_str);
+    let mut accepted = Vec::new();
+    for field in fields {
+        if field.field_type == FieldType::File || !field.is_visible(value_of) {
+            continue;
+        }
+        let value = given.get(&field.key).map(|v| v.trim()).unwrap_or_default();
+        let at = format!("{prefix}.{}", field.key);
+        if value.is_empty() {
+            if field.required {
+                problems.add(at, format!("{} is required", label_of(field)));
+            }
+            continue;
+        }
+        if let Some(problem) = check_value(field, value) {
+            problems.add(at, problem);
+            continue;
+        }
+        accepted.push((field.clone(), value.to_owned()));
+    }
+    accepted
+}
+
+fn label_of(field: &FormField) -> &str {
+    if field.label.is_empty() {
+        &field.key
+    } else {
+        &field.label
+    }
+}
+
+/// What is wrong with a non-empty value of `field`, if anything.
+fn check_value(field: &FormField, value: &str) -> Option<String> {
+    if value.chars().count() > MAX_VALUE_CHARS {
+        return Some(format!("At most {MAX_VALUE_CHARS} characters"));
+    }
+    match field.field_type {
+        FieldType::Email if !is_email(value) => {
+            Some("Enter a valid e-mail address, like name@example.com".to_owned())
+        }
+        FieldType::Tel if !is_phone(value) => {
+            Some("Enter a phone number: digits, spaces, +, - and ()".to_owned())
+        }
+        FieldType::Dropdown if !field.options.iter().any(|option| option == value) => {
+            Some(format!("Choose one of: {}", field.options.join(", ")))
+        }
+        _ => None,
+    }
+}
+
+/// A deliberately plain check: one `@`, something before it, a dotted domain after it, no
+/// spaces. Enough to catch typos without rejecting real addresses.
+pub fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && value.len() <= 254
+        && !value.chars().any(char::is_whitespace)
+        && !domain.contains('@')
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+fn is_phone(value: &str) -> bool {
+    value.chars().filter(char::is_ascii_digit).count() >= 5
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
+}
+
+fn check_attachment(upload: &AttachmentUpload, at: &str, max_bytes: u64, problems: &mut Problems) {
+    if upload.filename.trim().is_empty() {
+        problems.add(format!("{at}.filename"), "A file needs a file name");
+    }
+    if upload.mime_type.trim().is_empty() {
+        problems.add(format!("{at}.mime_type"), "A file needs a MIME type");
+    }
+    let field = format!("{at}.data_base64");
+    if upload.data_base64.len() > MAX_ACTION_ATTACHMENT_BASE64_LEN {
+        problems.add(field, "The file is larger than 2 MiB");
+        return;
+    }
+    match STANDARD.decode(&upload.data_base64) {
+        Err(_) => problems.add(field, "The file is not valid base64"),
+        Ok(bytes) if bytes.is_empty() => problems.add(field, "The file is empty"),
+        Ok(bytes) if bytes.len() as u64 > max_bytes => {
+            problems.add(
+                field,
+                format!("The file is larger than the limit of {max_bytes} bytes"),
+            );
+        }
+        Ok(_) => {}
+    }
+}
+
+fn confirmation(marker: &Part, accepted: &Accepted) -> String {
+    match marker {
+        Part::ShowContactForm(_) => match (accepted.value("name"), accepted.value("email")) {
+            (Some(name), Some(email)) => {
+                format!("Thanks, {name}! We will reply to {email} within one working day.")
+            }
+            _ => "Thanks! We will get back to you within one working day.".to_owned(),
+        },
+        Part::ShowSupportTicket(_) => format!(
+            "Your ticket is open. We sent a copy to {}.",
+            accepted.value("email").unwrap_or("your e-mail")
+        ),
+        Part::ShowForm(form) => form
+            .confirmation_text
+            .clone()
+            .unwrap_or_else(|| "Thanks, we received your answers.".to_owned()),
+        _ => "Thanks!".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_email_addresses_pass_and_typos_do_not() {
+        for ok in ["jane@example.com", "a.b+c@shop.co.uk"] {
+            assert!(is_email(ok), "{ok}");
+        }
+        for bad in [
+            "jane",
+            "jane@",
+            "@example.com",
+            "jane@example",
+            "jane @example.com",
+            "a@b@c.dk",
+            "jane@example..com",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_need_five_digits_and_no_letters() {
+        assert!(is_phone("+45 12 34 56 78"));
+        assert!(!is_phone("1234"));
+        assert!(!is_phone("call me"));
+    }
+}

@@ -1,0 +1,171 @@
+//! The demo shop: a few plain HTML pages that embed the widget with the script tag exactly as
+//! EMBED.md shows, their stylesheet, script and images, and `POST /shop/chat-token` — the shop
+//! backend's half of the token handshake, which holds the API key server-side.
+//!
+//! Pages carry no inline scripts or styles and are served under the strict CSP of EMBED.md, so
+//! the demo proves the widget works there.
+
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use dialoge_api::auth::{AuthRequest, TokenResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiError, ApiJson};
+use crate::state::AppState;
+use crate::token;
+
+/// The Content-Security-Policy of the demo pages (EMBED.md section 4).
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'";
+
+const LAYOUT: &str = include_str!("../assets/pages/layout.html");
+
+/// `GET /`.
+pub async fn home(headers: HeaderMap) -> Response {
+    page(
+        "Spring sale",
+        include_str!("../assets/pages/home.html"),
+        &headers,
+    )
+}
+
+/// `GET /products/{slug}`: the tee and the hoodie (the widget's `url_pattern` tests use them).
+pub async fn product(Path(slug): Path<String>, headers: HeaderMap) -> Response {
+    match slug.as_str() {
+        "tee" => page(
+            "Organic Basic Tee",
+            include_str!("../assets/pages/tee.html"),
+            &headers,
+        ),
+        "hoodie" => page(
+            "Nordlys Hoodie",
+            include_str!("../assets/pages/hoodie.html"),
+            &headers,
+        ),
+        _ => {
+            let mut response = page(
+                "Not found",
+                "<article class=\"text-page\"><h1>Sold out</h1><p>This product is not in the demo shop.</p></article>",
+                &headers,
+            );
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response
+        }
+    }
+}
+
+/// `GET /privacy`.
+pub async fn privacy(headers: HeaderMap) -> Response {
+    page(
+        "Privacy",
+        include_str!("../assets/pages/privacy.html"),
+        &headers,
+    )
+}
+
+/// Fills the layout. The only dynamic value is the origin, taken from a validated Host header,
+/// so nothing a request sends can inject markup.
+fn page(title: &str, main: &str, headers: &HeaderMap) -> Response {
+    let html = LAYOUT
+        .replace("{{title}}", title)
+        .replace("{{main}}", main)
+        .replace("{{api_base}}", &crate::origin_of(headers));
+    let mut response = html.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// `GET /shop/shop.css`.
+pub async fn stylesheet() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/shop.css"),
+    )
+}
+
+/// `GET /shop/shop.js`.
+pub async fn script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/shop.js"),
+    )
+}
+
+/// `GET /shop/files/size-chart.pdf` (the `file` part of the media scenario).
+pub async fn size_chart() -> Response {
+    asset(
+        "application/pdf",
+        include_bytes!("../assets/size-chart.pdf"),
+    )
+}
+
+/// `GET /shop/img/{name}`: the product pictures, bot avatar and logo.
+pub async fn image(Path(name): Path<String>) -> Response {
+    let body: &'static [u8] = match name.as_str() {
+        "bot.svg" => include_bytes!("../assets/img/bot.svg"),
+        "logo.svg" => include_bytes!("../assets/img/logo.svg"),
+        "tee.svg" => include_bytes!("../assets/img/tee.svg"),
+        "hoodie.svg" => include_bytes!("../assets/img/hoodie.svg"),
+        "truck.svg" => include_bytes!("../assets/img/truck.svg"),
+        "box.svg" => include_bytes!("../assets/img/box.svg"),
+        // The products scenario's "broken image" points here on purpose.
+        _ => return ApiError::not_found(format!("No image {name}")).into_response(),
+    };
+    asset("image/svg+xml", body)
+}
+
+/// `POST /shop/chat-token` body (EMBED.md section 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatTokenRequest {
+    /// The chatbot the widget was booted with.
+    pub chatbot_id: String,
+    /// The widget's previous token, if it has one (possibly expired).
+    #[serde(default)]
+    pub visitor_token: Option<String>,
+}
+
+/// `POST /shop/chat-token`: what a shop's backend does — look up its API key for the chatbot and
+/// ask `/auth` for a token. A previous token of this sandbox (even an expired one) names the
+/// visitor to re-issue for, so the conversation continues; anything else starts a new visitor.
+pub async fn chat_token(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ChatTokenRequest>,
+) -> Result<Json<TokenResponse>, ApiError> {
+    let api_key = state
+        .options()
+        .key_for_chatbot(&request.chatbot_id)
+        .map(|key| key.api_key.clone())
+        .ok_or_else(|| {
+            ApiError::forbidden(format!(
+                "This shop has no chat for chatbot {}",
+                request.chatbot_id
+            ))
+        })?;
+    let visitor_id = request
+        .visitor_token
+        .as_deref()
+        .and_then(|previous| token::verify(previous, &state.options().jwt_secret).ok())
+        .filter(|claims| claims.chatbot_id == request.chatbot_id)
+        .map(|claims| claims.sub);
+    let auth = AuthRequest {
+        chatbot_id: request.chatbot_id,
+        visitor_id,
+    };
+    crate::auth::authenticate(&state, &api_key, &auth).map(Json)
+}

@@ -1,0 +1,320 @@
+//! The remaining visitor endpoints (CONTRACT.md sections 3 and 7): config, rating, deletion,
+//! export, session values, forms and banners. Each answers with a `dialoge-api` type.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use dialoge_api::actions::{
+    Banners, DeleteResponse, DeletedCounts, FormDefinition, PatchFormValues, RateRequest,
+    SessionValue, SessionValues,
+};
+use dialoge_api::config::Config;
+use dialoge_api::message::Message;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::actions::validate_fields;
+use crate::auth::VisitorAuth;
+use crate::error::{ApiError, ApiJson, Problems};
+use crate::state::{AppState, Rating, Submission, Visitor};
+
+/// Longest feedback text on `/rate`.
+const MAX_FEEDBACK_CHARS: usize = 2_000;
+
+/// `GET /api/v1/chat/config`.
+pub async fn get_config(visitor: VisitorAuth, headers: HeaderMap) -> Json<Config> {
+    Json(visitor.chatbot.config_for(&crate::origin_of(&headers)))
+}
+
+/// `POST /api/v1/chat/rate`: 200 with an empty body.
+pub async fn post_rate(
+    State(state): State<AppState>,
+    visitor: VisitorAuth,
+    ApiJson(request): ApiJson<RateRequest>,
+) -> Result<StatusCode, ApiError> {
+    let mut problems = Problems::default();
+    if !(1..=5).contains(&request.rating) {
+        problems.add("rating", "Rating must be a whole number from 1 to 5");
+    }
+    if request
+        .feedback
+        .as_ref()
+        .is_some_and(|text| text.chars().count() > MAX_FEEDBACK_CHARS)
+    {
+        problems.add(
+            "feedback",
+            format!("Feedback is longer than {MAX_FEEDBACK_CHARS} characters"),
+        );
+    }
+    problems.into_result()?;
+    let created_at = state.clock().rfc3339();
+    with_visitor(&state, &visitor, |record| {
+        record.ratings.push(Rating {
+            rating: request.rating,
+            feedback: request.feedback.clone(),
+            created_at,
+        });
+    })?;
+    Ok(StatusCode::OK)
+}
+
+/// `DELETE /api/v1/chat`: removes everything about the visitor; their tokens then get 401.
+pub async fn delete_visitor(
+    State(state): State<AppState>,
+    visitor: VisitorAuth,
+) -> Result<Json<DeleteResponse>, ApiError> {
+    let mut store = state.store();
+    let record = store.visitors.remove(visitor.visitor_id()).ok_or_else(|| {
+        ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
+    })?;
+    store.deleted.insert(visitor.visitor_id().to_owned());
+    Ok(Json(DeleteResponse {
+        deleted: DeletedCounts {
+            messages: record.messages.len() as u64,
+            attachments: record.attachment_count(),
+            livechat_sessions: 0,
+        },
+    }))
+}
+
+/// The export document (format ours): everything the sandbox holds about the visitor.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExportDocument {
+    /// RFC 3339 time of the export.
+    pub exported_at: String,
+    /// The chatbot.
+    pub chatbot_id: String,
+    /// The visitor (`sub` of their token).
+    pub visitor_id: String,
+    /// When the sandbox first saw the visitor.
+    pub visitor_created_at: String,
+    /// The conversation, if a message was sent.
+    pub conversation_id: Option<String>,
+    /// Oldest first.
+    pub messages: Vec<Message>,
+    /// Answers to marker forms.
+    pub submissions: Vec<SubmissionExport>,
+    /// `/rate` calls.
+    pub ratings: Vec<RatingExport>,
+    /// Session values.
+    pub values: Vec<SessionValue>,
+}
+
+/// A submission in an export.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubmissionExport {
+    /// `sub_…`.
+    pub submission_id: String,
+    /// The marker answered.
+    pub part_id: String,
+    /// The action type.
+    pub action_type: String,
+    /// For form submissions.
+    pub form_id: Option<String>,
+    /// The values.
+    pub values: BTreeMap<String, String>,
+    /// Attachment file names.
+    pub attachment_names: Vec<String>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// A rating in an export.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RatingExport {
+    /// 1..=5.
+    pub rating: u8,
+    /// Free text.
+    pub feedback: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+impl From<&Submission> for SubmissionExport {
+    fn from(s: &Submission) -> Self {
+        Self {
+            submission_id: s.submission_id.clone(),
+            part_id: s.part_id.clone(),
+            action_type: s.action_type.clone(),
+            form_id: s.form_id.clone(),
+            values: s.values.clone(),
+            attachment_names: s.attachment_names.clone(),
+            created_at: s.created_at.clone(),
+        }
+    }
+}
+
+/// `GET /api/v1/chat/export`: a JSON download.
+pub async fn get_export(
+    State(state): State<AppState>,
+    visitor: VisitorAuth,
+) -> Result<Response, ApiError> {
+    let exported_at = state.clock().rfc3339();
+    let document = with_visitor(&state, &visitor, |record| ExportDocument {
+        exported_at,
+        chatbot_id: record.chatbot_id.clone(),
+        visitor_id: visitor.visitor_id().to_owned(),
+        visitor_created_at: record.created_at.clone(),
+        conversation_id: record.conversation_id.clone(),
+        messages: record.messages.clone(),
+        submissions: record
+            .submissions
+            .iter()
+            .map(SubmissionExport::from)
+            .collect(),
+        ratings: record
+            .ratings
+            .iter()
+            .map(|r| RatingExport {
+                rating: r.rating,
+                feedback: r.feedback.clone(),
+                created_at: r.created_at.clone(),
+            })
+            .collect(),
+        values: record.values.values().cloned().collect(),
+    })?;
+    let body = serde_json::to_vec_pretty(&document)
+        .map_err(|_| ApiError::internal("Could not encode the export"))?;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"dialoge-export.json\""),
+    );
+    Ok(response)
+}
+
+/// `GET /api/v1/chat/session`.
+pub async fn get_session(
+    State(state): State<AppState>,
+    visitor: VisitorAuth,
+) -> Result<Json<SessionValues>, ApiError> {
+    with_visitor(&state, &visitor, session_values).map(Json)
+}
+
+fn session_values(record: &mut Visitor) -> SessionValues {
+    SessionValues {
+        values: record.values.values().cloned().collect(),
+    }
+}
+
+/// `GET /api/v1/chat/forms/{form_id}`.
+pub async fn get_form(
+    visitor: VisitorAuth,
+    Path(form_id): Path<String>,
+) -> Result<Json<FormDefinition>, ApiError> {
+    visitor
+        .chatbot
+        .form(&form_id)
+        .map(|form| Json(form.definition.clone()))
+        .ok_or_else(|| ApiError::not_found(format!("No form {form_id}")))
+}
+
+/// `PATCH /api/v1/chat/forms/{form_id}/values`: stores the given values (a partial update:
+/// only the keys sent are checked and changed) and answers with the session values.
+pub async fn patch_form_values(
+    State(state): State<AppState>,
+    visitor: VisitorAuth,
+    Path(form_id): Path<String>,
+    ApiJson(request): ApiJson<PatchFormValues>,
+) -> Result<Json<SessionValues>, ApiError> {
+    let form = visitor
+        .chatbot
+        .form(&form_id)
+        .ok_or_else(|| ApiError::not_found(format!("No form {form_id}")))?;
+    // Validate only the fields that were sent: a partial update must not fail on required
+    // fields it does not touch.
+    let sent: Vec<_> = form
+        .definition
+        .fields
+        .iter()
+        .filter(|field| request.values.contains_key(&field.key))
+        .map(|field| {
+            let mut field = field.clone();
+            field.required = false;
+            field.visible_when.clear();
+            field
+        })
+        .collect();
+    let mut problems = Problems::default();
+    for key in request.values.keys() {
+        if !form.definition.fields.iter().any(|field| &field.key == key) {
+            problems.add(format!("values.{key}"), "Unknown field");
+        }
+    }
+    let known: BTreeMap<String, String> = request
+        .values
+        .iter()
+        .filter(|(key, _)| sent.iter().any(|field| &field.key == *key))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    let accepted = validate_fields(&sent, &known, "values", &mut problems);
+    problems.into_result()?;
+    let now = state.clock().rfc3339();
+    with_visitor(&state, &visitor, |record| {
+        for field in &sent {
+            match accepted.iter().find(|(f, _)| f.key == field.key) {
+                Some((field, value)) => {
+                    record.values.insert(
+                        field.key.clone(),
+                        SessionValue {
+                            key: field.key.clone(),
+                            label: Some(field.label.clone()),
+                            value_type: Some(field.field_type.as_str().to_owned()),
+                            value: Value::String(value.clone()),
+                            updated_at: Some(now.clone()),
+                        },
+                    );
+                }
+                // An empty value clears the field.
+                None => {
+                    record.values.remove(&field.key);
+                }
+            }
+        }
+        session_values(record)
+    })
+    .map(Json)
+}
+
+/// Query of `GET /banners`.
+#[derive(Debug, Deserialize)]
+struct BannerQuery {
+    url: Option<String>,
+}
+
+/// `GET /api/v1/chat/banners?url=U`: banners whose pattern matches the page (without `url`,
+/// only the banners meant for every page).
+pub async fn get_banners(
+    visitor: VisitorAuth,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Json<Banners>, ApiError> {
+    let Query(query) = Query::<BannerQuery>::try_from_uri(&uri)
+        .map_err(|rejection| ApiError::invalid("url", rejection.body_text()))?;
+    let banners = visitor
+        .chatbot
+        .banners_for(query.url.as_deref(), &crate::origin_of(&headers));
+    Ok(Json(Banners { banners }))
+}
+
+/// Runs `f` on the visitor's record under the store lock.
+fn with_visitor<T>(
+    state: &AppState,
+    visitor: &VisitorAuth,
+    f: impl FnOnce(&mut Visitor) -> T,
+) -> Result<T, ApiError> {
+    let mut store = state.store();
+    store
+        .visitors
+        .get_mut(visitor.visitor_id())
+        .map(f)
+        .ok_or_else(|| {
+            ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
+        })
+}

@@ -1,0 +1,397 @@
+//! `spawn_app`: starts the sandbox on 127.0.0.1:0 with test options (no pacing, a hand-moved
+//! clock) and gives typed helpers for the calls the tests make. Streams are read with the api
+//! crate's SSE parser, the same one the widget uses.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant, SystemTime};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use dialoge_api::auth::{TokenClaims, TokenResponse};
+use dialoge_api::error::ErrorEnvelope;
+use dialoge_api::message::{Message, Part};
+use dialoge_api::reducer::MessageBuilder;
+use dialoge_api::send::{InputPart, OutgoingMessage, SendMessage};
+use dialoge_api::sse::{SseEnd, SseParser};
+use dialoge_api::stream::{DoneEvent, StreamEvent};
+use dialoge_sandbox::faults::FaultRequest;
+use dialoge_sandbox::{app, AppState, Clock, SandboxOptions, SHOP_BOT_API_KEY};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Clock,
+    pub state: AppState,
+}
+
+/// A sandbox with the test options.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// A sandbox with the test options, adjusted by `adjust`.
+pub async fn spawn_with(adjust: impl FnOnce(&mut SandboxOptions)) -> TestApp {
+    let clock = Clock::manual(SystemTime::now());
+    let mut options = SandboxOptions::for_tests();
+    options.clock = clock.clone();
+    options.allowed_origins = vec![
+        "http://allowed.example".to_owned(),
+        "http://localhost:*".to_owned(),
+    ];
+    adjust(&mut options);
+    let clock = options.clock.clone();
+    let state = AppState::new(options).expect("the builtin chatbots load");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr: SocketAddr = listener.local_addr().expect("addr");
+    let router = app(state.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.expect("serve");
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        clock,
+        state,
+    }
+}
+
+/// What a message stream delivered.
+#[derive(Debug)]
+pub struct Streamed {
+    pub status: u16,
+    pub content_type: String,
+    pub events: Vec<StreamEvent>,
+    /// `: …` comment lines seen.
+    pub comments: usize,
+    /// Network chunks received.
+    pub chunks: usize,
+    pub raw: Vec<u8>,
+    pub end: SseEnd,
+    pub elapsed: Duration,
+}
+
+impl Streamed {
+    pub fn done(&self) -> Option<&DoneEvent> {
+        self.events.iter().find_map(|event| match event {
+            StreamEvent::Done(done) => Some(done),
+            _ => None,
+        })
+    }
+
+    pub fn done_message(&self) -> &Message {
+        &self.done().expect("a done event").message
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .map(|e| e.event_name().to_owned())
+            .collect()
+    }
+
+    pub fn final_parts(&self) -> Vec<&Part> {
+        self.events
+            .iter()
+            .filter_map(|event| match event {
+                StreamEvent::Part(p) => Some(&p.part),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn deltas_for(&self, part_id: &str) -> usize {
+        self.events
+            .iter()
+            .filter(|event| matches!(event, StreamEvent::PartDelta(d) if d.part_id == part_id))
+            .count()
+    }
+
+    /// Rebuilds the reply from the deltas with the api crate's reducer and checks it against
+    /// every `part` event and against `done`.
+    pub fn assert_consistent(&self) {
+        let mut builder = MessageBuilder::new();
+        for event in &self.events {
+            match event {
+                StreamEvent::PartDelta(delta) => {
+                    builder
+                        .apply_delta(&delta.part_id, &delta.delta)
+                        .unwrap_or_else(|error| panic!("delta rejected: {error}"));
+                }
+                StreamEvent::Part(final_part) => {
+                    let id = final_part.part.part_id().unwrap_or_default();
+                    if let Some(index) = builder.position(id) {
+                        assert_eq!(
+                            builder.part(index),
+                            Some(&final_part.part),
+                            "deltas of {id} built something else than its part event"
+                        );
+                    }
+                    builder.apply_part(final_part.part.clone());
+                }
+                _ => {}
+            }
+        }
+        let done = self.done().expect("a done event");
+        let parts: Vec<Part> = self.final_parts().into_iter().cloned().collect();
+        assert_eq!(
+            done.message.parts, parts,
+            "done's parts differ from the part events"
+        );
+        assert_eq!(
+            builder.into_parts(),
+            parts,
+            "the reducer's result differs from done"
+        );
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn secret(&self) -> Vec<u8> {
+        self.state.options().jwt_secret.clone()
+    }
+
+    /// `POST /auth` with an API key.
+    pub async fn auth_raw(&self, api_key: &str, body: &impl Serialize) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/chat/auth"))
+            .basic_auth(api_key, Some(""))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A fresh shop-bot visitor token.
+    pub async fn token(&self) -> String {
+        let response = self
+            .auth_raw(
+                SHOP_BOT_API_KEY,
+                &dialoge_api::auth::AuthRequest {
+                    chatbot_id: "shop-bot".to_owned(),
+                    visitor_id: None,
+                },
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        response
+            .json::<TokenResponse>()
+            .await
+            .expect("token json")
+            .token
+    }
+
+    /// The claims of a token, read without verifying (as the widget may).
+    pub fn claims(&self, token: &str) -> TokenClaims {
+        dialoge_sandbox::token::verify(token, &self.secret()).expect("a sandbox token")
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: &impl Serialize,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: &impl Serialize,
+    ) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        let response = self.get(path, token).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
+    /// Sends a text message and reads the whole stream.
+    pub async fn send(&self, token: &str, text: &str) -> Streamed {
+        self.send_parts(token, vec![text_part(text)], None).await
+    }
+
+    /// Sends a text message with an `Idempotency-Key`.
+    pub async fn send_keyed(&self, token: &str, text: &str, key: &str) -> Streamed {
+        self.send_parts(token, vec![text_part(text)], Some(key))
+            .await
+    }
+
+    pub async fn send_parts(
+        &self,
+        token: &str,
+        parts: Vec<InputPart>,
+        key: Option<&str>,
+    ) -> Streamed {
+        let body = SendMessage {
+            message: OutgoingMessage { parts },
+            context: None,
+        };
+        let mut request = self
+            .client
+            .post(self.url("/api/v1/chat/messages"))
+            .bearer_auth(token)
+            .json(&body);
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        read_stream(request.send().await.expect("request")).await
+    }
+
+    /// Arms a fault switch.
+    pub async fn arm(&self, fault: FaultRequest) {
+        let response = self
+            .client
+            .post(self.url("/sandbox/faults"))
+            .json(&fault)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201, "arming {fault:?}");
+    }
+
+    /// Arms a fault given as JSON text (the shape an integrator's test would send).
+    pub async fn arm_json(&self, json: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/sandbox/faults"))
+            .header("content-type", "application/json")
+            .body(json.to_owned())
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// Reads a response body as an SSE message stream.
+pub async fn read_stream(response: reqwest::Response) -> Streamed {
+    let started = Instant::now();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let mut parser = SseParser::new();
+    let mut events = Vec::new();
+    let mut raw = Vec::new();
+    let mut chunks = 0;
+    let mut body = response.bytes_stream();
+    while let Some(chunk) = body.next().await {
+        let Ok(chunk) = chunk else { break };
+        chunks += 1;
+        raw.extend_from_slice(&chunk);
+        for event in parser.push(&chunk) {
+            events.push(event.parse().expect("a well-formed stream event"));
+        }
+    }
+    let comments = String::from_utf8_lossy(&raw)
+        .split('\n')
+        .filter(|line| line.starts_with(':'))
+        .count();
+    Streamed {
+        status,
+        content_type,
+        events,
+        comments,
+        chunks,
+        raw,
+        end: parser.finish(),
+        elapsed: started.elapsed(),
+    }
+}
+
+pub fn text_part(text: &str) -> InputPart {
+    InputPart::Text {
+        text: text.to_owned(),
+    }
+}
+
+/// A 1×1 transparent PNG, base64.
+pub fn tiny_png() -> String {
+    STANDARD.encode([
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+        0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00,
+        0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ])
+}
+
+/// Reads an error response: status and envelope.
+pub async fn error_of(response: reqwest::Response) -> (u16, ErrorEnvelope) {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        content_type, "application/json",
+        "an error envelope is JSON"
+    );
+    let envelope = response
+        .json::<ErrorEnvelope>()
+        .await
+        .expect("an error envelope");
+    (status, envelope)
+}
+
+/// The rich-text parts of a message, flattened to their visible text.
+pub fn visible_text(parts: &[Part]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        if let Part::RichText(rich) = part {
+            for block in &rich.blocks {
+                match block {
+                    dialoge_api::message::Block::Paragraph { spans } => {
+                        spans.iter().for_each(|s| out.push_str(s.text()));
+                    }
+                    dialoge_api::message::Block::BulletList { items } => {
+                        items
+                            .iter()
+                            .flat_map(|i| &i.spans)
+                            .for_each(|s| out.push_str(s.text()));
+                    }
+                    dialoge_api::message::Block::Unknown { .. } => {}
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
+}

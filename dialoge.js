@@ -1,0 +1,108 @@
+/*! Dialoge chat widget loader. Reads its own data-* attributes, mounts the
+ * WebAssembly app in an open shadow root and installs window.Dialoge.
+ * Kept tiny and dependency-free: it runs on every page of a shop. */
+(function (w, d) {
+  "use strict";
+  var me = d.currentScript;
+  var prev = w.Dialoge;
+  // Safe to include twice: the second copy is a no-op.
+  if (!me || (prev && prev.loaded)) return;
+
+  var base = new URL(".", me.src).href;
+  var queue = (prev && prev.q) || [];
+  var app = null; // the wasm handle once mounted
+  var host = null;
+  var opts = {};
+  var subs = [];
+
+  // data-chatbot-id → chatbotId; every attribute is passed through as a string.
+  var ds = me.dataset;
+  for (var k in ds) opts[k] = ds[k];
+
+  function Dialoge(cmd) {
+    var args = [].slice.call(arguments, 1);
+    if (cmd === "on" || cmd === "off") return sub(cmd, args[0], args[1]);
+    if (cmd === "boot") {
+      var o = args[0] || {};
+      for (var k in o) opts[k] = o[k];
+      return start();
+    }
+    if (!app) return queue.push(arguments);
+    if (cmd === "destroy") return destroy();
+    return app.command(String(cmd), args[0]);
+  }
+
+  // Events are window CustomEvents named dialoge:<event>; on/off wrap them so a
+  // callback receives the detail, and off finds the same wrapper again.
+  function sub(cmd, ev, cb) {
+    if (typeof cb !== "function") return;
+    var name = "dialoge:" + ev;
+    if (cmd === "on") {
+      var fn = function (e) { cb(e.detail); };
+      subs.push([name, cb, fn]);
+      w.addEventListener(name, fn);
+    } else {
+      subs = subs.filter(function (s) {
+        if (s[0] === name && s[1] === cb) { w.removeEventListener(name, s[2]); return false; }
+        return true;
+      });
+    }
+  }
+
+  function destroy() {
+    if (app) app.command("destroy");
+    app = null;
+    if (host) host.remove();
+    host = null;
+    subs.forEach(function (s) { w.removeEventListener(s[0], s[2]); });
+    subs = [];
+    delete w.Dialoge;
+  }
+
+  var loading = null;
+  var gen = 0; // only the latest start() mounts, however many boot calls raced
+  function start() {
+    // A site that boots through JS may leave data-chatbot-id off the tag.
+    if (!opts.chatbotId) return;
+    var my = ++gen;
+    if (!host) {
+      host = d.createElement("div");
+      host.setAttribute("data-dialoge", "");
+      var root = host.attachShadow({ mode: "open" });
+      var css = d.createElement("link");
+      css.rel = "stylesheet";
+      css.href = base + "dialoge.css";
+      var mount = d.createElement("div");
+      // Hidden until the stylesheet arrives, so nothing unstyled ever flashes.
+      mount.hidden = true;
+      css.onload = css.onerror = function () { mount.hidden = false; };
+      root.append(css, mount);
+      host.mount = mount;
+      (d.body || d.documentElement).appendChild(host);
+    }
+    loading = loading || import(base + "dialoge-widget.js").then(function (m) {
+      return m.default({ module_or_path: base + "dialoge-widget_bg.wasm" }).then(function () { return m; });
+    });
+    loading.then(function (m) {
+      if (!host || my !== gen) return;
+      if (app) app.command("destroy");
+      app = m.mount(host.mount, opts);
+      var q = queue;
+      queue = [];
+      q.forEach(function (a) { Dialoge.apply(null, a); });
+    }).catch(function (e) {
+      console.error("[dialoge] failed to start", e);
+    });
+  }
+
+  ["open", "close", "toggle", "show", "hide", "send", "setContext", "reset", "destroy", "on", "off", "boot", "preview"]
+    .forEach(function (n) { Dialoge[n] = function () { return Dialoge.apply(null, [n].concat([].slice.call(arguments))); }; });
+  Dialoge.loaded = true;
+  w.Dialoge = Dialoge;
+
+  // Subscriptions and boot calls queued by the stub run now; the rest wait for the app.
+  var early = queue;
+  queue = [];
+  early.forEach(function (a) { Dialoge.apply(null, a); });
+  start();
+})(window, document);

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the demo: builds the widget, starts the sandbox API with its demo shop page, and prints
+# the URL. Installs whatever is missing first. PORT=9000 scripts/demo.sh picks another port.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+trunk build --release --offline
+exec cargo run -p dialoge-sandbox --quiet -- --port "${PORT:-8080}" --widget-dir "$ROOT/dist"

@@ -1,0 +1,383 @@
+//! The message list: the visitor's optimistic messages (kept with their idempotency key until
+//! the server has the turn, so a retry can never duplicate it) and the assistant's replies as
+//! they stream in, reconciled with `part` and `done`.
+
+use std::sync::Arc;
+
+use dialoge_api::message::{Message, Part, Role, TextPart};
+use dialoge_api::reducer::{Change, MessageBuilder};
+use dialoge_api::stream::{Delta, StreamEvent};
+use leptos::prelude::*;
+
+use super::live::{LiveBlock, LiveBlockKind, LiveKind, LivePart, LiveSpan};
+
+/// Where a message is in its life.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EntryState {
+    /// The visitor's message is on its way.
+    Sending,
+    /// The server has it.
+    Sent,
+    /// Not sent (or the answer failed): the text stays, with a retry.
+    Failed,
+    /// The assistant's answer is arriving.
+    Streaming,
+    /// Final.
+    Done,
+    /// The answer stopped part-way (stopped by the visitor or dropped).
+    Incomplete,
+}
+
+/// What the visitor sent, kept for a retry with the same idempotency key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outgoing {
+    pub text: String,
+    pub idempotency_key: String,
+}
+
+/// One message in the list.
+#[derive(Clone)]
+pub struct Entry {
+    pub key: u64,
+    pub role: Role,
+    pub message_id: RwSignal<Option<String>>,
+    pub parts: RwSignal<Vec<LivePart>>,
+    pub state: RwSignal<EntryState>,
+    pub outgoing: Option<Arc<Outgoing>>,
+}
+
+/// The conversation shown in the panel.
+#[derive(Clone, Copy)]
+pub struct Conversation {
+    pub entries: RwSignal<Vec<Entry>>,
+    next: StoredValue<u64>,
+}
+
+impl Default for Conversation {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Conversation {
+    pub fn new() -> Self {
+        Conversation {
+            entries: RwSignal::new(Vec::new()),
+            next: StoredValue::new(1),
+        }
+    }
+
+    fn key(&self) -> u64 {
+        let k = self.next.get_value();
+        self.next.set_value(k + 1);
+        k
+    }
+
+    /// Shows the visitor's message at once, before the server has seen it.
+    pub fn push_user(&self, outgoing: Outgoing) -> Entry {
+        let part = Part::Text(TextPart {
+            part_id: None,
+            text: outgoing.text.clone(),
+        });
+        let entry = Entry {
+            key: self.key(),
+            role: Role::User,
+            message_id: RwSignal::new(None),
+            parts: RwSignal::new(vec![LivePart::from_part(&part)]),
+            state: RwSignal::new(EntryState::Sending),
+            outgoing: Some(Arc::new(outgoing)),
+        };
+        self.entries.update(|e| e.push(entry.clone()));
+        entry
+    }
+
+    /// Appends a finished message (history, livechat): rendered once, never again.
+    pub fn push_message(&self, message: &Message) -> Entry {
+        let entry = self.entry_for(message);
+        self.entries.update(|e| e.push(entry.clone()));
+        entry
+    }
+
+    fn entry_for(&self, message: &Message) -> Entry {
+        Entry {
+            key: self.key(),
+            role: message.role.clone(),
+            message_id: RwSignal::new(Some(message.message_id.clone())),
+            parts: RwSignal::new(message.parts.iter().map(LivePart::from_part).collect()),
+            state: RwSignal::new(EntryState::Done),
+            outgoing: None,
+        }
+    }
+
+    fn push_assistant(&self) -> Entry {
+        let entry = Entry {
+            key: self.key(),
+            role: Role::Assistant,
+            message_id: RwSignal::new(None),
+            parts: RwSignal::new(Vec::new()),
+            state: RwSignal::new(EntryState::Streaming),
+            outgoing: None,
+        };
+        self.entries.update(|e| e.push(entry.clone()));
+        entry
+    }
+
+    /// Removes an entry (a partial answer before its turn is retried).
+    pub fn remove(&self, key: u64) {
+        self.entries.update(|e| e.retain(|x| x.key != key));
+    }
+
+    /// Forgets everything (reset).
+    pub fn clear(&self) {
+        self.entries.set(Vec::new());
+    }
+}
+
+/// What applying one stream event meant, for the status line and the host page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    /// Nothing visible (status, unknown event, a skipped delta).
+    Nothing,
+    /// The server started working on the answer.
+    Processing,
+    /// Content arrived.
+    Content,
+    /// The answer is complete.
+    Done(Box<Message>, Option<String>),
+    /// The server ended the turn with an error.
+    Error(dialoge_api::stream::StreamErrorEvent),
+}
+
+/// Applies one turn's stream to the conversation: creates the assistant entry on the first
+/// content, mirrors each reducer change into exactly one signal, and reconciles with the final
+/// `part` and `done` (a part whose final shape differs from what the deltas built is replaced).
+pub struct TurnApplier {
+    convo: Conversation,
+    builder: MessageBuilder,
+    entry: Option<Entry>,
+}
+
+impl TurnApplier {
+    pub fn new(convo: Conversation) -> Self {
+        TurnApplier {
+            convo,
+            builder: MessageBuilder::new(),
+            entry: None,
+        }
+    }
+
+    /// The assistant entry, once content has arrived.
+    pub fn entry(&self) -> Option<&Entry> {
+        self.entry.as_ref()
+    }
+
+    fn entry_mut(&mut self) -> Entry {
+        match &self.entry {
+            Some(e) => e.clone(),
+            None => {
+                let e = self.convo.push_assistant();
+                self.entry = Some(e.clone());
+                e
+            }
+        }
+    }
+
+    pub fn apply(&mut self, event: StreamEvent) -> Result<Applied, String> {
+        match event {
+            StreamEvent::Status(s) => Ok(
+                if s.status == dialoge_api::stream::StreamStatus::Processing {
+                    Applied::Processing
+                } else {
+                    Applied::Nothing
+                },
+            ),
+            StreamEvent::PartDelta(d) => {
+                let change = self
+                    .builder
+                    .apply_delta(&d.part_id, &d.delta)
+                    .map_err(|e| e.to_string())?;
+                self.mirror(change, &d.delta);
+                Ok(Applied::Content)
+            }
+            StreamEvent::Part(p) => {
+                self.reconcile_part(p.part);
+                Ok(Applied::Content)
+            }
+            StreamEvent::Done(done) => {
+                self.reconcile_message(&done.message);
+                Ok(Applied::Done(Box::new(done.message), done.visitor_token))
+            }
+            StreamEvent::Error(e) => {
+                if let Some(entry) = &self.entry {
+                    entry.state.set(EntryState::Incomplete);
+                }
+                Ok(Applied::Error(e))
+            }
+            StreamEvent::Unknown { .. } => Ok(Applied::Nothing),
+        }
+    }
+
+    /// Moves one reducer change into the one signal it concerns.
+    fn mirror(&mut self, change: Change, delta: &Delta) {
+        let entry = self.entry_mut();
+        match change {
+            Change::PartStarted { index } => {
+                if let Some(p) = self.builder.parts().get(index) {
+                    let live = LivePart::from_part(p);
+                    entry.parts.update(|parts| parts.push(live));
+                }
+            }
+            Change::BlockStarted { part, block } => {
+                let fresh = self
+                    .builder
+                    .parts()
+                    .get(part)
+                    .and_then(|p| match p {
+                        Part::RichText(rt) => rt.blocks.get(block),
+                        _ => None,
+                    })
+                    .and_then(LiveBlock::from_block);
+                if let (Some(fresh), Some(rt)) = (fresh, rich_text(&entry, part)) {
+                    rt.blocks.update(|blocks| {
+                        if block < blocks.len() {
+                            blocks[block] = fresh;
+                        } else {
+                            blocks.push(fresh);
+                        }
+                    });
+                }
+            }
+            Change::TextAppended {
+                part,
+                block,
+                span_index,
+            } => {
+                let Delta::AppendText { text, .. } = delta else {
+                    return;
+                };
+                if let Some(LiveBlockKind::Paragraph(spans)) = live_block(&entry, part, block) {
+                    let grown = spans.with_untracked(|s| match s.get(span_index) {
+                        Some(LiveSpan::Text(sig)) => Some(*sig),
+                        _ => None,
+                    });
+                    match grown {
+                        // The common case: one text node grows.
+                        Some(sig) => sig.update(|s| s.push_str(text)),
+                        None => {
+                            spans.update(|s| s.push(LiveSpan::Text(RwSignal::new(text.clone()))))
+                        }
+                    }
+                }
+            }
+            Change::SpanAppended {
+                part,
+                block,
+                span_index,
+            } => {
+                let span = self.builder.parts().get(part).and_then(|p| match p {
+                    Part::RichText(rt) => match rt.blocks.get(block) {
+                        Some(dialoge_api::message::Block::Paragraph { spans }) => {
+                            spans.get(span_index).cloned()
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                if let (Some(span), Some(LiveBlockKind::Paragraph(spans))) =
+                    (span, live_block(&entry, part, block))
+                {
+                    spans.update(|s| s.push(LiveSpan::from_span(&span)));
+                }
+            }
+            Change::ItemAppended { part, block, .. } => {
+                if let (Delta::AppendItem { item, .. }, Some(LiveBlockKind::List(items))) =
+                    (delta, live_block(&entry, part, block))
+                {
+                    items.update(|i| i.push(Arc::new(item.clone())));
+                }
+            }
+            Change::ProductAppended { part, .. } => {
+                if let Delta::AppendProduct { product } = delta {
+                    if let Some(LiveKind::Products(p)) = live_kind(&entry, part) {
+                        p.products.update(|v| v.push(Arc::new(product.clone())));
+                    }
+                }
+            }
+            Change::RowAppended { part, .. } => {
+                if let Delta::AppendRow { row } = delta {
+                    if let Some(LiveKind::Table(t)) = live_kind(&entry, part) {
+                        t.rows.update(|v| v.push(Arc::new(row.clone())));
+                    }
+                }
+            }
+            // Nothing visible changes; final parts go through `reconcile_part`.
+            Change::BlockEnded { .. }
+            | Change::PartEnded { .. }
+            | Change::PartReplaced { .. }
+            | Change::PartAppended { .. } => {}
+        }
+    }
+
+    /// A final `part`: keep what the deltas built when it matches, else re-render that part.
+    fn reconcile_part(&mut self, part: Part) {
+        let entry = self.entry_mut();
+        let before = self.builder.parts().to_vec();
+        let index = match self.builder.apply_part(part) {
+            Change::PartReplaced { index } | Change::PartAppended { index } => index,
+            _ => return,
+        };
+        let after = self.builder.parts();
+        if let Some(final_part) = after.get(index) {
+            if before.get(index) != Some(final_part)
+                || entry.parts.with_untracked(|p| p.len()) <= index
+            {
+                let live = LivePart::from_part(final_part);
+                entry.parts.update(|parts| {
+                    if index < parts.len() {
+                        parts[index] = live;
+                    } else {
+                        parts.push(live);
+                    }
+                });
+            }
+        }
+    }
+
+    /// `done` is the source of truth: any part that differs from what streamed is replaced.
+    fn reconcile_message(&mut self, message: &Message) {
+        let entry = self.entry_mut();
+        let built = self.builder.parts();
+        if built != message.parts.as_slice() {
+            let same_prefix = built
+                .iter()
+                .zip(&message.parts)
+                .take_while(|(a, b)| a == b)
+                .count();
+            entry.parts.update(|parts| {
+                parts.truncate(same_prefix);
+                parts.extend(message.parts[same_prefix..].iter().map(LivePart::from_part));
+            });
+        }
+        entry.message_id.set(Some(message.message_id.clone()));
+        entry.state.set(EntryState::Done);
+    }
+}
+
+fn live_kind(entry: &Entry, part: usize) -> Option<LiveKind> {
+    entry
+        .parts
+        .with_untracked(|p| p.get(part).map(|lp| lp.kind.clone()))
+}
+
+fn rich_text(entry: &Entry, part: usize) -> Option<super::live::LiveRichText> {
+    match live_kind(entry, part)? {
+        LiveKind::RichText(rt) => Some(rt),
+        _ => None,
+    }
+}
+
+fn live_block(entry: &Entry, part: usize, block: usize) -> Option<LiveBlockKind> {
+    rich_text(entry, part)?
+        .blocks
+        .with_untracked(|b| b.get(block).map(|b| b.kind))
+}

@@ -1,0 +1,197 @@
+//! The API client: base URL, the visitor token's life (stored, renewed through the site on 401
+//! or expiry, adopted from `done`), and the few request shapes the widget makes. A 401 renews
+//! the token and retries the call exactly once — never a loop.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dialoge_api::send::SendMessage;
+use web_sys::{AbortSignal, Response};
+
+use super::http::{self, HttpRequest};
+use super::storage::Store;
+use super::token::{self, TokenSource};
+use super::ApiError;
+
+const TOKEN_KEY: &str = "token";
+/// Renew this many seconds before `exp`, so a request never leaves with a dying token.
+const EXPIRY_MARGIN_SECS: f64 = 30.0;
+
+/// One API call, described without its token (so it can be re-sent after a renewal).
+pub struct Call<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub json_body: Option<String>,
+    pub extra_headers: Vec<(&'a str, &'a str)>,
+}
+
+/// Talks to one chatbot on one API base for one visitor.
+pub struct ApiClient {
+    base: String,
+    chatbot_id: String,
+    source: Option<TokenSource>,
+    store: Rc<Store>,
+    token: RefCell<Option<String>>,
+}
+
+impl ApiClient {
+    pub fn new(
+        base: String,
+        chatbot_id: String,
+        source: Option<TokenSource>,
+        store: Rc<Store>,
+    ) -> Self {
+        let token = RefCell::new(store.get(TOKEN_KEY));
+        ApiClient {
+            base,
+            chatbot_id,
+            source,
+            store,
+            token,
+        }
+    }
+
+    /// `{base}/api/v1/chat{path}`; `path` starts with `/` (or is empty for the chat root).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}/api/v1/chat{}", self.base, path)
+    }
+
+    /// The API base, for resolving host-less URLs in parts.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Is there a token from an earlier visit (so history is worth loading)?
+    pub fn has_token(&self) -> bool {
+        self.token.borrow().is_some()
+    }
+
+    /// Adopts a token the stream handed us (`done.visitor_token`) before the next request.
+    pub fn adopt(&self, token: String) {
+        self.store.set(TOKEN_KEY, &token);
+        *self.token.borrow_mut() = Some(token);
+    }
+
+    /// Forgets the visitor (reset, delete).
+    pub fn forget(&self) {
+        self.store.remove(TOKEN_KEY);
+        *self.token.borrow_mut() = None;
+    }
+
+    /// A usable token: the stored one unless it is about to expire, else a fresh one.
+    pub async fn token(&self) -> Result<String, ApiError> {
+        let current = self.token.borrow().clone();
+        match current {
+            Some(t) if !expires_soon(&t) => Ok(t),
+            _ => self.renew().await,
+        }
+    }
+
+    /// Asks the site for a new token, passing the previous one so the visitor continues.
+    pub async fn renew(&self) -> Result<String, ApiError> {
+        let source = self
+            .source
+            .as_ref()
+            .ok_or_else(|| ApiError::Handshake("no token source (preview mode)".into()))?;
+        let previous = self.token.borrow().clone();
+        let fresh = token::handshake(source, &self.chatbot_id, previous.as_deref()).await?;
+        self.adopt(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// Sends an authenticated call; on 401 renews the token and sends it once more.
+    pub async fn send(
+        &self,
+        call: &Call<'_>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Response, ApiError> {
+        let token = self.token().await?;
+        match self.send_with(call, &token, signal).await {
+            Err(e) if e.is_unauthorized() => {
+                let token = self.renew().await?;
+                self.send_with(call, &token, signal).await
+            }
+            other => other,
+        }
+    }
+
+    async fn send_with(
+        &self,
+        call: &Call<'_>,
+        token: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Response, ApiError> {
+        let url = self.url(call.path);
+        let mut req = HttpRequest::new(call.method, &url);
+        req.bearer = Some(token);
+        req.json_body = call.json_body.clone();
+        req.extra_headers = &call.extra_headers;
+        req.signal = signal;
+        http::send(req).await
+    }
+
+    /// `GET {path}` parsed as JSON.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<T, ApiError> {
+        let call = Call {
+            method: "GET",
+            path,
+            json_body: None,
+            extra_headers: Vec::new(),
+        };
+        let resp = self.send(&call, signal).await?;
+        http::json(&resp).await
+    }
+
+    /// `POST /messages`: opens the answer stream. The idempotency key makes a retry safe.
+    pub async fn open_stream(
+        &self,
+        body: &SendMessage,
+        idempotency_key: &str,
+        signal: &AbortSignal,
+    ) -> Result<Response, ApiError> {
+        let json = serde_json::to_string(body).map_err(|e| ApiError::Protocol(e.to_string()))?;
+        let call = Call {
+            method: "POST",
+            path: "/messages",
+            json_body: Some(json),
+            extra_headers: vec![
+                ("Idempotency-Key", idempotency_key),
+                ("Accept", "text/event-stream"),
+            ],
+        };
+        self.send(&call, Some(signal)).await
+    }
+}
+
+/// Reads the JWT's `exp` without verifying it (the server verifies; we only plan ahead).
+/// A token we cannot read is assumed valid: the server's 401 is the final word.
+fn expires_soon(jwt: &str) -> bool {
+    let Some(exp) = jwt_exp(jwt) else {
+        return false;
+    };
+    let now = js_sys::Date::now() / 1000.0;
+    exp - EXPIRY_MARGIN_SECS <= now
+}
+
+fn jwt_exp(jwt: &str) -> Option<f64> {
+    let payload = jwt.split('.').nth(1)?;
+    // base64url → base64 with padding, then the browser's own decoder (no extra wasm).
+    let mut b64: String = payload
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while b64.len() % 4 != 0 {
+        b64.push('=');
+    }
+    let json = web_sys::window()?.atob(&b64).ok()?;
+    let claims: serde_json::Value = serde_json::from_str(&json).ok()?;
+    claims.get("exp")?.as_f64()
+}

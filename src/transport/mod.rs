@@ -1,0 +1,55 @@
+//! Transport: everything that talks HTTP — the API client, the token handshake and the
+//! fetch-based SSE reader. It turns bytes into typed values and typed errors; it never touches
+//! the DOM and never holds UI state. Every request carries an `AbortSignal`.
+
+pub mod client;
+pub mod http;
+pub mod storage;
+pub mod stream;
+pub mod token;
+
+use dialoge_api::{ErrorCode, ErrorParam};
+
+/// A failed call, in the terms the UI needs to decide what to show and whether to retry.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The request never got an HTTP answer (offline, DNS, CORS, connection reset).
+    #[error("network error: {0}")]
+    Network(String),
+    /// We aborted it (stop button, destroy, a newer request).
+    #[error("aborted")]
+    Aborted,
+    /// The server answered with the contract's error envelope (or a bare status).
+    #[error("HTTP {status} ({code:?}): {message}")]
+    Http {
+        status: u16,
+        code: ErrorCode,
+        message: String,
+        params: Vec<ErrorParam>,
+        /// Seconds from `Retry-After`, for 429.
+        retry_after: Option<u32>,
+    },
+    /// A 2xx answer we could not understand.
+    #[error("unexpected response: {0}")]
+    Protocol(String),
+    /// The site's token endpoint (or `getToken`) failed.
+    #[error("token handshake failed: {0}")]
+    Handshake(String),
+}
+
+impl ApiError {
+    /// Is this an expired or rejected visitor token (time to ask the site again)?
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Http { status: 401, .. })
+    }
+}
+
+/// Turns a rejected JS promise into an [`ApiError`], keeping aborts apart from failures.
+pub(crate) fn js_error(e: wasm_bindgen::JsValue) -> ApiError {
+    use wasm_bindgen::JsCast;
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(err) if err.name() == "AbortError" => ApiError::Aborted,
+        Some(err) => ApiError::Network(String::from(err.message())),
+        None => ApiError::Network(e.as_string().unwrap_or_else(|| "unknown error".to_owned())),
+    }
+}

@@ -1,0 +1,62 @@
+//! Per-visitor persistence (`data-storage`): the visitor token, cached branding, the draft.
+//! Storage can be missing or throw (private mode, blocked cookies, `none`): then values live
+//! in memory for this page only, and nothing fails.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::boot::options::StorageKind;
+
+/// A namespaced key-value store over `localStorage`, `sessionStorage` or memory.
+pub struct Store {
+    kind: StorageKind,
+    prefix: String,
+    memory: RefCell<HashMap<String, String>>,
+}
+
+impl Store {
+    /// Keys are prefixed with the chatbot id, so two widgets on one site never mix visitors.
+    pub fn new(kind: StorageKind, chatbot_id: &str) -> Store {
+        Store {
+            kind,
+            prefix: format!("dialoge:{chatbot_id}:"),
+            memory: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn backend(&self) -> Option<web_sys::Storage> {
+        let window = web_sys::window()?;
+        match self.kind {
+            StorageKind::Local => window.local_storage().ok().flatten(),
+            StorageKind::Session => window.session_storage().ok().flatten(),
+            StorageKind::None => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<String> {
+        let full = format!("{}{key}", self.prefix);
+        match self.backend() {
+            Some(s) => s.get_item(&full).ok().flatten(),
+            None => self.memory.borrow().get(&full).cloned(),
+        }
+    }
+
+    pub fn set(&self, key: &str, value: &str) {
+        let full = format!("{}{key}", self.prefix);
+        let stored = self
+            .backend()
+            .map(|s| s.set_item(&full, value).is_ok())
+            .unwrap_or(false);
+        if !stored {
+            self.memory.borrow_mut().insert(full, value.to_owned());
+        }
+    }
+
+    pub fn remove(&self, key: &str) {
+        let full = format!("{}{key}", self.prefix);
+        if let Some(s) = self.backend() {
+            let _ = s.remove_item(&full);
+        }
+        self.memory.borrow_mut().remove(&full);
+    }
+}

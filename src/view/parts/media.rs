@@ -1,0 +1,117 @@
+//! Small parts: suggestions and quick replies (clicking sends their text), images (host-less
+//! URLs resolved against the API base, `data:` URLs from echoed uploads, caption, full size in
+//! a new tab) and files (name, size, download).
+
+use dialoge_api::message::{FilePart, ImagePart, QuickRepliesPart, SuggestionsPart};
+use leptos::prelude::*;
+
+use crate::controller::use_ctx;
+use crate::view::url::{safe_image, safe_link};
+
+/// Chips that send their text as the visitor's message.
+#[component]
+pub fn QuickReplies(part: QuickRepliesPart) -> impl IntoView {
+    let chips: Vec<AnyView> = part
+        .replies
+        .into_iter()
+        .map(|text| {
+            let label = text.clone();
+            view! {
+                <button type="button" class="dlg-chip"
+                    on:click=move |_| { if let Some(c) = use_ctx() { c.send_text(text.clone()) } }>
+                    {label}
+                </button>
+            }
+            .into_any()
+        })
+        .collect();
+    view! { <div class="dlg-chips">{chips}</div> }
+}
+
+/// Suggestion cards that send their `prompt_text`.
+#[component]
+pub fn Suggestions(part: SuggestionsPart) -> impl IntoView {
+    let base = use_ctx().map(|c| c.api_base()).unwrap_or_default();
+    let cards: Vec<AnyView> = part
+        .suggestions
+        .into_iter()
+        .map(|s| {
+            let prompt = s.prompt_text.clone();
+            let img = s.image_url.as_deref().and_then(|u| safe_image(u, &base));
+            view! {
+                <button type="button" class="dlg-suggestion"
+                    on:click=move |_| { if let Some(c) = use_ctx() { c.send_text(prompt.clone()) } }>
+                    {img.map(|src| view! { <img src=src alt="" loading="lazy"/> })}
+                    <span class="dlg-suggestion-title">{s.title}</span>
+                    {s.description.map(|d| view! { <span class="dlg-suggestion-desc">{d}</span> })}
+                </button>
+            }
+            .into_any()
+        })
+        .collect();
+    view! { <div class="dlg-suggestions">{cards}</div> }
+}
+
+/// An image with optional caption; clicking opens it full size.
+#[component]
+pub fn ImageView(part: ImagePart) -> impl IntoView {
+    let base = use_ctx().map(|c| c.api_base()).unwrap_or_default();
+    let full = safe_image(&part.url, &base);
+    let thumb = part
+        .thumbnail_url
+        .as_deref()
+        .and_then(|u| safe_image(u, &base))
+        .or_else(|| full.clone());
+    let caption = part.caption.clone();
+    let alt = caption.clone().unwrap_or_default();
+    match (full, thumb) {
+        (Some(full), Some(thumb)) => view! {
+            <figure class="dlg-image">
+                <a href=full target="_blank" rel="noopener noreferrer">
+                    <img src=thumb alt=alt loading="lazy"/>
+                </a>
+                {caption.map(|c| view! { <figcaption>{c}</figcaption> })}
+            </figure>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    }
+}
+
+/// A downloadable file: name and size.
+#[component]
+pub fn FileView(part: FilePart) -> impl IntoView {
+    let base = use_ctx().map(|c| c.api_base()).unwrap_or_default();
+    let href = safe_link(&part.url).or_else(|| safe_image_path(&part.url, &base));
+    let size = part.size_bytes.map(human_size);
+    let name = part.filename.clone();
+    view! {
+        <div class="dlg-file">
+            {match href {
+                Some(h) => view! {
+                    <a href=h download=name.clone() target="_blank" rel="noopener noreferrer">{name.clone()}</a>
+                }.into_any(),
+                None => view! { <span>{name.clone()}</span> }.into_any(),
+            }}
+            {size.map(|s| view! { <span class="dlg-file-size">{s}</span> })}
+        </div>
+    }
+}
+
+/// Host-less file URLs (signed attachment paths) resolve against the API base like images.
+fn safe_image_path(url: &str, base: &str) -> Option<String> {
+    url.starts_with('/').then(|| format!("{base}{url}"))
+}
+
+/// 48231 → "47 KB".
+pub fn human_size(bytes: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes as f64;
+    if b < KB {
+        format!("{bytes} B")
+    } else if b < KB * KB {
+        format!("{:.0} KB", b / KB)
+    } else {
+        format!("{:.1} MB", b / KB / KB)
+    }
+}

@@ -1,0 +1,84 @@
+//! One component per part type, chosen by an exhaustive `match`: a new part type in
+//! `dialoge-api` is a compile error here until it is rendered (or deliberately skipped).
+
+mod media;
+mod products;
+pub mod rich_text;
+mod table;
+
+use dialoge_api::message::Part;
+use leptos::prelude::*;
+
+use crate::state::live::{LiveKind, LivePart};
+
+pub use media::{FileView, ImageView, QuickReplies, Suggestions};
+pub use products::ProductsView;
+pub use rich_text::RichTextPart;
+pub use table::TableView;
+
+/// Renders one part with its `data-testid="part"` hook, or nothing for parts that show nothing.
+pub fn part_view(part: LivePart) -> AnyView {
+    let (type_name, id, body): (&'static str, String, AnyView) = match part.kind {
+        LiveKind::RichText(rt) => (
+            "rich_text",
+            rt.part_id.to_string(),
+            view! { <RichTextPart rt/> }.into_any(),
+        ),
+        LiveKind::Table(t) => (
+            "table",
+            t.part_id.to_string(),
+            view! { <TableView t/> }.into_any(),
+        ),
+        LiveKind::Products(p) => (
+            "products",
+            p.part_id.to_string(),
+            view! { <ProductsView p/> }.into_any(),
+        ),
+        LiveKind::Whole(whole) => match &*whole {
+            // Streamable parts are mirrored above; a final one lands there too.
+            Part::RichText(_) | Part::Table(_) | Part::Products(_) => return ().into_any(),
+            Part::Suggestions(s) => (
+                "suggestions",
+                s.part_id.clone(),
+                view! { <Suggestions part=s.clone()/> }.into_any(),
+            ),
+            Part::QuickReplies(q) => (
+                "quick_replies",
+                q.part_id.clone(),
+                view! { <QuickReplies part=q.clone()/> }.into_any(),
+            ),
+            Part::Image(i) => (
+                "image",
+                i.part_id.clone().unwrap_or_default(),
+                view! { <ImageView part=i.clone()/> }.into_any(),
+            ),
+            Part::File(f) => (
+                "file",
+                f.part_id.clone().unwrap_or_default(),
+                view! { <FileView part=f.clone()/> }.into_any(),
+            ),
+            Part::Text(t) => (
+                "text",
+                t.part_id.clone().unwrap_or_default(),
+                view! { <p class="dlg-plain">{t.text.clone()}</p> }.into_any(),
+            ),
+            // Markers ask the widget to act (forms, uploads, handover, host events); their
+            // components arrive with the markers work. Until then they are skipped, like
+            // unknown parts, so a message that carries one still renders its other parts.
+            Part::ShowContactForm(_)
+            | Part::ShowSupportTicket(_)
+            | Part::ShowForm(_)
+            | Part::RequestImageUpload(_)
+            | Part::RequestHumanAgent(_)
+            | Part::Custom(_) => return ().into_any(),
+            // A part type from the future: skipped, never fatal.
+            Part::Unknown(_) => return ().into_any(),
+        },
+    };
+    view! {
+        <div class="dlg-part" data-testid="part" data-part-type=type_name data-part-id=id>
+            {body}
+        </div>
+    }
+    .into_any()
+}

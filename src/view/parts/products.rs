@@ -1,0 +1,112 @@
+//! Product cards in a horizontal row: image (a placeholder when `image_url` fails), title,
+//! price in the browser's own currency format, the original price struck through, the splash
+//! badge, and links to open the product or add it to the cart.
+
+use std::sync::Arc;
+
+use dialoge_api::message::{Price, ProductCard};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::controller::use_ctx;
+use crate::state::live::LiveProducts;
+use crate::view::url::{safe_image, safe_link};
+
+/// A `products` part.
+#[component]
+pub fn ProductsView(p: LiveProducts) -> impl IntoView {
+    let products = p.products;
+    view! {
+        <div class="dlg-products" role="list">
+            <For
+                each=move || products.get().into_iter().enumerate()
+                key=|(i, _)| *i
+                children=|(_, card)| card_view(card)
+            />
+        </div>
+    }
+}
+
+fn card_view(card: Arc<ProductCard>) -> impl IntoView {
+    let ctx = use_ctx();
+    let base = ctx.map(|c| c.api_base()).unwrap_or_default();
+    let lang = ctx.map(|c| c.lang_tag()).unwrap_or("en");
+    let broken = RwSignal::new(false);
+    let img = safe_image(&card.image_url, &base);
+    let href = safe_link(&card.url);
+    let price = card.price.as_ref().map(|p| format_price(p, lang));
+    let before = card
+        .is_discounted()
+        .then(|| card.original_price.as_ref().map(|p| format_price(p, lang)))
+        .flatten();
+    let cart = card
+        .add_to_cart
+        .as_ref()
+        .and_then(|a| a.url.as_deref())
+        .and_then(safe_link);
+    let click_card = card.clone();
+    let on_open = move |_| {
+        if let Some(ctx) = ctx {
+            ctx.emit_product_click(&click_card.id, &click_card.url);
+        }
+    };
+    view! {
+        <div class="dlg-card" role="listitem">
+            {card.splash.clone().map(|s| view! { <span class="dlg-splash">{s}</span> })}
+            {move || match (&img, broken.get()) {
+                (Some(src), false) => view! {
+                    <img class="dlg-card-img" src=src.clone() alt="" loading="lazy"
+                        on:error=move |_| broken.set(true)/>
+                }.into_any(),
+                _ => view! { <div class="dlg-card-img dlg-placeholder" aria-hidden="true"></div> }.into_any(),
+            }}
+            <div class="dlg-card-body">
+                <div class="dlg-card-title">{card.title.clone()}</div>
+                {card.description.clone().map(|d| view! { <div class="dlg-card-desc">{d}</div> })}
+                <div class="dlg-price">
+                    {price.map(|p| view! { <span class="dlg-price-now">{p}</span> })}
+                    {before.map(|p| view! { <s class="dlg-price-before">{p}</s> })}
+                </div>
+                <div class="dlg-card-actions">
+                    {href.map(|h| view! {
+                        <a class="dlg-card-open" href=h target="_blank" rel="noopener noreferrer"
+                            on:click=on_open>"View"</a>
+                    })}
+                    {cart.map(|h| view! {
+                        <a class="dlg-card-cart" href=h target="_blank" rel="noopener noreferrer">"Add to cart"</a>
+                    })}
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// `Intl.NumberFormat` in the UI language; a plain "149.00 DKK" if the browser refuses.
+pub fn format_price(price: &Price, lang: &str) -> String {
+    let fallback = || format!("{:.2} {}", price.amount, price.currency);
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: &str| {
+        js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v)).is_ok()
+    };
+    if price.currency.is_empty() || !set("style", "currency") || !set("currency", &price.currency) {
+        return fallback();
+    }
+    let locales = js_sys::Array::of1(&JsValue::from_str(lang));
+    // The constructor throws a RangeError for an unknown currency code: catch it.
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("Intl"))
+        .and_then(|intl| js_sys::Reflect::get(&intl, &JsValue::from_str("NumberFormat")))
+        .ok()
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok());
+    let Some(ctor) = ctor else {
+        return fallback();
+    };
+    let fmt = match js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&locales, &options)) {
+        Ok(f) => js_sys::Intl::NumberFormat::from(f),
+        Err(_) => return fallback(),
+    };
+    fmt.format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(price.amount))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(fallback)
+}
