@@ -195,7 +195,7 @@ pub async fn post_messages(
             ));
         }
         Start::Replay(message) => {
-            tokio::spawn(replay(writer, Ok(*message), visitor_token));
+            tokio::spawn(replay(writer, *message, visitor_token));
         }
         Start::Wait(receiver) => {
             tokio::spawn(wait_and_replay(writer, receiver, visitor_token));
@@ -314,12 +314,8 @@ fn record_outcome(
     }
 }
 
-/// A short stream for a repeated key: `status` → `done` (or the stored `error`).
-async fn replay(
-    mut writer: SseWriter,
-    outcome: Result<Message, StreamErrorEvent>,
-    visitor_token: Option<String>,
-) {
+/// A short stream for a repeated key: `status` → `done`.
+async fn replay(mut writer: SseWriter, message: Message, visitor_token: Option<String>) {
     if writer
         .event(&status(StreamStatus::Connected))
         .await
@@ -327,14 +323,11 @@ async fn replay(
     {
         return;
     }
-    let terminal = match outcome {
-        Ok(message) => StreamEvent::Done(DoneEvent {
-            message,
-            visitor_token,
-        }),
-        Err(error) => StreamEvent::Error(error),
-    };
-    let _ = writer.event(&terminal).await;
+    let done = StreamEvent::Done(DoneEvent {
+        message,
+        visitor_token,
+    });
+    let _ = writer.event(&done).await;
 }
 
 /// A repeated key whose first request is still streaming: keep the connection alive until that

@@ -229,7 +229,7 @@ fn human_size(bytes: usize) -> String {
     }
 }
 
-/// About 3,500 words in paragraphs with bold lead-ins, a bullet list half-way and a closing link.
+/// About 5,200 words in paragraphs with bold lead-ins, a bullet list half-way and a closing link.
 fn long_answer() -> Vec<Part> {
     const SENTENCES: [&str; 12] = [
         "Wash dark colours inside out at thirty degrees so the dye stays where it belongs.",

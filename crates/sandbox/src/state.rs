@@ -12,7 +12,6 @@ use std::time::SystemTime;
 use dialoge_api::actions::SessionValue;
 use dialoge_api::message::{Message, Part, Role};
 use dialoge_api::send::InputPart;
-use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::chatbot::{ChatbotDefinition, DefinitionError};
@@ -157,7 +156,7 @@ pub(crate) enum TurnOutcome {
 }
 
 /// A stored answer to a marker (for export and for "already submitted").
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Submission {
     /// `sub_…`.
     pub submission_id: String,
@@ -166,25 +165,23 @@ pub struct Submission {
     /// `contact_form`, `support_ticket` or `form_submission`.
     pub action_type: String,
     /// The form, for `form_submission`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_id: Option<String>,
     /// Visible, validated values by key.
     pub values: BTreeMap<String, String>,
     /// File names of attachments (their bytes are counted, not kept).
     pub attachment_names: Vec<String>,
-    #[serde(skip)]
+    /// How many attachments (for the deletion counts).
     pub attachments: u64,
     /// RFC 3339.
     pub created_at: String,
 }
 
 /// A stored `/rate` call.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Rating {
     /// 1..=5.
     pub rating: u8,
     /// Free text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<String>,
     /// RFC 3339.
     pub created_at: String,

@@ -79,12 +79,14 @@ async fn rich_text_uses_every_span_and_block_type_with_danish_letters_and_an_emo
         })
         .collect();
     for kind in ["text", "bold", "strike", "link"] {
-        let found = spans.iter().any(|s| match (kind, s) {
-            ("text", Span::Text { .. })
-            | ("bold", Span::Bold { .. })
-            | ("strike", Span::Strike { .. })
-            | ("link", Span::Link { .. }) => true,
-            _ => false,
+        let found = spans.iter().any(|s| {
+            matches!(
+                (kind, s),
+                ("text", Span::Text { .. })
+                    | ("bold", Span::Bold { .. })
+                    | ("strike", Span::Strike { .. })
+                    | ("link", Span::Link { .. })
+            )
         });
         assert!(found, "no {kind} span");
     }
