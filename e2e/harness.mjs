@@ -15,7 +15,7 @@ const { chromium } = require("playwright-core");
 
 /** Starts the sandbox; resolves to { url, stop } once it prints its address. */
 export async function startSandbox(extraArgs = []) {
-  const bin = join(ROOT, "target", "debug", "dialoge-sandbox");
+  const bin = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, "target"), "debug", "dialoge-sandbox");
   const child = spawn(
     bin,
     ["--port", "0", "--widget-dir", join(ROOT, "dist"), "--pace-ms", "2", ...extraArgs],
