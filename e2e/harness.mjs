@@ -43,6 +43,32 @@ export async function startSandbox(extraArgs = []) {
   };
 }
 
+/** Arms a sandbox fault switch (see crates/sandbox/README.md). */
+export async function armFault(sandboxUrl, fault) {
+  const res = await fetch(sandboxUrl + "/sandbox/faults", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fault),
+  });
+  if (!res.ok) throw new Error(`arming ${JSON.stringify(fault)} failed: ${res.status} ${await res.text()}`);
+}
+
+/** Clears every armed fault. */
+export async function clearFaults(sandboxUrl) {
+  await fetch(sandboxUrl + "/sandbox/faults", { method: "DELETE" });
+}
+
+/** The server's history for the visitor whose token the page holds, oldest first. */
+export async function serverHistory(page, sandboxUrl) {
+  const token = await page.evaluate(() => localStorage.getItem("dialoge:shop-bot:token"));
+  if (!token) throw new Error("the page holds no visitor token");
+  const res = await fetch(sandboxUrl + "/api/v1/chat/messages?limit=100", {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) throw new Error(`history: ${res.status} ${await res.text()}`);
+  return (await res.json()).messages.reverse();
+}
+
 /** A fresh headless Chromium profile; resolves to { context, page, close, problems }. */
 export async function startBrowser() {
   const profile = mkdtempSync(join(tmpdir(), "dialoge-e2e-"));
@@ -93,6 +119,11 @@ export class Widget {
   async ask(text) {
     await this.input.fill(text);
     await this.send.click();
+  }
+
+  /** Every message element with the given role. */
+  byRole(role) {
+    return this.messages.locator(`[data-testid=message][data-role=${role}]`);
   }
 
   /** The n-th (0-based) assistant message once it is done. */

@@ -60,6 +60,13 @@ pub struct Strings {
     pub not_sent: &'static str,
     pub link_blocked: &'static str,
     pub you: &'static str,
+    pub retrying_in: &'static str,
+    pub new_messages: &'static str,
+    pub loading_older: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub view_product: &'static str,
+    pub add_to_cart: &'static str,
 }
 
 static EN: Strings = Strings {
@@ -83,6 +90,13 @@ static EN: Strings = Strings {
     not_sent: "Not sent",
     link_blocked: "(link removed)",
     you: "You",
+    retrying_in: "Trying again in",
+    new_messages: "New message",
+    loading_older: "Loading earlier messages…",
+    previous: "Previous",
+    next: "Next",
+    view_product: "View",
+    add_to_cart: "Add to cart",
 };
 
 static DA: Strings = Strings {
@@ -106,4 +120,11 @@ static DA: Strings = Strings {
     not_sent: "Ikke sendt",
     link_blocked: "(link fjernet)",
     you: "Dig",
+    retrying_in: "Prøver igen om",
+    new_messages: "Ny besked",
+    loading_older: "Henter tidligere beskeder…",
+    previous: "Forrige",
+    next: "Næste",
+    view_product: "Se",
+    add_to_cart: "Læg i kurv",
 };

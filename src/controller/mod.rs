@@ -7,6 +7,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use dialoge_api::config::Config;
+use dialoge_api::history::HistoryPage;
 use dialoge_api::send::{Context, InputPart, OutgoingMessage, SendMessage};
 use dialoge_api::stream::StreamErrorEvent;
 use leptos::prelude::*;
@@ -20,6 +21,7 @@ use crate::state::conversation::{Applied, Conversation, Entry, EntryState, Outgo
 use crate::transport::client::ApiClient;
 use crate::transport::storage::Store;
 use crate::transport::stream::{read_events, StreamEnd};
+use crate::transport::timer::sleep;
 use crate::transport::ApiError;
 
 /// What the status line says.
@@ -28,6 +30,8 @@ pub enum Status {
     Idle,
     Connecting,
     Thinking,
+    /// Rate limited: trying again by itself in this many seconds.
+    Waiting { seconds: u32 },
     /// Plain words for the visitor; `retry` names the visitor message to send again.
     Error {
         message: String,
@@ -41,6 +45,8 @@ pub struct Inner {
     pub api: ApiClient,
     pub store: Rc<Store>,
     pub inflight: RefCell<Option<AbortController>>,
+    /// Config and history have been asked for (once per mount).
+    pub started: std::cell::Cell<bool>,
 }
 
 /// The widget's shared handle: signals plus the non-`Send` inner part.
@@ -55,6 +61,10 @@ pub struct Ctx {
     pub draft: RwSignal<String>,
     pub config: RwSignal<Option<Arc<Config>>>,
     pub convo: Conversation,
+    /// A history page is on its way (sends wait for the first one, so nothing is duplicated).
+    pub history_loading: RwSignal<bool>,
+    /// Where the next older history page starts; `None` when there is none.
+    pub history_cursor: RwSignal<Option<String>>,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
 
@@ -64,6 +74,10 @@ pub fn use_ctx() -> Option<Ctx> {
 }
 
 const DRAFT_KEY: &str = "draft";
+/// Messages per history page.
+const HISTORY_PAGE: u32 = 20;
+/// How many times a 429 is waited out before it is shown as an error.
+const MAX_RATE_LIMIT_WAITS: u32 = 3;
 
 impl Ctx {
     pub fn new(options: Options, store: Rc<Store>, api: ApiClient) -> Ctx {
@@ -84,11 +98,14 @@ impl Ctx {
             draft: RwSignal::new(draft),
             config: RwSignal::new(None),
             convo: Conversation::new(),
+            history_loading: RwSignal::new(false),
+            history_cursor: RwSignal::new(None),
             inner: StoredValue::new_local(Rc::new(Inner {
                 options,
                 api,
                 store,
                 inflight: RefCell::new(None),
+                started: std::cell::Cell::new(false),
             })),
         };
         ctx
@@ -152,13 +169,16 @@ impl Ctx {
         events::emit(if open { "open" } else { "close" }, &js_sys::Object::new());
     }
 
-    /// First open: fetch branding (and, in later work, history) once there is a reason to.
+    /// First open: fetch branding, and the conversation so far when this visitor has one.
     fn ensure_started(&self) {
         let Some(inner) = self.inner() else { return };
-        if self.config.get_untracked().is_some() || inner.options.preview {
+        if inner.started.replace(true) || inner.options.preview {
             return;
         }
         let ctx = *self;
+        if inner.api.has_token() {
+            ctx.load_history(None);
+        }
         spawn_local(async move {
             match inner.api.get_json::<Config>("/config", None).await {
                 Ok(config) => ctx.config.set(Some(Arc::new(config))),
@@ -167,6 +187,41 @@ impl Ctx {
                 Err(e) => log(&format!("config: {e}")),
             }
         });
+    }
+
+    /// Loads one page of history: the latest (`cursor` = `None`) or the one before `cursor`.
+    pub fn load_history(&self, cursor: Option<String>) {
+        let Some(inner) = self.inner() else { return };
+        if self.history_loading.get_untracked() {
+            return;
+        }
+        let ctx = *self;
+        ctx.history_loading.set(true);
+        spawn_local(async move {
+            let path = match &cursor {
+                None => format!("/messages?limit={HISTORY_PAGE}"),
+                Some(c) => format!(
+                    "/messages?limit={HISTORY_PAGE}&cursor={}",
+                    String::from(js_sys::encode_uri_component(c))
+                ),
+            };
+            match inner.api.get_json::<HistoryPage>(&path, None).await {
+                Ok(page) => {
+                    ctx.history_cursor.set(page.next_cursor.clone());
+                    ctx.convo.prepend(&page.into_chronological());
+                }
+                // A failed history load loses nothing: the visitor can still write.
+                Err(e) => log(&format!("history: {e}")),
+            }
+            ctx.history_loading.set(false);
+        });
+    }
+
+    /// Loads the page before the oldest shown, if there is one (scrolled to the top).
+    pub fn load_older(&self) {
+        if let Some(cursor) = self.history_cursor.get_untracked() {
+            self.load_history(Some(cursor));
+        }
     }
 
     /// Sends the visitor's text as a new turn.
@@ -235,6 +290,10 @@ impl Ctx {
         ctx.status.set(Status::Connecting);
         entry.state.set(EntryState::Sending);
         spawn_local(async move {
+            // The first history page goes first, so this turn is never shown twice.
+            while ctx.history_loading.get_untracked() && !signal.aborted() {
+                sleep(50, Some(&signal)).await;
+            }
             let body = SendMessage {
                 message: OutgoingMessage {
                     parts: vec![InputPart::Text {
@@ -243,22 +302,41 @@ impl Ctx {
                 },
                 context: page_context(),
             };
-            let result = match inner
-                .api
-                .open_stream(&body, &outgoing.idempotency_key, &signal)
-                .await
-            {
-                Ok(resp) => {
-                    entry.state.set(EntryState::Sent);
-                    let mut applier = TurnApplier::new(ctx.convo);
-                    let end = read_events(&resp, |event| match applier.apply(event) {
-                        Ok(applied) => ctx.on_applied(applied),
-                        Err(why) => log(&format!("skipped a delta: {why}")),
-                    })
-                    .await;
-                    (end, applier.entry().cloned())
+            let mut waits = 0;
+            let result = loop {
+                match inner
+                    .api
+                    .open_stream(&body, &outgoing.idempotency_key, &signal)
+                    .await
+                {
+                    Ok(resp) => {
+                        entry.state.set(EntryState::Sent);
+                        let mut applier = TurnApplier::new(ctx.convo);
+                        let end = read_events(&resp, |event| match applier.apply(event) {
+                            Ok(applied) => ctx.on_applied(applied),
+                            Err(why) => log(&format!("skipped a delta: {why}")),
+                        })
+                        .await;
+                        break (end, applier.entry().cloned());
+                    }
+                    // 429: wait as long as the server asks (or back off), then try again
+                    // with the same key; the visitor sees the countdown, not an error.
+                    Err(ApiError::Http {
+                        status: 429,
+                        retry_after,
+                        ..
+                    }) if waits < MAX_RATE_LIMIT_WAITS => {
+                        waits += 1;
+                        let seconds = retry_after.unwrap_or(2 << waits).clamp(1, 60);
+                        ctx.status.set(Status::Waiting { seconds });
+                        sleep(seconds * 1000, Some(&signal)).await;
+                        if signal.aborted() {
+                            break (Err(ApiError::Aborted), None);
+                        }
+                        ctx.status.set(Status::Connecting);
+                    }
+                    Err(e) => break (Err(e), None),
                 }
-                Err(e) => (Err(e), None),
             };
             inner.inflight.borrow_mut().take();
             ctx.busy.set(false);
@@ -375,6 +453,7 @@ impl Ctx {
             inner.store.remove(DRAFT_KEY);
         }
         self.convo.clear();
+        self.history_cursor.set(None);
         self.draft.set(String::new());
         self.status.set(Status::Idle);
     }
@@ -387,6 +466,12 @@ fn describe(e: &ApiError, lang: Lang) -> (String, bool) {
         ApiError::Network(_) => (t.error_network.to_owned(), true),
         ApiError::Handshake(_) => (t.error_auth.to_owned(), true),
         ApiError::Http { status: 403, .. } => (t.error_unavailable.to_owned(), false),
+        ApiError::Http { status: 404, .. } => (t.error_generic.to_owned(), false),
+        ApiError::Http {
+            status: 422,
+            message,
+            ..
+        } => (message.clone(), false),
         ApiError::Http { status: 429, .. } => (t.error_rate_limited.to_owned(), true),
         ApiError::Http { status, .. } if *status >= 500 => (t.error_generic.to_owned(), true),
         ApiError::Http { status: 401, .. } => (t.error_auth.to_owned(), true),

@@ -98,6 +98,26 @@ impl Conversation {
         entry
     }
 
+    /// Puts older messages (a history page, oldest first) before everything shown. A message
+    /// already in the list (same id) is not shown twice.
+    pub fn prepend(&self, older: &[Message]) {
+        let known: std::collections::HashSet<String> = self.entries.with_untracked(|e| {
+            e.iter()
+                .filter_map(|x| x.message_id.get_untracked())
+                .collect()
+        });
+        let fresh: Vec<Entry> = older
+            .iter()
+            .filter(|m| !known.contains(&m.message_id))
+            .map(|m| self.entry_for(m))
+            .collect();
+        if !fresh.is_empty() {
+            self.entries.update(|e| {
+                e.splice(0..0, fresh);
+            });
+        }
+    }
+
     fn entry_for(&self, message: &Message) -> Entry {
         Entry {
             key: self.key(),

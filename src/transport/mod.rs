@@ -6,6 +6,7 @@ pub mod client;
 pub mod http;
 pub mod storage;
 pub mod stream;
+pub mod timer;
 pub mod token;
 
 use dialoge_api::{ErrorCode, ErrorParam};

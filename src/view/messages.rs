@@ -1,26 +1,152 @@
 //! The message list (`role="log"`): one element per message, keyed, so a finished message is
-//! never rebuilt when another one streams. Keeps the newest message in view.
+//! never rebuilt when another one streams. It follows the conversation while the visitor is at
+//! the bottom; once they scroll up it stays put and offers a "new message" pill instead.
+//! Scrolling to the top loads older history without moving what is on screen.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
+use dialoge_api::message::Role;
 use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{MutationObserver, MutationObserverInit};
 
 use crate::controller::Ctx;
 use crate::state::conversation::{Entry, EntryState};
 use crate::view::parts::part_view;
 
+/// How close to the bottom (px) still counts as "at the bottom".
+const PIN_SLACK: i32 = 48;
+/// How close to the top (px) asks for older history.
+const TOP_SLACK: i32 = 40;
+
+/// Scroll bookkeeping shared by the scroll handler and the mutation observer (plain cells:
+/// none of it is rendered, only the pill is).
+#[derive(Default)]
+struct Follow {
+    pinned: Cell<bool>,
+    /// (scrollHeight, scrollTop) before older history was requested: restored after it lands.
+    restore: Cell<Option<(i32, i32)>>,
+}
+
 #[component]
 pub fn MessageList(ctx: Ctx) -> impl IntoView {
     let list = NodeRef::<html::Div>::new();
-    // Follow the conversation as it grows (the scroll-up exception comes with history).
+    let has_new = RwSignal::new(false);
+    let follow = Rc::new(Follow::default());
+    follow.pinned.set(true);
+
+    // Content changes (a new message, a delta growing a text node, history prepended).
+    let observer = StoredValue::new_local(None::<(MutationObserver, Closure<dyn FnMut()>)>);
+    {
+        let follow = follow.clone();
+        Effect::new(move |_| {
+            let Some(el) = list.get() else { return };
+            if observer.with_value(|o| o.is_some()) {
+                return;
+            }
+            let follow = follow.clone();
+            let target = el.clone();
+            let on_change = Closure::<dyn FnMut()>::new(move || {
+                if let Some((height, top)) = follow.restore.take() {
+                    target.set_scroll_top(top + target.scroll_height() - height);
+                } else if follow.pinned.get() {
+                    target.set_scroll_top(target.scroll_height());
+                } else {
+                    has_new.set(true);
+                }
+            });
+            let Ok(mo) = MutationObserver::new(on_change.as_ref().unchecked_ref()) else {
+                return;
+            };
+            let init = MutationObserverInit::new();
+            init.set_child_list(true);
+            init.set_subtree(true);
+            init.set_character_data(true);
+            if mo.observe_with_options(&el, &init).is_ok() {
+                observer.set_value(Some((mo, on_change)));
+            }
+        });
+    }
+    on_cleanup(move || {
+        observer.update_value(|o| {
+            if let Some((mo, _)) = o.take() {
+                mo.disconnect();
+            }
+        });
+    });
+
+    // The visitor's own new message always brings the view down to it.
+    {
+        let follow = follow.clone();
+        Effect::new(move |prev: Option<usize>| {
+            let (len, last_is_user) = ctx.convo.entries.with(|e| {
+                (e.len(), e.last().is_some_and(|x| x.role == Role::User))
+            });
+            if prev.is_some_and(|p| len > p) && last_is_user {
+                follow.pinned.set(true);
+                has_new.set(false);
+            }
+            len
+        });
+    }
+
+    // A hidden list cannot scroll: when the panel opens, jump to the newest message.
     Effect::new(move |_| {
-        ctx.convo.entries.track();
-        if let Some(el) = list.get() {
-            el.set_scroll_top(el.scroll_height());
+        if ctx.open.get() {
+            request_animation_frame(move || {
+                if let Some(el) = list.get_untracked() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            });
         }
     });
+
+    let on_scroll = {
+        let follow = follow.clone();
+        move |_| {
+            let Some(el) = list.get_untracked() else { return };
+            let bottom_gap = el.scroll_height() - el.scroll_top() - el.client_height();
+            let pinned = bottom_gap <= PIN_SLACK;
+            follow.pinned.set(pinned);
+            if pinned {
+                has_new.set(false);
+            }
+            if el.scroll_top() <= TOP_SLACK
+                && !ctx.history_loading.get_untracked()
+                && ctx.history_cursor.with_untracked(|c| c.is_some())
+            {
+                follow
+                    .restore
+                    .set(Some((el.scroll_height(), el.scroll_top())));
+                ctx.load_older();
+            }
+        }
+    };
+
+    let t = move || ctx.lang.get().t();
+    let jump = move |_| {
+        if let Some(el) = list.get_untracked() {
+            el.set_scroll_top(el.scroll_height());
+        }
+        has_new.set(false);
+    };
     view! {
-        <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite" node_ref=list>
-            <For each=move || ctx.convo.entries.get() key=|e| e.key children=move |e| message_view(ctx, e)/>
+        <div class="dlg-messages-wrap">
+            <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite"
+                node_ref=list on:scroll=on_scroll>
+                <Show when=move || ctx.history_loading.get()>
+                    <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
+                </Show>
+                <For each=move || ctx.convo.entries.get() key=|e| e.key children=move |e| message_view(ctx, e)/>
+            </div>
+            <Show when=move || has_new.get()>
+                <button type="button" class="dlg-pill" data-testid="new-message-pill" on:click=jump>
+                    {move || t().new_messages} " ↓"
+                </button>
+            </Show>
         </div>
     }
 }

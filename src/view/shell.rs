@@ -92,12 +92,16 @@ fn StatusLine(ctx: Ctx) -> impl IntoView {
                 Status::Idle => "idle",
                 Status::Connecting => "connecting",
                 Status::Thinking => "thinking",
+                Status::Waiting { .. } => "waiting",
                 Status::Error { .. } => "error",
             }>
             {move || match ctx.status.get() {
                 Status::Idle => ().into_any(),
                 Status::Connecting => view! { <span>{t().connecting}</span> }.into_any(),
                 Status::Thinking => view! { <span class="dlg-thinking">{t().thinking}</span> }.into_any(),
+                Status::Waiting { seconds } => view! {
+                    <span>{format!("{} {} {seconds} s", t().error_rate_limited, t().retrying_in)}</span>
+                }.into_any(),
                 Status::Error { message, retry } => view! {
                     <span class="dlg-error">{message}</span>
                     {retry.map(|key| view! {

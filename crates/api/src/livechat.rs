@@ -6,7 +6,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{AgentInfo, Message, OutgoingMessage, SessionValue, WebhookEventType};
+use crate::{
+    AgentInfo, Environment, LivechatConfig, Message, OutgoingMessage, SessionValue,
+    WebhookEventType,
+};
 
 wire_enum! {
     /// Livechat session status: `inactive → waiting → active → closed`.
@@ -297,6 +300,9 @@ pub struct AgentContext {
     /// The conversation so far.
     #[serde(default)]
     pub messages: Vec<Message>,
+    /// (ours) The visitor is typing right now (cleared a few seconds after their last refresh).
+    #[serde(default, skip_serializing_if = "crate::is_default")]
+    pub is_customer_typing: bool,
 }
 
 /// `POST /livechat/agent/messages` body.
@@ -433,6 +439,80 @@ pub struct WebhookConfig {
     /// Subscribed events; empty = all.
     #[serde(default)]
     pub events: Vec<WebhookEventType>,
+}
+
+/// `PUT /webhooks` response (ours): the stored subscription, without the signing secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSubscription {
+    /// Where events are POSTed.
+    pub url: String,
+    /// Subscribed events; empty = all.
+    #[serde(default)]
+    pub events: Vec<WebhookEventType>,
+    /// The `x-di-environment` deliveries carry.
+    pub environment: Environment,
+}
+
+/// `PUT` and `GET /livechat/settings` response (ours): the stored settings and the `livechat`
+/// block of `/config` they produce right now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivechatSettingsResponse {
+    /// The settings as stored.
+    pub settings: LivechatSettings,
+    /// What visitors' `/config` says at this moment.
+    pub livechat: LivechatConfig,
+}
+
+wire_enum! {
+    /// Whose turn it is in an open session (`GET /livechat/sessions?turn=`).
+    pub enum LivechatTurn {
+        /// The visitor wrote last (or nobody has answered yet): an agent should reply.
+        Agent = "agent",
+        /// An agent wrote last: waiting for the visitor.
+        Visitor = "visitor",
+    }
+}
+
+/// One entry of `GET /livechat/sessions` (ours).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivechatSessionSummary {
+    /// The session.
+    #[serde(flatten)]
+    pub session: LivechatSession,
+    /// The visitor (`sub` of their token).
+    pub visitor_id: String,
+    /// The assigned agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_agent: Option<AgentInfo>,
+    /// Whose turn it is; absent for closed sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turn: Option<LivechatTurn>,
+    /// Livechat messages in this session (system lines included).
+    #[serde(default)]
+    pub message_count: u64,
+    /// When the last livechat message was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_message_at: Option<String>,
+}
+
+/// `GET /livechat/sessions` response (ours).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LivechatSessionList {
+    /// Newest request first.
+    #[serde(default)]
+    pub sessions: Vec<LivechatSessionSummary>,
+}
+
+/// `GET /livechat/notifications/count` response (ours).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NotificationCount {
+    /// Sessions that need an agent: `waiting` plus `awaiting_reply`.
+    pub count: u64,
+    /// Sessions nobody has taken yet.
+    pub waiting: u64,
+    /// Active sessions whose visitor wrote last.
+    pub awaiting_reply: u64,
 }
 
 /// `PUT /livechat/agents/{agent_id}` body (known).

@@ -243,3 +243,39 @@ impl FromRequestParts<AppState> for VisitorAuth {
         Ok(Self { claims, chatbot })
     }
 }
+
+/// A request authenticated with a chatbot API key (HTTP Basic): the setup, agent-profile,
+/// session-list and event endpoints of the agent system's backend.
+#[derive(Debug, Clone)]
+pub struct ApiKeyAuth {
+    /// The chatbot the key belongs to.
+    pub chatbot_id: String,
+}
+
+impl FromRequestParts<AppState> for ApiKeyAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let api_key = basic_api_key(&parts.headers)?;
+        let chatbot_id = chatbot_for_key(state, &api_key)?;
+        Ok(Self { chatbot_id })
+    }
+}
+
+/// The credentials of `Authorization: Bearer …`, or the 401 naming what was expected.
+pub(crate) fn bearer<'a>(headers: &'a HeaderMap, expected: &str) -> Result<&'a str, ApiError> {
+    let value = headers.get(AUTHORIZATION).ok_or_else(|| {
+        ApiError::unauthorized(format!(
+            "Missing Authorization header: expected a Bearer {expected}"
+        ))
+    })?;
+    value
+        .to_str()
+        .ok()
+        .and_then(|value| strip_scheme(value, "bearer"))
+        .map(str::trim)
+        .ok_or_else(|| ApiError::unauthorized(format!("Authorization must be a Bearer {expected}")))
+}

@@ -1,7 +1,9 @@
-//! `dialoge-sandbox`: a scriptable emulator of the Dialoge Chatbot API (CONTRACT.md sections 1–7)
-//! for developing and testing the widget, plus the demo shop page that embeds it.
+//! `dialoge-sandbox`: a scriptable emulator of the Dialoge Chatbot API (CONTRACT.md sections 1–9)
+//! for developing and testing the widget, plus the demo shop page that embeds it and an agent
+//! console for livechat.
 //!
-//! [`app`] builds the whole router from an [`AppState`]; `main` only parses flags and binds.
+//! [`app`] builds the whole router from an [`AppState`] (and starts the background sweep and the
+//! auto agent once); `main` only parses flags and binds.
 //! Layers, outermost first: body limit → CORS (API and fault routes) → fault switches (API and the
 //! shop's token endpoint) → handlers. Every response body is a `dialoge-api` type or the
 //! contract's error envelope ([`error::ApiError`]); nothing builds JSON by hand.
@@ -10,10 +12,13 @@
 
 pub mod actions;
 pub mod auth;
+mod background;
 pub mod chatbot;
 pub mod clock;
+pub mod console;
 pub mod error;
 pub mod faults;
+pub mod livechat;
 pub mod messages;
 pub mod options;
 pub mod scenarios;
@@ -21,7 +26,9 @@ pub mod shop;
 pub mod state;
 pub mod streaming;
 pub mod token;
+pub mod tz;
 pub mod visitor;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,7 +36,7 @@ use std::time::Duration;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE, HOST, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 use axum::{middleware, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
@@ -40,6 +47,7 @@ pub use state::AppState;
 
 /// The whole sandbox: API, fault switches (in development mode), demo shop and widget files.
 pub fn app(state: AppState) -> Router {
+    background::start(&state);
     let options = state.options().clone();
     let faults = middleware::from_fn_with_state(state.clone(), faults::apply_faults);
 
@@ -59,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .route("/forms/{form_id}", get(visitor::get_form))
         .route("/forms/{form_id}/values", patch(visitor::patch_form_values))
         .route("/banners", get(visitor::get_banners))
+        .merge(livechat_routes())
         .fallback(error::api_not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(faults.clone())
@@ -92,8 +101,27 @@ pub fn app(state: AppState) -> Router {
                     .get(faults::get_faults)
                     .delete(faults::delete_faults),
             )
+            .route(
+                "/livechat/sessions/{session_id}/token",
+                get(livechat::agent::dev_session_token),
+            )
+            .route(
+                "/webhook-inbox",
+                post(webhooks::inbox_post)
+                    .get(webhooks::inbox_get)
+                    .delete(webhooks::inbox_delete),
+            )
+            // A test can make the inbox fail (and watch the retries) with a fault switch.
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                faults::apply_faults,
+            ))
             .layer(cors(&options.allowed_origins));
-        router = router.nest("/sandbox", sandbox);
+        router = router
+            .nest("/sandbox", sandbox)
+            .route("/console", get(console::page))
+            .route("/console/console.js", get(console::script))
+            .route("/console/console.css", get(console::stylesheet));
     }
 
     router
@@ -101,6 +129,49 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(options.body_limit_bytes))
         .with_state(state)
+}
+
+/// CONTRACT.md section 8 and 9: the visitor's livechat, the agent API, setup and events.
+fn livechat_routes() -> Router<AppState> {
+    use livechat::{agent, attachments, settings, visitor as live};
+    Router::new()
+        .route(
+            "/livechat/settings",
+            put(settings::put_settings).get(settings::get_settings),
+        )
+        .route("/livechat/handover", post(live::post_handover))
+        .route("/livechat/state", get(live::get_state))
+        .route(
+            "/livechat/messages",
+            get(live::get_messages).post(live::post_message),
+        )
+        .route("/livechat/typing", post(live::post_typing))
+        .route("/livechat/close", post(live::post_close))
+        .route("/livechat/feedback", post(live::post_feedback))
+        .route("/livechat/sync", get(live::get_sync))
+        .route(
+            "/livechat/attachments/{attachment_id}",
+            get(attachments::get_attachment),
+        )
+        .route("/livechat/agent/context", get(agent::get_context))
+        .route("/livechat/agent/messages", post(agent::post_message))
+        .route("/livechat/agent/typing", post(agent::post_typing))
+        .route("/livechat/agent/close", post(agent::post_close))
+        .route("/livechat/agents/{agent_id}", put(agent::put_agent))
+        .route("/livechat/sessions", get(agent::get_sessions))
+        .route(
+            "/livechat/notifications/count",
+            get(agent::get_notification_count),
+        )
+        .route(
+            "/webhooks",
+            put(webhooks::put_webhooks)
+                .get(webhooks::get_webhooks)
+                .delete(webhooks::delete_webhooks),
+        )
+        .route("/events", get(webhooks::list_events))
+        .route("/events/{event_id}", get(webhooks::get_event))
+        .route("/events/{event_id}/replay", post(webhooks::replay_event))
 }
 
 /// CORS for the configured origins. Patterns may use `*` (`http://localhost:*`); a lone `*`
@@ -115,7 +186,13 @@ fn cors(origins: &[String]) -> CorsLayer {
     });
     CorsLayer::new()
         .allow_origin(allow)
-        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
         .allow_headers([
             AUTHORIZATION,
             CONTENT_TYPE,

@@ -18,7 +18,12 @@ OPTIONS (environment variable in brackets):
   --widget-dir PATH    built widget folder served under /widget/ [DIALOGE_WIDGET_DIR]
                        (default <workspace>/dist)
   --pace-ms N          pause between stream events in ms [DIALOGE_PACE_MS] (default 15)
-  --dev / --no-dev     fault switches at /sandbox/faults on or off [DIALOGE_DEV=1|0] (default on)
+  --dev / --no-dev     development mode: fault switches (/sandbox/faults), the agent console
+                       (/console), the session-token helper and the webhook inbox
+                       [DIALOGE_DEV=1|0] (default on)
+  --auto-agent / --no-auto-agent
+                       a scripted agent joins waiting livechat sessions after a few seconds
+                       and answers a few keywords [DIALOGE_AUTO_AGENT=1|0] (default off)
   --allow-origin O     a CORS origin, may repeat, '*' globs allowed [DIALOGE_ALLOW_ORIGINS,
                        comma-separated] (default http://localhost:* and http://127.0.0.1:*)
   -h, --help           this text
@@ -60,6 +65,9 @@ fn parse() -> Result<Option<Flags>, String> {
     if let Ok(value) = std::env::var("DIALOGE_DEV") {
         options.dev_mode = !matches!(value.as_str(), "0" | "false" | "off" | "no");
     }
+    if let Ok(value) = std::env::var("DIALOGE_AUTO_AGENT") {
+        options.auto_agent = !matches!(value.as_str(), "0" | "false" | "off" | "no" | "");
+    }
     if let Ok(value) = std::env::var("DIALOGE_ALLOW_ORIGINS") {
         options.allowed_origins = value
             .split(',')
@@ -100,6 +108,8 @@ fn parse() -> Result<Option<Flags>, String> {
             }
             "--dev" => options.dev_mode = true,
             "--no-dev" => options.dev_mode = false,
+            "--auto-agent" => options.auto_agent = true,
+            "--no-auto-agent" => options.auto_agent = false,
             "--allow-origin" => origins_from_flags.push(value("--allow-origin")?),
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }
@@ -129,6 +139,7 @@ async fn main() -> ExitCode {
     };
     let widget_dir = flags.options.widget_dir.clone();
     let dev_mode = flags.options.dev_mode;
+    let auto_agent = flags.options.auto_agent;
     let state = match AppState::new(flags.options) {
         Ok(state) => state,
         Err(error) => {
@@ -162,6 +173,17 @@ async fn main() -> ExitCode {
             "on (/sandbox/faults)"
         } else {
             "off"
+        }
+    );
+    if dev_mode {
+        println!("  agent console:  http://{shown}/console");
+    }
+    println!(
+        "  auto agent:     {}",
+        if auto_agent {
+            "on (joins waiting livechat sessions)"
+        } else {
+            "off (--auto-agent turns it on)"
         }
     );
     let shutdown = async {

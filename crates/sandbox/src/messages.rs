@@ -62,6 +62,7 @@ pub async fn post_messages(
     ApiJson(body): ApiJson<SendMessage>,
 ) -> Result<Response, ApiError> {
     validate(&body)?;
+    crate::livechat::visitor::ensure_assistant_turn(&state, visitor.visitor_id())?;
     let key = idempotency_key(&headers)?;
     let origin = crate::origin_of(&headers);
     let faults = if state.options().dev_mode {
@@ -70,7 +71,7 @@ pub async fn post_messages(
         Default::default()
     };
 
-    let (start, visitor_token) = {
+    let (start, visitor_token, new_message) = {
         let now = state.clock().now();
         let created_at = state.clock().rfc3339();
         let mut store = state.store();
@@ -82,6 +83,7 @@ pub async fn post_messages(
                     "This visitor's data was deleted; the token is no longer valid",
                 )
             })?;
+        let mut new_message = None;
         let existing = key.as_ref().and_then(|key| {
             record
                 .turns
@@ -127,14 +129,16 @@ pub async fn post_messages(
                     record.conversation_id =
                         Some(format!("conv_{}", uuid::Uuid::new_v4().simple()));
                 }
-                record.messages.push(Message {
+                let message = Message {
                     message_id: new_message_id(),
                     role: Role::User,
                     agent: None,
                     parts: echo(&body.message.parts),
                     created_at: created_at.clone(),
                     sequence_number: None,
-                });
+                };
+                new_message = Some(message.clone());
+                record.messages.push(message);
                 if let Some(key) = &key {
                     let (outcome, _) = watch::channel(TurnOutcome::Pending);
                     record.turns.insert(
@@ -173,8 +177,15 @@ pub async fn post_messages(
             }
             _ => None,
         };
-        (start, visitor_token)
+        (start, visitor_token, new_message)
     };
+    if let Some(message) = &new_message {
+        crate::livechat::visitor::observe_assistant_conversation(
+            &state,
+            visitor.visitor_id(),
+            message,
+        );
+    }
 
     let (writer, response) = SseWriter::new(faults, state.options().keepalive);
     let visitor_id = visitor.visitor_id().to_owned();
@@ -302,15 +313,21 @@ fn record_outcome(
     outcome: TurnOutcome,
     message: Option<Message>,
 ) {
-    let mut store = state.store();
-    let Some(visitor) = store.visitors.get_mut(visitor_id) else {
-        return;
-    };
-    if let Some(message) = message {
-        visitor.messages.push(message);
+    {
+        let mut store = state.store();
+        let Some(visitor) = store.visitors.get_mut(visitor_id) else {
+            return;
+        };
+        if let Some(message) = &message {
+            visitor.messages.push(message.clone());
+        }
+        if let Some(turn) = key.and_then(|key| visitor.turns.get(key)) {
+            turn.outcome.send_replace(outcome);
+        }
     }
-    if let Some(turn) = key.and_then(|key| visitor.turns.get(key)) {
-        turn.outcome.send_replace(outcome);
+    // While the visitor waits for an agent, the agent system sees what the assistant said.
+    if let Some(message) = &message {
+        crate::livechat::visitor::observe_assistant_conversation(state, visitor_id, message);
     }
 }
 
@@ -415,8 +432,13 @@ fn new_attachment_id() -> String {
 
 /// Checks a SendMessage beyond its JSON shape, naming every offending field.
 fn validate(body: &SendMessage) -> Result<(), ApiError> {
+    validate_parts(&body.message.parts)
+}
+
+/// Checks the parts of an outgoing message (`message.parts.N.…`): `POST /messages`, the
+/// visitor's and the agent's livechat messages.
+pub(crate) fn validate_parts(parts: &[InputPart]) -> Result<(), ApiError> {
     let mut problems = Problems::default();
-    let parts = &body.message.parts;
     if parts.is_empty() {
         problems.add("message.parts", "A message needs at least one part");
     }

@@ -1,9 +1,12 @@
 //! How a sandbox instance is set up: which chatbots and API keys exist, which browser origins may
-//! call it, how fast it streams, whether fault switches are on, where the built widget lives, and
-//! which clock it reads. `main` fills this from flags; tests build it directly.
+//! call it, how fast it streams, whether fault switches are on, where the built widget lives,
+//! which clock it reads, and the livechat and webhook timings. `main` fills this from flags;
+//! tests build it directly.
 
 use std::path::PathBuf;
 use std::time::Duration;
+
+use dialoge_api::livechat::LivechatSettings;
 
 use crate::clock::Clock;
 
@@ -50,6 +53,30 @@ pub struct SandboxOptions {
     pub token_ttl: Duration,
     /// Largest accepted request body; larger ones get 413.
     pub body_limit_bytes: usize,
+    /// Livechat settings every chatbot starts with (`PUT /livechat/settings` replaces them).
+    pub livechat: LivechatSettings,
+    /// A scripted agent joins waiting sessions and answers a few keywords (the demo).
+    pub auto_agent: bool,
+    /// How long a session waits before the auto agent joins it (measured on [`Self::clock`]).
+    pub auto_agent_delay: Duration,
+    /// How long the auto agent shows "typing" before each of its messages.
+    pub auto_agent_typing: Duration,
+    /// Lifetime of a livechat session token (the agent's credential for one session).
+    pub session_token_ttl: Duration,
+    /// Lifetime of a signed livechat attachment URL.
+    pub attachment_url_ttl: Duration,
+    /// A typing indicator not refreshed for this long clears itself.
+    pub typing_timeout: Duration,
+    /// Pauses between webhook attempts: attempt 1 is immediate, attempt `n + 1` follows a failed
+    /// attempt `n` after `webhook_retry_delays[n - 1]`; when the list runs out the event is dead.
+    pub webhook_retry_delays: Vec<Duration>,
+    /// How long one webhook POST may take before it counts as failed.
+    pub webhook_timeout: Duration,
+    /// How long events stay listable and replayable (the contract's 30 days).
+    pub webhook_event_ttl: Duration,
+    /// How often the background sweep clears stale typing, expires events and purges livechat
+    /// data past its retention (real time; each sweep reads [`Self::clock`]).
+    pub sweep_interval: Duration,
 }
 
 /// The API key of the demo chatbot `shop-bot`.
@@ -75,16 +102,49 @@ impl Default for SandboxOptions {
             token_ttl: Duration::from_secs(3600),
             // Room for a message with a 5 MiB image and a 5 MiB file, base64-encoded, plus JSON.
             body_limit_bytes: 16 * 1024 * 1024,
+            livechat: default_livechat_settings(),
+            auto_agent: false,
+            auto_agent_delay: Duration::from_secs(4),
+            auto_agent_typing: Duration::from_millis(1_200),
+            session_token_ttl: Duration::from_secs(3600),
+            attachment_url_ttl: Duration::from_secs(15 * 60),
+            typing_timeout: Duration::from_secs(6),
+            webhook_retry_delays: [10, 60, 300, 1_800, 7_200, 21_600]
+                .into_iter()
+                .map(Duration::from_secs)
+                .collect(),
+            webhook_timeout: Duration::from_secs(10),
+            webhook_event_ttl: Duration::from_secs(30 * 24 * 3600),
+            sweep_interval: Duration::from_millis(500),
         }
     }
 }
 
+/// Livechat on, always live (no working hours), attachments up to 5 MiB, kept 30 days: the demo
+/// can hand over at once.
+pub fn default_livechat_settings() -> LivechatSettings {
+    LivechatSettings {
+        enabled: true,
+        working_hours: None,
+        manual_override: None,
+        attachments_enabled: true,
+        max_attachment_size_bytes: Some(dialoge_api::send::MAX_MESSAGE_DATA_BYTES as u64),
+        retention_days: Some(30),
+    }
+}
+
 impl SandboxOptions {
-    /// Settings for automated tests: no pacing, so a whole reply streams in milliseconds.
+    /// Settings for automated tests: no pacing, so a whole reply streams in milliseconds; fast
+    /// webhook retries and sweeps; the auto agent (off anyway) would join at once.
     pub fn for_tests() -> Self {
         Self {
             pace_ms: 0,
             keepalive: Duration::from_millis(100),
+            auto_agent_delay: Duration::ZERO,
+            auto_agent_typing: Duration::ZERO,
+            webhook_retry_delays: vec![Duration::from_millis(50), Duration::from_millis(100)],
+            webhook_timeout: Duration::from_secs(5),
+            sweep_interval: Duration::from_millis(50),
             ..Self::default()
         }
     }

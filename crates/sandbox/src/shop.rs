@@ -124,6 +124,7 @@ pub async fn image(Path(name): Path<String>) -> Response {
         "hoodie.svg" => include_bytes!("../assets/img/hoodie.svg"),
         "truck.svg" => include_bytes!("../assets/img/truck.svg"),
         "box.svg" => include_bytes!("../assets/img/box.svg"),
+        "agent.svg" => include_bytes!("../assets/img/agent.svg"),
         // The products scenario's "broken image" points here on purpose.
         _ => return ApiError::not_found(format!("No image {name}")).into_response(),
     };

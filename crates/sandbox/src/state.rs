@@ -1,11 +1,13 @@
 //! The sandbox's shared state: options, chatbot definitions, the in-memory store of visitors and
-//! their conversations, and the armed fault switches.
+//! their conversations, the livechat store, the webhook event log, and the armed fault switches.
 //!
 //! Everything lives in memory and is lost on restart (visitor tokens survive a restart because the
 //! signing key is fixed; their visitor simply starts with an empty history). Locks are plain
-//! `std` mutexes held only for short, non-async sections, never across an `.await`.
+//! `std` mutexes held only for short, non-async sections, never across an `.await`, and never
+//! two at once: a handler reads what it needs from one store, lets go, then takes the next.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
@@ -17,7 +19,9 @@ use tokio::sync::watch;
 use crate::chatbot::{ChatbotDefinition, DefinitionError};
 use crate::clock::Clock;
 use crate::faults::FaultBoard;
+use crate::livechat::LivechatStore;
 use crate::options::SandboxOptions;
+use crate::webhooks::{Inbox, WebhookStore};
 
 /// Cheap to clone; every handler gets one.
 #[derive(Clone)]
@@ -28,6 +32,13 @@ struct Inner {
     chatbots: HashMap<String, Arc<ChatbotDefinition>>,
     store: Mutex<Store>,
     faults: Mutex<FaultBoard>,
+    livechat: Mutex<LivechatStore>,
+    webhooks: Mutex<WebhookStore>,
+    inbox: Mutex<Inbox>,
+    /// The webhook client; `None` if it could not be built (deliveries then fail visibly).
+    http: Option<reqwest::Client>,
+    /// Set once the background tasks (sweep, auto agent) run, so a second `app()` adds none.
+    background: AtomicBool,
 }
 
 impl AppState {
@@ -38,10 +49,15 @@ impl AppState {
             .map(|definition| (definition.chatbot_id.clone(), Arc::new(definition)))
             .collect();
         Ok(Self(Arc::new(Inner {
-            options,
             chatbots,
             store: Mutex::new(Store::default()),
             faults: Mutex::new(FaultBoard::default()),
+            livechat: Mutex::new(LivechatStore::default()),
+            webhooks: Mutex::new(WebhookStore::default()),
+            inbox: Mutex::new(Inbox::default()),
+            http: crate::webhooks::client(&options),
+            background: AtomicBool::new(false),
+            options,
         })))
     }
 
@@ -69,6 +85,31 @@ impl AppState {
     /// The fault switches.
     pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBoard> {
         self.0.faults.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Livechat sessions, messages, attachments, settings and agent profiles.
+    pub(crate) fn livechat(&self) -> MutexGuard<'_, LivechatStore> {
+        self.0.livechat.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Webhook subscriptions and the event log.
+    pub(crate) fn webhooks(&self) -> MutexGuard<'_, WebhookStore> {
+        self.0.webhooks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// What the development webhook receiver has caught.
+    pub(crate) fn inbox(&self) -> MutexGuard<'_, Inbox> {
+        self.0.inbox.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The HTTP client webhooks are delivered with.
+    pub(crate) fn http(&self) -> Option<&reqwest::Client> {
+        self.0.http.as_ref()
+    }
+
+    /// `true` the first time only: whoever gets it starts the background tasks.
+    pub(crate) fn claim_background(&self) -> bool {
+        !self.0.background.swap(true, Ordering::SeqCst)
     }
 }
 

@@ -25,9 +25,18 @@ use crate::state::{AppState, Rating, Submission, Visitor};
 /// Longest feedback text on `/rate`.
 const MAX_FEEDBACK_CHARS: usize = 2_000;
 
-/// `GET /api/v1/chat/config`.
-pub async fn get_config(visitor: VisitorAuth, headers: HeaderMap) -> Json<Config> {
-    Json(visitor.chatbot.config_for(&crate::origin_of(&headers)))
+/// `GET /api/v1/chat/config`; the `livechat` block follows the livechat settings.
+pub async fn get_config(
+    State(state): State<AppState>,
+    visitor: VisitorAuth,
+    headers: HeaderMap,
+) -> Json<Config> {
+    let mut config = visitor.chatbot.config_for(&crate::origin_of(&headers));
+    config.livechat = Some(crate::livechat::settings::current(
+        &state,
+        &visitor.claims.chatbot_id,
+    ));
+    Json(config)
 }
 
 /// `POST /api/v1/chat/rate`: 200 with an empty body.
@@ -62,23 +71,34 @@ pub async fn post_rate(
     Ok(StatusCode::OK)
 }
 
-/// `DELETE /api/v1/chat`: removes everything about the visitor; their tokens then get 401.
+/// `DELETE /api/v1/chat`: removes everything about the visitor, livechat included; their
+/// tokens then get 401, and the agent system gets `visitor.data.deleted`.
 pub async fn delete_visitor(
     State(state): State<AppState>,
     visitor: VisitorAuth,
 ) -> Result<Json<DeleteResponse>, ApiError> {
-    let mut store = state.store();
-    let record = store.visitors.remove(visitor.visitor_id()).ok_or_else(|| {
-        ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
-    })?;
-    store.deleted.insert(visitor.visitor_id().to_owned());
-    Ok(Json(DeleteResponse {
-        deleted: DeletedCounts {
-            messages: record.messages.len() as u64,
-            attachments: record.attachment_count(),
-            livechat_sessions: 0,
-        },
-    }))
+    let record = {
+        let mut store = state.store();
+        let record = store.visitors.remove(visitor.visitor_id()).ok_or_else(|| {
+            ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
+        })?;
+        store.deleted.insert(visitor.visitor_id().to_owned());
+        record
+    };
+    let livechat = state.livechat().forget_visitor(visitor.visitor_id());
+    let deleted = DeletedCounts {
+        messages: record.messages.len() as u64 + livechat.messages,
+        attachments: record.attachment_count() + livechat.attachments,
+        livechat_sessions: livechat.sessions,
+    };
+    crate::webhooks::visitor_deleted(
+        &state,
+        &visitor.claims.chatbot_id,
+        visitor.visitor_id(),
+        record.conversation_id.clone(),
+        deleted.clone(),
+    );
+    Ok(Json(DeleteResponse { deleted }))
 }
 
 /// The export document (format ours): everything the sandbox holds about the visitor.

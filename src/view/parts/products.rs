@@ -12,17 +12,44 @@ use crate::controller::use_ctx;
 use crate::state::live::LiveProducts;
 use crate::view::url::{safe_image, safe_link};
 
-/// A `products` part.
+/// How far one step of the carousel moves (a card and its gap).
+const STEP_PX: f64 = 190.0;
+
+/// A `products` part: a horizontal carousel, scrolled by its buttons or the arrow keys.
 #[component]
 pub fn ProductsView(p: LiveProducts) -> impl IntoView {
     let products = p.products;
+    let row = NodeRef::<leptos::html::Div>::new();
+    let step = move |dir: f64| {
+        if let Some(el) = row.get_untracked() {
+            el.scroll_by_with_x_and_y(dir * STEP_PX, 0.0);
+        }
+    };
+    let on_key = move |e: leptos::ev::KeyboardEvent| match e.key().as_str() {
+        "ArrowRight" => {
+            e.prevent_default();
+            step(1.0)
+        }
+        "ArrowLeft" => {
+            e.prevent_default();
+            step(-1.0)
+        }
+        _ => {}
+    };
+    let t = move || use_ctx().map(|c| c.lang.get().t()).unwrap_or(crate::i18n::Lang::En.t());
     view! {
-        <div class="dlg-products" role="list">
-            <For
-                each=move || products.get().into_iter().enumerate()
-                key=|(i, _)| *i
-                children=|(_, card)| card_view(card)
-            />
+        <div class="dlg-carousel">
+            <button type="button" class="dlg-carousel-btn dlg-prev" aria-label=move || t().previous
+                on:click=move |_| step(-1.0)>"‹"</button>
+            <div class="dlg-products" role="list" tabindex="0" node_ref=row on:keydown=on_key>
+                <For
+                    each=move || products.get().into_iter().enumerate()
+                    key=|(i, _)| *i
+                    children=|(_, card)| card_view(card)
+                />
+            </div>
+            <button type="button" class="dlg-carousel-btn dlg-next" aria-label=move || t().next
+                on:click=move |_| step(1.0)>"›"</button>
         </div>
     }
 }
@@ -31,6 +58,7 @@ fn card_view(card: Arc<ProductCard>) -> impl IntoView {
     let ctx = use_ctx();
     let base = ctx.map(|c| c.api_base()).unwrap_or_default();
     let lang = ctx.map(|c| c.lang_tag()).unwrap_or("en");
+    let t = ctx.map(|c| c.lang.get_untracked().t()).unwrap_or(crate::i18n::Lang::En.t());
     let broken = RwSignal::new(false);
     let img = safe_image(&card.image_url, &base);
     let href = safe_link(&card.url);
@@ -70,10 +98,10 @@ fn card_view(card: Arc<ProductCard>) -> impl IntoView {
                 <div class="dlg-card-actions">
                     {href.map(|h| view! {
                         <a class="dlg-card-open" href=h target="_blank" rel="noopener noreferrer"
-                            on:click=on_open>"View"</a>
+                            on:click=on_open>{t.view_product}</a>
                     })}
                     {cart.map(|h| view! {
-                        <a class="dlg-card-cart" href=h target="_blank" rel="noopener noreferrer">"Add to cart"</a>
+                        <a class="dlg-card-cart" href=h target="_blank" rel="noopener noreferrer">{t.add_to_cart}</a>
                     })}
                 </div>
             </div>

@@ -1,0 +1,1032 @@
+//! Livechat (CONTRACT.md section 8): the store of sessions and their messages, and the state
+//! machine `inactive → waiting → active → closed` that the visitor endpoints, the agent endpoints
+//! and the auto agent all go through, so every path obeys the same 409 rules.
+//!
+//! Transitions are plain methods on [`LivechatStore`] that take the time as a value ([`Now`]) and
+//! return what happened plus the webhooks to send ([`EventDraft`]); they never await, never read
+//! a clock and never send anything themselves. Handlers call them under the store lock, then
+//! release it and hand the drafts to [`crate::webhooks::emit`].
+//!
+//! Per visitor there is one transcript of livechat messages across all their sessions, numbered
+//! by one `sequence_number` counter, and one `state_version` counter; both only grow, so a
+//! widget's `after_sequence_number` and its "drop older states" rule stay valid when a new session
+//! starts. A per-visitor `revision` counts every change (typing included) and wakes held
+//! `/livechat/sync` requests through a `watch` channel.
+
+pub mod agent;
+pub mod attachments;
+pub mod auto_agent;
+pub mod settings;
+pub mod visitor;
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use dialoge_api::config::{AvailabilityReason, AvailabilityStatus, LivechatConfig};
+use dialoge_api::livechat::{
+    AgentProfile, ClientContext, ClosedBy, FeedbackResponse, FeedbackState, FeedbackStatus,
+    HandoverSource, LivechatSession, LivechatSettings, LivechatState, LivechatStatus,
+    LivechatTurn,
+};
+use dialoge_api::message::{AgentInfo, FilePart, ImagePart, Message, Part, Role, TextPart};
+use dialoge_api::webhook::{
+    WebhookChatbot, WebhookData, WebhookEventType, WebhookFeedback, WebhookSession,
+    WebhookVisitor,
+};
+use tokio::sync::watch;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+use self::attachments::Signer;
+
+/// Most messages one answer of `/livechat/messages` or `/livechat/sync` carries.
+pub const PAGE_LIMIT: usize = 50;
+
+/// Everything livechat keeps, for every chatbot.
+#[derive(Default)]
+pub(crate) struct LivechatStore {
+    /// Settings per chatbot; a chatbot without an entry uses the options' defaults.
+    pub settings: HashMap<String, LivechatSettings>,
+    /// Agent profiles by (chatbot, agent id).
+    pub agents: HashMap<(String, String), AgentProfile>,
+    /// Per visitor: their sessions, transcript and counters.
+    pub visitors: HashMap<String, VisitorLivechat>,
+    /// Every session by id.
+    pub sessions: HashMap<String, Session>,
+    /// Livechat session tokens (opaque, random) by token.
+    pub tokens: HashMap<String, SessionToken>,
+    /// Uploaded bytes by attachment id.
+    pub attachments: HashMap<String, StoredAttachment>,
+}
+
+/// One visitor's livechat record.
+pub(crate) struct VisitorLivechat {
+    /// Session ids, oldest first; the last one is the current session.
+    pub sessions: Vec<String>,
+    /// The transcript of every session, by sequence number.
+    pub messages: Vec<LiveMessage>,
+    next_sequence: u64,
+    pub state_version: u64,
+    pub updated_at: Option<String>,
+    /// Counts every change; `/livechat/sync` cursors name it.
+    pub revision: u64,
+    changes: watch::Sender<u64>,
+}
+
+impl VisitorLivechat {
+    fn new() -> Self {
+        let (changes, _) = watch::channel(0);
+        Self {
+            sessions: Vec::new(),
+            messages: Vec::new(),
+            next_sequence: 1,
+            state_version: 0,
+            updated_at: None,
+            revision: 0,
+            changes,
+        }
+    }
+
+    /// Records a change and wakes held syncs; a change the visitor's state shows also bumps the
+    /// state version.
+    fn touch(&mut self, state_changed: bool, now: &Now) {
+        if state_changed {
+            self.state_version += 1;
+            self.updated_at = Some(now.text.clone());
+        }
+        self.revision += 1;
+        self.changes.send_replace(self.revision);
+    }
+
+    /// A receiver that wakes on the next change (or when the record is deleted).
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    /// The `sync_cursor` naming the current revision.
+    pub fn cursor(&self) -> String {
+        format!("r{}", self.revision)
+    }
+
+    /// The current session's id.
+    pub fn current(&self) -> Option<&str> {
+        self.sessions.last().map(String::as_str)
+    }
+
+    /// Messages after `after`, at most `limit`, and whether more follow.
+    pub fn after(&self, after: u64, limit: usize) -> (Vec<&LiveMessage>, bool) {
+        let newer: Vec<&LiveMessage> = self
+            .messages
+            .iter()
+            .filter(|m| m.message.sequence_number.is_some_and(|n| n > after))
+            .collect();
+        let has_more = newer.len() > limit;
+        (newer.into_iter().take(limit).collect(), has_more)
+    }
+
+    fn push(
+        &mut self,
+        session_id: &str,
+        role: Role,
+        agent: Option<AgentInfo>,
+        parts: Vec<Part>,
+        now: &Now,
+    ) -> Message {
+        let message = Message {
+            message_id: format!("msg_{}", uuid::Uuid::new_v4().simple()),
+            role,
+            agent,
+            parts,
+            created_at: now.text.clone(),
+            sequence_number: Some(self.next_sequence),
+        };
+        self.next_sequence += 1;
+        self.messages.push(LiveMessage {
+            session_id: session_id.to_owned(),
+            message: message.clone(),
+        });
+        message
+    }
+}
+
+/// A livechat message and the session it belongs to.
+pub(crate) struct LiveMessage {
+    pub session_id: String,
+    pub message: Message,
+}
+
+/// One livechat session.
+pub(crate) struct Session {
+    pub id: String,
+    pub chatbot_id: String,
+    pub visitor_id: String,
+    pub status: LivechatStatus,
+    pub platform: String,
+    pub source: HandoverSource,
+    pub part_id: Option<String>,
+    pub client_context: Option<ClientContext>,
+    pub language: String,
+    /// The sandbox origin the visitor reached it at (the auto agent's avatar URL uses it).
+    pub origin: String,
+    pub requested: SystemTime,
+    pub requested_at: String,
+    pub agent: Option<AgentInfo>,
+    pub agent_joined_at: Option<String>,
+    pub agent_typing_until: Option<SystemTime>,
+    pub customer_typing_until: Option<SystemTime>,
+    pub closed: Option<SystemTime>,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<ClosedBy>,
+    pub closed_by_agent_id: Option<String>,
+    pub close_reason: Option<String>,
+    pub feedback: Option<WebhookFeedback>,
+    /// Who wrote the last visitor or agent message (system lines do not count).
+    pub last_author: Option<Role>,
+    pub last_message_at: Option<String>,
+    pub message_count: u64,
+}
+
+impl Session {
+    /// The contract's LivechatSession.
+    pub fn wire(&self) -> LivechatSession {
+        LivechatSession {
+            livechat_session_id: self.id.clone(),
+            status: self.status.clone(),
+            platform: Some(self.platform.clone()),
+            language: Some(self.language.clone()),
+            requested_at: Some(self.requested_at.clone()),
+            closed_at: self.closed_at.clone(),
+            closed_by: self.closed_by.clone(),
+            closed_by_agent_id: self.closed_by_agent_id.clone(),
+            close_reason: self.close_reason.clone(),
+        }
+    }
+
+    /// The session as webhooks describe it (no token).
+    pub fn webhook(&self) -> WebhookSession {
+        WebhookSession {
+            id: self.id.clone(),
+            status: self.status.clone(),
+            token: None,
+            token_expires_at: None,
+            platform: Some(self.platform.clone()),
+            source: Some(self.source.clone()),
+            part_id: self.part_id.clone(),
+            requested_at: Some(self.requested_at.clone()),
+            active_agent: self.agent.clone(),
+            closed_at: self.closed_at.clone(),
+            closed_by: self.closed_by.clone(),
+            closed_by_agent_id: self.closed_by_agent_id.clone(),
+            close_reason: self.close_reason.clone(),
+        }
+    }
+
+    pub fn is_agent_typing(&self, now: SystemTime) -> bool {
+        self.status == LivechatStatus::Active
+            && self.agent_typing_until.is_some_and(|until| until > now)
+    }
+
+    pub fn is_customer_typing(&self, now: SystemTime) -> bool {
+        self.status == LivechatStatus::Active
+            && self.customer_typing_until.is_some_and(|until| until > now)
+    }
+
+    /// Feedback can be given on a closed session an agent had joined, once.
+    pub fn feedback_status(&self) -> FeedbackStatus {
+        match (&self.status, &self.agent_joined_at, &self.feedback) {
+            (LivechatStatus::Closed, Some(_), None) => FeedbackStatus::Pending,
+            (LivechatStatus::Closed, Some(_), Some(_)) => FeedbackStatus::Submitted,
+            _ => FeedbackStatus::NotAvailable,
+        }
+    }
+
+    /// Whose turn it is while the session is open.
+    pub fn turn(&self) -> Option<LivechatTurn> {
+        if !self.status.is_open() {
+            return None;
+        }
+        Some(match self.last_author {
+            Some(Role::Agent) => LivechatTurn::Visitor,
+            _ => LivechatTurn::Agent,
+        })
+    }
+
+    /// The agent's name for system lines.
+    fn agent_name(&self) -> String {
+        self.agent
+            .as_ref()
+            .map_or_else(|| "The agent".to_owned(), |a| a.display_name.clone())
+    }
+}
+
+/// A livechat session token: the agent system's credential for one session.
+pub(crate) struct SessionToken {
+    pub session_id: String,
+    pub expires: SystemTime,
+}
+
+/// An uploaded livechat attachment.
+pub(crate) struct StoredAttachment {
+    pub visitor_id: String,
+    pub session_id: String,
+    pub bytes: Bytes,
+    pub mime: String,
+    pub filename: String,
+}
+
+/// A webhook to emit once the store lock is released.
+#[derive(Debug, Clone)]
+pub(crate) struct EventDraft {
+    pub chatbot_id: String,
+    pub event_type: WebhookEventType,
+    pub data: WebhookData,
+}
+
+/// The time as transitions need it: for comparisons and for timestamps.
+#[derive(Debug, Clone)]
+pub(crate) struct Now {
+    pub at: SystemTime,
+    pub text: String,
+}
+
+impl Now {
+    pub fn of(state: &AppState) -> Self {
+        let at = state.clock().now();
+        Self {
+            at,
+            text: crate::clock::rfc3339(at),
+        }
+    }
+}
+
+/// A part of an outgoing message, checked and decoded before the store lock is taken.
+#[derive(Debug, Clone)]
+pub(crate) enum Prepared {
+    Text(String),
+    Upload {
+        image: bool,
+        bytes: Bytes,
+        mime: String,
+        filename: String,
+    },
+}
+
+/// What a handover did.
+pub(crate) enum Handover {
+    /// A session was already open: it is answered as it is.
+    Existing(LivechatSession),
+    /// A new waiting session, with the token its webhook carries.
+    Opened {
+        session: LivechatSession,
+        token: String,
+        token_expires: SystemTime,
+    },
+}
+
+/// The facts of a handover request.
+pub(crate) struct HandoverInput {
+    pub visitor_id: String,
+    pub chatbot_id: String,
+    pub platform: String,
+    pub source: HandoverSource,
+    pub part_id: Option<String>,
+    pub client_context: Option<ClientContext>,
+    pub language: String,
+    pub origin: String,
+}
+
+/// What deleting a visitor removed from livechat.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Forgotten {
+    pub sessions: u64,
+    pub messages: u64,
+    pub attachments: u64,
+}
+
+impl LivechatStore {
+    /// A chatbot's settings (the options' defaults until `PUT /livechat/settings`).
+    pub fn settings_for(&self, chatbot_id: &str, defaults: &LivechatSettings) -> LivechatSettings {
+        self.settings
+            .get(chatbot_id)
+            .cloned()
+            .unwrap_or_else(|| defaults.clone())
+    }
+
+    fn record_mut(&mut self, visitor_id: &str) -> &mut VisitorLivechat {
+        self.visitors
+            .entry(visitor_id.to_owned())
+            .or_insert_with(VisitorLivechat::new)
+    }
+
+    /// The visitor's current (latest) session.
+    pub fn current_session(&self, visitor_id: &str) -> Option<&Session> {
+        self.visitors
+            .get(visitor_id)
+            .and_then(VisitorLivechat::current)
+            .and_then(|id| self.sessions.get(id))
+    }
+
+    /// The visitor's state as `GET /livechat/state` shows it.
+    pub fn state(&self, visitor_id: &str, now: &Now) -> LivechatState {
+        let Some(record) = self.visitors.get(visitor_id) else {
+            return LivechatState {
+                status: LivechatStatus::Inactive,
+                updated_at: now.text.clone(),
+                ..LivechatState::default()
+            };
+        };
+        let updated_at = record
+            .updated_at
+            .clone()
+            .unwrap_or_else(|| now.text.clone());
+        let Some(session) = self.current_session(visitor_id) else {
+            return LivechatState {
+                status: LivechatStatus::Inactive,
+                state_version: record.state_version,
+                updated_at,
+                ..LivechatState::default()
+            };
+        };
+        let closed = session.status == LivechatStatus::Closed;
+        LivechatState {
+            status: session.status.clone(),
+            livechat_session_id: Some(session.id.clone()),
+            active_agent: session.agent.clone(),
+            is_agent_typing: session.is_agent_typing(now.at),
+            agent_joined_at: session.agent_joined_at.clone(),
+            closed_by: session.closed_by.clone().filter(|_| closed),
+            close_reason: session.close_reason.clone().filter(|_| closed),
+            feedback: Some(FeedbackState {
+                status: session.feedback_status(),
+            }),
+            state_version: record.state_version,
+            updated_at,
+        }
+    }
+
+    /// Clears typing indicators nobody refreshed in time. A cleared visitor indicator tells the
+    /// agent system (`livechat.customer.typing.stopped`).
+    pub fn settle(&mut self, session_id: &str, now: &Now) -> Vec<EventDraft> {
+        let Some(session) = self.sessions.get_mut(session_id) else {
+            return Vec::new();
+        };
+        let agent_stopped = session
+            .agent_typing_until
+            .is_some_and(|until| until <= now.at);
+        let customer_stopped = session
+            .customer_typing_until
+            .is_some_and(|until| until <= now.at);
+        if agent_stopped {
+            session.agent_typing_until = None;
+        }
+        if customer_stopped {
+            session.customer_typing_until = None;
+        }
+        if agent_stopped || customer_stopped {
+            if let Some(record) = self.visitors.get_mut(&session.visitor_id) {
+                record.touch(agent_stopped, now);
+            }
+        }
+        if customer_stopped {
+            self.draft(session_id, WebhookEventType::CustomerTypingStopped)
+                .into_iter()
+                .collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// [`Self::settle`] for the visitor's current session.
+    pub fn settle_visitor(&mut self, visitor_id: &str, now: &Now) -> Vec<EventDraft> {
+        match self.current_session(visitor_id).map(|s| s.id.clone()) {
+            Some(id) => self.settle(&id, now),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`Self::settle`] for every session with a typing indicator (the background sweep).
+    pub fn settle_all(&mut self, now: &Now) -> Vec<EventDraft> {
+        let typing: Vec<String> = self
+            .sessions
+            .values()
+            .filter(|s| s.agent_typing_until.is_some() || s.customer_typing_until.is_some())
+            .map(|s| s.id.clone())
+            .collect();
+        typing.iter().flat_map(|id| self.settle(id, now)).collect()
+    }
+
+    /// The webhook skeleton for an event about a session: chatbot, visitor and session.
+    pub fn draft(&self, session_id: &str, event_type: WebhookEventType) -> Option<EventDraft> {
+        let session = self.sessions.get(session_id)?;
+        Some(EventDraft {
+            chatbot_id: session.chatbot_id.clone(),
+            event_type,
+            data: WebhookData {
+                chatbot: Some(WebhookChatbot {
+                    id: session.chatbot_id.clone(),
+                }),
+                visitor: Some(WebhookVisitor {
+                    id: session.visitor_id.clone(),
+                    ..WebhookVisitor::default()
+                }),
+                livechat_session: Some(session.webhook()),
+                ..WebhookData::default()
+            },
+        })
+    }
+
+    /// Starts a session, or answers the open one. Refused (409) while livechat is not live.
+    pub fn handover(
+        &mut self,
+        input: HandoverInput,
+        availability: &LivechatConfig,
+        token_ttl: Duration,
+        now: &Now,
+    ) -> Result<Handover, ApiError> {
+        if let Some(open) = self
+            .current_session(&input.visitor_id)
+            .filter(|s| s.status.is_open())
+        {
+            return Ok(Handover::Existing(open.wire()));
+        }
+        if availability.availability_status != AvailabilityStatus::Live {
+            return Err(ApiError::conflict(unavailable_message(availability)));
+        }
+        let id = format!("lcs_{}", uuid::Uuid::new_v4().simple());
+        let session = Session {
+            id: id.clone(),
+            chatbot_id: input.chatbot_id.clone(),
+            visitor_id: input.visitor_id.clone(),
+            status: LivechatStatus::Waiting,
+            platform: input.platform,
+            source: input.source,
+            part_id: input.part_id,
+            client_context: input.client_context,
+            language: input.language,
+            origin: input.origin,
+            requested: now.at,
+            requested_at: now.text.clone(),
+            agent: None,
+            agent_joined_at: None,
+            agent_typing_until: None,
+            customer_typing_until: None,
+            closed: None,
+            closed_at: None,
+            closed_by: None,
+            closed_by_agent_id: None,
+            close_reason: None,
+            feedback: None,
+            last_author: None,
+            last_message_at: None,
+            message_count: 0,
+        };
+        let wire = session.wire();
+        self.sessions.insert(id.clone(), session);
+        let record = self.record_mut(&input.visitor_id);
+        record.sessions.push(id.clone());
+        record.touch(true, now);
+        let (token, token_expires) = self.issue_token(&id, token_ttl, now);
+        Ok(Handover::Opened {
+            session: wire,
+            token,
+            token_expires,
+        })
+    }
+
+    /// A fresh livechat session token for one session.
+    pub fn issue_token(&mut self, session_id: &str, ttl: Duration, now: &Now) -> (String, SystemTime) {
+        // Expired tokens are dropped here rather than by a timer: the map stays small.
+        self.tokens.retain(|_, token| token.expires > now.at);
+        let token = format!(
+            "lst_{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let expires = now.at + ttl;
+        self.tokens.insert(
+            token.clone(),
+            SessionToken {
+                session_id: session_id.to_owned(),
+                expires,
+            },
+        );
+        (token, expires)
+    }
+
+    /// Stores uploads and turns prepared parts into the parts the transcript keeps (attachment
+    /// URLs are signed when a message is shown, never stored).
+    fn store_parts(&mut self, visitor_id: &str, session_id: &str, parts: Vec<Prepared>) -> Vec<Part> {
+        parts
+            .into_iter()
+            .map(|part| match part {
+                Prepared::Text(text) => Part::Text(TextPart {
+                    part_id: None,
+                    text,
+                }),
+                Prepared::Upload {
+                    image,
+                    bytes,
+                    mime,
+                    filename,
+                } => {
+                    let id = format!("att_{}", uuid::Uuid::new_v4().simple());
+                    let size = bytes.len() as u64;
+                    self.attachments.insert(
+                        id.clone(),
+                        StoredAttachment {
+                            visitor_id: visitor_id.to_owned(),
+                            session_id: session_id.to_owned(),
+                            bytes,
+                            mime: mime.clone(),
+                            filename: filename.clone(),
+                        },
+                    );
+                    if image {
+                        Part::Image(ImagePart {
+                            part_id: None,
+                            url: String::new(),
+                            attachment_id: Some(id),
+                            mime_type: Some(mime),
+                            size_bytes: Some(size),
+                            url_expires_at: None,
+                            thumbnail_url: None,
+                            caption: (!filename.is_empty()).then_some(filename),
+                        })
+                    } else {
+                        Part::File(FilePart {
+                            part_id: None,
+                            filename,
+                            url: String::new(),
+                            attachment_id: Some(id),
+                            mime_type: Some(mime),
+                            size_bytes: Some(size),
+                            url_expires_at: None,
+                        })
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// A visitor's livechat message: only into a waiting or active session (else the visitor's
+    /// state is stale: 409).
+    pub fn visitor_send(
+        &mut self,
+        visitor_id: &str,
+        parts: Vec<Prepared>,
+        now: &Now,
+    ) -> Result<(Message, EventDraft), ApiError> {
+        let session = self
+            .current_session(visitor_id)
+            .filter(|s| s.status.is_open())
+            .ok_or_else(|| {
+                ApiError::conflict(
+                    "No open livechat session: the state is stale; fetch /livechat/state and start a handover if needed",
+                )
+            })?;
+        let session_id = session.id.clone();
+        let parts = self.store_parts(visitor_id, &session_id, parts);
+        let record = self.record_mut(visitor_id);
+        let message = record.push(&session_id, Role::User, None, parts, now);
+        record.touch(false, now);
+        let waiting = match self.sessions.get_mut(&session_id) {
+            Some(session) => {
+                session.last_author = Some(Role::User);
+                session.last_message_at = Some(now.text.clone());
+                session.message_count += 1;
+                // Sending ends the visitor's typing; the message event says as much.
+                session.customer_typing_until = None;
+                session.status == LivechatStatus::Waiting
+            }
+            None => false,
+        };
+        let event_type = if waiting {
+            WebhookEventType::WaitingCustomerMessageCreated
+        } else {
+            WebhookEventType::CustomerMessageCreated
+        };
+        let mut draft = self
+            .draft(&session_id, event_type)
+            .ok_or_else(|| ApiError::internal("The session vanished"))?;
+        draft.data.message = Some(message.clone());
+        Ok((message, draft))
+    }
+
+    /// `POST /livechat/typing`: only while active. Starting (from not typing) and stopping are
+    /// webhooks; a refresh only pushes the auto-clear further out.
+    pub fn visitor_typing(
+        &mut self,
+        visitor_id: &str,
+        is_typing: bool,
+        timeout: Duration,
+        now: &Now,
+    ) -> Result<Vec<EventDraft>, ApiError> {
+        let session_id = self
+            .current_session(visitor_id)
+            .filter(|s| s.status == LivechatStatus::Active)
+            .map(|s| s.id.clone())
+            .ok_or_else(|| {
+                ApiError::conflict("Typing is only sent while a livechat session is active")
+            })?;
+        let Some(session) = self.sessions.get_mut(&session_id) else {
+            return Ok(Vec::new());
+        };
+        let was_typing = session.is_customer_typing(now.at);
+        session.customer_typing_until = is_typing.then(|| now.at + timeout);
+        let event = match (was_typing, is_typing) {
+            (false, true) => Some(WebhookEventType::CustomerTypingStarted),
+            (true, false) => Some(WebhookEventType::CustomerTypingStopped),
+            _ => None,
+        };
+        if event.is_some() {
+            if let Some(record) = self.visitors.get_mut(visitor_id) {
+                record.touch(false, now);
+            }
+        }
+        Ok(event
+            .and_then(|event| self.draft(&session_id, event))
+            .into_iter()
+            .collect())
+    }
+
+    /// `POST /livechat/close`: closes the open session; a closed one is answered again
+    /// (idempotent); a visitor who never had a session gets 409.
+    pub fn visitor_close(
+        &mut self,
+        visitor_id: &str,
+        reason: Option<String>,
+        now: &Now,
+    ) -> Result<(LivechatSession, Vec<EventDraft>), ApiError> {
+        let session = self
+            .current_session(visitor_id)
+            .ok_or_else(|| ApiError::conflict("There is no livechat session to close"))?;
+        if session.status == LivechatStatus::Closed {
+            return Ok((session.wire(), Vec::new()));
+        }
+        let id = session.id.clone();
+        let events = self.close(&id, ClosedBy::Customer, None, reason, now);
+        let wire = self
+            .sessions
+            .get(&id)
+            .map(Session::wire)
+            .ok_or_else(|| ApiError::internal("The session vanished"))?;
+        Ok((wire, events))
+    }
+
+    fn close(
+        &mut self,
+        session_id: &str,
+        by: ClosedBy,
+        agent_id: Option<String>,
+        reason: Option<String>,
+        now: &Now,
+    ) -> Vec<EventDraft> {
+        let Some(session) = self.sessions.get_mut(session_id) else {
+            return Vec::new();
+        };
+        session.status = LivechatStatus::Closed;
+        session.closed = Some(now.at);
+        session.closed_at = Some(now.text.clone());
+        session.closed_by = Some(by.clone());
+        session.closed_by_agent_id = agent_id;
+        session.close_reason = reason.filter(|r| !r.trim().is_empty());
+        session.agent_typing_until = None;
+        session.customer_typing_until = None;
+        session.message_count += 1;
+        let line = match by {
+            ClosedBy::Agent => format!("{} closed the chat", session.agent_name()),
+            _ => "The customer closed the chat".to_owned(),
+        };
+        let visitor_id = session.visitor_id.clone();
+        let record = self.record_mut(&visitor_id);
+        record.push(session_id, Role::System, None, vec![text(line)], now);
+        record.touch(true, now);
+        self.draft(session_id, WebhookEventType::SessionClosed)
+            .into_iter()
+            .collect()
+    }
+
+    /// `POST /livechat/feedback`: once, on a closed session whose feedback is pending.
+    pub fn feedback(
+        &mut self,
+        visitor_id: &str,
+        rating: u8,
+        feedback: Option<String>,
+        now: &Now,
+    ) -> Result<(FeedbackResponse, EventDraft), ApiError> {
+        let session = self
+            .current_session(visitor_id)
+            .ok_or_else(|| ApiError::conflict("There is no livechat session to rate"))?;
+        match session.feedback_status() {
+            FeedbackStatus::Pending => {}
+            FeedbackStatus::Submitted => {
+                return Err(ApiError::conflict(
+                    "Feedback for this livechat session was already submitted",
+                ))
+            }
+            _ => {
+                return Err(ApiError::conflict(
+                    "Feedback is only possible once an agent's session has closed",
+                ))
+            }
+        }
+        let id = session.id.clone();
+        let given = WebhookFeedback {
+            rating,
+            feedback: feedback.clone(),
+            submitted_at: now.text.clone(),
+        };
+        if let Some(session) = self.sessions.get_mut(&id) {
+            session.feedback = Some(given.clone());
+        }
+        if let Some(record) = self.visitors.get_mut(visitor_id) {
+            record.touch(true, now);
+        }
+        let mut draft = self
+            .draft(&id, WebhookEventType::FeedbackSubmitted)
+            .ok_or_else(|| ApiError::internal("The session vanished"))?;
+        draft.data.feedback = Some(given);
+        Ok((
+            FeedbackResponse {
+                livechat_session_id: id,
+                status: FeedbackStatus::Submitted,
+                rating,
+                feedback,
+                submitted_at: now.text.clone(),
+            },
+            draft,
+        ))
+    }
+
+    /// The agent as visitors see them: their profile, or their id as the name.
+    pub fn agent_info(&self, chatbot_id: &str, agent_id: &str) -> AgentInfo {
+        match self
+            .agents
+            .get(&(chatbot_id.to_owned(), agent_id.to_owned()))
+        {
+            Some(profile) => AgentInfo {
+                agent_id: agent_id.to_owned(),
+                display_name: profile.display_name.clone(),
+                avatar_url: profile.avatar_url.clone(),
+            },
+            None => AgentInfo {
+                agent_id: agent_id.to_owned(),
+                display_name: agent_id.to_owned(),
+                avatar_url: None,
+            },
+        }
+    }
+
+    /// Makes `agent_id` the session's agent if it has none (the session becomes active and the
+    /// transcript says who joined); another agent than the assigned one gets 409.
+    pub fn claim(&mut self, session_id: &str, agent_id: &str, now: &Now) -> Result<(), ApiError> {
+        let session = self
+            .sessions
+            .get(session_id)
+            .ok_or_else(|| ApiError::not_found("This livechat session no longer exists"))?;
+        if session.status == LivechatStatus::Closed {
+            return Err(ApiError::conflict("This livechat session is closed"));
+        }
+        if let Some(agent) = &session.agent {
+            return if agent.agent_id == agent_id {
+                Ok(())
+            } else {
+                Err(ApiError::conflict(format!(
+                    "This livechat session is already assigned to agent {}",
+                    agent.agent_id
+                )))
+            };
+        }
+        let info = self.agent_info(&session.chatbot_id, agent_id);
+        let visitor_id = session.visitor_id.clone();
+        let line = format!("{} joined the chat", info.display_name);
+        if let Some(session) = self.sessions.get_mut(session_id) {
+            session.status = LivechatStatus::Active;
+            session.agent = Some(info);
+            session.agent_joined_at = Some(now.text.clone());
+            session.message_count += 1;
+        }
+        let record = self.record_mut(&visitor_id);
+        record.push(session_id, Role::System, None, vec![text(line)], now);
+        record.touch(true, now);
+        Ok(())
+    }
+
+    /// An agent's message (assigning the agent first if the session has none).
+    pub fn agent_send(
+        &mut self,
+        session_id: &str,
+        agent_id: &str,
+        parts: Vec<Prepared>,
+        now: &Now,
+    ) -> Result<Message, ApiError> {
+        self.claim(session_id, agent_id, now)?;
+        let session = self
+            .sessions
+            .get_mut(session_id)
+            .ok_or_else(|| ApiError::not_found("This livechat session no longer exists"))?;
+        let was_typing = session.is_agent_typing(now.at);
+        session.agent_typing_until = None;
+        session.last_author = Some(Role::Agent);
+        session.last_message_at = Some(now.text.clone());
+        session.message_count += 1;
+        let (visitor_id, agent) = (session.visitor_id.clone(), session.agent.clone());
+        let parts = self.store_parts(&visitor_id, session_id, parts);
+        let record = self.record_mut(&visitor_id);
+        let message = record.push(session_id, Role::Agent, agent, parts, now);
+        record.touch(was_typing, now);
+        Ok(message)
+    }
+
+    /// An agent's typing indicator (assigning the agent first if the session has none).
+    pub fn agent_typing(
+        &mut self,
+        session_id: &str,
+        agent_id: &str,
+        is_typing: bool,
+        timeout: Duration,
+        now: &Now,
+    ) -> Result<(), ApiError> {
+        self.claim(session_id, agent_id, now)?;
+        let session = self
+            .sessions
+            .get_mut(session_id)
+            .ok_or_else(|| ApiError::not_found("This livechat session no longer exists"))?;
+        let was_typing = session.is_agent_typing(now.at);
+        session.agent_typing_until = is_typing.then(|| now.at + timeout);
+        if was_typing != is_typing {
+            let visitor_id = session.visitor_id.clone();
+            if let Some(record) = self.visitors.get_mut(&visitor_id) {
+                record.touch(true, now);
+            }
+        }
+        Ok(())
+    }
+
+    /// `POST /livechat/agent/close`: idempotent on a closed session; an agent other than the
+    /// assigned one gets 409.
+    pub fn agent_close(
+        &mut self,
+        session_id: &str,
+        agent_id: &str,
+        reason: Option<String>,
+        now: &Now,
+    ) -> Result<(LivechatSession, Vec<EventDraft>), ApiError> {
+        let session = self
+            .sessions
+            .get(session_id)
+            .ok_or_else(|| ApiError::not_found("This livechat session no longer exists"))?;
+        if session.status == LivechatStatus::Closed {
+            return Ok((session.wire(), Vec::new()));
+        }
+        if let Some(agent) = session.agent.as_ref().filter(|a| a.agent_id != agent_id) {
+            return Err(ApiError::conflict(format!(
+                "This livechat session is assigned to agent {}",
+                agent.agent_id
+            )));
+        }
+        let events = self.close(
+            session_id,
+            ClosedBy::Agent,
+            Some(agent_id.to_owned()),
+            reason,
+            now,
+        );
+        let wire = self
+            .sessions
+            .get(session_id)
+            .map(Session::wire)
+            .ok_or_else(|| ApiError::internal("The session vanished"))?;
+        Ok((wire, events))
+    }
+
+    /// Removes everything livechat holds about a visitor (held syncs wake and then get 401).
+    pub fn forget_visitor(&mut self, visitor_id: &str) -> Forgotten {
+        let Some(record) = self.visitors.remove(visitor_id) else {
+            return Forgotten::default();
+        };
+        let sessions: HashSet<&String> = record.sessions.iter().collect();
+        self.sessions.retain(|id, _| !sessions.contains(id));
+        self.tokens.retain(|_, token| !sessions.contains(&token.session_id));
+        let before = self.attachments.len();
+        self.attachments.retain(|_, a| a.visitor_id != visitor_id);
+        Forgotten {
+            sessions: record.sessions.len() as u64,
+            messages: record.messages.len() as u64,
+            attachments: (before - self.attachments.len()) as u64,
+        }
+    }
+
+    /// Deletes closed sessions older than their chatbot's `retention_days`, with their messages,
+    /// attachments and tokens.
+    pub fn purge_expired(&mut self, defaults: &LivechatSettings, now: &Now) {
+        let expired: Vec<(String, String)> = self
+            .sessions
+            .values()
+            .filter(|s| {
+                let days = self
+                    .settings_for(&s.chatbot_id, defaults)
+                    .retention_days;
+                match (s.closed, days) {
+                    (Some(closed), Some(days)) => {
+                        closed + Duration::from_secs(u64::from(days) * 86_400) <= now.at
+                    }
+                    _ => false,
+                }
+            })
+            .map(|s| (s.id.clone(), s.visitor_id.clone()))
+            .collect();
+        for (session_id, visitor_id) in expired {
+            self.sessions.remove(&session_id);
+            self.tokens.retain(|_, t| t.session_id != session_id);
+            self.attachments.retain(|_, a| a.session_id != session_id);
+            if let Some(record) = self.visitors.get_mut(&visitor_id) {
+                record.sessions.retain(|id| id != &session_id);
+                record.messages.retain(|m| m.session_id != session_id);
+                record.touch(true, now);
+            }
+        }
+    }
+
+    /// A stored message as clients get it: attachment URLs freshly signed.
+    pub fn present(&self, message: &Message, signer: &Signer) -> Message {
+        let mut message = message.clone();
+        for part in &mut message.parts {
+            let (url, expires, id) = match part {
+                Part::Image(image) => (&mut image.url, &mut image.url_expires_at, &image.attachment_id),
+                Part::File(file) => (&mut file.url, &mut file.url_expires_at, &file.attachment_id),
+                _ => continue,
+            };
+            if let Some(id) = id.as_deref().filter(|id| self.attachments.contains_key(*id)) {
+                let (signed, expires_at) = signer.sign(id);
+                *url = signed;
+                *expires = Some(expires_at);
+            }
+        }
+        message
+    }
+}
+
+/// A plain text part (system lines, the auto agent).
+pub(crate) fn text(text: impl Into<String>) -> Part {
+    Part::Text(TextPart {
+        part_id: None,
+        text: text.into(),
+    })
+}
+
+/// Why a handover is refused, in words a developer reading the 409 understands.
+fn unavailable_message(availability: &LivechatConfig) -> String {
+    match availability.availability_reason {
+        Some(AvailabilityReason::Disabled) => "Livechat is switched off for this chatbot".to_owned(),
+        Some(AvailabilityReason::ManualOffline) => {
+            "Livechat is set offline by hand; no agent will answer".to_owned()
+        }
+        Some(AvailabilityReason::OutsideWorkingHours) => {
+            "Livechat is outside its working hours; no agent will answer".to_owned()
+        }
+        _ => "Livechat is not available now".to_owned(),
+    }
+}

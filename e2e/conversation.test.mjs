@@ -1,0 +1,124 @@
+// The conversation against a sandbox that misbehaves on purpose: nothing the visitor typed is
+// lost or sent twice, whatever the network does.
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { startSandbox, startBrowser, Widget, armFault, clearFaults, serverHistory } from "./harness.mjs";
+
+let sandbox;
+let browser;
+let w;
+
+before(async () => {
+  sandbox = await startSandbox();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  sandbox?.stop();
+});
+
+beforeEach(async () => {
+  await clearFaults(sandbox.url);
+  const { page } = browser;
+  await page.goto(sandbox.url + "/");
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  w = new Widget(page);
+  await w.open();
+});
+
+const messagesPath = "/api/v1/chat/messages";
+
+test("products and a table stream into their own parts", async () => {
+  await w.ask("show me products");
+  const products = await w.answer(0);
+  const cards = products.locator("[data-part-type=products] .dlg-card");
+  assert.ok((await cards.count()) >= 2, "several product cards");
+  assert.ok((await products.locator(".dlg-splash").count()) >= 1, "a splash badge");
+  assert.ok((await products.locator(".dlg-price-before").count()) >= 1, "a struck original price");
+  assert.ok((await products.locator(".dlg-placeholder").count()) >= 1, "a broken image became a placeholder");
+
+  await w.ask("shipping table");
+  const table = await w.answer(1);
+  const t = table.locator("[data-part-type=table] table");
+  await t.waitFor();
+  assert.ok((await t.locator("thead th").count()) >= 2, "header cells");
+  assert.ok((await t.locator("tbody tr").count()) >= 2, "rows streamed in");
+});
+
+test("a 401 in the middle of a conversation is invisible to the visitor", async () => {
+  await w.ask("What is your return policy?");
+  await w.answer(0);
+  await armFault(sandbox.url, { path: messagesPath, fault: "status", status: 401, count: 1 });
+  await w.ask("And for sale items?");
+  await w.answer(1);
+  assert.equal(await w.status.getAttribute("data-state"), "idle");
+  assert.equal(await w.byRole("user").count(), 2);
+  assert.equal(await w.messages.locator("[data-state=failed]").count(), 0);
+  const history = await serverHistory(browser.page, sandbox.url);
+  assert.equal(history.filter((m) => m.role === "user").length, 2, "same visitor, one conversation");
+});
+
+test("a dropped stream is retried into exactly one reply, here and on the server", async () => {
+  await armFault(sandbox.url, { path: messagesPath, fault: "drop", after_events: 5 });
+  await w.ask("What is your return policy?");
+  const retry = w.page.getByTestId("retry-button");
+  await retry.waitFor({ timeout: 20000 });
+  assert.equal(await w.status.getAttribute("data-state"), "error");
+  assert.equal(await w.byRole("user").count(), 1, "the visitor's text stays in the list");
+  assert.equal(await w.byRole("user").first().getAttribute("data-state"), "failed");
+
+  await retry.click();
+  await w.answer(0);
+  assert.equal(await w.byRole("assistant").count(), 1, "exactly one assistant reply in the list");
+  assert.equal(await w.byRole("user").count(), 1);
+  const history = await serverHistory(browser.page, sandbox.url);
+  assert.equal(history.filter((m) => m.role === "user").length, 1, "one user turn on the server");
+  assert.equal(history.filter((m) => m.role === "assistant").length, 1, "one reply on the server");
+});
+
+test("a retryable stream error offers retry, and retry gets the answer", async () => {
+  await w.ask("please fail");
+  const retry = w.page.getByTestId("retry-button");
+  await retry.waitFor({ timeout: 20000 });
+  assert.match(await w.status.innerText(), /\S/, "the error is shown in plain words");
+  await retry.click();
+  const answer = await w.answer(0);
+  assert.ok((await answer.innerText()).length > 0);
+  assert.equal(await w.byRole("user").count(), 1, "no second user message");
+  const history = await serverHistory(browser.page, sandbox.url);
+  assert.equal(history.filter((m) => m.role === "user").length, 1);
+});
+
+test("429 is waited out for Retry-After and then sent once", async () => {
+  await armFault(sandbox.url, { path: messagesPath, fault: "status", status: 429, retry_after: 1, count: 1 });
+  await w.ask("What is your return policy?");
+  await w.page.locator("[data-testid=status][data-state=waiting]").waitFor({ state: "attached", timeout: 5000 });
+  await w.answer(0);
+  const history = await serverHistory(browser.page, sandbox.url);
+  assert.equal(history.filter((m) => m.role === "user").length, 1);
+});
+
+test("history is shown after a reload and the draft survives it", async () => {
+  await w.ask("What is your return policy?");
+  await w.answer(0);
+  await w.input.fill("half-written question");
+  await browser.page.reload();
+  w = new Widget(browser.page);
+  await w.open();
+  await w.answer(0);
+  assert.equal(await w.byRole("user").count(), 1);
+  assert.equal(await w.byRole("user").first().innerText(), "What is your return policy?");
+  assert.equal(await w.input.inputValue(), "half-written question");
+});
+
+test("the stop button aborts the answer and the composer is free again", async () => {
+  await w.ask("long essay please");
+  const stop = w.page.getByTestId("stop-button");
+  await stop.waitFor();
+  await w.byRole("assistant").first().waitFor();
+  await stop.click();
+  await w.send.waitFor();
+  assert.equal(await w.byRole("assistant").first().getAttribute("data-state"), "incomplete");
+});
