@@ -290,3 +290,108 @@ async fn a_streamed_answer_grows_one_text_node_and_matches_done() {
     assert_eq!(all(&root, "p a").len(), 1);
     assert_eq!(all(&root, ".msg").len(), 1, "one assistant message");
 }
+
+fn part_from_json(json: &str) -> Part {
+    serde_json::from_str(json).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_table_has_its_caption_header_row_alignment_and_cell_images() {
+    let root = render(part_from_json(
+        r#"{"type":"table","part_id":"t1","caption":"Shipping",
+            "headers":[{"blocks":[{"type":"paragraph","spans":[{"type":"text","text":"Country"}]}]},
+                       {"blocks":[{"type":"paragraph","spans":[{"type":"text","text":"Price"}]}]}],
+            "alignments":["left","right"],
+            "rows":[[{"blocks":[{"type":"paragraph","spans":[{"type":"bold","text":"Denmark"}]}]},
+                     {"blocks":[{"type":"image","url":"https://cdn.example.com/dk.png","alt":"flag"}]}]]}"#,
+    ))
+    .await;
+    assert_eq!(all(&root, "caption")[0].text_content().unwrap(), "Shipping");
+    let th = all(&root, "thead th");
+    assert_eq!(th.len(), 2);
+    assert_eq!(th[1].get_attribute("class").as_deref(), Some("dlg-right"));
+    assert_eq!(all(&root, "tbody td strong")[0].text_content().unwrap(), "Denmark");
+    let img = &all(&root, "tbody td img")[0];
+    assert_eq!(img.get_attribute("src").as_deref(), Some("https://cdn.example.com/dk.png"));
+    assert_eq!(img.get_attribute("alt").as_deref(), Some("flag"));
+    assert!(all(&root, ".dlg-table-wrap").len() == 1, "wrapped for horizontal scroll");
+}
+
+#[wasm_bindgen_test]
+async fn product_cards_show_price_discount_splash_links_and_a_placeholder_for_bad_images() {
+    let root = render(part_from_json(
+        r#"{"type":"products","part_id":"pp","products":[
+            {"id":"sku-1","title":"Basic tee","image_url":"not a url at all",
+             "price":{"amount":149.0,"currency":"DKK"},"original_price":{"amount":299.0,"currency":"DKK"},
+             "splash":"50% Deal","url":"https://shop.example.com/p/1",
+             "add_to_cart":{"sku":"sku-1","url":"https://shop.example.com/cart?add=sku-1"}},
+            {"id":"sku-2","title":"Hoodie","image_url":"https://cdn.example.com/2.jpg",
+             "price":{"amount":449.0,"currency":"DKK"},"url":"javascript:alert(1)"}]}"#,
+    ))
+    .await;
+    let cards = all(&root, ".dlg-card");
+    assert_eq!(cards.len(), 2);
+    assert_eq!(all(&root, ".dlg-splash")[0].text_content().unwrap(), "50% Deal");
+    let now = all(&root, ".dlg-price-now")[0].text_content().unwrap();
+    assert!(now.contains("149") && now.contains("DKK"), "Intl-formatted price: {now}");
+    let before = all(&root, "s.dlg-price-before");
+    assert_eq!(before.len(), 1, "only the discounted card shows an original price");
+    assert!(before[0].text_content().unwrap().contains("299"));
+    assert_eq!(all(&root, ".dlg-card .dlg-placeholder").len(), 1, "bad image URL → placeholder");
+    let open = all(&root, "a.dlg-card-open");
+    assert_eq!(open.len(), 1, "the javascript: product URL is not a link");
+    assert_eq!(open[0].get_attribute("href").as_deref(), Some("https://shop.example.com/p/1"));
+    assert_eq!(all(&root, "a.dlg-card-cart").len(), 1);
+    assert_eq!(all(&root, "button.dlg-carousel-btn").len(), 2, "carousel buttons");
+}
+
+#[wasm_bindgen_test]
+async fn suggestions_and_quick_replies_are_buttons_with_their_text() {
+    let root = render(part_from_json(
+        r#"{"type":"quick_replies","part_id":"q","replies":["Track my order","Talk to a human"]}"#,
+    ))
+    .await;
+    let chips: Vec<String> = all(&root, "button.dlg-chip")
+        .iter()
+        .map(|b| b.text_content().unwrap().trim().to_owned())
+        .collect();
+    assert_eq!(chips, ["Track my order", "Talk to a human"]);
+
+    let root = render(part_from_json(
+        r#"{"type":"suggestions","part_id":"s","suggestions":[
+            {"id":"1","title":"Sizes","description":"Find yours","prompt_text":"Which size?"}]}"#,
+    ))
+    .await;
+    let b = all(&root, "button.dlg-suggestion");
+    assert_eq!(b.len(), 1);
+    assert!(b[0].text_content().unwrap().contains("Sizes"));
+}
+
+#[wasm_bindgen_test]
+async fn images_accept_data_urls_and_refuse_script_urls_and_files_show_name_and_size() {
+    let root = render(part_from_json(
+        r#"{"type":"image","url":"data:image/png;base64,iVBORw0KGgo=","caption":"Your photo"}"#,
+    ))
+    .await;
+    let img = &all(&root, "figure img")[0];
+    assert_eq!(img.get_attribute("src").as_deref(), Some("data:image/png;base64,iVBORw0KGgo="));
+    assert_eq!(all(&root, "figcaption")[0].text_content().unwrap(), "Your photo");
+
+    let root = render(part_from_json(r#"{"type":"image","url":"javascript:alert(1)"}"#)).await;
+    assert!(all(&root, "img").is_empty());
+
+    let root = render(part_from_json(
+        r#"{"type":"file","filename":"label.pdf","url":"https://x.example/label.pdf","size_bytes":48231}"#,
+    ))
+    .await;
+    let a = &all(&root, ".dlg-file a")[0];
+    assert_eq!(a.text_content().unwrap(), "label.pdf");
+    assert_eq!(a.get_attribute("download").as_deref(), Some("label.pdf"));
+    assert_eq!(all(&root, ".dlg-file-size")[0].text_content().unwrap(), "47 KB");
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_part_type_renders_nothing() {
+    let root = render(part_from_json(r#"{"type":"hologram","part_id":"h","beam":true}"#)).await;
+    assert!(all(&root, "[data-testid=part]").is_empty());
+}

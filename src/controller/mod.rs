@@ -381,7 +381,7 @@ impl Ctx {
                     a.state.set(EntryState::Incomplete);
                 }
                 user.state.set(EntryState::Failed);
-                self.show_error(t.error_dropped.to_owned(), Some(user.key), true);
+                self.show_error("dropped", t.error_dropped.to_owned(), Some(user.key), true);
             }
             Err(ApiError::Aborted) => {
                 if let Some(a) = &answer {
@@ -392,7 +392,7 @@ impl Ctx {
             Err(e) => {
                 user.state.set(EntryState::Failed);
                 let (message, retryable) = describe(&e, self.lang.get_untracked());
-                self.show_error(message, retryable.then_some(user.key), retryable);
+                self.show_error(&error_code(&e), message, retryable.then_some(user.key), retryable);
             }
         }
     }
@@ -421,11 +421,12 @@ impl Ctx {
         } else {
             e.message.clone()
         };
-        self.show_error(message, retry, e.retryable);
+        self.show_error(e.code.as_str(), message, retry, e.retryable);
     }
 
-    fn show_error(&self, message: String, retry: Option<u64>, retryable: bool) {
+    fn show_error(&self, code: &str, message: String, retry: Option<u64>, retryable: bool) {
         let detail = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&detail, &"code".into(), &code.into());
         let _ = js_sys::Reflect::set(&detail, &"message".into(), &message.as_str().into());
         let _ = js_sys::Reflect::set(&detail, &"retryable".into(), &retryable.into());
         events::emit("error", &detail);
@@ -456,6 +457,17 @@ impl Ctx {
         self.history_cursor.set(None);
         self.draft.set(String::new());
         self.status.set(Status::Idle);
+    }
+}
+
+/// The `code` of the host page's `error` event: the envelope's code, or what went wrong.
+fn error_code(e: &ApiError) -> String {
+    match e {
+        ApiError::Http { code, .. } => code.as_str().to_owned(),
+        ApiError::Network(_) => "network".to_owned(),
+        ApiError::Aborted => "aborted".to_owned(),
+        ApiError::Protocol(_) => "protocol".to_owned(),
+        ApiError::Handshake(_) => "handshake".to_owned(),
     }
 }
 

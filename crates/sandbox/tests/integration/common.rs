@@ -13,8 +13,14 @@ use dialoge_api::message::{Message, Part};
 use dialoge_api::reducer::MessageBuilder;
 use dialoge_api::send::{InputPart, OutgoingMessage, SendMessage};
 use dialoge_api::sse::{SseEnd, SseParser};
+use dialoge_api::livechat::{
+    AgentCloseRequest, AgentMessageRequest, AgentTypingRequest, HandoverRequest, HandoverSource,
+    LivechatMessages, LivechatSession, LivechatSettings, LivechatState, WebhookConfig,
+};
 use dialoge_api::stream::{DoneEvent, StreamEvent};
+use dialoge_api::webhook::{WebhookData, WebhookEnvelope, WebhookEventList, WebhookEventRecord};
 use dialoge_sandbox::faults::FaultRequest;
+use dialoge_sandbox::livechat::agent::SessionTokenResponse;
 use dialoge_sandbox::{app, AppState, Clock, SandboxOptions, SHOP_BOT_API_KEY};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -394,4 +400,292 @@ pub fn visible_text(parts: &[Part]) -> String {
         }
     }
     out
+}
+
+// ------------------------------------------------------------------------------------------------
+// Livechat and webhooks
+
+impl TestApp {
+    /// A request with the shop-bot API key.
+    pub fn with_key(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .basic_auth(SHOP_BOT_API_KEY, Some(""))
+    }
+
+    pub async fn key_put(&self, path: &str, body: &impl Serialize) -> reqwest::Response {
+        self.with_key(reqwest::Method::PUT, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn key_get<T: DeserializeOwned>(&self, path: &str) -> T {
+        let response = self
+            .with_key(reqwest::Method::GET, path)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("json")
+    }
+
+    /// Replaces shop-bot's livechat settings.
+    pub async fn livechat_settings(&self, settings: &LivechatSettings) {
+        let response = self.key_put("/api/v1/chat/livechat/settings", settings).await;
+        assert_eq!(response.status(), 200, "PUT settings");
+    }
+
+    /// A handover from the livechat button; asserts 200.
+    pub async fn handover(&self, token: &str) -> LivechatSession {
+        let response = self
+            .post_json(
+                "/api/v1/chat/livechat/handover",
+                token,
+                &HandoverRequest::website_from(HandoverSource::ManualButton, None),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "handover");
+        response.json().await.expect("session")
+    }
+
+    pub async fn livechat_state(&self, token: &str) -> LivechatState {
+        self.get_json("/api/v1/chat/livechat/state", token).await
+    }
+
+    pub async fn livechat_messages(&self, token: &str, after: u64) -> LivechatMessages {
+        self.get_json(
+            &format!("/api/v1/chat/livechat/messages?after_sequence_number={after}"),
+            token,
+        )
+        .await
+    }
+
+    /// Sends a visitor livechat text; returns the raw response.
+    pub async fn livechat_send(&self, token: &str, text: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/chat/livechat/messages",
+            token,
+            &SendMessage {
+                message: OutgoingMessage {
+                    parts: vec![text_part(text)],
+                },
+                context: None,
+            },
+        )
+        .await
+    }
+
+    /// A session token from the development helper.
+    pub async fn session_token(&self, session_id: &str) -> String {
+        let response = self
+            .client
+            .get(self.url(&format!("/sandbox/livechat/sessions/{session_id}/token")))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "dev token");
+        response
+            .json::<SessionTokenResponse>()
+            .await
+            .expect("token")
+            .token
+    }
+
+    /// An agent's text message with a session token.
+    pub async fn agent_says(&self, session_token: &str, agent_id: &str, text: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/chat/livechat/agent/messages",
+            session_token,
+            &AgentMessageRequest {
+                agent_id: agent_id.to_owned(),
+                message: OutgoingMessage {
+                    parts: vec![text_part(text)],
+                },
+            },
+        )
+        .await
+    }
+
+    pub async fn agent_typing(&self, session_token: &str, agent_id: &str, is_typing: bool) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/chat/livechat/agent/typing",
+            session_token,
+            &AgentTypingRequest {
+                agent_id: agent_id.to_owned(),
+                is_typing,
+            },
+        )
+        .await
+    }
+
+    pub async fn agent_close(&self, session_token: &str, agent_id: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/chat/livechat/agent/close",
+            session_token,
+            &AgentCloseRequest {
+                agent_id: agent_id.to_owned(),
+                reason: Some("resolved".to_owned()),
+            },
+        )
+        .await
+    }
+
+    /// A visitor in an active session with agent `agent_id`: (visitor token, session, session token).
+    pub async fn active_session(&self, agent_id: &str) -> (String, LivechatSession, String) {
+        let token = self.token().await;
+        let session = self.handover(&token).await;
+        let session_token = self.session_token(&session.livechat_session_id).await;
+        let response = self.agent_says(&session_token, agent_id, "Hello, how can I help?").await;
+        assert_eq!(response.status(), 200, "agent joins");
+        (token, session, session_token)
+    }
+
+    /// Points shop-bot's webhook at `url` with `secret` (all events).
+    pub async fn subscribe(&self, url: &str, secret: &str) {
+        let response = self
+            .key_put(
+                "/api/v1/chat/webhooks",
+                &WebhookConfig {
+                    url: url.to_owned(),
+                    signing_secret: secret.to_owned(),
+                    events: Vec::new(),
+                },
+            )
+            .await;
+        assert_eq!(response.status(), 200, "PUT webhooks");
+    }
+
+    pub async fn events(&self, query: &str) -> Vec<WebhookEventRecord> {
+        self.key_get::<WebhookEventList>(&format!("/api/v1/chat/events{query}"))
+            .await
+            .events
+    }
+
+    /// Polls until `check` passes on the event log (deliveries are asynchronous).
+    pub async fn wait_for_events(
+        &self,
+        query: &str,
+        check: impl Fn(&[WebhookEventRecord]) -> bool,
+    ) -> Vec<WebhookEventRecord> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let events = self.events(query).await;
+            if check(&events) {
+                return events;
+            }
+            assert!(Instant::now() < deadline, "events never settled: {events:#?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// One request a [`Receiver`] caught.
+#[derive(Debug, Clone)]
+pub struct Caught {
+    pub headers: reqwest::header::HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Caught {
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub fn envelope(&self) -> WebhookEnvelope {
+        serde_json::from_slice(&self.body).expect("a webhook envelope")
+    }
+
+    pub fn data(&self) -> WebhookData {
+        serde_json::from_value(self.envelope().data).expect("webhook data")
+    }
+}
+
+/// A webhook receiver on 127.0.0.1:0 that answers 500 to the first `failures` requests, then 204.
+pub struct Receiver {
+    pub url: String,
+    caught: std::sync::Arc<std::sync::Mutex<Vec<Caught>>>,
+}
+
+impl Receiver {
+    pub async fn start(failures: usize) -> Self {
+        use axum::http::{HeaderMap, StatusCode};
+        let caught = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Caught>::new()));
+        let sink = caught.clone();
+        let handler = move |headers: HeaderMap, body: bytes::Bytes| {
+            let sink = sink.clone();
+            async move {
+                let mut caught = sink.lock().expect("lock");
+                caught.push(Caught { headers, body });
+                if caught.len() <= failures {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::NO_CONTENT
+                }
+            }
+        };
+        let router = axum::Router::new().route("/hook", axum::routing::post(handler));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("serve");
+        });
+        Self {
+            url: format!("http://{addr}/hook"),
+            caught,
+        }
+    }
+
+    pub fn caught(&self) -> Vec<Caught> {
+        self.caught.lock().expect("lock").clone()
+    }
+
+    /// Waits until `n` requests have arrived.
+    pub async fn wait_for(&self, n: usize) -> Vec<Caught> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let caught = self.caught();
+            if caught.len() >= n {
+                return caught;
+            }
+            assert!(Instant::now() < deadline, "only {} of {n} webhooks arrived", caught.len());
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Deliveries of one event type.
+    pub fn of_type(&self, event: &str) -> Vec<Caught> {
+        self.caught()
+            .into_iter()
+            .filter(|c| c.header("x-di-event") == event)
+            .collect()
+    }
+}
+
+/// HMAC-SHA256 written from RFC 2104 over `sha2`'s SHA-256, independent of the `hmac` crate the
+/// sandbox signs with: H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), K padded (or hashed) to 64 bytes.
+pub fn rfc2104_hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let ipad: Vec<u8> = block.iter().map(|b| b ^ 0x36).collect();
+    let opad: Vec<u8> = block.iter().map(|b| b ^ 0x5c).collect();
+    let inner = Sha256::new().chain_update(&ipad).chain_update(message).finalize();
+    Sha256::new().chain_update(&opad).chain_update(inner).finalize().into()
+}
+
+pub fn lower_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
