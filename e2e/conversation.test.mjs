@@ -122,3 +122,45 @@ test("the stop button aborts the answer and the composer is free again", async (
   await w.send.waitFor();
   assert.equal(await w.byRole("assistant").first().getAttribute("data-state"), "incomplete");
 });
+
+test("download my data saves the visitor's conversation as JSON", async () => {
+  const { page } = browser;
+  await w.ask("What is your return policy?");
+  await w.answer(0);
+  await page.getByTestId("menu-button").click();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("menu-export").click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "my-chat-data.json");
+  const { readFileSync } = await import("node:fs");
+  const text = readFileSync(await download.path(), "utf8");
+  assert.ok(text.includes("What is your return policy?"), "the export holds the visitor's message");
+  JSON.parse(text);
+});
+
+test("delete my data: the old token is dead and the widget starts fresh", async () => {
+  const { page } = browser;
+  await w.ask("What is your return policy?");
+  await w.answer(0);
+  const oldToken = await page.evaluate(() => localStorage.getItem("dialoge:shop-bot:token"));
+  assert.ok(oldToken);
+
+  await page.getByTestId("menu-button").click();
+  await page.getByTestId("menu-delete").click();
+  await page.getByTestId("menu-delete-confirm").click();
+  await page.getByTestId("menu-notice").waitFor();
+  assert.equal(await w.byRole("user").count(), 0, "the conversation is gone from the panel");
+  assert.equal(await page.evaluate(() => localStorage.getItem("dialoge:shop-bot:token")), null);
+  const res = await fetch(sandbox.url + "/api/v1/chat/messages", {
+    headers: { authorization: `Bearer ${oldToken}` },
+  });
+  assert.equal(res.status, 401, "the old token gets 401");
+
+  await w.ask("Hello again");
+  await w.answer(0);
+  const newToken = await page.evaluate(() => localStorage.getItem("dialoge:shop-bot:token"));
+  assert.notEqual(newToken, oldToken);
+  const history = await serverHistory(page, sandbox.url);
+  assert.deepEqual(history.filter((m) => m.role === "user").length, 1, "a fresh conversation");
+});

@@ -67,6 +67,14 @@ pub struct Strings {
     pub next: &'static str,
     pub view_product: &'static str,
     pub add_to_cart: &'static str,
+    pub menu: &'static str,
+    pub new_conversation: &'static str,
+    pub download_data: &'static str,
+    pub delete_data: &'static str,
+    pub delete_confirm: &'static str,
+    pub data_deleted: &'static str,
+    pub cancel: &'static str,
+    pub close: &'static str,
 }
 
 static EN: Strings = Strings {
@@ -97,6 +105,14 @@ static EN: Strings = Strings {
     next: "Next",
     view_product: "View",
     add_to_cart: "Add to cart",
+    menu: "Menu",
+    new_conversation: "New conversation",
+    download_data: "Download my data",
+    delete_data: "Delete my data",
+    delete_confirm: "Delete this conversation and everything the chat stored about you?",
+    data_deleted: "Your data was deleted.",
+    cancel: "Cancel",
+    close: "Close",
 };
 
 static DA: Strings = Strings {
@@ -127,4 +143,12 @@ static DA: Strings = Strings {
     next: "Næste",
     view_product: "Se",
     add_to_cart: "Læg i kurv",
+    menu: "Menu",
+    new_conversation: "Ny samtale",
+    download_data: "Hent mine data",
+    delete_data: "Slet mine data",
+    delete_confirm: "Slet denne samtale og alt, chatten har gemt om dig?",
+    data_deleted: "Dine data er slettet.",
+    cancel: "Annuller",
+    close: "Luk",
 };

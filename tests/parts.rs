@@ -310,11 +310,20 @@ async fn a_table_has_its_caption_header_row_alignment_and_cell_images() {
     let th = all(&root, "thead th");
     assert_eq!(th.len(), 2);
     assert_eq!(th[1].get_attribute("class").as_deref(), Some("dlg-right"));
-    assert_eq!(all(&root, "tbody td strong")[0].text_content().unwrap(), "Denmark");
+    assert_eq!(
+        all(&root, "tbody td strong")[0].text_content().unwrap(),
+        "Denmark"
+    );
     let img = &all(&root, "tbody td img")[0];
-    assert_eq!(img.get_attribute("src").as_deref(), Some("https://cdn.example.com/dk.png"));
+    assert_eq!(
+        img.get_attribute("src").as_deref(),
+        Some("https://cdn.example.com/dk.png")
+    );
     assert_eq!(img.get_attribute("alt").as_deref(), Some("flag"));
-    assert!(all(&root, ".dlg-table-wrap").len() == 1, "wrapped for horizontal scroll");
+    assert!(
+        all(&root, ".dlg-table-wrap").len() == 1,
+        "wrapped for horizontal scroll"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -331,18 +340,39 @@ async fn product_cards_show_price_discount_splash_links_and_a_placeholder_for_ba
     .await;
     let cards = all(&root, ".dlg-card");
     assert_eq!(cards.len(), 2);
-    assert_eq!(all(&root, ".dlg-splash")[0].text_content().unwrap(), "50% Deal");
+    assert_eq!(
+        all(&root, ".dlg-splash")[0].text_content().unwrap(),
+        "50% Deal"
+    );
     let now = all(&root, ".dlg-price-now")[0].text_content().unwrap();
-    assert!(now.contains("149") && now.contains("DKK"), "Intl-formatted price: {now}");
+    assert!(
+        now.contains("149") && now.contains("DKK"),
+        "Intl-formatted price: {now}"
+    );
     let before = all(&root, "s.dlg-price-before");
-    assert_eq!(before.len(), 1, "only the discounted card shows an original price");
+    assert_eq!(
+        before.len(),
+        1,
+        "only the discounted card shows an original price"
+    );
     assert!(before[0].text_content().unwrap().contains("299"));
-    assert_eq!(all(&root, ".dlg-card .dlg-placeholder").len(), 1, "bad image URL → placeholder");
+    assert_eq!(
+        all(&root, ".dlg-card .dlg-placeholder").len(),
+        1,
+        "bad image URL → placeholder"
+    );
     let open = all(&root, "a.dlg-card-open");
     assert_eq!(open.len(), 1, "the javascript: product URL is not a link");
-    assert_eq!(open[0].get_attribute("href").as_deref(), Some("https://shop.example.com/p/1"));
+    assert_eq!(
+        open[0].get_attribute("href").as_deref(),
+        Some("https://shop.example.com/p/1")
+    );
     assert_eq!(all(&root, "a.dlg-card-cart").len(), 1);
-    assert_eq!(all(&root, "button.dlg-carousel-btn").len(), 2, "carousel buttons");
+    assert_eq!(
+        all(&root, "button.dlg-carousel-btn").len(),
+        2,
+        "carousel buttons"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -374,10 +404,19 @@ async fn images_accept_data_urls_and_refuse_script_urls_and_files_show_name_and_
     ))
     .await;
     let img = &all(&root, "figure img")[0];
-    assert_eq!(img.get_attribute("src").as_deref(), Some("data:image/png;base64,iVBORw0KGgo="));
-    assert_eq!(all(&root, "figcaption")[0].text_content().unwrap(), "Your photo");
+    assert_eq!(
+        img.get_attribute("src").as_deref(),
+        Some("data:image/png;base64,iVBORw0KGgo=")
+    );
+    assert_eq!(
+        all(&root, "figcaption")[0].text_content().unwrap(),
+        "Your photo"
+    );
 
-    let root = render(part_from_json(r#"{"type":"image","url":"javascript:alert(1)"}"#)).await;
+    let root = render(part_from_json(
+        r#"{"type":"image","url":"javascript:alert(1)"}"#,
+    ))
+    .await;
     assert!(all(&root, "img").is_empty());
 
     let root = render(part_from_json(
@@ -387,11 +426,17 @@ async fn images_accept_data_urls_and_refuse_script_urls_and_files_show_name_and_
     let a = &all(&root, ".dlg-file a")[0];
     assert_eq!(a.text_content().unwrap(), "label.pdf");
     assert_eq!(a.get_attribute("download").as_deref(), Some("label.pdf"));
-    assert_eq!(all(&root, ".dlg-file-size")[0].text_content().unwrap(), "47 KB");
+    assert_eq!(
+        all(&root, ".dlg-file-size")[0].text_content().unwrap(),
+        "47 KB"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn an_unknown_part_type_renders_nothing() {
-    let root = render(part_from_json(r#"{"type":"hologram","part_id":"h","beam":true}"#)).await;
+    let root = render(part_from_json(
+        r#"{"type":"hologram","part_id":"h","beam":true}"#,
+    ))
+    .await;
     assert!(all(&root, "[data-testid=part]").is_empty());
 }

@@ -2,6 +2,8 @@
 //! transport and state. It runs the async work so that state never awaits and the view never
 //! fetches. Shared with components through Leptos context as a `Copy` handle.
 
+pub mod privacy;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -31,7 +33,9 @@ pub enum Status {
     Connecting,
     Thinking,
     /// Rate limited: trying again by itself in this many seconds.
-    Waiting { seconds: u32 },
+    Waiting {
+        seconds: u32,
+    },
     /// Plain words for the visitor; `retry` names the visitor message to send again.
     Error {
         message: String,
@@ -111,7 +115,7 @@ impl Ctx {
         ctx
     }
 
-    fn inner(&self) -> Option<Rc<Inner>> {
+    pub(crate) fn inner(&self) -> Option<Rc<Inner>> {
         self.inner.try_get_value()
     }
 
@@ -392,7 +396,12 @@ impl Ctx {
             Err(e) => {
                 user.state.set(EntryState::Failed);
                 let (message, retryable) = describe(&e, self.lang.get_untracked());
-                self.show_error(&error_code(&e), message, retryable.then_some(user.key), retryable);
+                self.show_error(
+                    &error_code(&e),
+                    message,
+                    retryable.then_some(user.key),
+                    retryable,
+                );
             }
         }
     }

@@ -20,8 +20,7 @@ pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) {
             let on_abort = Closure::once_into_js(move || {
                 let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
             });
-            let _ = signal
-                .add_event_listener_with_callback("abort", on_abort.unchecked_ref());
+            let _ = signal.add_event_listener_with_callback("abort", on_abort.unchecked_ref());
         }
     });
     let _ = JsFuture::from(promise).await;

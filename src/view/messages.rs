@@ -82,9 +82,10 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
     {
         let follow = follow.clone();
         Effect::new(move |prev: Option<usize>| {
-            let (len, last_is_user) = ctx.convo.entries.with(|e| {
-                (e.len(), e.last().is_some_and(|x| x.role == Role::User))
-            });
+            let (len, last_is_user) = ctx
+                .convo
+                .entries
+                .with(|e| (e.len(), e.last().is_some_and(|x| x.role == Role::User)));
             if prev.is_some_and(|p| len > p) && last_is_user {
                 follow.pinned.set(true);
                 has_new.set(false);
@@ -107,7 +108,9 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
     let on_scroll = {
         let follow = follow.clone();
         move |_| {
-            let Some(el) = list.get_untracked() else { return };
+            let Some(el) = list.get_untracked() else {
+                return;
+            };
             let bottom_gap = el.scroll_height() - el.scroll_top() - el.client_height();
             let pinned = bottom_gap <= PIN_SLACK;
             follow.pinned.set(pinned);

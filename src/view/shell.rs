@@ -5,6 +5,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::controller::{use_ctx, Ctx, Status};
+use crate::view::menu::HeaderMenu;
 use crate::view::messages::MessageList;
 
 /// The whole widget.
@@ -71,6 +72,7 @@ fn Panel(ctx: Ctx) -> impl IntoView {
         >
             <header class="dlg-header">
                 <h2 id="dlg-title" class="dlg-title">{move || ctx.bot_name()}</h2>
+                <HeaderMenu ctx/>
                 <button type="button" class="dlg-close" aria-label=move || t().close_chat
                     on:click=move |_| ctx.set_open(false)>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>

@@ -109,13 +109,13 @@ pub fn app(state: AppState) -> Router {
                 "/webhook-inbox",
                 post(webhooks::inbox_post)
                     .get(webhooks::inbox_get)
-                    .delete(webhooks::inbox_delete),
+                    .delete(webhooks::inbox_delete)
+                    // A test can make the inbox fail (and watch the retries) with a fault.
+                    .layer(middleware::from_fn_with_state(
+                        state.clone(),
+                        faults::apply_faults,
+                    )),
             )
-            // A test can make the inbox fail (and watch the retries) with a fault switch.
-            .layer(middleware::from_fn_with_state(
-                state.clone(),
-                faults::apply_faults,
-            ))
             .layer(cors(&options.allowed_origins));
         router = router
             .nest("/sandbox", sandbox)

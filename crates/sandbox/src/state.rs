@@ -89,12 +89,18 @@ impl AppState {
 
     /// Livechat sessions, messages, attachments, settings and agent profiles.
     pub(crate) fn livechat(&self) -> MutexGuard<'_, LivechatStore> {
-        self.0.livechat.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0
+            .livechat
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Webhook subscriptions and the event log.
     pub(crate) fn webhooks(&self) -> MutexGuard<'_, WebhookStore> {
-        self.0.webhooks.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0
+            .webhooks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// What the development webhook receiver has caught.

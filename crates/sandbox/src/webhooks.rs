@@ -22,10 +22,10 @@ use bytes::Bytes;
 use dialoge_api::actions::DeletedCounts;
 use dialoge_api::livechat::{WebhookConfig, WebhookSubscription};
 use dialoge_api::webhook::{
-    signing_payload, Environment, WebhookChatbot, WebhookData, WebhookDeletion,
-    WebhookEnvelope, WebhookEventList, WebhookEventRecord, WebhookEventStatus,
-    WebhookEventType, WebhookVisitor, HEADER_ATTEMPT, HEADER_DELIVERY_ID, HEADER_ENVIRONMENT,
-    HEADER_EVENT, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    signing_payload, Environment, WebhookChatbot, WebhookData, WebhookDeletion, WebhookEnvelope,
+    WebhookEventList, WebhookEventRecord, WebhookEventStatus, WebhookEventType, WebhookVisitor,
+    HEADER_ATTEMPT, HEADER_DELIVERY_ID, HEADER_ENVIRONMENT, HEADER_EVENT, HEADER_SIGNATURE,
+    HEADER_TIMESTAMP,
 };
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -402,7 +402,10 @@ pub async fn put_webhooks(
     }
     for (index, event) in config.events.iter().enumerate() {
         if let WebhookEventType::Other(name) = event {
-            problems.add(format!("events.{index}"), format!("Unknown event type {name:?}"));
+            problems.add(
+                format!("events.{index}"),
+                format!("Unknown event type {name:?}"),
+            );
         }
     }
     problems.into_result()?;
@@ -460,7 +463,10 @@ pub async fn list_events(
         .filter(|s| !s.is_empty())
         .map(WebhookEventStatus::from_wire);
     if let Some(WebhookEventStatus::Other(_)) = status {
-        problems.add("status", "status is pending, failed, delivered, dead or skipped");
+        problems.add(
+            "status",
+            "status is pending, failed, delivered, dead or skipped",
+        );
     }
     let event_type = query
         .event_type
@@ -480,7 +486,11 @@ pub async fn list_events(
         .rev()
         .filter(|e| e.chatbot_id == auth.chatbot_id)
         .filter(|e| status.as_ref().is_none_or(|s| &e.status == s))
-        .filter(|e| event_type.as_ref().is_none_or(|t| &e.envelope.event_type == t))
+        .filter(|e| {
+            event_type
+                .as_ref()
+                .is_none_or(|t| &e.envelope.event_type == t)
+        })
         .map(|e| e.record(ttl))
         .collect();
     Ok(Json(WebhookEventList { events }))

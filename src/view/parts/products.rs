@@ -36,7 +36,11 @@ pub fn ProductsView(p: LiveProducts) -> impl IntoView {
         }
         _ => {}
     };
-    let t = move || use_ctx().map(|c| c.lang.get().t()).unwrap_or(crate::i18n::Lang::En.t());
+    let t = move || {
+        use_ctx()
+            .map(|c| c.lang.get().t())
+            .unwrap_or(crate::i18n::Lang::En.t())
+    };
     view! {
         <div class="dlg-carousel">
             <button type="button" class="dlg-carousel-btn dlg-prev" aria-label=move || t().previous
@@ -58,7 +62,9 @@ fn card_view(card: Arc<ProductCard>) -> impl IntoView {
     let ctx = use_ctx();
     let base = ctx.map(|c| c.api_base()).unwrap_or_default();
     let lang = ctx.map(|c| c.lang_tag()).unwrap_or("en");
-    let t = ctx.map(|c| c.lang.get_untracked().t()).unwrap_or(crate::i18n::Lang::En.t());
+    let t = ctx
+        .map(|c| c.lang.get_untracked().t())
+        .unwrap_or(crate::i18n::Lang::En.t());
     let broken = RwSignal::new(false);
     let img = safe_image(&card.image_url, &base);
     let href = safe_link(&card.url);

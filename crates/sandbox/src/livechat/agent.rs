@@ -289,7 +289,10 @@ pub async fn get_sessions(
         .collect();
     for status in &statuses {
         if matches!(status, LivechatStatus::Other(_) | LivechatStatus::Inactive) {
-            problems.add("status", "status is waiting, active or closed (or a comma-separated list)");
+            problems.add(
+                "status",
+                "status is waiting, active or closed (or a comma-separated list)",
+            );
         }
     }
     let turn = match query.turn.as_deref() {
@@ -314,7 +317,7 @@ pub async fn get_sessions(
         .filter(|s| statuses.is_empty() || statuses.contains(&s.status))
         .filter(|s| turn.is_none() || s.turn() == turn)
         .collect();
-    sessions.sort_by(|a, b| b.requested.cmp(&a.requested));
+    sessions.sort_by(|a, b| (b.requested, b.ordinal).cmp(&(a.requested, a.ordinal)));
     let sessions = sessions
         .into_iter()
         .map(|s| LivechatSessionSummary {
@@ -378,8 +381,7 @@ pub async fn dev_session_token(
             "No livechat session {session_id}"
         )));
     }
-    let (token, expires) =
-        store.issue_token(&session_id, state.options().session_token_ttl, &now);
+    let (token, expires) = store.issue_token(&session_id, state.options().session_token_ttl, &now);
     Ok(Json(SessionTokenResponse {
         livechat_session_id: session_id,
         token,

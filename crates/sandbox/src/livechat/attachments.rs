@@ -153,7 +153,10 @@ pub async fn get_attachment(
         CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; sandbox"),
     );
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("private, max-age=60"));
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=60"),
+    );
     let disposition = format!(
         "{}; filename=\"{}\"",
         if inline { "inline" } else { "attachment" },

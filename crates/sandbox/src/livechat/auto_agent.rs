@@ -66,7 +66,9 @@ fn plan(state: &AppState, answered: &HashMap<String, u64>) -> Vec<Task> {
     let mut tasks = Vec::new();
     for session in store.sessions.values() {
         match session.status {
-            LivechatStatus::Waiting if session.agent.is_none() && session.requested + delay <= now => {
+            LivechatStatus::Waiting
+                if session.agent.is_none() && session.requested + delay <= now =>
+            {
                 tasks.push(Task::Join {
                     session_id: session.id.clone(),
                     chatbot_id: session.chatbot_id.clone(),
@@ -74,7 +76,10 @@ fn plan(state: &AppState, answered: &HashMap<String, u64>) -> Vec<Task> {
                 });
             }
             LivechatStatus::Active
-                if session.agent.as_ref().is_some_and(|a| a.agent_id == AUTO_AGENT_ID) =>
+                if session
+                    .agent
+                    .as_ref()
+                    .is_some_and(|a| a.agent_id == AUTO_AGENT_ID) =>
             {
                 let last = store.visitors.get(&session.visitor_id).and_then(|record| {
                     record
@@ -134,7 +139,11 @@ async fn act(state: &AppState, task: Task, answered: &mut HashMap<String, u64>) 
             }
             let greeting = "Hi, I'm Alice from customer service (a scripted demo agent). \
                             Try \"order\", \"file\" or \"bye\".";
-            send(state, &session_id, vec![Prepared::Text(greeting.to_owned())]);
+            send(
+                state,
+                &session_id,
+                vec![Prepared::Text(greeting.to_owned())],
+            );
         }
         Task::Reply {
             session_id,
@@ -211,7 +220,10 @@ fn reply_to(text: &str) -> Reply {
             mime: "application/pdf".to_owned(),
             filename: "size-chart.pdf".to_owned(),
         });
-        Reply { parts, close: false }
+        Reply {
+            parts,
+            close: false,
+        }
     } else if any(&["order", "track", "delivery"]) {
         Reply {
             parts: say("Let me look that up. What is your order number?"),

@@ -26,13 +26,11 @@ use bytes::Bytes;
 use dialoge_api::config::{AvailabilityReason, AvailabilityStatus, LivechatConfig};
 use dialoge_api::livechat::{
     AgentProfile, ClientContext, ClosedBy, FeedbackResponse, FeedbackState, FeedbackStatus,
-    HandoverSource, LivechatSession, LivechatSettings, LivechatState, LivechatStatus,
-    LivechatTurn,
+    HandoverSource, LivechatSession, LivechatSettings, LivechatState, LivechatStatus, LivechatTurn,
 };
 use dialoge_api::message::{AgentInfo, FilePart, ImagePart, Message, Part, Role, TextPart};
 use dialoge_api::webhook::{
-    WebhookChatbot, WebhookData, WebhookEventType, WebhookFeedback, WebhookSession,
-    WebhookVisitor,
+    WebhookChatbot, WebhookData, WebhookEventType, WebhookFeedback, WebhookSession, WebhookVisitor,
 };
 use tokio::sync::watch;
 
@@ -59,6 +57,8 @@ pub(crate) struct LivechatStore {
     pub tokens: HashMap<String, SessionToken>,
     /// Uploaded bytes by attachment id.
     pub attachments: HashMap<String, StoredAttachment>,
+    /// Counts sessions, so lists order sessions requested in the same millisecond.
+    opened: u64,
 }
 
 /// One visitor's livechat record.
@@ -172,6 +172,8 @@ pub(crate) struct Session {
     pub origin: String,
     pub requested: SystemTime,
     pub requested_at: String,
+    /// 1 for the first session the store opened, then 2, …
+    pub ordinal: u64,
     pub agent: Option<AgentInfo>,
     pub agent_joined_at: Option<String>,
     pub agent_typing_until: Option<SystemTime>,
@@ -495,6 +497,7 @@ impl LivechatStore {
             return Err(ApiError::conflict(unavailable_message(availability)));
         }
         let id = format!("lcs_{}", uuid::Uuid::new_v4().simple());
+        self.opened += 1;
         let session = Session {
             id: id.clone(),
             chatbot_id: input.chatbot_id.clone(),
@@ -508,6 +511,7 @@ impl LivechatStore {
             origin: input.origin,
             requested: now.at,
             requested_at: now.text.clone(),
+            ordinal: self.opened,
             agent: None,
             agent_joined_at: None,
             agent_typing_until: None,
@@ -536,7 +540,12 @@ impl LivechatStore {
     }
 
     /// A fresh livechat session token for one session.
-    pub fn issue_token(&mut self, session_id: &str, ttl: Duration, now: &Now) -> (String, SystemTime) {
+    pub fn issue_token(
+        &mut self,
+        session_id: &str,
+        ttl: Duration,
+        now: &Now,
+    ) -> (String, SystemTime) {
         // Expired tokens are dropped here rather than by a timer: the map stays small.
         self.tokens.retain(|_, token| token.expires > now.at);
         let token = format!(
@@ -557,7 +566,12 @@ impl LivechatStore {
 
     /// Stores uploads and turns prepared parts into the parts the transcript keeps (attachment
     /// URLs are signed when a message is shown, never stored).
-    fn store_parts(&mut self, visitor_id: &str, session_id: &str, parts: Vec<Prepared>) -> Vec<Part> {
+    fn store_parts(
+        &mut self,
+        visitor_id: &str,
+        session_id: &str,
+        parts: Vec<Prepared>,
+    ) -> Vec<Part> {
         parts
             .into_iter()
             .map(|part| match part {
@@ -949,7 +963,8 @@ impl LivechatStore {
         };
         let sessions: HashSet<&String> = record.sessions.iter().collect();
         self.sessions.retain(|id, _| !sessions.contains(id));
-        self.tokens.retain(|_, token| !sessions.contains(&token.session_id));
+        self.tokens
+            .retain(|_, token| !sessions.contains(&token.session_id));
         let before = self.attachments.len();
         self.attachments.retain(|_, a| a.visitor_id != visitor_id);
         Forgotten {
@@ -966,9 +981,7 @@ impl LivechatStore {
             .sessions
             .values()
             .filter(|s| {
-                let days = self
-                    .settings_for(&s.chatbot_id, defaults)
-                    .retention_days;
+                let days = self.settings_for(&s.chatbot_id, defaults).retention_days;
                 match (s.closed, days) {
                     (Some(closed), Some(days)) => {
                         closed + Duration::from_secs(u64::from(days) * 86_400) <= now.at
@@ -995,11 +1008,18 @@ impl LivechatStore {
         let mut message = message.clone();
         for part in &mut message.parts {
             let (url, expires, id) = match part {
-                Part::Image(image) => (&mut image.url, &mut image.url_expires_at, &image.attachment_id),
+                Part::Image(image) => (
+                    &mut image.url,
+                    &mut image.url_expires_at,
+                    &image.attachment_id,
+                ),
                 Part::File(file) => (&mut file.url, &mut file.url_expires_at, &file.attachment_id),
                 _ => continue,
             };
-            if let Some(id) = id.as_deref().filter(|id| self.attachments.contains_key(*id)) {
+            if let Some(id) = id
+                .as_deref()
+                .filter(|id| self.attachments.contains_key(*id))
+            {
                 let (signed, expires_at) = signer.sign(id);
                 *url = signed;
                 *expires = Some(expires_at);
@@ -1020,7 +1040,9 @@ pub(crate) fn text(text: impl Into<String>) -> Part {
 /// Why a handover is refused, in words a developer reading the 409 understands.
 fn unavailable_message(availability: &LivechatConfig) -> String {
     match availability.availability_reason {
-        Some(AvailabilityReason::Disabled) => "Livechat is switched off for this chatbot".to_owned(),
+        Some(AvailabilityReason::Disabled) => {
+            "Livechat is switched off for this chatbot".to_owned()
+        }
         Some(AvailabilityReason::ManualOffline) => {
             "Livechat is set offline by hand; no agent will answer".to_owned()
         }

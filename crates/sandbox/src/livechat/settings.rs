@@ -11,9 +11,7 @@ use std::time::SystemTime;
 use axum::extract::State;
 use axum::Json;
 use dialoge_api::config::{AvailabilityReason, AvailabilityStatus, LivechatConfig};
-use dialoge_api::livechat::{
-    LivechatSettings, LivechatSettingsResponse, ManualOverride, Weekday,
-};
+use dialoge_api::livechat::{LivechatSettings, LivechatSettingsResponse, ManualOverride, Weekday};
 use dialoge_api::send::MAX_MESSAGE_DATA_BYTES;
 use time::OffsetDateTime;
 
@@ -26,22 +24,35 @@ use crate::tz;
 const MAX_RETENTION_DAYS: u32 = 3_650;
 
 /// The `livechat` block for `settings` at `now`.
-pub fn availability(settings: &LivechatSettings, now: SystemTime, configured: bool) -> LivechatConfig {
+pub fn availability(
+    settings: &LivechatSettings,
+    now: SystemTime,
+    configured: bool,
+) -> LivechatConfig {
     let (status, reason) = if !settings.enabled {
         (AvailabilityStatus::Offline, AvailabilityReason::Disabled)
     } else if settings.manual_override == Some(ManualOverride::Live) {
         (AvailabilityStatus::Live, AvailabilityReason::ManualLive)
     } else if settings.manual_override == Some(ManualOverride::Offline) {
-        (AvailabilityStatus::Offline, AvailabilityReason::ManualOffline)
+        (
+            AvailabilityStatus::Offline,
+            AvailabilityReason::ManualOffline,
+        )
     } else if let Some(hours) = &settings.working_hours {
         // Settings are validated on the way in; an unreadable zone can only mean UTC.
         let zone = tz::parse(&hours.timezone).unwrap_or(tz::Zone::Fixed(0));
         let utc = OffsetDateTime::from(now);
         let (day, minute) = zone.local(utc);
         if hours.is_open(&day, minute) {
-            (AvailabilityStatus::Live, AvailabilityReason::WithinWorkingHours)
+            (
+                AvailabilityStatus::Live,
+                AvailabilityReason::WithinWorkingHours,
+            )
         } else {
-            (AvailabilityStatus::Offline, AvailabilityReason::OutsideWorkingHours)
+            (
+                AvailabilityStatus::Offline,
+                AvailabilityReason::OutsideWorkingHours,
+            )
         }
     } else {
         (AvailabilityStatus::Live, AvailabilityReason::AlwaysOn)
@@ -150,7 +161,10 @@ fn validate(settings: &LivechatSettings) -> Result<(), ApiError> {
         for (index, window) in hours.days.iter().enumerate() {
             let at = |field: &str| format!("working_hours.days.{index}.{field}");
             if let Weekday::Other(day) = &window.day {
-                problems.add(at("day"), format!("Unknown weekday {day:?}: use monday … sunday"));
+                problems.add(
+                    at("day"),
+                    format!("Unknown weekday {day:?}: use monday … sunday"),
+                );
             }
             match (minutes(&window.open), minutes(&window.close)) {
                 (None, _) => problems.add(at("open"), "Use HH:MM from 00:00 to 23:59"),

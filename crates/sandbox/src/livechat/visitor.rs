@@ -114,23 +114,20 @@ pub async fn post_handover(
     // The marker that offered the handover has done its job (history shows it as used).
     if let Some(part_id) = &request.part_id {
         let mut store = state.store();
-        if let Some(part) = store
-            .visitors
-            .get_mut(&visitor_id)
-            .and_then(|record| {
-                record
-                    .messages
-                    .iter_mut()
-                    .flat_map(|m| m.parts.iter_mut())
-                    .find(|p| p.part_id() == Some(part_id.as_str()))
-            })
-        {
+        if let Some(part) = store.visitors.get_mut(&visitor_id).and_then(|record| {
+            record
+                .messages
+                .iter_mut()
+                .flat_map(|m| m.parts.iter_mut())
+                .find(|p| p.part_id() == Some(part_id.as_str()))
+        }) {
             part.set_submitted(true);
         }
     }
-    let draft = state
-        .livechat()
-        .draft(&session.livechat_session_id, WebhookEventType::HandoverRequested);
+    let draft = state.livechat().draft(
+        &session.livechat_session_id,
+        WebhookEventType::HandoverRequested,
+    );
     if let Some(mut draft) = draft {
         if let Some(session) = draft.data.livechat_session.as_mut() {
             session.token = Some(token);
@@ -193,7 +190,11 @@ pub async fn get_messages(
     let Query(query) = Query::<MessagesQuery>::try_from_uri(&uri)
         .map_err(|rejection| ApiError::invalid("query", rejection.body_text()))?;
     let mut problems = Problems::default();
-    let after = number(query.after_sequence_number.as_deref(), "after_sequence_number", &mut problems);
+    let after = number(
+        query.after_sequence_number.as_deref(),
+        "after_sequence_number",
+        &mut problems,
+    );
     let limit = match query.limit.as_deref() {
         None | Some("") => PAGE_LIMIT,
         Some(text) => match text.parse::<usize>() {
@@ -422,13 +423,20 @@ pub async fn get_sync(
     let Query(query) = Query::<SyncQuery>::try_from_uri(&uri)
         .map_err(|rejection| ApiError::invalid("query", rejection.body_text()))?;
     let mut problems = Problems::default();
-    let after = number(query.after_sequence_number.as_deref(), "after_sequence_number", &mut problems);
+    let after = number(
+        query.after_sequence_number.as_deref(),
+        "after_sequence_number",
+        &mut problems,
+    );
     let cursor = match query.cursor.as_deref() {
         None | Some("") => None,
         Some(text) => match text.strip_prefix('r').and_then(|n| n.parse::<u64>().ok()) {
             Some(revision) => Some(revision),
             None => {
-                problems.add("cursor", "Unknown cursor: pass sync_cursor from the last answer");
+                problems.add(
+                    "cursor",
+                    "Unknown cursor: pass sync_cursor from the last answer",
+                );
                 None
             }
         },
@@ -505,7 +513,11 @@ pub(crate) fn ensure_assistant_turn(state: &AppState, visitor_id: &str) -> Resul
 
 /// A message of the assistant conversation while the visitor waits for an agent: the agent
 /// system hears of it (`livechat.waiting.customer/assistant.message.created`).
-pub(crate) fn observe_assistant_conversation(state: &AppState, visitor_id: &str, message: &Message) {
+pub(crate) fn observe_assistant_conversation(
+    state: &AppState,
+    visitor_id: &str,
+    message: &Message,
+) {
     let event_type = match message.role {
         Role::User => WebhookEventType::WaitingCustomerMessageCreated,
         Role::Assistant => WebhookEventType::WaitingAssistantMessageCreated,

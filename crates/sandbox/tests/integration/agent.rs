@@ -17,7 +17,10 @@ async fn the_first_agent_to_type_is_assigned_and_another_agent_gets_409() {
     let token = app.token().await;
     let session = app.handover(&token).await;
     let session_token = app.session_token(&session.livechat_session_id).await;
-    assert_eq!(app.agent_typing(&session_token, "sam", true).await.status(), 204);
+    assert_eq!(
+        app.agent_typing(&session_token, "sam", true).await.status(),
+        204
+    );
     let state = app.livechat_state(&token).await;
     assert_eq!(state.status, LivechatStatus::Active);
     assert!(state.is_agent_typing);
@@ -29,7 +32,12 @@ async fn the_first_agent_to_type_is_assigned_and_another_agent_gets_409() {
     assert_eq!(status, 409);
     let (status, _) = error_of(app.agent_close(&session_token, "kim").await).await;
     assert_eq!(status, 409);
-    assert_eq!(app.agent_says(&session_token, "sam", "Still me").await.status(), 200);
+    assert_eq!(
+        app.agent_says(&session_token, "sam", "Still me")
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -54,7 +62,10 @@ async fn agents_appear_with_their_profile_name_and_avatar() {
     assert!(matches!(&transcript[0].parts[0], Part::Text(t) if t.text == "Alice joined the chat"));
     let agent = transcript[1].agent.as_ref().unwrap();
     assert_eq!(agent.display_name, "Alice");
-    assert_eq!(agent.avatar_url.as_deref(), Some("https://cdn.example/alice.png"));
+    assert_eq!(
+        agent.avatar_url.as_deref(),
+        Some("https://cdn.example/alice.png")
+    );
     let state = app.livechat_state(&token).await;
     assert_eq!(state.active_agent.unwrap().display_name, "Alice");
 
@@ -78,21 +89,37 @@ async fn a_session_token_works_for_its_own_session_only_and_expires() {
     let context: AgentContext = app
         .get_json("/api/v1/chat/livechat/agent/context", &first_token)
         .await;
-    assert_eq!(context.session.livechat_session_id, first.livechat_session_id);
+    assert_eq!(
+        context.session.livechat_session_id,
+        first.livechat_session_id
+    );
     // Writing with the first token never touches the second session.
     app.agent_says(&first_token, "sam", "Only for you").await;
-    assert_eq!(app.livechat_messages(&second_visitor, 0).await.messages.len(), 0);
-    assert_eq!(app.livechat_state(&second_visitor).await.status, LivechatStatus::Waiting);
+    assert_eq!(
+        app.livechat_messages(&second_visitor, 0)
+            .await
+            .messages
+            .len(),
+        0
+    );
+    assert_eq!(
+        app.livechat_state(&second_visitor).await.status,
+        LivechatStatus::Waiting
+    );
     assert_ne!(second.livechat_session_id, first.livechat_session_id);
 
     // A visitor token is not a session token, and the other way round.
-    let wrong = app.get("/api/v1/chat/livechat/agent/context", &first_visitor).await;
+    let wrong = app
+        .get("/api/v1/chat/livechat/agent/context", &first_visitor)
+        .await;
     assert_eq!(error_of(wrong).await.0, 401);
     let wrong = app.get("/api/v1/chat/livechat/state", &first_token).await;
     assert_eq!(error_of(wrong).await.0, 401);
 
     app.clock.advance(Duration::from_secs(3601));
-    let expired = app.get("/api/v1/chat/livechat/agent/context", &first_token).await;
+    let expired = app
+        .get("/api/v1/chat/livechat/agent/context", &first_token)
+        .await;
     let (status, envelope) = error_of(expired).await;
     assert_eq!(status, 401);
     assert!(envelope.error.message.contains("expired"));
@@ -108,7 +135,12 @@ async fn agent_close_is_idempotent_and_the_visitor_sees_who_closed_and_why() {
     assert_eq!(closed.status, LivechatStatus::Closed);
     assert_eq!(closed.closed_by, Some(ClosedBy::Agent));
     assert_eq!(closed.closed_by_agent_id.as_deref(), Some("sam"));
-    let again: LivechatSession = app.agent_close(&session_token, "sam").await.json().await.unwrap();
+    let again: LivechatSession = app
+        .agent_close(&session_token, "sam")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(again, closed);
     let state = app.livechat_state(&token).await;
     assert_eq!(state.closed_by, Some(ClosedBy::Agent));
@@ -117,7 +149,11 @@ async fn agent_close_is_idempotent_and_the_visitor_sees_who_closed_and_why() {
     assert_eq!(status, 409, "a closed session takes no more messages");
     // The visitor's close after the agent's answers the same closed session.
     let visitor_close: LivechatSession = app
-        .post_json("/api/v1/chat/livechat/close", &token, &serde_json::json!({}))
+        .post_json(
+            "/api/v1/chat/livechat/close",
+            &token,
+            &serde_json::json!({}),
+        )
         .await
         .json()
         .await
@@ -168,7 +204,8 @@ async fn the_session_list_filters_by_status_and_turn_and_the_count_follows() {
     let waiting = app.handover(&waiting_visitor).await;
     let (replied_visitor, replied, _) = app.active_session("sam").await;
     let (asking_visitor, asking, _) = app.active_session("sam").await;
-    app.livechat_send(&asking_visitor, "Where is my parcel?").await;
+    app.livechat_send(&asking_visitor, "Where is my parcel?")
+        .await;
     let (_, closed, closed_token) = app.active_session("sam").await;
     app.agent_close(&closed_token, "sam").await;
 
@@ -188,7 +225,10 @@ async fn the_session_list_filters_by_status_and_turn_and_the_count_follows() {
     let all: LivechatSessionList = app.key_get("/api/v1/chat/livechat/sessions").await;
     assert_eq!(all.sessions.len(), 4);
     let newest = &all.sessions[0];
-    assert_eq!(newest.session.livechat_session_id, closed.livechat_session_id);
+    assert_eq!(
+        newest.session.livechat_session_id,
+        closed.livechat_session_id
+    );
     assert_eq!(newest.turn, None);
 
     let agent_turn: LivechatSessionList = app
@@ -196,12 +236,18 @@ async fn the_session_list_filters_by_status_and_turn_and_the_count_follows() {
         .await;
     assert_eq!(
         ids(agent_turn),
-        sorted(vec![&waiting.livechat_session_id, &asking.livechat_session_id])
+        sorted(vec![
+            &waiting.livechat_session_id,
+            &asking.livechat_session_id
+        ])
     );
     let visitor_turn: LivechatSessionList = app
         .key_get("/api/v1/chat/livechat/sessions?status=active&turn=visitor")
         .await;
-    assert_eq!(ids(visitor_turn), sorted(vec![&replied.livechat_session_id]));
+    assert_eq!(
+        ids(visitor_turn),
+        sorted(vec![&replied.livechat_session_id])
+    );
     let open: LivechatSessionList = app
         .key_get("/api/v1/chat/livechat/sessions?status=waiting,active")
         .await;
@@ -216,11 +262,19 @@ async fn the_session_list_filters_by_status_and_turn_and_the_count_follows() {
     assert_eq!(summary.message_count, 3);
     assert_eq!(summary.visitor_id, app.claims(&asking_visitor).sub);
 
-    let count: NotificationCount = app.key_get("/api/v1/chat/livechat/notifications/count").await;
-    assert_eq!((count.count, count.waiting, count.awaiting_reply), (2, 1, 1));
+    let count: NotificationCount = app
+        .key_get("/api/v1/chat/livechat/notifications/count")
+        .await;
+    assert_eq!(
+        (count.count, count.waiting, count.awaiting_reply),
+        (2, 1, 1)
+    );
 
     let bad = app
-        .with_key(reqwest::Method::GET, "/api/v1/chat/livechat/sessions?turn=mine")
+        .with_key(
+            reqwest::Method::GET,
+            "/api/v1/chat/livechat/sessions?turn=mine",
+        )
         .send()
         .await
         .unwrap();
@@ -259,7 +313,10 @@ async fn the_auto_agent_joins_answers_a_keyword_with_a_file_and_closes_on_goodby
                 if messages.len() >= count {
                     return messages;
                 }
-                assert!(Instant::now() < deadline, "the auto agent went quiet: {messages:#?}");
+                assert!(
+                    Instant::now() < deadline,
+                    "the auto agent went quiet: {messages:#?}"
+                );
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
@@ -267,9 +324,13 @@ async fn the_auto_agent_joins_answers_a_keyword_with_a_file_and_closes_on_goodby
     let joined = wait_for(2).await;
     assert!(matches!(&joined[0].parts[0], Part::Text(t) if t.text.contains("joined the chat")));
     assert_eq!(joined[1].agent.as_ref().unwrap().agent_id, "auto_alice");
-    assert_eq!(app.livechat_state(&token).await.status, LivechatStatus::Active);
+    assert_eq!(
+        app.livechat_state(&token).await.status,
+        LivechatStatus::Active
+    );
 
-    app.livechat_send(&token, "Can you send me the size chart file?").await;
+    app.livechat_send(&token, "Can you send me the size chart file?")
+        .await;
     let answered = wait_for(4).await;
     let file = answered[3]
         .parts
@@ -280,7 +341,10 @@ async fn the_auto_agent_joins_answers_a_keyword_with_a_file_and_closes_on_goodby
         })
         .expect("the auto agent sends a file");
     assert_eq!(file.mime_type.as_deref(), Some("application/pdf"));
-    assert_eq!(app.client.get(&file.url).send().await.unwrap().status(), 200);
+    assert_eq!(
+        app.client.get(&file.url).send().await.unwrap().status(),
+        200
+    );
 
     app.livechat_send(&token, "Thanks, bye").await;
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -337,8 +401,17 @@ async fn the_console_and_its_assets_are_served_under_the_strict_csp_in_developme
     }
 
     let production = spawn_with(|options| options.dev_mode = false).await;
-    for path in ["/console", "/sandbox/livechat/sessions/lcs_x/token", "/sandbox/webhook-inbox"] {
-        let response = production.client.get(production.url(path)).send().await.unwrap();
+    for path in [
+        "/console",
+        "/sandbox/livechat/sessions/lcs_x/token",
+        "/sandbox/webhook-inbox",
+    ] {
+        let response = production
+            .client
+            .get(production.url(path))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 404, "{path}");
     }
 }

@@ -9,14 +9,14 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use dialoge_api::auth::{TokenClaims, TokenResponse};
 use dialoge_api::error::ErrorEnvelope;
-use dialoge_api::message::{Message, Part};
-use dialoge_api::reducer::MessageBuilder;
-use dialoge_api::send::{InputPart, OutgoingMessage, SendMessage};
-use dialoge_api::sse::{SseEnd, SseParser};
 use dialoge_api::livechat::{
     AgentCloseRequest, AgentMessageRequest, AgentTypingRequest, HandoverRequest, HandoverSource,
     LivechatMessages, LivechatSession, LivechatSettings, LivechatState, WebhookConfig,
 };
+use dialoge_api::message::{Message, Part};
+use dialoge_api::reducer::MessageBuilder;
+use dialoge_api::send::{InputPart, OutgoingMessage, SendMessage};
+use dialoge_api::sse::{SseEnd, SseParser};
 use dialoge_api::stream::{DoneEvent, StreamEvent};
 use dialoge_api::webhook::{WebhookData, WebhookEnvelope, WebhookEventList, WebhookEventRecord};
 use dialoge_sandbox::faults::FaultRequest;
@@ -184,6 +184,25 @@ impl TestApp {
                 &dialoge_api::auth::AuthRequest {
                     chatbot_id: "shop-bot".to_owned(),
                     visitor_id: None,
+                },
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        response
+            .json::<TokenResponse>()
+            .await
+            .expect("token json")
+            .token
+    }
+
+    /// A fresh token for a known visitor (after the clock moved past an old one's expiry).
+    pub async fn token_for(&self, visitor_token: &str) -> String {
+        let response = self
+            .auth_raw(
+                SHOP_BOT_API_KEY,
+                &dialoge_api::auth::AuthRequest {
+                    chatbot_id: "shop-bot".to_owned(),
+                    visitor_id: Some(self.claims(visitor_token).sub),
                 },
             )
             .await;
@@ -433,7 +452,9 @@ impl TestApp {
 
     /// Replaces shop-bot's livechat settings.
     pub async fn livechat_settings(&self, settings: &LivechatSettings) {
-        let response = self.key_put("/api/v1/chat/livechat/settings", settings).await;
+        let response = self
+            .key_put("/api/v1/chat/livechat/settings", settings)
+            .await;
         assert_eq!(response.status(), 200, "PUT settings");
     }
 
@@ -494,7 +515,12 @@ impl TestApp {
     }
 
     /// An agent's text message with a session token.
-    pub async fn agent_says(&self, session_token: &str, agent_id: &str, text: &str) -> reqwest::Response {
+    pub async fn agent_says(
+        &self,
+        session_token: &str,
+        agent_id: &str,
+        text: &str,
+    ) -> reqwest::Response {
         self.post_json(
             "/api/v1/chat/livechat/agent/messages",
             session_token,
@@ -508,7 +534,12 @@ impl TestApp {
         .await
     }
 
-    pub async fn agent_typing(&self, session_token: &str, agent_id: &str, is_typing: bool) -> reqwest::Response {
+    pub async fn agent_typing(
+        &self,
+        session_token: &str,
+        agent_id: &str,
+        is_typing: bool,
+    ) -> reqwest::Response {
         self.post_json(
             "/api/v1/chat/livechat/agent/typing",
             session_token,
@@ -537,7 +568,9 @@ impl TestApp {
         let token = self.token().await;
         let session = self.handover(&token).await;
         let session_token = self.session_token(&session.livechat_session_id).await;
-        let response = self.agent_says(&session_token, agent_id, "Hello, how can I help?").await;
+        let response = self
+            .agent_says(&session_token, agent_id, "Hello, how can I help?")
+            .await;
         assert_eq!(response.status(), 200, "agent joins");
         (token, session, session_token)
     }
@@ -575,7 +608,10 @@ impl TestApp {
             if check(&events) {
                 return events;
             }
-            assert!(Instant::now() < deadline, "events never settled: {events:#?}");
+            assert!(
+                Instant::now() < deadline,
+                "events never settled: {events:#?}"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -655,7 +691,11 @@ impl Receiver {
             if caught.len() >= n {
                 return caught;
             }
-            assert!(Instant::now() < deadline, "only {} of {n} webhooks arrived", caught.len());
+            assert!(
+                Instant::now() < deadline,
+                "only {} of {n} webhooks arrived",
+                caught.len()
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
@@ -682,8 +722,15 @@ pub fn rfc2104_hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     }
     let ipad: Vec<u8> = block.iter().map(|b| b ^ 0x36).collect();
     let opad: Vec<u8> = block.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::new().chain_update(&ipad).chain_update(message).finalize();
-    Sha256::new().chain_update(&opad).chain_update(inner).finalize().into()
+    let inner = Sha256::new()
+        .chain_update(&ipad)
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(&opad)
+        .chain_update(inner)
+        .finalize()
+        .into()
 }
 
 pub fn lower_hex(bytes: &[u8]) -> String {

@@ -7,9 +7,8 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use dialoge_api::config::{AvailabilityReason, AvailabilityStatus, Config};
 use dialoge_api::livechat::{
-    ClosedBy, FeedbackRequest, FeedbackResponse, FeedbackStatus, LivechatSession,
-    LivechatSettings, LivechatStatus, ManualOverride, SyncResponse, TypingRequest, Weekday,
-    WorkingDay, WorkingHours,
+    ClosedBy, FeedbackRequest, FeedbackResponse, FeedbackStatus, LivechatSession, LivechatSettings,
+    LivechatStatus, ManualOverride, SyncResponse, TypingRequest, Weekday, WorkingDay, WorkingHours,
 };
 use dialoge_api::message::{Part, Role};
 use dialoge_api::send::{InputPart, OutgoingMessage, SendMessage};
@@ -59,16 +58,26 @@ async fn the_session_walks_inactive_waiting_active_closed_with_a_growing_state_v
     assert!(waiting.state_version > inactive.state_version);
 
     let session_token = app.session_token(&session.livechat_session_id).await;
-    assert_eq!(app.agent_says(&session_token, "sam", "Hi!").await.status(), 200);
+    assert_eq!(
+        app.agent_says(&session_token, "sam", "Hi!").await.status(),
+        200
+    );
     let active = app.livechat_state(&token).await;
     assert_eq!(active.status, LivechatStatus::Active);
     assert_eq!(active.active_agent.as_ref().unwrap().agent_id, "sam");
     assert!(active.agent_joined_at.is_some());
-    assert_eq!(active.feedback.unwrap().status, FeedbackStatus::NotAvailable);
+    assert_eq!(
+        active.feedback.unwrap().status,
+        FeedbackStatus::NotAvailable
+    );
     assert!(active.state_version > waiting.state_version);
 
     let closed: LivechatSession = app
-        .post_json("/api/v1/chat/livechat/close", &token, &serde_json::json!({"reason": "done"}))
+        .post_json(
+            "/api/v1/chat/livechat/close",
+            &token,
+            &serde_json::json!({"reason": "done"}),
+        )
         .await
         .json()
         .await
@@ -92,8 +101,14 @@ async fn the_session_walks_inactive_waiting_active_closed_with_a_growing_state_v
     let roles: Vec<Role> = transcript.iter().map(|m| m.role.clone()).collect();
     assert_eq!(roles, [Role::System, Role::Agent, Role::System]);
     assert_eq!(text_of(&transcript[0].parts), "sam joined the chat");
-    assert_eq!(text_of(&transcript[2].parts), "The customer closed the chat");
-    let numbers: Vec<u64> = transcript.iter().filter_map(|m| m.sequence_number).collect();
+    assert_eq!(
+        text_of(&transcript[2].parts),
+        "The customer closed the chat"
+    );
+    let numbers: Vec<u64> = transcript
+        .iter()
+        .filter_map(|m| m.sequence_number)
+        .collect();
     assert_eq!(numbers, [1, 2, 3]);
 }
 
@@ -103,7 +118,10 @@ async fn posting_to_the_assistant_is_409_while_an_agent_is_active_but_fine_while
     let token = app.token().await;
     let session = app.handover(&token).await;
     let streamed = app.send(&token, "What about returns?").await;
-    assert_eq!(streamed.status, 200, "the assistant keeps helping while waiting");
+    assert_eq!(
+        streamed.status, 200,
+        "the assistant keeps helping while waiting"
+    );
     assert!(streamed.done().is_some());
 
     let session_token = app.session_token(&session.livechat_session_id).await;
@@ -153,7 +171,10 @@ async fn a_handover_is_409_while_livechat_is_off_set_offline_or_outside_working_
         assert_eq!(status, 409, "{settings:?}");
         assert_eq!(envelope.error.code.as_str(), "conflict");
     }
-    assert_eq!(app.livechat_state(&token).await.status, LivechatStatus::Inactive);
+    assert_eq!(
+        app.livechat_state(&token).await.status,
+        LivechatStatus::Inactive
+    );
 }
 
 #[tokio::test]
@@ -184,7 +205,11 @@ async fn closing_without_any_session_is_409_and_closing_twice_answers_the_same_c
     assert_eq!(first.status, LivechatStatus::Closed);
     let version = app.livechat_state(&token).await.state_version;
     let second: LivechatSession = app
-        .post_json("/api/v1/chat/livechat/close", &token, &serde_json::json!({}))
+        .post_json(
+            "/api/v1/chat/livechat/close",
+            &token,
+            &serde_json::json!({}),
+        )
         .await
         .json()
         .await
@@ -206,7 +231,10 @@ async fn a_livechat_send_or_typing_without_the_right_session_is_409() {
 
     app.handover(&token).await;
     // Waiting: a message queues for the agent; typing is for active sessions only.
-    assert_eq!(app.livechat_send(&token, "still there?").await.status(), 200);
+    assert_eq!(
+        app.livechat_send(&token, "still there?").await.status(),
+        200
+    );
     let typing = app
         .post_json(
             "/api/v1/chat/livechat/typing",
@@ -216,8 +244,12 @@ async fn a_livechat_send_or_typing_without_the_right_session_is_409() {
         .await;
     assert_eq!(error_of(typing).await.0, 409);
 
-    app.post_json("/api/v1/chat/livechat/close", &token, &serde_json::json!({}))
-        .await;
+    app.post_json(
+        "/api/v1/chat/livechat/close",
+        &token,
+        &serde_json::json!({}),
+    )
+    .await;
     let (status, _) = error_of(app.livechat_send(&token, "hello?").await).await;
     assert_eq!(status, 409, "a send into a closed session is stale");
 }
@@ -233,7 +265,11 @@ async fn feedback_is_accepted_once_and_only_when_pending() {
     let early = app
         .post_json("/api/v1/chat/livechat/feedback", &token, &rate(5))
         .await;
-    assert_eq!(error_of(early).await.0, 409, "not before the session closes");
+    assert_eq!(
+        error_of(early).await.0,
+        409,
+        "not before the session closes"
+    );
 
     assert_eq!(app.agent_close(&session_token, "sam").await.status(), 200);
     let out_of_range = app
@@ -263,12 +299,22 @@ async fn messages_carry_growing_sequence_numbers_and_page_after_a_given_one() {
     let app = spawn_app().await;
     let (token, _session, session_token) = app.active_session("sam").await;
     for n in 0..3 {
-        assert_eq!(app.livechat_send(&token, &format!("visitor {n}")).await.status(), 200);
-        app.agent_says(&session_token, "sam", &format!("agent {n}")).await;
+        assert_eq!(
+            app.livechat_send(&token, &format!("visitor {n}"))
+                .await
+                .status(),
+            200
+        );
+        app.agent_says(&session_token, "sam", &format!("agent {n}"))
+            .await;
     }
     let all = app.livechat_messages(&token, 0).await;
     assert!(!all.has_more);
-    let numbers: Vec<u64> = all.messages.iter().filter_map(|m| m.sequence_number).collect();
+    let numbers: Vec<u64> = all
+        .messages
+        .iter()
+        .filter_map(|m| m.sequence_number)
+        .collect();
     assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
     let visitor = &all.messages[2];
     assert_eq!(visitor.role, Role::User);
@@ -277,15 +323,25 @@ async fn messages_carry_growing_sequence_numbers_and_page_after_a_given_one() {
     assert_eq!(agent.agent.as_ref().unwrap().agent_id, "sam");
 
     let tail = app.livechat_messages(&token, 6).await;
-    let numbers: Vec<u64> = tail.messages.iter().filter_map(|m| m.sequence_number).collect();
+    let numbers: Vec<u64> = tail
+        .messages
+        .iter()
+        .filter_map(|m| m.sequence_number)
+        .collect();
     assert_eq!(numbers, [7, 8]);
     let page: dialoge_api::livechat::LivechatMessages = app
-        .get_json("/api/v1/chat/livechat/messages?after_sequence_number=0&limit=3", &token)
+        .get_json(
+            "/api/v1/chat/livechat/messages?after_sequence_number=0&limit=3",
+            &token,
+        )
         .await;
     assert_eq!(page.messages.len(), 3);
     assert!(page.has_more);
     let bad = app
-        .get("/api/v1/chat/livechat/messages?after_sequence_number=-1", &token)
+        .get(
+            "/api/v1/chat/livechat/messages?after_sequence_number=-1",
+            &token,
+        )
         .await;
     assert_eq!(error_of(bad).await.0, 422);
 }
@@ -294,7 +350,10 @@ async fn messages_carry_growing_sequence_numbers_and_page_after_a_given_one() {
 async fn typing_shows_both_ways_and_clears_itself_when_not_refreshed() {
     let app = spawn_app().await;
     let (token, _session, session_token) = app.active_session("sam").await;
-    assert_eq!(app.agent_typing(&session_token, "sam", true).await.status(), 204);
+    assert_eq!(
+        app.agent_typing(&session_token, "sam", true).await.status(),
+        204
+    );
     let typing = app.livechat_state(&token).await;
     assert!(typing.is_agent_typing);
 
@@ -365,8 +424,12 @@ async fn sync_answers_at_once_without_a_cursor_and_a_held_sync_wakes_on_a_change
         })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(!held.is_finished(), "nothing changed yet, so the sync is held");
-    app.agent_says(&session_token, "sam", "Found your order").await;
+    assert!(
+        !held.is_finished(),
+        "nothing changed yet, so the sync is held"
+    );
+    app.agent_says(&session_token, "sam", "Found your order")
+        .await;
     let (response, elapsed) = held.await.unwrap();
     assert!(elapsed < Duration::from_secs(3), "woke after {elapsed:?}");
     assert_eq!(response.messages.len(), 1);
@@ -384,16 +447,26 @@ async fn a_held_sync_with_nothing_new_answers_after_wait_ms_with_the_same_cursor
     let started = Instant::now();
     let held = sync(&app, &token, &format!("?cursor={cursor}&wait_ms=400")).await;
     let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(400), "answered after {elapsed:?}");
-    assert!(elapsed < Duration::from_secs(3), "answered after {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(400),
+        "answered after {elapsed:?}"
+    );
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "answered after {elapsed:?}"
+    );
     assert_eq!(held.sync_cursor, first.sync_cursor);
     assert!(held.messages.is_empty());
 
-    let bad = app.get("/api/v1/chat/livechat/sync?cursor=yesterday", &token).await;
+    let bad = app
+        .get("/api/v1/chat/livechat/sync?cursor=yesterday", &token)
+        .await;
     let (status, envelope) = error_of(bad).await;
     assert_eq!(status, 422);
     assert_eq!(envelope.error.params[0].field, "cursor");
-    let bad = app.get("/api/v1/chat/livechat/sync?wait_ms=soon", &token).await;
+    let bad = app
+        .get("/api/v1/chat/livechat/sync?wait_ms=soon", &token)
+        .await;
     assert_eq!(error_of(bad).await.0, 422);
 }
 
@@ -463,12 +536,19 @@ async fn livechat_attachments_get_signed_urls_that_expire_and_die_with_the_visit
     let app = spawn_app().await;
     let (token, _session, _session_token) = app.active_session("sam").await;
     let response = app
-        .post_json("/api/v1/chat/livechat/messages", &token, &image_message(tiny_png()))
+        .post_json(
+            "/api/v1/chat/livechat/messages",
+            &token,
+            &image_message(tiny_png()),
+        )
         .await;
     assert_eq!(response.status(), 200);
     let sent: dialoge_api::livechat::LivechatSendResponse = response.json().await.unwrap();
     let (url, expires_at) = image_url(&sent.message.parts);
-    assert!(url.starts_with(&format!("{}/api/v1/chat/livechat/attachments/att_", app.base)));
+    assert!(url.starts_with(&format!(
+        "{}/api/v1/chat/livechat/attachments/att_",
+        app.base
+    )));
     assert!(url.contains("?token="));
     assert!(!expires_at.is_empty());
 
@@ -476,7 +556,10 @@ async fn livechat_attachments_get_signed_urls_that_expire_and_die_with_the_visit
     assert_eq!(fetched.status(), 200);
     assert_eq!(fetched.headers()["content-type"], "image/png");
     assert_eq!(fetched.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(fetched.bytes().await.unwrap(), STANDARD.decode(tiny_png()).unwrap());
+    assert_eq!(
+        fetched.bytes().await.unwrap(),
+        STANDARD.decode(tiny_png()).unwrap()
+    );
 
     let tampered = url.replace("?token=", "?token=1");
     let (status, _) = error_of(app.client.get(&tampered).send().await.unwrap()).await;
@@ -558,7 +641,11 @@ async fn visitor_attachments_are_refused_when_switched_off_or_over_the_size_limi
     })
     .await;
     let too_big = app
-        .post_json("/api/v1/chat/livechat/messages", &token, &image_message(tiny_png()))
+        .post_json(
+            "/api/v1/chat/livechat/messages",
+            &token,
+            &image_message(tiny_png()),
+        )
         .await;
     let (status, envelope) = error_of(too_big).await;
     assert_eq!(status, 422);
@@ -571,7 +658,11 @@ async fn visitor_attachments_are_refused_when_switched_off_or_over_the_size_limi
     })
     .await;
     let off = app
-        .post_json("/api/v1/chat/livechat/messages", &token, &image_message(tiny_png()))
+        .post_json(
+            "/api/v1/chat/livechat/messages",
+            &token,
+            &image_message(tiny_png()),
+        )
         .await;
     let (status, envelope) = error_of(off).await;
     assert_eq!(status, 422);
@@ -607,7 +698,10 @@ async fn the_config_livechat_block_follows_the_settings_and_the_working_hours() 
                 manual_override: Some(ManualOverride::Offline),
                 ..LivechatSettings::default()
             },
-            (AvailabilityStatus::Offline, AvailabilityReason::ManualOffline),
+            (
+                AvailabilityStatus::Offline,
+                AvailabilityReason::ManualOffline,
+            ),
         ),
         (
             LivechatSettings {
@@ -625,7 +719,11 @@ async fn the_config_livechat_block_follows_the_settings_and_the_working_hours() 
     for (settings, (status, reason)) in cases {
         app.livechat_settings(&settings).await;
         let config: Config = app.get_json("/api/v1/chat/config", &token).await;
-        assert_eq!(livechat_block(config), (status, Some(reason)), "{settings:?}");
+        assert_eq!(
+            livechat_block(config),
+            (status, Some(reason)),
+            "{settings:?}"
+        );
     }
 
     let weekdays = [
@@ -658,14 +756,21 @@ async fn the_config_livechat_block_follows_the_settings_and_the_working_hours() 
     let config: Config = app.get_json("/api/v1/chat/config", &token).await;
     assert_eq!(
         livechat_block(config),
-        (AvailabilityStatus::Live, Some(AvailabilityReason::WithinWorkingHours))
+        (
+            AvailabilityStatus::Live,
+            Some(AvailabilityReason::WithinWorkingHours)
+        )
     );
     // 15:30 UTC = 17:30 local: closed, and a handover is refused.
     app.clock.advance(Duration::from_secs(8 * 3600));
+    let token = app.token_for(&token).await;
     let config: Config = app.get_json("/api/v1/chat/config", &token).await;
     assert_eq!(
         livechat_block(config),
-        (AvailabilityStatus::Offline, Some(AvailabilityReason::OutsideWorkingHours))
+        (
+            AvailabilityStatus::Offline,
+            Some(AvailabilityReason::OutsideWorkingHours)
+        )
     );
     let refused = app
         .post_json(
@@ -689,8 +794,16 @@ async fn settings_with_an_unknown_timezone_or_a_reversed_window_are_422() {
         .await;
     let (status, envelope) = error_of(response).await;
     assert_eq!(status, 422);
-    let fields: Vec<&str> = envelope.error.params.iter().map(|p| p.field.as_str()).collect();
-    assert_eq!(fields, ["working_hours.timezone", "working_hours.days.0.close"]);
+    let fields: Vec<&str> = envelope
+        .error
+        .params
+        .iter()
+        .map(|p| p.field.as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        ["working_hours.timezone", "working_hours.days.0.close"]
+    );
     let settings: dialoge_api::livechat::LivechatSettingsResponse =
         app.key_get("/api/v1/chat/livechat/settings").await;
     assert!(settings.settings.enabled && settings.settings.working_hours.is_none());
@@ -752,9 +865,13 @@ async fn closed_sessions_are_purged_after_their_retention_days() {
     assert_eq!(app.livechat_messages(&token, 0).await.messages.len(), 3);
     let version = app.livechat_state(&token).await.state_version;
     app.clock.advance(Duration::from_secs(25 * 3600));
+    let token = app.token_for(&token).await;
     let deadline = Instant::now() + Duration::from_secs(5);
     while !app.livechat_messages(&token, 0).await.messages.is_empty() {
-        assert!(Instant::now() < deadline, "the sweep never purged the session");
+        assert!(
+            Instant::now() < deadline,
+            "the sweep never purged the session"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let state = app.livechat_state(&token).await;

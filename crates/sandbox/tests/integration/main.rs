@@ -5,12 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod actions;
+mod agent;
 mod auth;
 mod common;
 mod errors;
 mod faults;
 mod fixtures;
+mod livechat;
 mod messages;
 mod scenarios;
 mod shop;
 mod visitor;
+mod webhooks;

@@ -45,9 +45,10 @@ async fn config_carries_full_branding_with_the_sandbox_origin_filled_in() {
     );
     assert_eq!(config.language.as_deref(), Some("en"));
     assert!(config.product_card.add_to_cart.enabled);
+    // The livechat block comes from the livechat settings: on and always live by default.
     assert_eq!(
         config.livechat.unwrap().availability_status,
-        AvailabilityStatus::Offline
+        AvailabilityStatus::Live
     );
     assert_eq!(config.forms.len(), 2);
 }

@@ -1,0 +1,92 @@
+//! The header menu: new conversation, download my data, delete my data (with an inline
+//! confirmation, never a blocking `confirm()`). A disclosure button with `aria-expanded`;
+//! Escape inside it closes the menu, not the panel.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::controller::privacy::PrivacyNotice;
+use crate::controller::Ctx;
+
+#[derive(Clone, Copy, PartialEq)]
+enum MenuState {
+    Closed,
+    Open,
+    ConfirmDelete,
+    Notice(bool),
+}
+
+/// The "⋯" menu in the panel header.
+#[component]
+pub fn HeaderMenu(ctx: Ctx) -> impl IntoView {
+    let state = RwSignal::new(MenuState::Closed);
+    let t = move || ctx.lang.get().t();
+    let on_keydown = move |e: ev::KeyboardEvent| {
+        if e.key() == "Escape" && state.get_untracked() != MenuState::Closed {
+            e.stop_propagation();
+            state.set(MenuState::Closed);
+        }
+    };
+    let item = move |label: fn(&crate::i18n::Strings) -> &'static str,
+                     testid: &'static str,
+                     act: Box<dyn Fn() + Send + Sync>| {
+        view! {
+            <button type="button" role="menuitem" class="dlg-menu-item" data-testid=testid
+                on:click=move |_| act()>{move || label(t())}</button>
+        }
+    };
+    view! {
+        <div class="dlg-menu" on:keydown=on_keydown>
+            <button type="button" class="dlg-menu-btn" data-testid="menu-button"
+                aria-haspopup="menu" aria-label=move || t().menu
+                aria-expanded=move || (state.get() != MenuState::Closed).to_string()
+                on:click=move |_| state.update(|s| {
+                    *s = if *s == MenuState::Closed { MenuState::Open } else { MenuState::Closed }
+                })>
+                <svg viewBox="0 0 24 24" aria-hidden="true">
+                    <circle cx="5" cy="12" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="19" cy="12" r="2"/>
+                </svg>
+            </button>
+            {move || match state.get() {
+                MenuState::Closed => ().into_any(),
+                MenuState::Open => view! {
+                    <div class="dlg-menu-list" role="menu">
+                        {item(|t| t.new_conversation, "menu-new", Box::new(move || {
+                            ctx.reset();
+                            state.set(MenuState::Closed);
+                        }))}
+                        {item(|t| t.download_data, "menu-export", Box::new(move || {
+                            ctx.export_data();
+                            state.set(MenuState::Closed);
+                        }))}
+                        {item(|t| t.delete_data, "menu-delete", Box::new(move || {
+                            state.set(MenuState::ConfirmDelete);
+                        }))}
+                    </div>
+                }.into_any(),
+                MenuState::ConfirmDelete => view! {
+                    <div class="dlg-menu-list" role="alertdialog" aria-labelledby="dlg-del-q">
+                        <p id="dlg-del-q" class="dlg-menu-text">{move || t().delete_confirm}</p>
+                        <div class="dlg-menu-row">
+                            <button type="button" class="dlg-danger" data-testid="menu-delete-confirm"
+                                on:click=move |_| ctx.delete_data(move |n| {
+                                    state.set(MenuState::Notice(n == PrivacyNotice::Deleted))
+                                })>{move || t().delete_data}</button>
+                            <button type="button" class="dlg-menu-item" on:click=move |_| state.set(MenuState::Closed)>
+                                {move || t().cancel}
+                            </button>
+                        </div>
+                    </div>
+                }.into_any(),
+                MenuState::Notice(ok) => view! {
+                    <div class="dlg-menu-list" role="status" data-testid="menu-notice">
+                        <p class="dlg-menu-text">{move || if ok { t().data_deleted } else { t().error_generic }}</p>
+                        <button type="button" class="dlg-menu-item" on:click=move |_| state.set(MenuState::Closed)>
+                            {move || t().close}
+                        </button>
+                    </div>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
