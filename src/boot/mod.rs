@@ -82,6 +82,7 @@ impl Widget {
                 }
             }
             "reset" => ctx.reset(),
+            "setContext" => ctx.set_context(&arg),
             "destroy" => self.destroy(),
             other => crate::controller::log(&format!("unknown command '{other}'")),
         }

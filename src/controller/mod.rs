@@ -49,6 +49,8 @@ pub struct Inner {
     pub api: ApiClient,
     pub store: Rc<Store>,
     pub inflight: RefCell<Option<AbortController>>,
+    /// `Dialoge('setContext', {...})`: sent with every following message.
+    pub context: RefCell<serde_json::Map<String, serde_json::Value>>,
     /// Config and history have been asked for (once per mount).
     pub started: std::cell::Cell<bool>,
 }
@@ -110,6 +112,7 @@ impl Ctx {
                 store,
                 inflight: RefCell::new(None),
                 started: std::cell::Cell::new(false),
+                context: RefCell::new(serde_json::Map::new()),
             })),
         };
         ctx
@@ -304,7 +307,7 @@ impl Ctx {
                         text: outgoing.text.clone(),
                     }],
                 },
-                context: page_context(),
+                context: page_context(&inner.context.borrow()),
             };
             let mut waits = 0;
             let result = loop {
@@ -450,6 +453,19 @@ impl Ctx {
         events::emit("product_click", &detail);
     }
 
+    /// `Dialoge('setContext', obj)`: replaces the context sent with the next messages.
+    pub fn set_context(&self, value: &wasm_bindgen::JsValue) {
+        let Some(inner) = self.inner() else { return };
+        let map = js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| serde_json::from_str::<serde_json::Map<_, _>>(&s).ok());
+        match map {
+            Some(map) => *inner.context.borrow_mut() = map,
+            None => log("setContext expects a plain object"),
+        }
+    }
+
     /// Aborts whatever is in flight (destroy).
     pub fn shutdown(&self) {
         self.stop();
@@ -500,12 +516,16 @@ fn describe(e: &ApiError, lang: Lang) -> (String, bool) {
     }
 }
 
-fn page_context() -> Option<Context> {
-    let href = web_sys::window()?.location().href().ok()?;
-    Some(Context {
-        page: Some(href),
-        ..Default::default()
-    })
+/// The page the visitor is on now (read at send time, so single-page apps that change the URL
+/// with `pushState` are followed without any hook), plus what the site set with `setContext`.
+fn page_context(extra: &serde_json::Map<String, serde_json::Value>) -> Option<Context> {
+    let mut extra = extra.clone();
+    let href = web_sys::window().and_then(|w| w.location().href().ok());
+    let page = match extra.remove("page") {
+        Some(serde_json::Value::String(p)) => Some(p),
+        _ => href,
+    };
+    Some(Context { page, extra })
 }
 
 /// A random UUID v4 from `crypto.getRandomValues` (works on plain-http pages too, where

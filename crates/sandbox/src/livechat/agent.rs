@@ -317,7 +317,7 @@ pub async fn get_sessions(
         .filter(|s| statuses.is_empty() || statuses.contains(&s.status))
         .filter(|s| turn.is_none() || s.turn() == turn)
         .collect();
-    sessions.sort_by(|a, b| (b.requested, b.ordinal).cmp(&(a.requested, a.ordinal)));
+    sessions.sort_by_key(|s| std::cmp::Reverse((s.requested, s.ordinal)));
     let sessions = sessions
         .into_iter()
         .map(|s| LivechatSessionSummary {

@@ -1,0 +1,111 @@
+// The public JavaScript API of EMBED.md section 3, driven the way a shop's own scripts would.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startSandbox, startBrowser, Widget } from "./harness.mjs";
+
+let sandbox;
+let browser;
+
+before(async () => {
+  sandbox = await startSandbox();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  sandbox?.stop();
+});
+
+test("calls queued by the stub before the loader runs are replayed, events reach listeners", async () => {
+  const page = await browser.context.newPage();
+  await page.addInitScript(() => {
+    window.Dialoge = window.Dialoge || function () { (Dialoge.q = Dialoge.q || []).push(arguments); };
+    window.__events = [];
+    Dialoge("on", "ready", (d) => window.__events.push(["ready", d.chatbotId]));
+    Dialoge("on", "open", () => window.__events.push(["open"]));
+    Dialoge("on", "message", (m) => window.__events.push(["message", m.role, m.message_id]));
+    Dialoge("setContext", { page: "https://shop.example.com/cart", cart_items: 3 });
+    Dialoge("send", "What is your return policy?");
+  });
+  const bodies = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/v1/chat/messages") && r.method() === "POST") bodies.push(r.postDataJSON());
+  });
+  await page.goto(sandbox.url + "/");
+  const w = new Widget(page);
+  await w.answer(0);
+  assert.ok(await w.panel.isVisible(), "send opened the panel");
+  const events = await page.evaluate(() => window.__events);
+  assert.deepEqual(events[0], ["ready", "shop-bot"]);
+  assert.ok(events.some((e) => e[0] === "open"));
+  const msg = events.find((e) => e[0] === "message");
+  assert.equal(msg[1], "assistant");
+  assert.ok(msg[2]);
+  assert.equal(bodies.length, 1);
+  assert.deepEqual(bodies[0].context, { page: "https://shop.example.com/cart", cart_items: 3 });
+  assert.deepEqual(bodies[0].message.parts, [{ type: "text", text: "What is your return policy?" }]);
+  await page.close();
+});
+
+test("methods after load: open, close, toggle, hide, show; Escape closes the panel", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(sandbox.url + "/");
+  const w = new Widget(page);
+  await w.launcher.waitFor();
+  await page.evaluate(() => Dialoge.open());
+  await w.panel.waitFor({ state: "visible" });
+  await page.evaluate(() => Dialoge("close"));
+  await w.panel.waitFor({ state: "hidden" });
+  await page.evaluate(() => Dialoge.toggle());
+  await w.panel.waitFor({ state: "visible" });
+  await w.input.press("Escape");
+  await w.panel.waitFor({ state: "hidden" });
+  await page.evaluate(() => Dialoge("hide"));
+  await w.launcher.waitFor({ state: "hidden" });
+  await page.evaluate(() => Dialoge.show());
+  await w.launcher.waitFor({ state: "visible" });
+  await page.close();
+});
+
+test("including the loader twice is a no-op, and destroy leaves the page as it was", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(sandbox.url + "/");
+  const w = new Widget(page);
+  await w.launcher.waitFor();
+  await page.evaluate(async () => {
+    const s = document.createElement("script");
+    s.src = "/widget/dialoge.js";
+    s.dataset.chatbotId = "shop-bot";
+    s.dataset.tokenUrl = "/shop/chat-token";
+    document.body.append(s);
+    await new Promise((r) => (s.onload = r));
+  });
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => document.querySelectorAll("[data-dialoge]").length), 1);
+
+  await page.evaluate(() => Dialoge("destroy"));
+  const after = await page.evaluate(() => ({
+    hosts: document.querySelectorAll("[data-dialoge]").length,
+    api: typeof window.Dialoge,
+  }));
+  assert.deepEqual(after, { hosts: 0, api: "undefined" });
+  await page.close();
+});
+
+test("?chat=open opens the panel on load, and Enter sends while Shift+Enter breaks the line", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(sandbox.url + "/products/tee");
+  await page.evaluate(() => localStorage.clear()); // a new visitor: no history from other tests
+  await page.goto(sandbox.url + "/?chat=open");
+  const w = new Widget(page);
+  await w.panel.waitFor({ state: "visible" });
+  await w.input.fill("line one");
+  await w.input.press("Shift+Enter");
+  await w.input.type("line two");
+  assert.equal(await w.input.inputValue(), "line one\nline two");
+  await w.input.press("Enter");
+  await w.answer(0);
+  assert.equal(await w.byRole("user").first().innerText(), "line one\nline two");
+  assert.equal(await w.input.inputValue(), "");
+  await page.close();
+});
