@@ -109,3 +109,29 @@ test("?chat=open opens the panel on load, and Enter sends while Shift+Enter brea
   assert.equal(await w.input.inputValue(), "");
   await page.close();
 });
+
+test("focus moves into the panel on open, returns to the launcher on close, and is trapped on small screens", async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 375, height: 700 });
+  await page.goto(sandbox.url + "/");
+  const w = new Widget(page);
+  const focused = () =>
+    page.evaluate(() => document.querySelector("[data-dialoge]").shadowRoot.activeElement?.dataset.testid ?? null);
+  await w.launcher.click();
+  await w.panel.waitFor({ state: "visible" });
+  await page.waitForFunction(() => document.querySelector("[data-dialoge]").shadowRoot.activeElement?.dataset.testid === "composer-input");
+  // Tab many times: focus never leaves the panel.
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press("Tab");
+    const inside = await page.evaluate(() => {
+      const root = document.querySelector("[data-dialoge]").shadowRoot;
+      return root.querySelector("[data-testid=panel]").contains(root.activeElement);
+    });
+    assert.ok(inside, `focus stayed in the panel after ${i + 1} Tab presses`);
+  }
+  await page.keyboard.press("Escape");
+  await w.panel.waitFor({ state: "hidden" });
+  await page.waitForFunction(() => document.querySelector("[data-dialoge]").shadowRoot.activeElement?.dataset.testid === "launcher");
+  assert.equal(await focused(), "launcher");
+  await page.close();
+});

@@ -3,6 +3,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::controller::{use_ctx, Ctx, Status};
 use crate::view::menu::HeaderMenu;
@@ -15,8 +16,31 @@ pub fn Shell() -> impl IntoView {
         return ().into_any();
     };
     let left = ctx.is_left();
+    let root = NodeRef::<leptos::html::Div>::new();
+    // Focus follows the panel: into the composer when it opens, back to the launcher when it
+    // closes (only after a real change, never on first render: the page keeps its focus).
+    Effect::new(move |prev: Option<bool>| {
+        let open = ctx.open.get();
+        if let (Some(prev), Some(el)) = (prev, root.get_untracked()) {
+            if prev != open {
+                let target = if open {
+                    "[data-testid=composer-input]"
+                } else {
+                    "[data-testid=launcher]"
+                };
+                request_animation_frame(move || {
+                    if let Ok(Some(node)) = el.query_selector(target) {
+                        if let Some(node) = node.dyn_ref::<web_sys::HtmlElement>() {
+                            let _ = node.focus();
+                        }
+                    }
+                });
+            }
+        }
+        open
+    });
     view! {
-        <div class="dlg-root" class:dlg-left=left class:dlg-is-open=move || ctx.open.get()>
+        <div class="dlg-root" node_ref=root class:dlg-left=left class:dlg-is-open=move || ctx.open.get()>
             <Panel ctx/>
             <Launcher ctx/>
         </div>
@@ -56,9 +80,14 @@ fn Launcher(ctx: Ctx) -> impl IntoView {
 #[component]
 fn Panel(ctx: Ctx) -> impl IntoView {
     let t = move || ctx.lang.get().t();
+    let panel = NodeRef::<leptos::html::Section>::new();
     let on_keydown = move |e: ev::KeyboardEvent| {
         if e.key() == "Escape" {
             ctx.set_open(false);
+        } else if e.key() == "Tab" {
+            if let Some(el) = panel.get_untracked() {
+                trap_focus(&el, &e);
+            }
         }
     };
     view! {
@@ -67,6 +96,7 @@ fn Panel(ctx: Ctx) -> impl IntoView {
             data-testid="panel"
             role="dialog"
             aria-labelledby="dlg-title"
+            node_ref=panel
             hidden=move || !ctx.open.get()
             on:keydown=on_keydown
         >
@@ -163,5 +193,50 @@ fn Composer(ctx: Ctx) -> impl IntoView {
                 </button>
             </Show>
         </form>
+    }
+}
+
+/// Below this width the panel covers the page, so focus must stay inside it.
+const FULL_SCREEN_MAX_WIDTH: f64 = 480.0;
+
+/// Keeps Tab and Shift+Tab cycling inside the panel while it covers the screen.
+fn trap_focus(panel: &web_sys::HtmlElement, e: &ev::KeyboardEvent) {
+    let narrow = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w <= FULL_SCREEN_MAX_WIDTH);
+    if !narrow {
+        return;
+    }
+    let Ok(list) = panel.query_selector_all(
+        "button:not([disabled]), textarea, input, select, a[href], [tabindex]:not([tabindex='-1'])",
+    ) else {
+        return;
+    };
+    let focusable: Vec<web_sys::HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|el| el.offset_parent().is_some())
+        .collect();
+    let (Some(first), Some(last)) = (focusable.first(), focusable.last()) else {
+        return;
+    };
+    // Inside a shadow root the document's activeElement is the host; ask the root.
+    let active = panel
+        .get_root_node()
+        .dyn_into::<web_sys::ShadowRoot>()
+        .ok()
+        .and_then(|r| r.active_element());
+    let at = |el: &web_sys::HtmlElement| {
+        active
+            .as_ref()
+            .is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>())
+    };
+    if e.shift_key() && at(first) {
+        e.prevent_default();
+        let _ = last.focus();
+    } else if !e.shift_key() && at(last) {
+        e.prevent_default();
+        let _ = first.focus();
     }
 }
