@@ -2,6 +2,7 @@
 //! transport and state. It runs the async work so that state never awaits and the view never
 //! fetches. Shared with components through Leptos context as a `Copy` handle.
 
+pub mod livechat;
 pub mod privacy;
 
 use std::cell::RefCell;
@@ -51,6 +52,15 @@ pub struct Inner {
     pub inflight: RefCell<Option<AbortController>>,
     /// `Dialoge('setContext', {...})`: sent with every following message.
     pub context: RefCell<serde_json::Map<String, serde_json::Value>>,
+    /// The livechat machine (pure; see `dialoge_api::livechat_sync`).
+    pub livechat: RefCell<dialoge_api::livechat_sync::LivechatSync>,
+    /// A livechat follower task is running.
+    pub livechat_running: std::cell::Cell<bool>,
+    /// The widget was destroyed: background loops stop.
+    pub destroyed: std::cell::Cell<bool>,
+    /// Visitor typing announcements (see `livechat_typing`).
+    pub typing_generation: std::cell::Cell<u32>,
+    pub typing_sent_at: std::cell::Cell<f64>,
     /// Config and history have been asked for (once per mount).
     pub started: std::cell::Cell<bool>,
 }
@@ -71,6 +81,8 @@ pub struct Ctx {
     pub history_loading: RwSignal<bool>,
     /// Where the next older history page starts; `None` when there is none.
     pub history_cursor: RwSignal<Option<String>>,
+    /// The livechat banner's signals.
+    pub livechat: livechat::LivechatView,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
 
@@ -106,12 +118,18 @@ impl Ctx {
             convo: Conversation::new(),
             history_loading: RwSignal::new(false),
             history_cursor: RwSignal::new(None),
+            livechat: livechat::LivechatView::default(),
             inner: StoredValue::new_local(Rc::new(Inner {
                 options,
                 api,
                 store,
                 inflight: RefCell::new(None),
                 started: std::cell::Cell::new(false),
+                livechat: RefCell::new(Default::default()),
+                livechat_running: std::cell::Cell::new(false),
+                destroyed: std::cell::Cell::new(false),
+                typing_generation: std::cell::Cell::new(0),
+                typing_sent_at: std::cell::Cell::new(0.0),
                 context: RefCell::new(serde_json::Map::new()),
             })),
         };
@@ -185,6 +203,7 @@ impl Ctx {
         let ctx = *self;
         if inner.api.has_token() {
             ctx.load_history(None);
+            ctx.resume_livechat();
         }
         spawn_local(async move {
             match inner.api.get_json::<Config>("/config", None).await {
@@ -242,7 +261,11 @@ impl Ctx {
             idempotency_key: new_idempotency_key(),
         };
         let entry = self.convo.push_user(outgoing);
-        self.run_turn(entry);
+        if self.livechat_active() {
+            self.livechat_send(entry);
+        } else {
+            self.run_turn(entry);
+        }
     }
 
     /// Sends a failed visitor message again, with the same idempotency key.
@@ -264,6 +287,10 @@ impl Ctx {
                     .map(|x| x.key)
                     .collect()
             });
+            if self.livechat_active() {
+                self.livechat_send(entry);
+                return;
+            }
             for k in later {
                 self.convo.remove(k);
             }
@@ -390,6 +417,8 @@ impl Ctx {
                 user.state.set(EntryState::Failed);
                 self.show_error("dropped", t.error_dropped.to_owned(), Some(user.key), true);
             }
+            // A person has taken over: this message belongs to them.
+            Err(ApiError::Http { status: 409, .. }) => self.adopt_livechat(user.clone()),
             Err(ApiError::Aborted) => {
                 if let Some(a) = &answer {
                     a.state.set(EntryState::Incomplete);
@@ -409,7 +438,43 @@ impl Ctx {
         }
     }
 
+    /// The server says a livechat is active: follow it and send the message to the agent.
+    fn adopt_livechat(&self, entry: Entry) {
+        let Some(inner) = self.inner() else { return };
+        let ctx = *self;
+        ctx.status.set(Status::Idle);
+        spawn_local(async move {
+            let state = inner
+                .api
+                .get_json::<dialoge_api::livechat::LivechatState>("/livechat/state", None)
+                .await;
+            if let Ok(state) = state {
+                ctx.apply_livechat_state(state);
+            }
+            ctx.follow_livechat();
+            if ctx.livechat_active() {
+                ctx.livechat_send(entry);
+            } else {
+                entry.state.set(EntryState::Failed);
+                let t = ctx.lang.get_untracked().t();
+                ctx.status.set(Status::Error {
+                    message: t.error_generic.to_owned(),
+                    retry: Some(entry.key),
+                });
+            }
+        });
+    }
+
     fn show_stream_error(&self, e: &StreamErrorEvent) {
+        if e.code.as_str() == "livechat_active" {
+            let last_user = self.convo.entries.with_untracked(|entries| {
+                entries.iter().rev().find(|x| x.outgoing.is_some()).cloned()
+            });
+            if let Some(entry) = last_user {
+                self.adopt_livechat(entry);
+                return;
+            }
+        }
         let retry = if e.retryable {
             self.convo.entries.with_untracked(|entries| {
                 entries
@@ -468,6 +533,9 @@ impl Ctx {
 
     /// Aborts whatever is in flight (destroy).
     pub fn shutdown(&self) {
+        if let Some(inner) = self.inner() {
+            inner.destroyed.set(true);
+        }
         self.stop();
     }
 
@@ -475,11 +543,16 @@ impl Ctx {
     pub fn reset(&self) {
         self.stop();
         if let Some(inner) = self.inner() {
+            inner.livechat.borrow_mut().reset();
             inner.api.forget();
             inner.store.remove(DRAFT_KEY);
         }
         self.convo.clear();
         self.history_cursor.set(None);
+        self.livechat.status.set(Default::default());
+        self.livechat.agent.set(None);
+        self.livechat.closed.set(None);
+        self.livechat.feedback_pending.set(false);
         self.draft.set(String::new());
         self.status.set(Status::Idle);
     }

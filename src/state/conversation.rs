@@ -44,6 +44,8 @@ pub struct Entry {
     pub parts: RwSignal<Vec<LivePart>>,
     pub state: RwSignal<EntryState>,
     pub outgoing: Option<Arc<Outgoing>>,
+    /// Who wrote it, for agent messages.
+    pub agent: Option<dialoge_api::message::AgentInfo>,
 }
 
 /// The conversation shown in the panel.
@@ -86,6 +88,7 @@ impl Conversation {
             parts: RwSignal::new(vec![LivePart::from_part(&part)]),
             state: RwSignal::new(EntryState::Sending),
             outgoing: Some(Arc::new(outgoing)),
+            agent: None,
         };
         self.entries.update(|e| e.push(entry.clone()));
         entry
@@ -126,6 +129,7 @@ impl Conversation {
             parts: RwSignal::new(message.parts.iter().map(LivePart::from_part).collect()),
             state: RwSignal::new(EntryState::Done),
             outgoing: None,
+            agent: message.agent.clone(),
         }
     }
 
@@ -137,6 +141,7 @@ impl Conversation {
             parts: RwSignal::new(Vec::new()),
             state: RwSignal::new(EntryState::Streaming),
             outgoing: None,
+            agent: None,
         };
         self.entries.update(|e| e.push(entry.clone()));
         entry

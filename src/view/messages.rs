@@ -170,6 +170,9 @@ fn message_view(ctx: Ctx, entry: Entry) -> impl IntoView {
                 EntryState::Done => "done",
                 EntryState::Incomplete => "incomplete",
             }>
+            {entry.agent.as_ref().map(|a| view! {
+                <span class="dlg-sender" data-testid="message-sender">{a.display_name.clone()}</span>
+            })}
             <div class="dlg-bubble">
                 <For each=move || parts.get() key=|p| p.key children=part_view/>
             </div>

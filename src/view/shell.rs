@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::controller::{use_ctx, Ctx, Status};
+use crate::view::livechat::{HumanButton, LivechatBanner};
 use crate::view::menu::HeaderMenu;
 use crate::view::messages::MessageList;
 
@@ -102,12 +103,14 @@ fn Panel(ctx: Ctx) -> impl IntoView {
         >
             <header class="dlg-header">
                 <h2 id="dlg-title" class="dlg-title">{move || ctx.bot_name()}</h2>
+                <HumanButton ctx/>
                 <HeaderMenu ctx/>
                 <button type="button" class="dlg-close" aria-label=move || t().close_chat
                     on:click=move |_| ctx.set_open(false)>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>
                 </button>
             </header>
+            <LivechatBanner ctx/>
             <MessageList ctx/>
             <StatusLine ctx/>
             <Composer ctx/>
@@ -174,7 +177,10 @@ fn Composer(ctx: Ctx) -> impl IntoView {
                 rows="1"
                 placeholder=move || t().input_placeholder
                 prop:value=move || ctx.draft.get()
-                on:input=move |e| ctx.set_draft(event_target_value(&e))
+                on:input=move |e| {
+                    ctx.set_draft(event_target_value(&e));
+                    ctx.livechat_typing();
+                }
                 on:keydown=on_keydown
             ></textarea>
             <Show

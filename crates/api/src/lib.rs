@@ -22,6 +22,7 @@ pub mod config;
 pub mod error;
 pub mod history;
 pub mod livechat;
+pub mod livechat_sync;
 pub mod message;
 pub mod reducer;
 pub mod send;

@@ -1,0 +1,123 @@
+//! The client's livechat machine: stale states dropped, messages merged once, poll cadence.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use dialoge_api::livechat_sync::{next_poll_delay_ms, LivechatSync, StateChange};
+use dialoge_api::{LivechatState, LivechatStatus, Message};
+
+fn state(status: &str, version: u64, agent: Option<&str>) -> LivechatState {
+    let agent = agent
+        .map(|a| format!(r#","active_agent":{{"agent_id":"{a}","display_name":"{a}"}}"#))
+        .unwrap_or_default();
+    serde_json::from_str(&format!(
+        r#"{{"status":"{status}","livechat_session_id":"s1","state_version":{version},"updated_at":"t"{agent}}}"#
+    ))
+    .unwrap()
+}
+
+fn msg(id: &str, seq: Option<u64>) -> Message {
+    let seq = seq
+        .map(|s| format!(r#","sequence_number":{s}"#))
+        .unwrap_or_default();
+    serde_json::from_str(&format!(
+        r#"{{"message_id":"{id}","role":"agent","parts":[],"created_at":"t"{seq}}}"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn a_state_with_a_lower_version_than_the_applied_one_is_dropped() {
+    let mut m = LivechatSync::new();
+    assert_eq!(
+        m.apply_state(state("waiting", 3, None)),
+        StateChange::Status
+    );
+    assert_eq!(
+        m.apply_state(state("active", 5, Some("alice"))),
+        StateChange::Status
+    );
+    assert_eq!(m.apply_state(state("waiting", 4, None)), StateChange::Stale);
+    assert_eq!(m.status(), LivechatStatus::Active);
+}
+
+#[test]
+fn typing_changes_are_details_and_an_agent_change_is_a_status_change() {
+    let mut m = LivechatSync::new();
+    m.apply_state(state("active", 1, Some("alice")));
+    let mut typing = state("active", 2, Some("alice"));
+    typing.is_agent_typing = true;
+    assert_eq!(m.apply_state(typing), StateChange::Details);
+    assert_eq!(
+        m.apply_state(state("active", 3, Some("bob"))),
+        StateChange::Status
+    );
+    assert_eq!(m.apply_state(state("closed", 4, None)), StateChange::Status);
+}
+
+#[test]
+fn messages_merge_by_sequence_number_without_duplicates_in_order() {
+    let mut m = LivechatSync::new();
+    let fresh = m.merge(vec![msg("b", Some(2)), msg("a", Some(1))]);
+    assert_eq!(
+        fresh
+            .iter()
+            .map(|m| m.message_id.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    // A poll that overlaps the sync, and the echo of a send, add nothing twice.
+    let fresh = m.merge(vec![
+        msg("b", Some(2)),
+        msg("c", Some(3)),
+        msg("a", Some(1)),
+    ]);
+    assert_eq!(
+        fresh
+            .iter()
+            .map(|m| m.message_id.as_str())
+            .collect::<Vec<_>>(),
+        ["c"]
+    );
+    assert!(m.merge(vec![msg("c", Some(3))]).is_empty());
+    assert_eq!(m.last_sequence(), 3);
+}
+
+#[test]
+fn a_message_without_a_sequence_number_is_merged_once_by_id() {
+    let mut m = LivechatSync::new();
+    assert_eq!(m.merge(vec![msg("x", None)]).len(), 1);
+    assert!(m.merge(vec![msg("x", None)]).is_empty());
+    assert_eq!(m.last_sequence(), 0);
+}
+
+#[test]
+fn polling_follows_the_sdk_cadence_backs_off_and_pauses() {
+    let waiting = LivechatStatus::Waiting;
+    let active = LivechatStatus::Active;
+    assert_eq!(next_poll_delay_ms(&waiting, 0, true, true), Some(2_000));
+    assert_eq!(next_poll_delay_ms(&active, 0, true, true), Some(3_000));
+    let backoff: Vec<_> = (1..=7)
+        .map(|f| next_poll_delay_ms(&active, f, true, true).unwrap())
+        .collect();
+    assert_eq!(
+        backoff,
+        [2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]
+    );
+    assert_eq!(
+        next_poll_delay_ms(&active, 0, false, true),
+        None,
+        "page hidden"
+    );
+    assert_eq!(
+        next_poll_delay_ms(&active, 0, true, false),
+        None,
+        "panel closed"
+    );
+    assert_eq!(
+        next_poll_delay_ms(&LivechatStatus::Closed, 0, true, true),
+        None
+    );
+    assert_eq!(
+        next_poll_delay_ms(&LivechatStatus::Inactive, 0, true, true),
+        None
+    );
+}
