@@ -182,6 +182,7 @@ impl Ctx {
                         // No sync on this server: fall back to polling, at once.
                         Err(ApiError::Http { status: 404, .. }) => {
                             use_sync = false;
+                            first = true; // nothing is known yet: poll before judging
                             continue;
                         }
                         Err(e) => Err(e),
@@ -268,11 +269,46 @@ impl Ctx {
         let Some(inner) = self.inner() else { return };
         let fresh = inner.livechat.borrow_mut().merge(messages);
         for m in fresh {
+            // The sync can bring the visitor's own message before its POST has answered:
+            // it is the optimistic entry already shown, not a new one.
+            if m.role == Role::User && self.claim_pending_user_entry(&m) {
+                continue;
+            }
             if m.role != Role::User && !self.open.get_untracked() {
                 self.unread.update(|n| *n += 1);
             }
             self.convo.push_message(&m);
             events::emit_json("message", &m);
+        }
+    }
+
+    /// Finds the visitor's unconfirmed message with this text and gives it the server's id.
+    fn claim_pending_user_entry(&self, m: &Message) -> bool {
+        let text: String = m
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                dialoge_api::message::Part::Text(t) => Some(t.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let pending = self.convo.entries.with_untracked(|entries| {
+            entries
+                .iter()
+                .find(|e| {
+                    e.message_id.get_untracked().is_none()
+                        && e.outgoing.as_ref().is_some_and(|o| o.text == text)
+                        && matches!(e.state.get_untracked(), EntryState::Sending)
+                })
+                .cloned()
+        });
+        match pending {
+            Some(entry) => {
+                entry.message_id.set(Some(m.message_id.clone()));
+                entry.state.set(EntryState::Sent);
+                true
+            }
+            None => false,
         }
     }
 

@@ -83,7 +83,7 @@ impl LivechatSync {
         messages.sort_by_key(|m| m.sequence_number.unwrap_or(u64::MAX));
         let mut fresh = Vec::new();
         for m in messages {
-            if self.seen_ids.iter().any(|id| *id == m.message_id) {
+            if self.seen_ids.contains(&m.message_id) {
                 continue;
             }
             if let Some(seq) = m.sequence_number {

@@ -1,0 +1,179 @@
+// Livechat end to end: the visitor asks for a person → the test catches the handover webhook
+// and acts as the agent with its session token → typing, text and a file reach the visitor →
+// the visitor answers → the agent closes → the visitor leaves feedback. Then the same with a
+// reload in the middle.
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { startSandbox, startBrowser, Widget } from "./harness.mjs";
+
+const KEY = "Basic " + Buffer.from("sk_test_shop_bot:").toString("base64");
+const AGENT = "00000000-0000-4000-8000-0000000000a1";
+let sandbox;
+let browser;
+const events = [];
+
+async function api(method, path, { auth, body } = {}) {
+  const res = await fetch(sandbox.url + path, {
+    method,
+    headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** Waits for the handover webhook and returns the agent's session token from it. */
+async function handoverToken(since) {
+  for (let i = 0; i < 100; i++) {
+    const { deliveries } = await api("GET", "/sandbox/webhook-inbox");
+    const hit = deliveries
+      .slice(since)
+      .find((d) => d.event === "livechat.handover.requested" && d.body?.data?.livechat_session?.token);
+    if (hit) {
+      assert.ok(hit.signature_valid, "the webhook is signed with our secret");
+      return hit.body.data.livechat_session.token;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("no handover webhook arrived");
+}
+
+const asAgent = (token) => ({ auth: `Bearer ${token}` });
+
+before(async () => {
+  sandbox = await startSandbox(["--no-auto-agent"]);
+  browser = await startBrowser();
+  await browser.page.exposeFunction("__livechatEvent", (d) => events.push(d));
+  await api("PUT", "/api/v1/chat/livechat/agents/" + AGENT, {
+    auth: KEY,
+    body: { display_name: "Alice", avatar_url: null },
+  });
+  await api("PUT", "/api/v1/chat/webhooks", {
+    auth: KEY,
+    body: { url: sandbox.url + "/sandbox/webhook-inbox", signing_secret: "whsec_e2e", events: [] },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  sandbox?.stop();
+});
+
+let w;
+beforeEach(async () => {
+  const { page } = browser;
+  await page.goto(sandbox.url + "/");
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  w = new Widget(page);
+  await w.open();
+  await w.ask("What is your return policy?");
+  await w.answer(0);
+});
+
+async function flow({ reloadMidway }) {
+  const { page } = browser;
+  const since = (await api("GET", "/sandbox/webhook-inbox")).deliveries.length;
+  events.length = 0;
+  await page.evaluate(() => Dialoge("on", "livechat", (d) => window.__livechatEvent(d)));
+
+  await page.getByTestId("human-button").click();
+  const banner = page.getByTestId("livechat");
+  await banner.and(page.locator("[data-status=waiting]")).waitFor();
+
+  const token = await handoverToken(since);
+  const ctx = await api("GET", "/api/v1/chat/livechat/agent/context", asAgent(token));
+  assert.equal(ctx.session.status, "waiting");
+  assert.ok(ctx.messages.some((m) => m.role === "user"), "the agent sees the prior conversation");
+
+  await api("POST", "/api/v1/chat/livechat/agent/typing", { ...asAgent(token), body: { agent_id: AGENT, is_typing: true } });
+  await banner.and(page.locator("[data-status=active]")).waitFor({ timeout: 15000 });
+  await page.getByTestId("agent-typing").waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId("livechat-agent").innerText(), "Alice");
+
+  if (reloadMidway) {
+    await page.reload();
+    w = new Widget(page);
+    await w.open();
+    await banner.and(page.locator("[data-status=active]")).waitFor({ timeout: 15000 });
+    await page.evaluate(() => Dialoge("on", "livechat", (d) => window.__livechatEvent(d)));
+  }
+
+  await api("POST", "/api/v1/chat/livechat/agent/messages", {
+    ...asAgent(token),
+    body: {
+      agent_id: AGENT,
+      message: {
+        parts: [
+          { type: "text", text: "Hi, I'm Alice. Here is your label." },
+          { type: "file", data: Buffer.from("%PDF-1.4 label").toString("base64"), mime: "application/pdf", filename: "label.pdf" },
+        ],
+      },
+    },
+  });
+  const agentMsg = w.byRole("agent").last();
+  await agentMsg.waitFor({ timeout: 15000 });
+  assert.match(await agentMsg.innerText(), /Hi, I'm Alice/);
+  const file = agentMsg.locator(".dlg-file a");
+  await file.waitFor();
+  assert.equal(await file.innerText(), "label.pdf");
+  const href = await file.getAttribute("href");
+  const fileRes = await fetch(new URL(href, sandbox.url));
+  assert.equal(fileRes.status, 200, "the signed attachment URL works");
+
+  // The visitor answers; it goes to the agent, not the assistant.
+  const assistantBefore = await w.byRole("assistant").count();
+  await w.ask("Thanks, that helps!");
+  for (let i = 0; i < 50; i++) {
+    const c = await api("GET", "/api/v1/chat/livechat/agent/context", asAgent(token));
+    if (c.messages.some((m) => m.role === "user" && JSON.stringify(m.parts).includes("Thanks, that helps!"))) break;
+    if (i === 49) throw new Error("the agent never got the visitor's answer");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(await w.byRole("assistant").count(), assistantBefore, "the assistant did not answer");
+  assert.equal(await w.byRole("user").filter({ hasText: "Thanks, that helps!" }).count(), 1, "shown once");
+
+  await api("POST", "/api/v1/chat/livechat/agent/close", { ...asAgent(token), body: { agent_id: AGENT, reason: "Solved" } });
+  await banner.and(page.locator("[data-status=closed]")).waitFor({ timeout: 15000 });
+  assert.match(await banner.innerText(), /agent ended/i);
+  await page.getByTestId("feedback-star").nth(4).click();
+  await page.getByTestId("feedback-submit").click();
+  await page.getByTestId("livechat-feedback").waitFor({ state: "detached", timeout: 10000 });
+
+  const statuses = events.map((e) => e.status);
+  assert.ok(statuses.includes("closed"), `livechat events: ${statuses}`);
+}
+
+test("a visitor hands over to a person, chats with the agent and leaves feedback", async () => {
+  await flow({ reloadMidway: false });
+});
+
+test("the livechat survives a reload in the middle", async () => {
+  await flow({ reloadMidway: true });
+});
+
+test("without /livechat/sync the widget falls back to polling", async () => {
+  const { page } = browser;
+  await fetch(sandbox.url + "/sandbox/faults", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ path: "/api/v1/chat/livechat/sync", fault: "status", status: 404, count: 1000 }),
+  });
+  try {
+    const since = (await api("GET", "/sandbox/webhook-inbox")).deliveries.length;
+    await page.getByTestId("human-button").click();
+    const token = await handoverToken(since);
+    await api("POST", "/api/v1/chat/livechat/agent/messages", {
+      ...asAgent(token),
+      body: { agent_id: AGENT, message: { parts: [{ type: "text", text: "Polling works too." }] } },
+    });
+    const banner = page.getByTestId("livechat");
+    await banner.and(page.locator("[data-status=active]")).waitFor({ timeout: 15000 });
+    await w.byRole("agent").filter({ hasText: "Polling works too." }).waitFor({ timeout: 15000 });
+    assert.equal(await w.byRole("agent").filter({ hasText: "Polling works too." }).count(), 1);
+    await api("POST", "/api/v1/chat/livechat/agent/close", { ...asAgent(token), body: { agent_id: AGENT } });
+  } finally {
+    await fetch(sandbox.url + "/sandbox/faults", { method: "DELETE" });
+  }
+});
