@@ -2,6 +2,8 @@
 //! transport and state. It runs the async work so that state never awaits and the view never
 //! fetches. Shared with components through Leptos context as a `Copy` handle.
 
+pub mod branding;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -54,6 +56,7 @@ pub struct Ctx {
     pub busy: RwSignal<bool>,
     pub draft: RwSignal<String>,
     pub config: RwSignal<Option<Arc<Config>>>,
+    pub branding: branding::Branding,
     pub convo: Conversation,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
@@ -83,6 +86,7 @@ impl Ctx {
             busy: RwSignal::new(false),
             draft: RwSignal::new(draft),
             config: RwSignal::new(None),
+            branding: branding::Branding::new(),
             convo: Conversation::new(),
             inner: StoredValue::new_local(Rc::new(Inner {
                 options,
@@ -152,21 +156,9 @@ impl Ctx {
         events::emit(if open { "open" } else { "close" }, &js_sys::Object::new());
     }
 
-    /// First open: fetch branding (and, in later work, history) once there is a reason to.
+    /// First open: branding is fetched at boot (branding.rs); this retries it if that failed.
     fn ensure_started(&self) {
-        let Some(inner) = self.inner() else { return };
-        if self.config.get_untracked().is_some() || inner.options.preview {
-            return;
-        }
-        let ctx = *self;
-        spawn_local(async move {
-            match inner.api.get_json::<Config>("/config", None).await {
-                Ok(config) => ctx.config.set(Some(Arc::new(config))),
-                Err(ApiError::Aborted) => {}
-                // Branding is optional: the widget works with its defaults.
-                Err(e) => log(&format!("config: {e}")),
-            }
-        });
+        self.fetch_config();
     }
 
     /// Sends the visitor's text as a new turn.
