@@ -4,4 +4,5 @@
 pub mod messages;
 pub mod parts;
 pub mod shell;
+pub mod theme;
 pub mod url;

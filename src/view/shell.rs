@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::controller::{use_ctx, Ctx, Status};
 use crate::view::messages::MessageList;
+use crate::view::theme::use_theme;
 
 /// The whole widget.
 #[component]
@@ -14,8 +15,10 @@ pub fn Shell() -> impl IntoView {
         return ().into_any();
     };
     let left = ctx.is_left();
+    let root = NodeRef::new();
+    use_theme(ctx, root);
     view! {
-        <div class="dlg-root" class:dlg-left=left class:dlg-is-open=move || ctx.open.get()>
+        <div class="dlg-root" node_ref=root class:dlg-left=left class:dlg-is-open=move || ctx.open.get()>
             <Panel ctx/>
             <Launcher ctx/>
         </div>
@@ -54,7 +57,6 @@ fn Launcher(ctx: Ctx) -> impl IntoView {
 
 #[component]
 fn Panel(ctx: Ctx) -> impl IntoView {
-    let t = move || ctx.lang.get().t();
     let on_keydown = move |e: ev::KeyboardEvent| {
         if e.key() == "Escape" {
             ctx.set_open(false);
@@ -71,7 +73,7 @@ fn Panel(ctx: Ctx) -> impl IntoView {
         >
             <header class="dlg-header">
                 <h2 id="dlg-title" class="dlg-title">{move || ctx.bot_name()}</h2>
-                <button type="button" class="dlg-close" aria-label=move || t().close_chat
+                <button type="button" class="dlg-header-btn dlg-close" aria-label=move || ctx.lang.get().t().close_chat
                     on:click=move |_| ctx.set_open(false)>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>
                 </button>
