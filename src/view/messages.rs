@@ -20,6 +20,7 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
     });
     view! {
         <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite" node_ref=list>
+            <crate::view::intro::Intro ctx/>
             <For each=move || ctx.convo.entries.get() key=|e| e.key children=move |e| message_view(ctx, e)/>
         </div>
     }

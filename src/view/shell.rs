@@ -5,7 +5,9 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::controller::{use_ctx, Ctx, Status};
+use crate::view::header::Header;
 use crate::view::messages::MessageList;
+use crate::view::teaser::Teasers;
 use crate::view::theme::use_theme;
 
 /// The whole widget.
@@ -20,6 +22,7 @@ pub fn Shell() -> impl IntoView {
     view! {
         <div class="dlg-root" node_ref=root class:dlg-left=left class:dlg-is-open=move || ctx.open.get()>
             <Panel ctx/>
+            <Teasers ctx/>
             <Launcher ctx/>
         </div>
     }
@@ -71,13 +74,7 @@ fn Panel(ctx: Ctx) -> impl IntoView {
             hidden=move || !ctx.open.get()
             on:keydown=on_keydown
         >
-            <header class="dlg-header">
-                <h2 id="dlg-title" class="dlg-title">{move || ctx.bot_name()}</h2>
-                <button type="button" class="dlg-header-btn dlg-close" aria-label=move || ctx.lang.get().t().close_chat
-                    on:click=move |_| ctx.set_open(false)>
-                    <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>
-                </button>
-            </header>
+            <Header ctx/>
             <MessageList ctx/>
             <StatusLine ctx/>
             <Composer ctx/>
