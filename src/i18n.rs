@@ -11,6 +11,12 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The UI language by the documented order: `data-language`, then config `language`, then
+    /// the browser's `navigator.language`; the first one the widget knows wins.
+    pub fn choose(attribute: Option<&str>, config: Option<&str>, browser: Option<&str>) -> Lang {
+        Lang::pick([attribute, config, browser])
+    }
+
     /// Picks the first known language among the candidates (`"da-DK"` counts as Danish).
     pub fn pick<'a>(candidates: impl IntoIterator<Item = Option<&'a str>>) -> Lang {
         candidates
@@ -88,6 +94,11 @@ pub struct Strings {
     pub submit: &'static str,
     pub stars: &'static str,
     pub thanks_feedback: &'static str,
+    // Branding: header, empty conversation, teasers.
+    pub privacy_policy: &'static str,
+    pub start_prompts: &'static str,
+    pub dismiss_popup: &'static str,
+    pub popups: &'static str,
 }
 
 static EN: Strings = Strings {
@@ -139,6 +150,10 @@ static EN: Strings = Strings {
     submit: "Send",
     stars: "stars",
     thanks_feedback: "Thank you for your feedback!",
+    privacy_policy: "Privacy policy",
+    start_prompts: "Suggested questions",
+    dismiss_popup: "Dismiss message",
+    popups: "Messages from the chat",
 };
 
 static DA: Strings = Strings {
@@ -190,4 +205,8 @@ static DA: Strings = Strings {
     submit: "Send",
     stars: "stjerner",
     thanks_feedback: "Tak for din feedback!",
+    privacy_policy: "Privatlivspolitik",
+    start_prompts: "Forslag til spørgsmål",
+    dismiss_popup: "Luk beskeden",
+    popups: "Beskeder fra chatten",
 };

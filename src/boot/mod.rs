@@ -44,12 +44,16 @@ pub fn mount(root: HtmlElement, options: Options) -> Widget {
     let owner = Owner::new();
     let (ctx, handle) = owner.with(|| {
         let ctx = Ctx::new(options, store, api);
+        // Cached branding first, so the first paint already has the site's colours.
+        ctx.restore_config();
         let handle = mount_to(root, move || {
             provide_context(ctx);
             view! { <Shell/> }.into_any()
         });
         (ctx, handle)
     });
+    // Fresh branding at boot, not on first open: the launcher colour and popups need it.
+    ctx.fetch_config();
     if ctx.open.get_untracked() {
         // Opened by data-open or ?chat=open: start as if the visitor had clicked.
         ctx.open.set(false);

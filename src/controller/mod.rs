@@ -2,6 +2,7 @@
 //! transport and state. It runs the async work so that state never awaits and the view never
 //! fetches. Shared with components through Leptos context as a `Copy` handle.
 
+pub mod branding;
 pub mod livechat;
 pub mod privacy;
 
@@ -76,6 +77,7 @@ pub struct Ctx {
     pub busy: RwSignal<bool>,
     pub draft: RwSignal<String>,
     pub config: RwSignal<Option<Arc<Config>>>,
+    pub branding: branding::Branding,
     pub convo: Conversation,
     /// A history page is on its way (sends wait for the first one, so nothing is duplicated).
     pub history_loading: RwSignal<bool>,
@@ -115,6 +117,7 @@ impl Ctx {
             busy: RwSignal::new(false),
             draft: RwSignal::new(draft),
             config: RwSignal::new(None),
+            branding: branding::Branding::new(),
             convo: Conversation::new(),
             history_loading: RwSignal::new(false),
             history_cursor: RwSignal::new(None),
@@ -194,25 +197,18 @@ impl Ctx {
         events::emit(if open { "open" } else { "close" }, &js_sys::Object::new());
     }
 
-    /// First open: fetch branding, and the conversation so far when this visitor has one.
+    /// First open: retry branding if the boot fetch failed (branding.rs), and load the
+    /// conversation so far (history, a livechat to resume) when this visitor has one.
     fn ensure_started(&self) {
+        self.fetch_config();
         let Some(inner) = self.inner() else { return };
         if inner.started.replace(true) || inner.options.preview {
             return;
         }
-        let ctx = *self;
         if inner.api.has_token() {
-            ctx.load_history(None);
-            ctx.resume_livechat();
+            self.load_history(None);
+            self.resume_livechat();
         }
-        spawn_local(async move {
-            match inner.api.get_json::<Config>("/config", None).await {
-                Ok(config) => ctx.config.set(Some(Arc::new(config))),
-                Err(ApiError::Aborted) => {}
-                // Branding is optional: the widget works with its defaults.
-                Err(e) => log(&format!("config: {e}")),
-            }
-        });
     }
 
     /// Loads one page of history: the latest (`cursor` = `None`) or the one before `cursor`.

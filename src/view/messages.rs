@@ -140,6 +140,7 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
         <div class="dlg-messages-wrap">
             <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite"
                 node_ref=list on:scroll=on_scroll>
+                <crate::view::intro::Intro ctx/>
                 <Show when=move || ctx.history_loading.get()>
                     <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
                 </Show>

@@ -6,9 +6,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::controller::{use_ctx, Ctx, Status};
-use crate::view::livechat::{HumanButton, LivechatBanner};
-use crate::view::menu::HeaderMenu;
+use crate::view::header::Header;
+use crate::view::livechat::LivechatBanner;
 use crate::view::messages::MessageList;
+use crate::view::teaser::Teasers;
+use crate::view::theme::use_theme;
 
 /// The whole widget.
 #[component]
@@ -18,6 +20,7 @@ pub fn Shell() -> impl IntoView {
     };
     let left = ctx.is_left();
     let root = NodeRef::<leptos::html::Div>::new();
+    use_theme(ctx, root);
     // Focus follows the panel: into the composer when it opens, back to the launcher when it
     // closes (only after a real change, never on first render: the page keeps its focus).
     Effect::new(move |prev: Option<bool>| {
@@ -43,6 +46,7 @@ pub fn Shell() -> impl IntoView {
     view! {
         <div class="dlg-root" node_ref=root class:dlg-left=left class:dlg-is-open=move || ctx.open.get()>
             <Panel ctx/>
+            <Teasers ctx/>
             <Launcher ctx/>
         </div>
     }
@@ -80,7 +84,6 @@ fn Launcher(ctx: Ctx) -> impl IntoView {
 
 #[component]
 fn Panel(ctx: Ctx) -> impl IntoView {
-    let t = move || ctx.lang.get().t();
     let panel = NodeRef::<leptos::html::Section>::new();
     let on_keydown = move |e: ev::KeyboardEvent| {
         if e.key() == "Escape" {
@@ -101,15 +104,7 @@ fn Panel(ctx: Ctx) -> impl IntoView {
             hidden=move || !ctx.open.get()
             on:keydown=on_keydown
         >
-            <header class="dlg-header">
-                <h2 id="dlg-title" class="dlg-title">{move || ctx.bot_name()}</h2>
-                <HumanButton ctx/>
-                <HeaderMenu ctx/>
-                <button type="button" class="dlg-close" aria-label=move || t().close_chat
-                    on:click=move |_| ctx.set_open(false)>
-                    <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>
-                </button>
-            </header>
+            <Header ctx/>
             <LivechatBanner ctx/>
             <MessageList ctx/>
             <StatusLine ctx/>

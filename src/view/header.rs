@@ -1,0 +1,200 @@
+//! The panel header from `/config`: logo, the bot's avatar (a letter when there is none or it
+//! fails to load), name (labels the dialog), subtitle with its link, the privacy link, and the
+//! close button, aligned left or centre. Config text only becomes text nodes; every URL passes
+//! the `view::url` policy first.
+
+use dialoge_api::config::HeaderAlignment;
+use js_sys::Function;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use crate::controller::Ctx;
+use crate::view::dom;
+use crate::view::livechat::HumanButton;
+use crate::view::menu::HeaderMenu;
+use crate::view::theme::themes;
+use crate::view::url::{safe_image, safe_link};
+
+/// Builds the branded part of the header into `host` (emptied first).
+fn build(ctx: Ctx, host: &Element, base: &str, failed: Option<&str>, on_avatar_error: &Function) {
+    dom::clear(host);
+    let t = ctx.lang.get().t();
+    let dark = ctx.branding.dark.get();
+    let name = ctx.bot_name();
+    ctx.config.with(|config| {
+        let config = config.as_deref();
+        let display = config.map(|c| &c.display);
+        let themes = config.map(|c| themes(c, dark)).unwrap_or_default();
+        let logo = themes
+            .iter()
+            .rev()
+            .find_map(|t| t.header.logo.url.as_deref())
+            .and_then(|u| safe_image(u, base));
+        if let Some(img) = logo
+            .and_then(|src| dom::el("img", &[("class", "dlg-logo"), ("src", &src), ("alt", "")]))
+        {
+            dom::add(host, &img);
+        }
+        // Decorative either way: the name beside it says who this is.
+        let avatar = display
+            .and_then(|d| d.avatar.url.as_deref())
+            .and_then(|u| safe_image(u, base))
+            .filter(|u| failed != Some(u.as_str()));
+        let avatar = match avatar {
+            Some(src) => dom::el(
+                "img",
+                &[
+                    ("class", "dlg-avatar"),
+                    ("data-testid", "bot-avatar"),
+                    ("src", &src),
+                    ("alt", ""),
+                ],
+            )
+            .inspect(|img| {
+                let _ = img.add_event_listener_with_callback("error", on_avatar_error);
+            }),
+            // The first letter, upper-cased by CSS (`char::to_uppercase` would bring Unicode
+            // tables along).
+            None => dom::el(
+                "span",
+                &[
+                    ("class", "dlg-avatar dlg-avatar-letter"),
+                    ("data-testid", "bot-avatar"),
+                    ("aria-hidden", "true"),
+                ],
+            )
+            .inspect(|span| {
+                dom::text(
+                    span,
+                    name.get(..name.chars().next().map_or(0, char::len_utf8))
+                        .unwrap_or("?"),
+                )
+            }),
+        };
+        if let Some(avatar) = avatar {
+            dom::add(host, &avatar);
+        }
+        let Some(heading) = dom::el("div", &[("class", "dlg-heading")]) else {
+            return;
+        };
+        if let Some(h2) = dom::el(
+            "h2",
+            &[
+                ("id", "dlg-title"),
+                ("class", "dlg-title"),
+                ("data-testid", "bot-name"),
+            ],
+        ) {
+            dom::text(&h2, &name);
+            dom::add(&heading, &h2);
+        }
+        if let Some(subtitle) = display.and_then(|d| d.subtitle.as_ref()) {
+            if let Some(p) = dom::el(
+                "p",
+                &[("class", "dlg-subtitle"), ("data-testid", "subtitle")],
+            ) {
+                if let Some(text) = &subtitle.text {
+                    dom::text(&p, text);
+                }
+                if let Some(link) = &subtitle.link {
+                    if subtitle.text.is_some() {
+                        dom::text(&p, " ");
+                    }
+                    match safe_link(&link.url).and_then(|href| dom::external_link(&href, &[])) {
+                        Some(a) => {
+                            dom::text(&a, &link.text);
+                            dom::add(&p, &a);
+                        }
+                        // Not a URL we may open: the words stay, the link does not.
+                        None => dom::text(&p, &link.text),
+                    }
+                }
+                dom::add(&heading, &p);
+            }
+        }
+        dom::add(host, &heading);
+        let privacy = display
+            .and_then(|d| d.privacy_policy_url.as_deref())
+            .and_then(safe_link)
+            .and_then(|href| {
+                dom::external_link(
+                    &href,
+                    &[
+                        ("class", "dlg-header-btn"),
+                        ("data-testid", "privacy-link"),
+                        ("aria-label", t.privacy_policy),
+                        ("title", t.privacy_policy),
+                    ],
+                )
+            });
+        if let Some(a) = privacy {
+            if let Some(icon) = dom::icon(&[
+                "M12 3l7 3v5c0 4.5-3 8.3-7 9.5-4-1.2-7-5-7-9.5V6z",
+                "M9 12l2 2 4-4",
+            ]) {
+                dom::add(&a, &icon);
+            }
+            dom::add(host, &a);
+        }
+    });
+}
+
+/// The header of the panel. Its branded part is plain DOM (see `view::dom`), rebuilt whole when
+/// the config, language or colour scheme changes; the close button stays a Leptos node outside
+/// it, so its focus survives a rebuild.
+#[component]
+pub fn Header(ctx: Ctx) -> impl IntoView {
+    let base = ctx.api_base();
+    let host = NodeRef::<html::Div>::new();
+    // The avatar URL that failed to load, so a new config's avatar gets its own chance.
+    let failed = RwSignal::new(None::<String>);
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
+        let src = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|img| img.get_attribute("src"));
+        failed.try_set(src);
+    });
+    let on_error = StoredValue::new_local(on_error);
+    Effect::new(move |_| {
+        let failed = failed.get();
+        if let Some(host) = host.get() {
+            on_error.with_value(|f| {
+                build(
+                    ctx,
+                    &host,
+                    &base,
+                    failed.as_deref(),
+                    f.as_ref().unchecked_ref(),
+                )
+            });
+        }
+    });
+    let centered = move || {
+        let dark = ctx.branding.dark.get();
+        ctx.config.with(|c| {
+            c.as_deref().is_some_and(|c| {
+                themes(c, dark)
+                    .iter()
+                    .rev()
+                    .find_map(|t| t.header.alignment.as_ref())
+                    == Some(&HeaderAlignment::Center)
+            })
+        })
+    };
+    view! {
+        <header class="dlg-header" class:dlg-header-center=centered>
+            <div class="dlg-header-main" node_ref=host></div>
+            <HumanButton ctx/>
+            <HeaderMenu ctx/>
+            <button type="button" class="dlg-header-btn dlg-close"
+                aria-label=move || ctx.lang.get().t().close_chat
+                on:click=move |_| ctx.set_open(false)>
+                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>
+            </button>
+        </header>
+    }
+}

@@ -1,0 +1,94 @@
+//! The opening of a conversation, from `/config`: the welcome message as the first assistant
+//! bubble (view only, never stored or sent) and the start prompts for this page's URL, as
+//! buttons that send their text. Not `data-testid="message"`: it is not a message of the log.
+//! Plain DOM (see `view::dom`); one delegated click handler serves every prompt.
+
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use crate::controller::branding::page_url;
+use crate::controller::Ctx;
+use crate::view::dom;
+
+/// The welcome bubble and the start prompts, at the top of the message list.
+#[component]
+pub fn Intro(ctx: Ctx) -> impl IntoView {
+    let host = NodeRef::<html::Div>::new();
+    let empty = Memo::new(move |_| ctx.convo.entries.with(Vec::is_empty));
+    // The welcome stays above a conversation the visitor began on this page (its first entry
+    // is theirs, sent from here), but not above history, whose real start it would misstate.
+    let opens = Memo::new(move |_| {
+        ctx.convo
+            .entries
+            .with(|e| e.first().is_none_or(|first| first.outgoing.is_some()))
+    });
+    Effect::new(move |_| {
+        let (empty, opens, t) = (empty.get(), opens.get(), ctx.lang.get().t());
+        let Some(host) = host.get() else { return };
+        dom::clear(&host);
+        let url = page_url();
+        ctx.config.with(|config| {
+            let Some(config) = config.as_deref() else {
+                return;
+            };
+            let welcome = config.display.welcome_message.as_deref();
+            if let Some(welcome) = welcome.filter(|w| opens && !w.trim().is_empty()) {
+                let attrs = [
+                    ("class", "dlg-message dlg-welcome"),
+                    ("data-testid", "welcome"),
+                    ("data-role", "assistant"),
+                ];
+                let bubble = dom::el("div", &[("class", "dlg-bubble")]);
+                let p = dom::el("p", &[("class", "dlg-plain")]);
+                if let (Some(msg), Some(bubble), Some(p)) = (dom::el("div", &attrs), bubble, p) {
+                    dom::text(&p, welcome);
+                    dom::add(&bubble, &p);
+                    dom::add(&msg, &bubble);
+                    dom::add(&host, &msg);
+                }
+            }
+            let mut prompts = config
+                .start_prompts_for(&url)
+                .map(|p| p.prompt_text.as_str())
+                .filter(|p| !p.trim().is_empty())
+                .peekable();
+            if !empty || prompts.peek().is_none() {
+                return;
+            }
+            let attrs = [
+                ("class", "dlg-chips dlg-start-prompts"),
+                ("role", "group"),
+                ("data-testid", "start-prompts"),
+                ("aria-label", t.start_prompts),
+            ];
+            let Some(group) = dom::el("div", &attrs) else {
+                return;
+            };
+            for prompt in prompts {
+                let attrs = [
+                    ("type", "button"),
+                    ("class", "dlg-chip"),
+                    ("data-testid", "start-prompt"),
+                ];
+                if let Some(button) = dom::el("button", &attrs) {
+                    dom::text(&button, prompt);
+                    dom::add(&group, &button);
+                }
+            }
+            dom::add(&host, &group);
+        });
+    });
+    // A prompt button sends its own text: it is exactly the config's prompt text.
+    let on_click = move |e: web_sys::MouseEvent| {
+        let button = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|el| el.closest("[data-testid=start-prompt]").ok().flatten());
+        if let Some(text) = button.and_then(|b| b.text_content()) {
+            ctx.send_text(text);
+        }
+    };
+    view! { <div class="dlg-intro" node_ref=host on:click=on_click></div> }
+}

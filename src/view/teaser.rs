@@ -1,0 +1,116 @@
+//! Popup messages as teaser bubbles beside the closed launcher. Which ones are due (delay,
+//! `url_pattern`, dismissed before) is decided in `controller::branding`; this only shows them
+//! while the panel is closed and the launcher visible. The bubble is a button that opens the
+//! chat; a second button dismisses it for good.
+//!
+//! Plain DOM (see `view::dom`), kept in step with the list by id: a new teaser is appended and a
+//! dismissed one removed, so the others (and keyboard focus on them) stay put. One delegated
+//! click handler serves every button.
+
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use crate::controller::Ctx;
+use crate::i18n::Lang;
+use crate::view::dom;
+
+/// The teasers, newest nearest the launcher.
+#[component]
+pub fn Teasers(ctx: Ctx) -> impl IntoView {
+    let host = NodeRef::<html::Div>::new();
+    let built_for = StoredValue::new(None::<Lang>);
+    Effect::new(move |_| {
+        let lang = ctx.lang.get();
+        let Some(host) = host.get() else { return };
+        // New words for every button: start over.
+        if built_for.get_value() != Some(lang) {
+            dom::clear(&host);
+            built_for.set_value(Some(lang));
+        }
+        let t = lang.t();
+        ctx.branding.popups.with(|popups| {
+            // Keep what is still due, drop what is not, then add what is new.
+            let mut present = Vec::new();
+            let mut next = host.first_element_child();
+            while let Some(child) = next {
+                next = child.next_element_sibling();
+                let id = child.get_attribute("data-popup-id").unwrap_or_default();
+                if popups.iter().any(|p| p.id == id) {
+                    present.push(id);
+                } else {
+                    child.remove();
+                }
+            }
+            for popup in popups.iter().filter(|p| !present.contains(&p.id)) {
+                let attrs = [
+                    ("class", "dlg-teaser"),
+                    ("data-testid", "popup"),
+                    ("data-popup-id", popup.id.as_str()),
+                ];
+                let open_attrs = [
+                    ("type", "button"),
+                    ("class", "dlg-teaser-text"),
+                    ("data-testid", "popup-open"),
+                ];
+                let close_attrs = [
+                    ("type", "button"),
+                    ("class", "dlg-teaser-close"),
+                    ("data-testid", "popup-dismiss"),
+                    ("aria-label", t.dismiss_popup),
+                ];
+                let parts = (
+                    dom::el("div", &attrs),
+                    dom::el("button", &open_attrs),
+                    dom::el("span", &[("class", "dlg-sr")]),
+                    dom::el("button", &close_attrs),
+                    dom::icon(&[dom::CLOSE_PATH]),
+                );
+                if let (Some(teaser), Some(open), Some(who), Some(close), Some(icon)) = parts {
+                    // Who is speaking, for screen readers: the bubble alone has no sender.
+                    dom::text(&who, &format!("{}: ", ctx.bot_name()));
+                    dom::add(&open, &who);
+                    dom::text(&open, &popup.text);
+                    dom::add(&close, &icon);
+                    dom::add(&teaser, &open);
+                    dom::add(&teaser, &close);
+                    dom::add(&host, &teaser);
+                }
+            }
+        });
+    });
+    let on_click = move |e: web_sys::MouseEvent| {
+        let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        let Some(teaser) = target.closest("[data-popup-id]").ok().flatten() else {
+            return;
+        };
+        let id = teaser.get_attribute("data-popup-id").unwrap_or_default();
+        let dismiss = target
+            .closest("[data-testid=popup-dismiss]")
+            .ok()
+            .flatten()
+            .is_some();
+        if dismiss {
+            ctx.dismiss_popup(&id);
+        } else if target
+            .closest("[data-testid=popup-open]")
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            ctx.open_from_popup(&id);
+        }
+    };
+    let shown = move || {
+        !ctx.open.get() && ctx.launcher_visible.get() && ctx.branding.popups.with(|p| !p.is_empty())
+    };
+    view! {
+        // Always in the DOM (hidden when idle): a live region must exist before its content
+        // changes for screen readers to announce a new teaser.
+        <div class="dlg-teasers" role="region" aria-live="polite" node_ref=host on:click=on_click
+            aria-label=move || ctx.lang.get().t().popups hidden=move || !shown()></div>
+    }
+}

@@ -1,0 +1,267 @@
+//! Theme: maps the `/config` theme onto the stylesheet's `--dlg-*` custom properties on the
+//! widget root (`.dlg-root`), set through the CSSOM (`style.setProperty`). A strict
+//! `style-src 'self'` CSP allows that, where a `style="…"` attribute would be blocked.
+//!
+//! Config text never becomes CSS as such: a colour passes only as `#RRGGBB`/`#RRGGBBAA`, a font
+//! only as a plain list of family names, a size only as a clamped number. Anything else is
+//! ignored and the stylesheet's default stays. The mapping is a pure function
+//! ([`theme_vars`]) so it is tested without a browser theme; [`use_theme`] only applies it.
+
+use dialoge_api::config::{Config, Theme};
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, MediaQueryList};
+
+use crate::controller::Ctx;
+
+/// How one colour is read from a theme. Plain `fn` pointers in one table (not a generic per
+/// colour) keep this to a single small loop in the wasm.
+type Pick = fn(&Theme) -> Option<&String>;
+
+/// Each themeable colour and the custom property it sets (defaults live in style/dialoge.css).
+const COLORS: &[(&str, Pick)] = &[
+    ("--dlg-primary", |t| t.brand.primary_color.as_ref()),
+    ("--dlg-bg", |t| t.surface.background_color.as_ref()),
+    ("--dlg-muted", |t| t.surface.muted_text_color.as_ref()),
+    ("--dlg-header-btn-bg", |t| {
+        t.header.button.background_color.as_ref()
+    }),
+    ("--dlg-header-btn-fg", |t| {
+        t.header.button.icon_color.as_ref()
+    }),
+    ("--dlg-bot-bg", |t| {
+        t.messages.assistant.background_color.as_ref()
+    }),
+    ("--dlg-bot-fg", |t| t.messages.assistant.text_color.as_ref()),
+    ("--dlg-bot-border", |t| {
+        t.messages.assistant.border_color.as_ref()
+    }),
+    ("--dlg-user-bg", |t| {
+        t.messages.user.background_color.as_ref()
+    }),
+    ("--dlg-user-fg", |t| t.messages.user.text_color.as_ref()),
+    ("--dlg-user-border", |t| {
+        t.messages.user.border_color.as_ref()
+    }),
+    ("--dlg-input-fg", |t| t.input.text_color.as_ref()),
+    ("--dlg-placeholder", |t| t.input.placeholder_color.as_ref()),
+    ("--dlg-input-bg", |t| t.input.background_color.as_ref()),
+    ("--dlg-input-border", |t| t.input.border_color.as_ref()),
+    ("--dlg-send", |t| t.input.send_button.icon_color.as_ref()),
+    ("--dlg-discount", |t| {
+        t.product_card.discount_price_color.as_ref()
+    }),
+    ("--dlg-card-btn-bg", |t| {
+        t.product_card
+            .button
+            .as_ref()
+            .and_then(|b| b.background_color.as_ref())
+    }),
+];
+
+/// Properties derived from the theme rather than read from one colour field.
+const DERIVED: &[&str] = &[
+    "--dlg-on-primary",
+    "--dlg-header-fg",
+    "--dlg-card-btn-fg",
+    "--dlg-thinking",
+    "--dlg-avatar-size",
+    "--dlg-card-btn-weight",
+    "--dlg-font",
+];
+
+/// Text colour on a light themed background (the stylesheet's dark text).
+const DARK_TEXT: &str = "#111827";
+/// Appended to a configured font so text still renders while (or if) the font is missing.
+const FONT_FALLBACK: &str = "system-ui, sans-serif";
+
+/// `#RRGGBB` or `#RRGGBBAA`, nothing else (no names, no `rgb()`, no `var()`).
+pub fn is_color(value: &str) -> bool {
+    let b = value.as_bytes();
+    matches!(b.len(), 7 | 9) && b[0] == b'#' && b[1..].iter().all(u8::is_ascii_hexdigit)
+}
+
+/// A font-family list made only of family names (`Inter`, `'Segoe UI'`, `sans-serif`), with a
+/// fallback appended; `None` for anything that could be more than names (`;`, `(`, `\`, …).
+pub fn font_family(value: &str) -> Option<String> {
+    let names: Vec<&str> = value.split(',').map(str::trim).collect();
+    // Every character CSS gives a meaning to is ASCII, so non-ASCII letters may pass as they
+    // are (and no Unicode tables are pulled into the wasm to classify them).
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_') || c > '\u{9f}')
+    };
+    let ok = value.len() <= 200
+        && names.iter().all(|n| {
+            let unquoted = n
+                .strip_prefix('"')
+                .and_then(|n| n.strip_suffix('"'))
+                .or_else(|| n.strip_prefix('\'').and_then(|n| n.strip_suffix('\'')));
+            plain(unquoted.unwrap_or(n))
+        });
+    ok.then(|| format!("{}, {FONT_FALLBACK}", names.join(", ")))
+}
+
+/// Whether dark text reads better than white on `color` (a valid colour). Squares stand in for
+/// the sRGB curve: close enough to choose between two text colours, and no `powf` in the wasm.
+fn is_light(color: &str) -> bool {
+    let channel = |i: usize| {
+        let v = color
+            .get(i..i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0);
+        let v = f32::from(v) / 255.0;
+        v * v
+    };
+    let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+    // White wins while 1.05/(L+0.05) > (L+0.05)/0.05, i.e. below L ≈ 0.18.
+    luminance > 0.179
+}
+
+fn text_on(color: &str) -> String {
+    if is_light(color) { DARK_TEXT } else { "#fff" }.to_owned()
+}
+
+/// The themes in force, lowest priority first: the light theme is the base, and under
+/// `prefers-color-scheme: dark` the dark theme (when the config has one) overrides what it sets,
+/// so a partial dark theme still carries the brand.
+pub fn themes(config: &Config, dark: bool) -> Vec<&Theme> {
+    let mut out = vec![&config.theme];
+    if let (true, Some(d)) = (dark, &config.dark_theme) {
+        out.push(d);
+    }
+    out
+}
+
+/// The last theme's value that passes `ok`, i.e. the most specific valid one.
+fn top<'a, T: ?Sized>(
+    themes: &[&'a Theme],
+    pick: impl Fn(&'a Theme) -> Option<&'a T>,
+) -> Option<&'a T> {
+    themes.iter().rev().find_map(|t| pick(t))
+}
+
+/// Every custom property the config sets, validated: `(name, value)` pairs for
+/// `style.setProperty`. `dark` says whether the visitor's system prefers dark.
+pub fn theme_vars(config: &Config, dark: bool) -> Vec<(&'static str, String)> {
+    let themes = themes(config, dark);
+    let mut vars: Vec<(&'static str, String)> = Vec::new();
+    for (name, pick) in COLORS {
+        let value = top(&themes, |t| pick(t).filter(|c| is_color(c)));
+        if let Some(value) = value {
+            vars.push((name, value.clone()));
+        }
+    }
+    let get = |vars: &[(&str, String)], name: &str| {
+        vars.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
+    // Text on the themed fills the config has no colour for: readable, whatever the brand.
+    if let Some(primary) = get(&vars, "--dlg-primary") {
+        vars.push(("--dlg-on-primary", text_on(&primary)));
+        vars.push(("--dlg-header-fg", text_on(&primary)));
+    }
+    if let Some(button) = get(&vars, "--dlg-card-btn-bg") {
+        vars.push(("--dlg-card-btn-fg", text_on(&button)));
+    }
+    let gradient = top(&themes, |t| {
+        let stops = &t.messages.assistant.thinking_border_gradient;
+        stops.iter().all(|c| is_color(c)).then_some(stops)
+    });
+    match gradient.map(Vec::as_slice) {
+        // One stop is not a gradient: repeat it.
+        Some([only]) => vars.push(("--dlg-thinking", format!("{only}, {only}"))),
+        Some(stops) if !stops.is_empty() => vars.push(("--dlg-thinking", stops.join(", "))),
+        _ => {}
+    }
+    if let Some(size) = top(&themes, |t| t.messages.assistant.avatar_size.as_ref()) {
+        vars.push(("--dlg-avatar-size", format!("{}px", (*size).clamp(16, 64))));
+    }
+    let bold = top(&themes, |t| {
+        t.product_card.button.as_ref().and_then(|b| b.bold.as_ref())
+    });
+    if let Some(bold) = bold {
+        vars.push((
+            "--dlg-card-btn-weight",
+            if *bold { "700" } else { "400" }.into(),
+        ));
+    }
+    // Only the family: a `url` stylesheet is not loaded. Chromium ignores `@font-face` inside a
+    // shadow root, so it would have to go into the host page — config CSS outside the widget.
+    // A site that wants a web font loads it on its page; the shadow root can use it from there.
+    let family = top(&themes, |t| {
+        t.font.as_ref()?.web.as_ref().map(|w| w.family.as_str())
+    });
+    if let Some(family) = family.and_then(font_family) {
+        vars.push(("--dlg-font", family));
+    }
+    vars
+}
+
+/// Sets `vars` on `el` and removes every other property this module manages, so switching to a
+/// theme that lacks a value falls back to the stylesheet's default instead of the old theme.
+pub fn apply(el: &HtmlElement, vars: &[(&'static str, String)]) {
+    let style = el.style();
+    let names = COLORS
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(DERIVED.iter().copied());
+    for name in names {
+        match vars.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => {
+                let _ = style.set_property(name, value);
+            }
+            None => {
+                let _ = style.remove_property(name);
+            }
+        }
+    }
+}
+
+/// Is the visitor's system in dark mode right now?
+fn dark_query() -> Option<MediaQueryList> {
+    web_sys::window()?
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+}
+
+/// Keeps `ctx.branding.dark` in step with `prefers-color-scheme` (live: the OS can switch while
+/// the page is open) and applies the theme to `root` whenever it or the config changes. The
+/// media listener is removed when the owning component is cleaned up (unmount, destroy).
+pub fn use_theme(ctx: Ctx, root: NodeRef<html::Div>) {
+    let dark = ctx.branding.dark;
+    if let Some(query) = dark_query() {
+        dark.set(query.matches());
+        let current = query.clone();
+        let listener = Closure::<dyn Fn()>::new(move || {
+            dark.try_set(current.matches());
+        });
+        let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+        let held = StoredValue::new_local((query, listener));
+        on_cleanup(move || {
+            held.try_with_value(|(query, listener)| {
+                let _ = query.remove_event_listener_with_callback(
+                    "change",
+                    listener.as_ref().unchecked_ref(),
+                );
+            });
+        });
+    }
+    Effect::new(move |_| {
+        let dark = dark.get();
+        let vars = ctx.config.with(|config| {
+            config
+                .as_deref()
+                .map(|c| theme_vars(c, dark))
+                .unwrap_or_default()
+        });
+        if let Some(el) = root.get() {
+            apply(&el, &vars);
+        }
+    });
+}
