@@ -103,9 +103,13 @@ pub fn HumanButton(ctx: Ctx) -> impl IntoView {
     let t = move || ctx.lang.get().t();
     view! {
         <Show when=move || ctx.can_request_human()>
-            <button type="button" class="dlg-human-btn" data-testid="human-button"
+            // An icon in the header (the name needs the room); the label is its accessible name.
+            <button type="button" class="dlg-header-btn dlg-human-btn" data-testid="human-button"
+                aria-label=move || t().talk_to_person title=move || t().talk_to_person
                 on:click=move |_| ctx.request_human(HandoverSource::ManualButton, None)>
-                {move || t().talk_to_person}
+                <svg viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M12 3a7 7 0 0 0-7 7v5a2 2 0 0 0 2 2h1v-6H7v-1a5 5 0 0 1 10 0v1h-1v6h1v1a2 2 0 0 1-2 2h-2v2h2a4 4 0 0 0 4-4v-1a2 2 0 0 0 2-2v-5a7 7 0 0 0-7-7z"/>
+                </svg>
             </button>
         </Show>
     }

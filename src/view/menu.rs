@@ -37,7 +37,7 @@ pub fn HeaderMenu(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <div class="dlg-menu" on:keydown=on_keydown>
-            <button type="button" class="dlg-menu-btn" data-testid="menu-button"
+            <button type="button" class="dlg-header-btn dlg-menu-btn" data-testid="menu-button"
                 aria-haspopup="menu" aria-label=move || t().menu
                 aria-expanded=move || (state.get() != MenuState::Closed).to_string()
                 on:click=move |_| state.update(|s| {
