@@ -2,12 +2,14 @@
 //! transport and state. It runs the async work so that state never awaits and the view never
 //! fetches. Shared with components through Leptos context as a `Copy` handle.
 
+mod actions;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
 use dialoge_api::config::Config;
-use dialoge_api::send::{Context, InputPart, OutgoingMessage, SendMessage};
+use dialoge_api::send::{Context, OutgoingMessage, SendMessage};
 use dialoge_api::stream::StreamErrorEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,6 +23,7 @@ use crate::transport::client::ApiClient;
 use crate::transport::storage::Store;
 use crate::transport::stream::{read_events, StreamEnd};
 use crate::transport::ApiError;
+pub use actions::{MarkerState, RATING_DELAY_MS};
 
 /// What the status line says.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +58,7 @@ pub struct Ctx {
     pub draft: RwSignal<String>,
     pub config: RwSignal<Option<Arc<Config>>>,
     pub convo: Conversation,
+    pub markers: MarkerState,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
 
@@ -84,6 +88,7 @@ impl Ctx {
             draft: RwSignal::new(draft),
             config: RwSignal::new(None),
             convo: Conversation::new(),
+            markers: MarkerState::new(&store),
             inner: StoredValue::new_local(Rc::new(Inner {
                 options,
                 api,
@@ -237,9 +242,7 @@ impl Ctx {
         spawn_local(async move {
             let body = SendMessage {
                 message: OutgoingMessage {
-                    parts: vec![InputPart::Text {
-                        text: outgoing.text.clone(),
-                    }],
+                    parts: ctx.outgoing_parts(entry.key, &outgoing.text),
                 },
                 context: page_context(),
             };
@@ -365,11 +368,13 @@ impl Ctx {
     /// Aborts whatever is in flight (destroy).
     pub fn shutdown(&self) {
         self.stop();
+        self.markers_shutdown();
     }
 
     /// `Dialoge('reset')`: forget this visitor and start a new conversation.
     pub fn reset(&self) {
         self.stop();
+        self.markers_reset();
         if let Some(inner) = self.inner() {
             inner.api.forget();
             inner.store.remove(DRAFT_KEY);
