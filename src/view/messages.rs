@@ -21,6 +21,7 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
     view! {
         <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite" node_ref=list>
             <For each=move || ctx.convo.entries.get() key=|e| e.key children=move |e| message_view(ctx, e)/>
+            <crate::view::rating::QuietRating ctx/>
         </div>
     }
 }
