@@ -98,7 +98,9 @@ impl Ctx {
                 livechat_session: None,
             }
         } else {
-            let resp = self.call(&inner, "POST", "/actions", json(&request)?).await?;
+            let resp = self
+                .call(&inner, "POST", "/actions", json(&request)?)
+                .await?;
             http::json::<ActionResponse>(&resp).await?
         };
         self.mark_sent(&request.part_id, response.confirmation_text.clone());
@@ -203,11 +205,10 @@ impl Ctx {
                 text: text.to_owned(),
             });
         }
-        let uploads = self.markers.uploads.try_with_value(|u| {
-            u.iter()
-                .find(|p| p.entry == key)
-                .map(|p| p.parts.clone())
-        });
+        let uploads = self
+            .markers
+            .uploads
+            .try_with_value(|u| u.iter().find(|p| p.entry == key).map(|p| p.parts.clone()));
         parts.extend(uploads.flatten().unwrap_or_default());
         parts
     }

@@ -61,10 +61,7 @@ pub fn is_visible(field: &FormField, values: &Values) -> bool {
 }
 
 fn filled<'a>(values: &'a Values, key: &str) -> Option<&'a str> {
-    values
-        .get(key)
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
+    values.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
 /// Checks the visible fields. `files` holds the keys of file fields with a file chosen.

@@ -49,7 +49,9 @@ pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> 
             let first = form_ref
                 .get_untracked()
                 .and_then(|f| f.query_selector("input[type=radio]").ok().flatten());
-            if let Some(el) = first.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+            if let Some(el) =
+                first.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
                 let _ = el.focus();
             }
             return;

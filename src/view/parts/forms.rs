@@ -308,11 +308,14 @@ fn MarkerForm(
                             return;
                         };
                         let filename = file.name();
-                        uploads.entry(key.clone()).or_default().push(AttachmentUpload {
-                            mime_type: forms::mime_of(&file.type_(), &filename),
-                            filename,
-                            data_base64,
-                        });
+                        uploads
+                            .entry(key.clone())
+                            .or_default()
+                            .push(AttachmentUpload {
+                                mime_type: forms::mime_of(&file.type_(), &filename),
+                                filename,
+                                data_base64,
+                            });
                     }
                 }
                 let action = match &kind {
@@ -456,17 +459,14 @@ fn field_row(state: FormState, spec: Spec, id: String, lang: Lang) -> AnyView {
             spec.field.label.clone()
         };
         let required = spec.field.required;
-        let control = control(
-            state,
-            &spec,
-            id.clone(),
-            lang,
-            described,
-            invalid,
-        );
+        let control = control(state, &spec, id.clone(), lang, described, invalid);
         let message = {
             let key = key.clone();
-            move || state.errors.with(|e| e.get(&key).cloned().unwrap_or_default())
+            move || {
+                state
+                    .errors
+                    .with(|e| e.get(&key).cloned().unwrap_or_default())
+            }
         };
         view! {
             <div class="dlg-field">
@@ -499,7 +499,11 @@ fn control(
     let required = spec.field.required.then_some("true");
     let value = {
         let key = key.clone();
-        move || state.values.with(|v| v.get(&key).cloned().unwrap_or_default())
+        move || {
+            state
+                .values
+                .with(|v| v.get(&key).cloned().unwrap_or_default())
+        }
     };
     let on_input = {
         let key = key.clone();
@@ -556,9 +560,9 @@ fn control(
                     let problem = if multiple && chosen.len() > MAX_ATTACHMENTS {
                         Some(Problem::TooMany(MAX_ATTACHMENTS))
                     } else {
-                        chosen
-                            .iter()
-                            .find_map(|f| forms::check_file(&f.type_(), f.size() as u64, &[], max).err())
+                        chosen.iter().find_map(|f| {
+                            forms::check_file(&f.type_(), f.size() as u64, &[], max).err()
+                        })
                     };
                     let key = key.clone();
                     state.form_error.set(None);

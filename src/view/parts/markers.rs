@@ -47,7 +47,11 @@ pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
         .map(|t| forms::type_label(t))
         .collect::<Vec<_>>()
         .join(", ");
-    let hint = fill(&fill(m.upload_hint, "types", &types), "size", &human_size(max));
+    let hint = fill(
+        &fill(m.upload_hint, "types", &types),
+        "size",
+        &human_size(max),
+    );
     let uid = next_uid();
     let (id, hint_id, err_id) = (
         format!("dlg-u{uid}"),
@@ -161,8 +165,10 @@ pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
     // (enabled, live) from config; unknown config counts as neither.
     let availability = move || {
         ctx.and_then(|c| {
-            c.config
-                .with(|cfg| cfg.as_ref().map(|c| (c.livechat_enabled(), c.livechat_live())))
+            c.config.with(|cfg| {
+                cfg.as_ref()
+                    .map(|c| (c.livechat_enabled(), c.livechat_live()))
+            })
         })
         .unwrap_or((false, false))
     };
