@@ -4,8 +4,6 @@
 //! components still only dispatch intents; like the rest of the controller it never touches the
 //! DOM and never decides how anything looks.
 
-use std::collections::HashMap;
-
 use dialoge_api::actions::{ActionRequest, ActionResponse, RateRequest};
 use dialoge_api::livechat::{ClientContext, HandoverRequest, HandoverSource, LivechatSession};
 use dialoge_api::message::{CustomMarker, FilePart, ImagePart, Part, TextPart};
@@ -43,7 +41,7 @@ pub struct MarkerState {
     /// The rating is offered inline (the conversation went quiet).
     pub rating_offered: RwSignal<bool>,
     /// Markers answered in this page, with what to show instead (confirmation, file name).
-    sent: RwSignal<HashMap<String, Option<String>>>,
+    sent: RwSignal<Vec<(String, Option<String>)>>,
     /// Part ids of `custom` markers already emitted.
     emitted: StoredValue<Vec<String>>,
     /// Uploads per visitor entry key, kept until the turn is through so a retry (same
@@ -69,7 +67,7 @@ impl MarkerState {
         MarkerState {
             livechat: RwSignal::new(LivechatStatus::Inactive),
             rating_offered: RwSignal::new(false),
-            sent: RwSignal::new(HashMap::new()),
+            sent: RwSignal::new(Vec::new()),
             emitted: StoredValue::new(emitted),
             uploads: StoredValue::new(Vec::new()),
             aborts: StoredValue::new_local(Vec::new()),
@@ -235,7 +233,8 @@ impl Ctx {
             return;
         }
         let id = if marker.part_id.is_empty() {
-            format!("{}:{:?}", marker.key, marker.payload)
+            let payload = marker.payload.as_ref().map(|p| p.to_string());
+            format!("{}:{}", marker.key, payload.unwrap_or_default())
         } else {
             marker.part_id.clone()
         };
@@ -268,14 +267,19 @@ impl Ctx {
     pub fn marker_sent(&self, part_id: &str) -> Option<Option<String>> {
         self.markers
             .sent
-            .try_with_untracked(|s| s.get(part_id).cloned())
+            .try_with_untracked(|s| {
+                s.iter()
+                    .find(|(id, _)| id == part_id)
+                    .map(|(_, t)| t.clone())
+            })
             .flatten()
     }
 
     /// Remembers that a marker was answered, so a re-render shows it as sent.
     pub fn mark_sent(&self, part_id: &str, shown: Option<String>) {
         self.markers.sent.try_update(|s| {
-            s.insert(part_id.to_owned(), shown);
+            s.retain(|(id, _)| id != part_id);
+            s.push((part_id.to_owned(), shown));
         });
     }
 
@@ -301,7 +305,7 @@ impl Ctx {
     pub(super) fn markers_reset(&self) {
         let m = self.markers;
         m.abort_all();
-        m.sent.try_set(HashMap::new());
+        m.sent.try_set(Vec::new());
         m.emitted.try_set_value(Vec::new());
         m.uploads.try_set_value(Vec::new());
         m.rating_offered.try_set(false);

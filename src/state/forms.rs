@@ -5,7 +5,7 @@
 //! Pure: no signals, no DOM, no awaiting. Problems are values ([`Problem`]) that the view words
 //! in the visitor's language; the server validates again and has the last word.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use dialoge_api::actions::{Action, AttachmentUpload, ContactForm, FormSubmission, SupportTicket};
 use dialoge_api::message::{FieldType, FormField};
@@ -42,16 +42,22 @@ pub enum Problem {
     TooMany(usize),
 }
 
-/// The result of checking a form: problems by field key, and one for the whole form.
+/// The result of checking a form: problems by field key in the form's order, and one for the
+/// whole form.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Check {
-    pub fields: BTreeMap<String, Problem>,
+    pub fields: Vec<(String, Problem)>,
     pub form: Option<Problem>,
 }
 
 impl Check {
     pub fn is_ok(&self) -> bool {
         self.fields.is_empty() && self.form.is_none()
+    }
+
+    /// The problem of one field.
+    pub fn problem(&self, key: &str) -> Option<&Problem> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, p)| p)
     }
 }
 
@@ -64,18 +70,18 @@ fn filled<'a>(values: &'a Values, key: &str) -> Option<&'a str> {
     values.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
-/// Checks the visible fields. `files` holds the keys of file fields with a file chosen.
+/// Checks the visible fields. `has_file` says whether a file field has a file chosen.
 pub fn validate(
     fields: &[FormField],
     values: &Values,
-    files: &BTreeSet<String>,
+    has_file: impl Fn(&str) -> bool,
     min_filled: u32,
 ) -> Check {
     let mut check = Check::default();
     let mut count = 0u32;
     for field in fields.iter().filter(|f| is_visible(f, values)) {
         let problem = if field.field_type == FieldType::File {
-            let chosen = files.contains(&field.key);
+            let chosen = has_file(&field.key);
             count += u32::from(chosen);
             (field.required && !chosen).then_some(Problem::Required)
         } else {
@@ -88,7 +94,7 @@ pub fn validate(
             }
         };
         if let Some(problem) = problem {
-            check.fields.insert(field.key.clone(), problem);
+            check.fields.push((field.key.clone(), problem));
         }
     }
     if count < min_filled {
@@ -151,11 +157,16 @@ pub fn field_for_param(path: &str, keys: &[&str]) -> Option<String> {
 
 /// Visible, non-file, non-empty values (trimmed), keyed exactly as the marker named them.
 fn visible_values(fields: &[FormField], values: &Values) -> Values {
-    fields
-        .iter()
-        .filter(|f| f.field_type != FieldType::File && is_visible(f, values))
-        .filter_map(|f| filled(values, &f.key).map(|v| (f.key.clone(), v.to_owned())))
-        .collect()
+    // Inserted one by one: `collect` into a map costs a sort routine per type in the wasm.
+    let mut out = Values::new();
+    for f in fields {
+        if f.field_type != FieldType::File && is_visible(f, values) {
+            if let Some(v) = filled(values, &f.key) {
+                out.insert(f.key.clone(), v.to_owned());
+            }
+        }
+    }
+    out
 }
 
 /// `contact_form` for a `show_contact_form` marker.
@@ -175,10 +186,10 @@ pub fn ticket_action(
     let mut visible = visible_values(fields, values);
     let mut take = |key: &str| visible.remove(key).unwrap_or_default();
     let (name, email, message) = (take("name"), take("email"), take("message"));
-    let extra: Map<String, Value> = visible
-        .into_iter()
-        .map(|(k, v)| (k, Value::String(v)))
-        .collect();
+    let mut extra = Map::new();
+    for (k, v) in visible {
+        extra.insert(k, Value::String(v));
+    }
     Action::SupportTicket(SupportTicket {
         name,
         email,
@@ -188,18 +199,22 @@ pub fn ticket_action(
     })
 }
 
-/// `form_submission` for a `show_form` marker; `files` only for visible file fields.
+/// `form_submission` for a `show_form` marker: the first file of each visible file field.
 pub fn form_action(
     form_id: &str,
     fields: &[FormField],
     values: &Values,
-    mut files: BTreeMap<String, AttachmentUpload>,
+    uploads: Vec<(String, AttachmentUpload)>,
 ) -> Action {
-    files.retain(|key, _| {
-        fields
+    let mut files = BTreeMap::new();
+    for (key, upload) in uploads {
+        let visible_file = fields
             .iter()
-            .any(|f| &f.key == key && f.field_type == FieldType::File && is_visible(f, values))
-    });
+            .any(|f| f.key == key && f.field_type == FieldType::File && is_visible(f, values));
+        if visible_file && !files.contains_key(&key) {
+            files.insert(key, upload);
+        }
+    }
     Action::FormSubmission(FormSubmission {
         form_id: form_id.to_owned(),
         values: visible_values(fields, values),

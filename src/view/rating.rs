@@ -10,12 +10,13 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 use crate::controller::Ctx;
 use crate::i18n::fill;
 use crate::state::conversation::EntryState;
 use crate::transport::ApiError;
-use crate::view::parts::next_uid;
+use crate::view::parts::{next_uid, Flag, MaybeText, Text};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Phase {
@@ -28,7 +29,7 @@ enum Phase {
 /// header menu closes itself with it).
 #[component]
 pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> impl IntoView {
-    let m = move || ctx.lang.get().m();
+    let m = ctx.lang.get_untracked().m();
     let uid = next_uid();
     let group = format!("dlg-r{uid}");
     let (feedback_id, err_id) = (format!("dlg-r{uid}-fb"), format!("dlg-r{uid}-err"));
@@ -45,13 +46,12 @@ pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> 
         }
         let rating = stars.get_untracked();
         if rating == 0 {
-            error.set(Some(m().rating_choose));
+            error.set(Some(m.rating_choose));
             let first = form_ref
                 .get_untracked()
-                .and_then(|f| f.query_selector("input[type=radio]").ok().flatten());
-            if let Some(el) =
-                first.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-            {
+                .and_then(|f| f.query_selector("input[type=radio]").ok().flatten())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(el) = first {
                 let _ = el.focus();
             }
             return;
@@ -60,20 +60,17 @@ pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> 
         phase.set(Phase::Sending);
         let words = feedback.get_untracked();
         spawn_local(async move {
-            match ctx.rate(rating, Some(words)).await {
-                Ok(()) => {
-                    phase.try_set(Phase::Sent);
-                    if let Some(done) = on_done {
-                        done.run(());
-                    }
-                }
-                Err(ApiError::Aborted) => {
-                    phase.try_set(Phase::Editing);
-                }
+            let next = match ctx.rate(rating, Some(words)).await {
+                Ok(()) => Phase::Sent,
+                Err(ApiError::Aborted) => Phase::Editing,
                 Err(_) => {
-                    error.try_set(Some(ctx.lang.get_untracked().m().rating_failed));
-                    phase.try_set(Phase::Editing);
+                    error.try_set(Some(m.rating_failed));
+                    Phase::Editing
                 }
+            };
+            phase.try_set(next);
+            if let (Phase::Sent, Some(done)) = (next, on_done) {
+                done.run(());
             }
         });
     };
@@ -81,53 +78,64 @@ pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> 
     let radios = (1..=5u8)
         .map(|n| {
             let id = format!("{group}-{n}");
-            let label = move || match n {
-                1 => m().rating_one.to_owned(),
-                n => fill(m().rating_many, "n", &n.to_string()),
+            let label = match n {
+                1 => m.rating_one.to_owned(),
+                n => fill(m.rating_many, "n", &n.to_string()),
             };
+            let checked: Flag = Signal::derive(move || stars.get() == n);
+            let lit: Flag = Signal::derive(move || stars.get() >= n);
             view! {
                 <input type="radio" class="dlg-star-input" id=id.clone() name=group.clone()
-                    value=n.to_string() prop:checked=move || stars.get() == n
+                    value=n.to_string() prop:checked=checked
                     on:change=move |_| { stars.set(n); error.set(None); }/>
-                <label class="dlg-star" class:dlg-star-on={move || stars.get() >= n} for=id>
+                <label class="dlg-star" class:dlg-star-on=lit for=id>
                     <span aria-hidden="true">"★"</span>
                     <span class="dlg-sr">{label}</span>
                 </label>
             }
         })
         .collect_view();
-    let sending = move || phase.get() == Phase::Sending;
-    let described = {
+    let sent: Flag = Signal::derive(move || phase.get() == Phase::Sent);
+    let not_sent: Flag = Signal::derive(move || !sent.get());
+    let sending: Flag = Signal::derive(move || phase.get() == Phase::Sending);
+    let state_name: Text = Signal::derive(move || {
+        match phase.get() {
+            Phase::Editing => "editing",
+            Phase::Sending => "sending",
+            Phase::Sent => "sent",
+        }
+        .to_owned()
+    });
+    let message: MaybeText = Signal::derive(move || error.get().map(str::to_owned));
+    let no_error: Flag = Signal::derive(move || error.with(Option::is_none));
+    let described: MaybeText = {
         let err_id = err_id.clone();
-        move || error.with(Option::is_some).then(|| err_id.clone())
+        Signal::derive(move || error.with(Option::is_some).then(|| err_id.clone()))
     };
+    let submit_label: Text = Signal::derive(move || {
+        match sending.get() {
+            true => m.sending,
+            false => m.rating_submit,
+        }
+        .to_owned()
+    });
+    let words: Text = Signal::derive(move || feedback.get());
     view! {
-        <div class="dlg-rating" data-testid="rating"
-            data-state=move || match phase.get() {
-                Phase::Editing => "editing",
-                Phase::Sending => "sending",
-                Phase::Sent => "sent",
-            }>
-            <p class="dlg-form-sent" role="status" hidden=move || phase.get() != Phase::Sent>
-                {move || m().rating_thanks}
+        <div class="dlg-rating" data-testid="rating" data-state=state_name>
+            <p class="dlg-form-sent" role="status">
+                <span hidden=not_sent>{m.rating_thanks}</span>
             </p>
-            <form novalidate node_ref=form_ref hidden=move || phase.get() == Phase::Sent
-                on:submit=on_submit>
-                <fieldset class="dlg-stars"
-                    aria-describedby=described>
-                    <legend class="dlg-form-title">{move || m().rating_legend}</legend>
+            <form novalidate node_ref=form_ref hidden=sent on:submit=on_submit>
+                <fieldset class="dlg-stars" aria-describedby=described>
+                    <legend class="dlg-form-title">{m.rating_legend}</legend>
                     {radios}
                 </fieldset>
-                <label class="dlg-field-label" for=feedback_id.clone()>{move || m().rating_feedback}</label>
+                <label class="dlg-field-label" for=feedback_id.clone()>{m.rating_feedback}</label>
                 <textarea class="dlg-field-input" id=feedback_id rows="2" maxlength="2000"
-                    prop:value=move || feedback.get()
-                    on:input=move |e| feedback.set(event_target_value(&e))></textarea>
-                <p class="dlg-form-error" id=err_id role="alert" hidden=move || error.with(Option::is_none)>
-                    {move || error.get().unwrap_or_default()}
-                </p>
-                <button type="submit" class="dlg-form-submit" data-testid="rating-submit" disabled=sending>
-                    {move || if sending() { m().sending } else { m().rating_submit }}
-                </button>
+                    prop:value=words on:input=move |e| feedback.set(event_target_value(&e))></textarea>
+                <p class="dlg-form-error" id=err_id role="alert" hidden=no_error>{message}</p>
+                <button type="submit" class="dlg-form-submit" data-testid="rating-submit"
+                    disabled=sending>{submit_label}</button>
             </form>
         </div>
     }
@@ -178,14 +186,15 @@ pub fn QuietRating(ctx: Ctx) -> impl IntoView {
         }
     });
     let done = Callback::new(move |()| rated.set(true));
+    let hidden: Flag = Signal::derive(move || !ctx.markers.rating_offered.get());
+    let rated: Flag = rated.into();
     view! {
-        <div class="dlg-rating-offer" data-testid="rating-offer" node_ref=holder
-            hidden=move || !ctx.markers.rating_offered.get()>
+        <div class="dlg-rating-offer" data-testid="rating-offer" node_ref=holder hidden=hidden>
             {move || ctx.markers.rating_offered.get().then(|| view! {
                 <RatingForm ctx on_done=done/>
-                <button type="button" class="dlg-rating-dismiss" hidden=move || rated.get()
+                <button type="button" class="dlg-rating-dismiss" hidden=rated
                     on:click=move |_| ctx.markers.rating_offered.set(false)>
-                    {move || ctx.lang.get().m().rating_dismiss}
+                    {ctx.lang.get_untracked().m().rating_dismiss}
                 </button>
             })}
         </div>

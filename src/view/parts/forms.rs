@@ -8,7 +8,6 @@
 //! What counts as valid and what is sent is decided by `state::forms`; the request goes
 //! through the controller. API text is only ever text nodes.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use dialoge_api::actions::{ActionRequest, AttachmentUpload};
@@ -176,17 +175,50 @@ enum Phase {
     Sent(String),
 }
 
+// Every reactive attribute and text of the marker parts is one of these few types, so the
+// rendering code behind them is compiled once per type instead of once per closure (it was
+// most of the markers' cost in wasm).
+/// A reactive on/off attribute (`hidden`, `disabled`).
+pub(crate) type Flag = Signal<bool>;
+/// A reactive text or attribute value.
+pub(crate) type Text = Signal<String>;
+/// A reactive optional attribute (`aria-invalid`, `aria-describedby`) or text.
+pub(crate) type MaybeText = Signal<Option<String>>;
+
 /// The form's state, shared by its fields.
 #[derive(Clone, Copy)]
 struct FormState {
     values: RwSignal<Values>,
     /// Messages by field key (the client's checks or the server's 422).
-    errors: RwSignal<BTreeMap<String, String>>,
+    errors: RwSignal<Values>,
     /// A problem of the whole form (too few fields filled, a failed send).
     form_error: RwSignal<Option<String>>,
-    files: StoredValue<BTreeMap<String, Vec<web_sys::File>>, LocalStorage>,
-    file_names: RwSignal<BTreeMap<String, Vec<String>>>,
+    files: StoredValue<Vec<(String, Vec<web_sys::File>)>, LocalStorage>,
+    /// The chosen files' names and sizes, by field key, as shown.
+    file_names: RwSignal<Values>,
     phase: RwSignal<Phase>,
+}
+
+impl FormState {
+    fn set_error(&self, key: &str, message: Option<String>) {
+        self.errors.update(|e| {
+            match message {
+                Some(m) => e.insert(key.to_owned(), m),
+                None => e.remove(key),
+            };
+        });
+    }
+}
+
+/// Moves the keyboard focus to the element with this id inside `form`.
+fn focus_in(form: Option<web_sys::HtmlFormElement>, id: Option<String>) {
+    let el = form
+        .zip(id)
+        .and_then(|(form, id)| form.query_selector(&format!("#{id}")).ok().flatten())
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
 }
 
 #[component]
@@ -206,27 +238,23 @@ fn MarkerForm(
     let ids: Vec<String> = (0..specs.len())
         .map(|i| format!("dlg-f{uid}-{i}"))
         .collect();
-    let sent_text = {
-        let confirmation = confirmation.clone();
-        move |server: Option<String>| {
-            server
-                .or_else(|| confirmation.clone())
-                .filter(|t| !t.is_empty())
-                .unwrap_or_else(|| m.sent.to_owned())
-        }
+    let sent_text = move |server: Option<String>, confirmation: &Option<String>| {
+        server
+            .or_else(|| confirmation.clone())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| m.sent.to_owned())
     };
-    let answered = ctx.and_then(|c| c.marker_sent(&part_id));
-    let initial = match answered {
-        Some(text) => Phase::Sent(sent_text(text)),
-        None if submitted => Phase::Sent(sent_text(None)),
+    let initial = match ctx.and_then(|c| c.marker_sent(&part_id)) {
+        Some(text) => Phase::Sent(sent_text(text, &confirmation)),
+        None if submitted => Phase::Sent(sent_text(None, &confirmation)),
         None => Phase::Editing,
     };
     let state = FormState {
         values: RwSignal::new(Values::new()),
-        errors: RwSignal::new(BTreeMap::new()),
+        errors: RwSignal::new(Values::new()),
         form_error: RwSignal::new(None),
-        files: StoredValue::new_local(BTreeMap::new()),
-        file_names: RwSignal::new(BTreeMap::new()),
+        files: StoredValue::new_local(Vec::new()),
+        file_names: RwSignal::new(Values::new()),
         phase: RwSignal::new(initial),
     };
     let form_ref = NodeRef::<html::Form>::new();
@@ -238,149 +266,127 @@ fn MarkerForm(
         .collect();
 
     // Puts problems on their fields and focuses the first one, in the order of the form.
-    let show_problems = {
-        let keys = keys.clone();
-        move |by_key: BTreeMap<String, String>, whole: Option<String>| {
-            let first = keys
-                .iter()
-                .find(|(key, _)| by_key.contains_key(key))
-                .map(|(_, id)| id.clone());
-            state.errors.try_set(by_key);
-            state.form_error.try_set(whole);
-            if let (Some(id), Some(form)) = (first, form_ref.get_untracked()) {
-                if let Ok(Some(el)) = form.query_selector(&format!("#{id}")) {
-                    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = el.focus();
-                    }
-                }
-            }
+    let show_problems = move |problems: Vec<(String, String)>, whole: Option<String>| {
+        let first = keys
+            .iter()
+            .find(|(key, _)| problems.iter().any(|(k, _)| k == key))
+            .map(|(_, id)| id.clone());
+        let mut by_key = Values::new();
+        // Backwards, so the first message for a field is the one that stays.
+        for (key, message) in problems.into_iter().rev() {
+            by_key.insert(key, message);
         }
+        state.errors.try_set(by_key);
+        state.form_error.try_set(whole);
+        focus_in(form_ref.get_untracked(), first);
     };
 
-    let on_submit = {
-        let show_problems = show_problems.clone();
-        let sent_text = sent_text.clone();
-        move |ev: ev::SubmitEvent| {
-            ev.prevent_default();
-            if state.phase.get_untracked() != Phase::Editing {
-                return;
-            }
-            let values = state.values.get_untracked();
-            let chosen: BTreeMap<String, Vec<web_sys::File>> = state.files.with_value(|f| {
-                f.iter()
-                    .filter(|(key, list)| {
-                        !list.is_empty()
-                            && fields
-                                .iter()
-                                .any(|fd| &fd.key == *key && forms::is_visible(fd, &values))
-                    })
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect()
-            });
-            let present: BTreeSet<String> = chosen.keys().cloned().collect();
-            let min_filled = match &kind {
-                Kind::Generic { min_filled, .. } => *min_filled,
-                _ => 0,
-            };
-            let check = forms::validate(&fields, &values, &present, min_filled);
-            if !check.is_ok() {
-                let by_key = check
-                    .fields
-                    .iter()
-                    .map(|(k, p)| (k.clone(), problem_text(p, lang, "")))
-                    .collect();
-                show_problems(by_key, check.form.map(|p| problem_text(&p, lang, "")));
-                return;
-            }
-            let Some(ctx) = ctx else { return };
-            state.errors.set(BTreeMap::new());
-            state.form_error.set(None);
-            state.phase.set(Phase::Sending);
-            let (part_id, fields, kind) = (part_id.clone(), fields.clone(), kind.clone());
-            let (show_problems, sent_text) = (show_problems.clone(), sent_text.clone());
-            spawn_local(async move {
-                let mut uploads: BTreeMap<String, Vec<AttachmentUpload>> = BTreeMap::new();
-                for (key, list) in chosen {
-                    for file in list {
-                        let Ok(data_base64) = read_base64(&file).await else {
-                            state.form_error.try_set(Some(m.upload_failed.to_owned()));
-                            state.phase.try_set(Phase::Editing);
-                            return;
-                        };
-                        let filename = file.name();
-                        uploads
-                            .entry(key.clone())
-                            .or_default()
-                            .push(AttachmentUpload {
-                                mime_type: forms::mime_of(&file.type_(), &filename),
-                                filename,
-                                data_base64,
-                            });
-                    }
-                }
-                let action = match &kind {
-                    Kind::Contact => forms::contact_action(&fields, &values),
-                    Kind::Ticket => {
-                        let all = uploads.into_values().flatten().collect();
-                        forms::ticket_action(&fields, &values, all)
-                    }
-                    Kind::Generic { form_id, .. } => {
-                        let first = uploads
-                            .into_iter()
-                            .filter_map(|(k, mut v)| (!v.is_empty()).then(|| (k, v.remove(0))))
-                            .collect();
-                        forms::form_action(form_id, &fields, &values, first)
-                    }
-                };
-                let request = ActionRequest {
-                    part_id: part_id.clone(),
-                    action,
-                };
-                match ctx.submit_action(request).await {
-                    Ok(resp) => {
-                        state
-                            .phase
-                            .try_set(Phase::Sent(sent_text(resp.confirmation_text)));
-                    }
-                    Err(ApiError::Http {
-                        status: 422,
-                        params,
-                        message,
-                        ..
-                    }) => {
-                        let known: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-                        let mut by_key = BTreeMap::new();
-                        let mut rest = Vec::new();
-                        for p in params {
-                            match forms::field_for_param(&p.field, &known) {
-                                Some(key) => {
-                                    by_key.entry(key).or_insert(p.message);
-                                }
-                                None => rest.push(p.message),
-                            }
-                        }
-                        if by_key.is_empty() && rest.is_empty() {
-                            rest.push(message);
-                        }
-                        state.phase.try_set(Phase::Editing);
-                        let whole = (!rest.is_empty()).then(|| rest.join(" "));
-                        show_problems(by_key, whole);
-                    }
-                    // Already answered (another tab, a retry): it is sent either way.
-                    Err(ApiError::Http { status: 409, .. }) => {
-                        ctx.mark_sent(&part_id, None);
-                        state.phase.try_set(Phase::Sent(sent_text(None)));
-                    }
-                    Err(ApiError::Aborted) => {
-                        state.phase.try_set(Phase::Editing);
-                    }
-                    Err(_) => {
-                        state.form_error.try_set(Some(m.form_failed.to_owned()));
-                        state.phase.try_set(Phase::Editing);
-                    }
-                }
-            });
+    let on_submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        if state.phase.get_untracked() != Phase::Editing {
+            return;
         }
+        let values = state.values.get_untracked();
+        let chosen: Vec<(String, Vec<web_sys::File>)> = state.files.with_value(|f| {
+            f.iter()
+                .filter(|(key, list)| {
+                    !list.is_empty()
+                        && fields
+                            .iter()
+                            .any(|fd| &fd.key == key && forms::is_visible(fd, &values))
+                })
+                .cloned()
+                .collect()
+        });
+        let min_filled = match &kind {
+            Kind::Generic { min_filled, .. } => *min_filled,
+            _ => 0,
+        };
+        let has_file = |key: &str| chosen.iter().any(|(k, _)| k == key);
+        let check = forms::validate(&fields, &values, has_file, min_filled);
+        if !check.is_ok() {
+            let problems = check
+                .fields
+                .iter()
+                .map(|(k, p)| (k.clone(), problem_text(p, lang, "")))
+                .collect();
+            show_problems(problems, check.form.map(|p| problem_text(&p, lang, "")));
+            return;
+        }
+        let Some(ctx) = ctx else { return };
+        state.errors.set(Values::new());
+        state.form_error.set(None);
+        state.phase.set(Phase::Sending);
+        let (part_id, fields, kind) = (part_id.clone(), fields.clone(), kind.clone());
+        let (show_problems, confirmation) = (show_problems.clone(), confirmation.clone());
+        spawn_local(async move {
+            let mut uploads: Vec<(String, AttachmentUpload)> = Vec::new();
+            for (key, list) in chosen {
+                for file in list {
+                    let Ok(data_base64) = read_base64(&file).await else {
+                        state.form_error.try_set(Some(m.upload_failed.to_owned()));
+                        state.phase.try_set(Phase::Editing);
+                        return;
+                    };
+                    let filename = file.name();
+                    let upload = AttachmentUpload {
+                        mime_type: forms::mime_of(&file.type_(), &filename),
+                        filename,
+                        data_base64,
+                    };
+                    uploads.push((key.clone(), upload));
+                }
+            }
+            let action = match &kind {
+                Kind::Contact => forms::contact_action(&fields, &values),
+                Kind::Ticket => {
+                    let all = uploads.into_iter().map(|(_, u)| u).collect();
+                    forms::ticket_action(&fields, &values, all)
+                }
+                Kind::Generic { form_id, .. } => {
+                    forms::form_action(form_id, &fields, &values, uploads)
+                }
+            };
+            let request = ActionRequest {
+                part_id: part_id.clone(),
+                action,
+            };
+            let next = match ctx.submit_action(request).await {
+                Ok(resp) => Phase::Sent(sent_text(resp.confirmation_text, &confirmation)),
+                Err(ApiError::Http {
+                    status: 422,
+                    params,
+                    message,
+                    ..
+                }) => {
+                    let known: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+                    let (mut problems, mut rest) = (Vec::new(), Vec::new());
+                    for p in params {
+                        match forms::field_for_param(&p.field, &known) {
+                            Some(key) => problems.push((key, p.message)),
+                            None => rest.push(p.message),
+                        }
+                    }
+                    if problems.is_empty() && rest.is_empty() {
+                        rest.push(message);
+                    }
+                    state.phase.try_set(Phase::Editing);
+                    show_problems(problems, (!rest.is_empty()).then(|| rest.join(" ")));
+                    return;
+                }
+                // Already answered (another tab, a retry): it is sent either way.
+                Err(ApiError::Http { status: 409, .. }) => {
+                    ctx.mark_sent(&part_id, None);
+                    Phase::Sent(sent_text(None, &confirmation))
+                }
+                Err(ApiError::Aborted) => Phase::Editing,
+                Err(_) => {
+                    state.form_error.try_set(Some(m.form_failed.to_owned()));
+                    Phase::Editing
+                }
+            };
+            state.phase.try_set(next);
+        });
     };
 
     let rows: Vec<AnyView> = specs
@@ -388,134 +394,129 @@ fn MarkerForm(
         .zip(ids)
         .map(|(spec, id)| field_row(state, spec, id, lang))
         .collect();
-    let sending = move || state.phase.get() == Phase::Sending;
-    let sent = move || matches!(state.phase.get(), Phase::Sent(_));
+    let phase_name: Text = Signal::derive(move || {
+        match state.phase.get() {
+            Phase::Editing => "editing",
+            Phase::Sending => "sending",
+            Phase::Sent(_) => "sent",
+        }
+        .to_owned()
+    });
+    let sent: Flag = Signal::derive(move || matches!(state.phase.get(), Phase::Sent(_)));
+    let not_sent: Flag = Signal::derive(move || !sent.get());
+    let sending: Flag = Signal::derive(move || state.phase.get() == Phase::Sending);
+    let busy: MaybeText = Signal::derive(move || sending.get().then(|| "true".to_owned()));
+    let sent_message: MaybeText = Signal::derive(move || match state.phase.get() {
+        Phase::Sent(text) => Some(text),
+        _ => None,
+    });
+    let form_error: MaybeText = Signal::derive(move || state.form_error.get());
+    let no_form_error: Flag = Signal::derive(move || state.form_error.with(Option::is_none));
+    let submit_label: Text =
+        Signal::derive(move || if sending.get() { m.sending } else { m.submit }.to_owned());
     let has_title = !title.is_empty();
+    let labelled_by = has_title.then(|| title_id.clone());
     view! {
-        <div class="dlg-form" data-testid="form"
-            data-state=move || match state.phase.get() {
-                Phase::Editing => "editing",
-                Phase::Sending => "sending",
-                Phase::Sent(_) => "sent",
-            }>
-            {move || match state.phase.get() {
-                Phase::Sent(text) => Some(view! {
-                    <p class="dlg-form-sent" role="status">
-                        <span class="dlg-form-check" aria-hidden="true">"✓"</span>
-                        <span>{text}</span>
-                    </p>
-                }),
-                _ => None,
-            }}
-            <form novalidate node_ref=form_ref hidden=sent aria-busy=move || sending().then_some("true")
-                aria-labelledby=has_title.then(|| title_id.clone()) on:submit=on_submit>
-                {has_title.then(|| view! { <p class="dlg-form-title" id=title_id.clone()>{title.clone()}</p> })}
+        <div class="dlg-form" data-testid="form" data-state=phase_name>
+            <p class="dlg-form-sent" role="status" hidden=not_sent>
+                <span class="dlg-form-check" aria-hidden="true">"✓"</span>
+                <span>{sent_message}</span>
+            </p>
+            <form novalidate node_ref=form_ref hidden=sent aria-busy=busy
+                aria-labelledby=labelled_by on:submit=on_submit>
+                {has_title.then(|| view! { <p class="dlg-form-title" id=title_id>{title}</p> })}
                 {rows}
-                <p class="dlg-form-error" role="alert" hidden=move || state.form_error.with(Option::is_none)>
-                    {move || state.form_error.get().unwrap_or_default()}
-                </p>
-                <button type="submit" class="dlg-form-submit" disabled=sending>
-                    {move || if sending() { m.sending } else { m.submit }}
-                </button>
+                <p class="dlg-form-error" role="alert" hidden=no_form_error>{form_error}</p>
+                <button type="submit" class="dlg-form-submit" disabled=sending>{submit_label}</button>
             </form>
         </div>
     }
 }
 
-/// One labelled field with its hint and its problem, shown only while `visible_when` holds.
+/// One field, drawn only while `visible_when` holds. Rebuilt only when visibility flips, never
+/// per keystroke (that would steal the focus).
 fn field_row(state: FormState, spec: Spec, id: String, lang: Lang) -> AnyView {
     let visible = {
         let field = spec.field.clone();
-        move || state.values.with(|v| forms::is_visible(&field, v))
+        Memo::new(move |_| state.values.with(|v| forms::is_visible(&field, v)))
     };
-    let row = move || {
-        let spec = spec.clone();
-        let id = id.clone();
-        let key = spec.field.key.clone();
-        let err_id = format!("{id}-err");
-        let hint_id = spec.hint.as_ref().map(|_| format!("{id}-hint"));
-        let has_error = {
-            let key = key.clone();
-            move || state.errors.with(|e| e.contains_key(&key))
-        };
-        let described = {
-            let (hint_id, err_id, has_error) = (hint_id.clone(), err_id.clone(), has_error.clone());
-            move || {
-                let ids: Vec<&str> = hint_id
-                    .as_deref()
-                    .into_iter()
-                    .chain(has_error().then_some(err_id.as_str()))
-                    .collect();
+    (move || visible.get().then(|| field_view(state, &spec, &id, lang))).into_any()
+}
+
+/// The reactive ARIA of one control.
+struct Aria {
+    required: Option<String>,
+    invalid: MaybeText,
+    described: MaybeText,
+}
+
+/// A labelled field with its hint and its problem (`aria-invalid` + `aria-describedby`).
+fn field_view(state: FormState, spec: &Spec, id: &str, lang: Lang) -> AnyView {
+    let key = spec.field.key.clone();
+    let err_id = format!("{id}-err");
+    let hint_id = spec.hint.as_ref().map(|_| format!("{id}-hint"));
+    let error: MaybeText = {
+        let key = key.clone();
+        Signal::derive(move || state.errors.with(|e| e.get(&key).cloned()))
+    };
+    let aria = Aria {
+        required: spec.field.required.then(|| "true".to_owned()),
+        invalid: Signal::derive(move || error.with(|e| e.as_ref().map(|_| "true".to_owned()))),
+        described: {
+            let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
+            Signal::derive(move || {
+                let err = error.with(Option::is_some).then_some(err_id.as_str());
+                let ids: Vec<&str> = hint_id.as_deref().into_iter().chain(err).collect();
                 (!ids.is_empty()).then(|| ids.join(" "))
-            }
-        };
-        let invalid = {
-            let has_error = has_error.clone();
-            move || has_error().then_some("true")
-        };
-        let label = if spec.field.label.is_empty() {
-            key.clone()
-        } else {
-            spec.field.label.clone()
-        };
-        let required = spec.field.required;
-        let control = control(state, &spec, id.clone(), lang, described, invalid);
-        let message = {
-            let key = key.clone();
-            move || {
-                state
-                    .errors
-                    .with(|e| e.get(&key).cloned().unwrap_or_default())
-            }
-        };
-        view! {
-            <div class="dlg-field">
-                <label class="dlg-field-label" for=id>
-                    {label}
-                    {required.then(|| view! { <span class="dlg-required" aria-hidden="true">" *"</span> })}
-                </label>
-                {control}
-                {spec.hint.clone().map(|h| view! { <p class="dlg-field-hint" id=hint_id.clone()>{h}</p> })}
-                <p class="dlg-field-error" id=err_id hidden=move || !has_error()>{message}</p>
-            </div>
-        }
+            })
+        },
     };
-    // Rebuilt only when visibility flips, never per keystroke (that would steal the focus).
-    let shown = Memo::new(move |_| visible());
-    (move || shown.get().then(row.clone())).into_any()
+    let no_error: Flag = Signal::derive(move || error.with(Option::is_none));
+    let label = if spec.field.label.is_empty() {
+        key
+    } else {
+        spec.field.label.clone()
+    };
+    view! {
+        <div class="dlg-field">
+            <label class="dlg-field-label" for=id.to_owned()>
+                {label}
+                {spec.field.required.then(|| view! { <span class="dlg-required" aria-hidden="true">" *"</span> })}
+            </label>
+            {control(state, spec, id.to_owned(), lang, aria)}
+            {spec.hint.clone().map(|h| view! { <p class="dlg-field-hint" id=hint_id>{h}</p> })}
+            <p class="dlg-field-error" id=err_id hidden=no_error>{error}</p>
+        </div>
+    }
+    .into_any()
 }
 
 /// The input itself: text, e-mail, tel, textarea, dropdown or file chooser.
-fn control(
-    state: FormState,
-    spec: &Spec,
-    id: String,
-    lang: Lang,
-    described: impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
-    invalid: impl Fn() -> Option<&'static str> + Clone + Send + Sync + 'static,
-) -> AnyView {
+fn control(state: FormState, spec: &Spec, id: String, lang: Lang, aria: Aria) -> AnyView {
     let key = spec.field.key.clone();
     let placeholder = spec.field.placeholder.clone();
-    let required = spec.field.required.then_some("true");
-    let value = {
+    let Aria {
+        required,
+        invalid,
+        described,
+    } = aria;
+    let value: Text = {
         let key = key.clone();
-        move || {
+        Signal::derive(move || {
             state
                 .values
                 .with(|v| v.get(&key).cloned().unwrap_or_default())
-        }
+        })
     };
+    // One handler for text, textarea and dropdown (a `<select>` fires `input` too).
     let on_input = {
         let key = key.clone();
         move |ev: ev::Event| {
             let v = event_target_value(&ev);
-            let key = key.clone();
             state.values.update(|m| {
                 m.insert(key.clone(), v);
             });
-            state.errors.update(|e| {
-                e.remove(&key);
-            });
+            state.set_error(&key, None);
             state.form_error.set(None);
         }
     };
@@ -532,10 +533,9 @@ fn control(
                 .options
                 .iter()
                 .map(|o| {
-                    let (o, key) = (o.clone(), key.clone());
-                    let selected = {
-                        let o = o.clone();
-                        move || state.values.with(|v| v.get(&key) == Some(&o))
+                    let selected: Flag = {
+                        let (o, key) = (o.clone(), key.clone());
+                        Signal::derive(move || state.values.with(|v| v.get(&key) == Some(&o)))
                     };
                     view! { <option value=o.clone() prop:selected=selected>{o.clone()}</option> }
                         .into_any()
@@ -543,7 +543,7 @@ fn control(
                 .collect();
             view! {
                 <select class="dlg-field-input" id=id aria-required=required aria-invalid=invalid
-                    aria-describedby=described on:change=on_input>
+                    aria-describedby=described on:input=on_input>
                     <option value="">{lang.m().choose_option}</option>
                     {options}
                 </select>
@@ -552,65 +552,51 @@ fn control(
         }
         FieldType::File => {
             let (multiple, max) = (spec.multiple, spec.max_bytes);
-            let on_change = {
+            let names: MaybeText = {
                 let key = key.clone();
-                move |ev: ev::Event| {
-                    let Some(input) = input_of(&ev) else { return };
-                    let chosen = files_of(&input);
-                    let problem = if multiple && chosen.len() > MAX_ATTACHMENTS {
-                        Some(Problem::TooMany(MAX_ATTACHMENTS))
-                    } else {
-                        chosen.iter().find_map(|f| {
-                            forms::check_file(&f.type_(), f.size() as u64, &[], max).err()
-                        })
-                    };
-                    let key = key.clone();
-                    state.form_error.set(None);
-                    match problem {
-                        Some(p) => {
-                            // Nothing of a refused choice is kept or sent.
-                            input.set_value("");
-                            state.files.update_value(|f| {
-                                f.remove(&key);
-                            });
+                Signal::derive(move || state.file_names.with(|n| n.get(&key).cloned()))
+            };
+            let on_change = move |ev: ev::Event| {
+                let Some(input) = input_of(&ev) else { return };
+                let chosen = files_of(&input);
+                let problem = if multiple && chosen.len() > MAX_ATTACHMENTS {
+                    Some(Problem::TooMany(MAX_ATTACHMENTS))
+                } else {
+                    chosen.iter().find_map(|f| {
+                        forms::check_file(&f.type_(), f.size() as u64, &[], max).err()
+                    })
+                };
+                state.form_error.set(None);
+                state.files.update_value(|f| f.retain(|(k, _)| k != &key));
+                state.file_names.update(|n| {
+                    n.remove(&key);
+                });
+                match problem {
+                    Some(p) => {
+                        // Nothing of a refused choice is kept or sent.
+                        input.set_value("");
+                        state.set_error(&key, Some(problem_text(&p, lang, "")));
+                    }
+                    None => {
+                        let shown: Vec<String> = chosen
+                            .iter()
+                            .map(|f| format!("{} ({})", f.name(), human_size(f.size() as u64)))
+                            .collect();
+                        if !shown.is_empty() {
                             state.file_names.update(|n| {
-                                n.remove(&key);
-                            });
-                            state.errors.update(|e| {
-                                e.insert(key, problem_text(&p, lang, ""));
+                                n.insert(key.clone(), shown.join(", "));
                             });
                         }
-                        None => {
-                            let names = chosen
-                                .iter()
-                                .map(|f| format!("{} ({})", f.name(), human_size(f.size() as u64)))
-                                .collect();
-                            state.files.update_value(|f| {
-                                f.insert(key.clone(), chosen);
-                            });
-                            state.file_names.update(|n| {
-                                n.insert(key.clone(), names);
-                            });
-                            state.errors.update(|e| {
-                                e.remove(&key);
-                            });
-                        }
+                        state.files.update_value(|f| f.push((key.clone(), chosen)));
+                        state.set_error(&key, None);
                     }
                 }
-            };
-            let names = move || {
-                state
-                    .file_names
-                    .with(|n| n.get(&key).cloned().unwrap_or_default())
-                    .into_iter()
-                    .map(|n| view! { <li>{n}</li> })
-                    .collect_view()
             };
             view! {
                 <input type="file" class="dlg-field-file" id=id multiple=multiple
                     aria-required=required aria-invalid=invalid aria-describedby=described
                     on:change=on_change/>
-                <ul class="dlg-file-names">{names}</ul>
+                <p class="dlg-file-names">{names}</p>
             }
             .into_any()
         }

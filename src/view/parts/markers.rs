@@ -12,7 +12,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::forms::{lang_of, next_uid, problem_text};
+use super::forms::{lang_of, next_uid, problem_text, Flag, MaybeText, Text};
 use super::media::human_size;
 use crate::controller::use_ctx;
 use crate::i18n::fill;
@@ -107,42 +107,50 @@ pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
         });
     };
 
-    let busy = move || ctx.is_some_and(|c| c.busy.get()) || state.get() != Upload::Idle;
-    let described = {
-        let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
-        move || match error.with(Option::is_some) {
-            true => format!("{hint_id} {err_id}"),
-            false => hint_id.clone(),
+    let busy: Flag =
+        Signal::derive(move || ctx.is_some_and(|c| c.busy.get()) || state.get() != Upload::Idle);
+    let sent: Flag = Signal::derive(move || matches!(state.get(), Upload::Sent(_)));
+    let not_sent: Flag = Signal::derive(move || !sent.get());
+    let phase: Text = Signal::derive(move || {
+        match state.get() {
+            Upload::Idle => "idle",
+            Upload::Sending(_) => "sending",
+            Upload::Sent(_) => "sent",
         }
+        .to_owned()
+    });
+    let status: MaybeText = Signal::derive(move || match state.get() {
+        Upload::Idle => None,
+        Upload::Sending(name) => Some(fill(m.upload_sending, "name", &name)),
+        Upload::Sent(name) if name.is_empty() => Some(m.sent.to_owned()),
+        Upload::Sent(name) => Some(fill(m.upload_sent, "name", &name)),
+    });
+    let quiet: Flag = Signal::derive(move || state.get() == Upload::Idle);
+    let message: MaybeText = Signal::derive(move || error.get());
+    let no_error: Flag = Signal::derive(move || error.with(Option::is_none));
+    let invalid: MaybeText =
+        Signal::derive(move || error.with(Option::is_some).then(|| "true".to_owned()));
+    let described: MaybeText = {
+        let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
+        Signal::derive(move || {
+            Some(match error.with(Option::is_some) {
+                true => format!("{hint_id} {err_id}"),
+                false => hint_id.clone(),
+            })
+        })
     };
     view! {
-        <div class="dlg-upload" data-testid="upload-prompt"
-            data-state=move || match state.get() {
-                Upload::Idle => "idle",
-                Upload::Sending(_) => "sending",
-                Upload::Sent(_) => "sent",
-            }>
-            {move || match state.get() {
-                Upload::Idle => None,
-                Upload::Sending(name) => Some(view! {
-                    <p class="dlg-upload-status" role="status">{fill(m.upload_sending, "name", &name)}</p>
-                }.into_any()),
-                Upload::Sent(name) => Some(view! {
-                    <p class="dlg-form-sent" role="status">
-                        <span class="dlg-form-check" aria-hidden="true">"✓"</span>
-                        <span>{if name.is_empty() { m.sent.to_owned() } else { fill(m.upload_sent, "name", &name) }}</span>
-                    </p>
-                }.into_any()),
-            }}
-            <div class="dlg-upload-choose" hidden=move || matches!(state.get(), Upload::Sent(_))>
+        <div class="dlg-upload" data-testid="upload-prompt" data-state=phase>
+            <p class="dlg-form-sent" role="status" hidden=quiet>
+                <span class="dlg-form-check" aria-hidden="true" hidden=not_sent>"✓"</span>
+                <span>{status}</span>
+            </p>
+            <div class="dlg-upload-choose" hidden=sent>
                 <label class="dlg-field-label" for=id.clone()>{m.upload_label}</label>
                 <input type="file" class="dlg-field-file" id=id accept=accept_attr
-                    aria-describedby=described aria-invalid=move || error.with(Option::is_some).then_some("true")
-                    disabled=busy on:change=on_change/>
+                    aria-describedby=described aria-invalid=invalid disabled=busy on:change=on_change/>
                 <p class="dlg-field-hint" id=hint_id>{hint}</p>
-                <p class="dlg-field-error" id=err_id role="alert" hidden=move || error.with(Option::is_none)>
-                    {move || error.get().unwrap_or_default()}
-                </p>
+                <p class="dlg-field-error" id=err_id role="alert" hidden=no_error>{message}</p>
             </div>
         </div>
     }
@@ -200,33 +208,38 @@ pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
             state.try_set(next);
         });
     };
+    let open = move || livechat().is_open();
+    let status: MaybeText = Signal::derive(move || match livechat() {
+        LivechatStatus::Waiting => Some(m.handover_waiting.to_owned()),
+        LivechatStatus::Active => Some(m.handover_active.to_owned()),
+        _ => None,
+    });
+    let offline: MaybeText = Signal::derive(move || match (open(), availability()) {
+        (true, _) | (_, (true, true)) => None,
+        (_, (true, false)) => Some(m.handover_offline.to_owned()),
+        (_, (false, _)) => Some(m.handover_disabled.to_owned()),
+    });
+    let no_button: Flag = Signal::derive(move || open() || availability() != (true, true));
+    let requesting: Flag = Signal::derive(move || state.get() == Handover::Requesting);
+    let label: Text = Signal::derive(move || {
+        match requesting.get() {
+            true => m.handover_requesting,
+            false => m.handover_button,
+        }
+        .to_owned()
+    });
+    let failure: MaybeText = Signal::derive(move || match state.get() {
+        Handover::Failed(text) => Some(text.to_owned()),
+        _ => None,
+    });
+    let no_failure: Flag = Signal::derive(move || failure.with(Option::is_none));
     view! {
         <div class="dlg-handover" data-testid="handover">
-            {move || match (livechat(), availability()) {
-                (LivechatStatus::Waiting, _) => view! {
-                    <p class="dlg-handover-status" role="status">{m.handover_waiting}</p>
-                }.into_any(),
-                (LivechatStatus::Active, _) => view! {
-                    <p class="dlg-handover-status" role="status">{m.handover_active}</p>
-                }.into_any(),
-                (_, (true, true)) => view! {
-                    <button type="button" class="dlg-form-submit" data-testid="handover-button"
-                        disabled=move || state.get() == Handover::Requesting
-                        on:click=on_click.clone()>
-                        {move || if state.get() == Handover::Requesting { m.handover_requesting } else { m.handover_button }}
-                    </button>
-                    <p class="dlg-form-error" role="alert"
-                        hidden=move || !matches!(state.get(), Handover::Failed(_))>
-                        {move || match state.get() { Handover::Failed(text) => text, _ => "" }}
-                    </p>
-                }.into_any(),
-                (_, (true, false)) => view! {
-                    <p class="dlg-handover-offline" data-testid="handover-offline">{m.handover_offline}</p>
-                }.into_any(),
-                (_, (false, _)) => view! {
-                    <p class="dlg-handover-offline" data-testid="handover-offline">{m.handover_disabled}</p>
-                }.into_any(),
-            }}
+            <p class="dlg-handover-status" role="status">{status}</p>
+            <button type="button" class="dlg-form-submit" data-testid="handover-button"
+                hidden=no_button disabled=requesting on:click=on_click>{label}</button>
+            <p class="dlg-form-error" role="alert" hidden=no_failure>{failure}</p>
+            <p class="dlg-handover-offline" data-testid="handover-offline">{offline}</p>
         </div>
     }
 }

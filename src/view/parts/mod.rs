@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::state::live::{LiveKind, LivePart};
 
-pub(crate) use forms::next_uid;
+pub(crate) use forms::{next_uid, Flag, MaybeText, Text};
 pub use forms::{ContactFormPart, GenericFormPart, SupportTicketPart};
 pub use markers::{CustomMarkerPart, HumanAgentPart, ImageUploadPart};
 pub use media::{FileView, ImageView, QuickReplies, Suggestions};
