@@ -2,6 +2,9 @@
 //! so a new language is one more table. Chosen by `data-language`, then config `language`,
 //! then the browser's language; anything unknown falls back to English.
 
+mod markers;
+pub use markers::{fill, MarkerStrings};
+
 /// The UI languages the widget ships.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {

@@ -38,6 +38,9 @@ pub struct Options {
     pub language: Option<String>,
     pub storage: StorageKind,
     pub preview: bool,
+    /// Quiet time after the last answer before the rating is offered inline
+    /// (`data-rating-delay-ms`; tests shorten it). `None`: the widget's default.
+    pub rating_delay_ms: Option<u32>,
 }
 
 /// Why the widget could not boot.
@@ -106,6 +109,9 @@ impl Options {
             language: string(obj, "language"),
             storage,
             preview,
+            rating_delay_ms: string(obj, "ratingDelayMs")
+                .and_then(|s| s.parse().ok())
+                .or_else(|| get(obj, "ratingDelayMs").as_f64().map(|ms| ms as u32)),
         })
     }
 }

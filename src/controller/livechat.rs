@@ -13,7 +13,7 @@ use dialoge_api::livechat::{
 };
 use dialoge_api::livechat_sync::{next_poll_delay_ms, StateChange, BACKOFF_MS, SYNC_WAIT_MS};
 use dialoge_api::message::{AgentInfo, Message, Role};
-use dialoge_api::send::{InputPart, OutgoingMessage, SendMessage};
+use dialoge_api::send::{OutgoingMessage, SendMessage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -324,9 +324,7 @@ impl Ctx {
         spawn_local(async move {
             let body = SendMessage {
                 message: OutgoingMessage {
-                    parts: vec![InputPart::Text {
-                        text: outgoing.text.clone(),
-                    }],
+                    parts: ctx.outgoing_parts(entry.key, &outgoing.text),
                 },
                 context: None,
             };

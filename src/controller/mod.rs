@@ -2,6 +2,7 @@
 //! transport and state. It runs the async work so that state never awaits and the view never
 //! fetches. Shared with components through Leptos context as a `Copy` handle.
 
+mod actions;
 pub mod branding;
 pub mod livechat;
 pub mod privacy;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use dialoge_api::config::Config;
 use dialoge_api::history::HistoryPage;
-use dialoge_api::send::{Context, InputPart, OutgoingMessage, SendMessage};
+use dialoge_api::send::{Context, OutgoingMessage, SendMessage};
 use dialoge_api::stream::StreamErrorEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,6 +28,7 @@ use crate::transport::storage::Store;
 use crate::transport::stream::{read_events, StreamEnd};
 use crate::transport::timer::sleep;
 use crate::transport::ApiError;
+pub use actions::{MarkerState, RATING_DELAY_MS};
 
 /// What the status line says.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +87,7 @@ pub struct Ctx {
     pub history_cursor: RwSignal<Option<String>>,
     /// The livechat banner's signals.
     pub livechat: livechat::LivechatView,
+    pub markers: MarkerState,
     inner: StoredValue<Rc<Inner>, LocalStorage>,
 }
 
@@ -122,6 +125,7 @@ impl Ctx {
             history_loading: RwSignal::new(false),
             history_cursor: RwSignal::new(None),
             livechat: livechat::LivechatView::default(),
+            markers: MarkerState::new(&store),
             inner: StoredValue::new_local(Rc::new(Inner {
                 options,
                 api,
@@ -326,9 +330,7 @@ impl Ctx {
             }
             let body = SendMessage {
                 message: OutgoingMessage {
-                    parts: vec![InputPart::Text {
-                        text: outgoing.text.clone(),
-                    }],
+                    parts: ctx.outgoing_parts(entry.key, &outgoing.text),
                 },
                 context: page_context(&inner.context.borrow()),
             };
@@ -533,11 +535,13 @@ impl Ctx {
             inner.destroyed.set(true);
         }
         self.stop();
+        self.markers_shutdown();
     }
 
     /// `Dialoge('reset')`: forget this visitor and start a new conversation.
     pub fn reset(&self) {
         self.stop();
+        self.markers_reset();
         if let Some(inner) = self.inner() {
             inner.livechat.borrow_mut().reset();
             inner.api.forget();

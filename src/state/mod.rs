@@ -3,4 +3,5 @@
 //! pure reducer of `dialoge-api`; this layer only mirrors its reported changes into signals.
 
 pub mod conversation;
+pub mod forms;
 pub mod live;

@@ -145,6 +145,7 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
                     <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
                 </Show>
                 <For each=move || ctx.convo.entries.get() key=|e| e.key children=move |e| message_view(ctx, e)/>
+                <crate::view::rating::QuietRating ctx/>
             </div>
             <Show when=move || has_new.get()>
                 <button type="button" class="dlg-pill" data-testid="new-message-pill" on:click=jump>

@@ -2,12 +2,14 @@
 //! parse JSON or talk HTTP. API text only ever becomes text nodes (no inner HTML anywhere).
 
 pub mod dom;
+pub mod files;
 pub mod header;
 pub mod intro;
 pub mod livechat;
 pub mod menu;
 pub mod messages;
 pub mod parts;
+pub mod rating;
 pub mod shell;
 pub mod teaser;
 pub mod theme;

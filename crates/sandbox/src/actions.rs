@@ -452,6 +452,7 @@ fn confirmation(marker: &Part, accepted: &Accepted) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -471,6 +472,84 @@ mod tests {
         ] {
             assert!(!is_email(bad), "{bad}");
         }
+    }
+
+    fn fields_of(error: ApiError) -> Vec<String> {
+        error
+            .envelope()
+            .error
+            .params
+            .iter()
+            .map(|p| p.field.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_form_below_min_filled_fields_is_a_422_for_the_whole_form() {
+        let marker = ShowForm {
+            part_id: "part_1".into(),
+            form_id: "f".into(),
+            name: "F".into(),
+            confirmation_text: None,
+            fields: vec![
+                field("a", "A", FieldType::Text, false),
+                field("b", "B", FieldType::Text, false),
+                field("c", "C", FieldType::File, false),
+            ],
+            min_filled_fields: Some(2),
+            submitted: None,
+        };
+        let mut action = FormSubmission {
+            form_id: "f".into(),
+            values: BTreeMap::from([("a".into(), "x".into()), ("b".into(), "  ".into())]),
+            files: BTreeMap::new(),
+        };
+        let error = form_submission(&marker, &action).expect_err("one filled field of two");
+        assert_eq!(fields_of(error), ["action.values"]);
+        action.files.insert(
+            "c".into(),
+            AttachmentUpload {
+                filename: "c.txt".into(),
+                mime_type: "text/plain".into(),
+                data_base64: STANDARD.encode(b"hello"),
+            },
+        );
+        assert!(form_submission(&marker, &action).is_ok(), "a file counts");
+    }
+
+    fn ticket_with(accepted: Option<bool>, max: Option<u64>) -> ShowSupportTicket {
+        ShowSupportTicket {
+            part_id: "part_1".into(),
+            fields: Vec::new(),
+            attachments_accepted: accepted,
+            max_attachment_size_bytes: max,
+            submitted: None,
+        }
+    }
+
+    fn ticket_action(bytes: usize) -> SupportTicket {
+        SupportTicket {
+            name: "Jane".into(),
+            email: "jane@example.com".into(),
+            message: "Broken".into(),
+            attachments: vec![AttachmentUpload {
+                filename: "a.bin".into(),
+                mime_type: "application/octet-stream".into(),
+                data_base64: STANDARD.encode(vec![7u8; bytes]),
+            }],
+            extra: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_ticket_honours_attachments_accepted_and_its_own_size_limit() {
+        let error = support_ticket(&ticket_with(Some(false), None), &ticket_action(10))
+            .expect_err("attachments refused");
+        assert_eq!(fields_of(error), ["action.attachments"]);
+        let error = support_ticket(&ticket_with(None, Some(100)), &ticket_action(101))
+            .expect_err("over the marker's limit");
+        assert_eq!(fields_of(error), ["action.attachments.0.data_base64"]);
+        assert!(support_ticket(&ticket_with(None, Some(100)), &ticket_action(100)).is_ok());
     }
 
     #[test]

@@ -139,6 +139,7 @@ pub async fn post_messages(
                 };
                 new_message = Some(message.clone());
                 record.messages.push(message);
+                answer_upload_request(&mut record.messages, &body.message.parts);
                 if let Some(key) = &key {
                     let (outcome, _) = watch::channel(TurnOutcome::Pending);
                     record.turns.insert(
@@ -591,4 +592,20 @@ pub async fn get_messages(
         messages: page,
         next_cursor: (start > 0).then(|| format!("c_{start}")),
     }))
+}
+
+/// (ours) An image from the visitor answers the latest open `request_image_upload`: it is marked
+/// `submitted: true` in history, so the prompt shows as done after a reload.
+fn answer_upload_request(messages: &mut [Message], input: &[InputPart]) {
+    if !input.iter().any(|p| matches!(p, InputPart::Image { .. })) {
+        return;
+    }
+    let open = messages
+        .iter_mut()
+        .rev()
+        .flat_map(|m| m.parts.iter_mut())
+        .find(|p| matches!(p, Part::RequestImageUpload(_)) && p.submitted() == Some(false));
+    if let Some(part) = open {
+        part.set_submitted(true);
+    }
 }

@@ -1,6 +1,8 @@
 //! One component per part type, chosen by an exhaustive `match`: a new part type in
 //! `dialoge-api` is a compile error here until it is rendered (or deliberately skipped).
 
+mod forms;
+mod markers;
 mod media;
 mod products;
 pub mod rich_text;
@@ -11,6 +13,9 @@ use leptos::prelude::*;
 
 use crate::state::live::{LiveKind, LivePart};
 
+pub(crate) use forms::{next_uid, Flag, MaybeText, Text};
+pub use forms::{ContactFormPart, GenericFormPart, SupportTicketPart};
+pub use markers::{CustomMarkerPart, HumanAgentPart, ImageUploadPart};
 pub use media::{FileView, ImageView, QuickReplies, Suggestions};
 pub use products::ProductsView;
 pub use rich_text::RichTextPart;
@@ -62,15 +67,34 @@ pub fn part_view(part: LivePart) -> AnyView {
                 t.part_id.clone().unwrap_or_default(),
                 view! { <p class="dlg-plain">{t.text.clone()}</p> }.into_any(),
             ),
-            // Markers ask the widget to act (forms, uploads, handover, host events); their
-            // components arrive with the markers work. Until then they are skipped, like
-            // unknown parts, so a message that carries one still renders its other parts.
-            Part::ShowContactForm(_)
-            | Part::ShowSupportTicket(_)
-            | Part::ShowForm(_)
-            | Part::RequestImageUpload(_)
-            | Part::RequestHumanAgent(_)
-            | Part::Custom(_) => return ().into_any(),
+            // Markers ask the widget to act: forms, an upload, a handover.
+            Part::ShowContactForm(f) => (
+                "show_contact_form",
+                f.part_id.clone(),
+                view! { <ContactFormPart part=f.clone()/> }.into_any(),
+            ),
+            Part::ShowSupportTicket(f) => (
+                "show_support_ticket",
+                f.part_id.clone(),
+                view! { <SupportTicketPart part=f.clone()/> }.into_any(),
+            ),
+            Part::ShowForm(f) => (
+                "show_form",
+                f.part_id.clone(),
+                view! { <GenericFormPart part=f.clone()/> }.into_any(),
+            ),
+            Part::RequestImageUpload(u) => (
+                "request_image_upload",
+                u.part_id.clone(),
+                view! { <ImageUploadPart part=u.clone()/> }.into_any(),
+            ),
+            Part::RequestHumanAgent(h) => (
+                "request_human_agent",
+                h.part_id.clone(),
+                view! { <HumanAgentPart part=h.clone()/> }.into_any(),
+            ),
+            // Renders nothing (not even the part wrapper); the host page gets an event.
+            Part::Custom(c) => return view! { <CustomMarkerPart part=c.clone()/> }.into_any(),
             // A part type from the future: skipped, never fatal.
             Part::Unknown(_) => return ().into_any(),
         },

@@ -461,3 +461,25 @@ async fn an_unknown_action_type_is_a_422() {
     assert_eq!(envelope.error.params[0].field, "action.type");
     assert!(envelope.error.params[0].message.contains("teleport"));
 }
+
+#[tokio::test]
+async fn an_image_sent_after_an_upload_request_marks_the_request_submitted_in_history() {
+    let app = spawn_app().await;
+    let (token, part_id) = marker(&app, "upload", "request_image_upload").await;
+    let image = dialoge_api::send::InputPart::Image {
+        data: tiny_png(),
+        mime: "image/png".into(),
+        filename: "item.png".into(),
+    };
+    let streamed = app.send_parts(&token, vec![image], None).await;
+    assert!(streamed.done().is_some());
+
+    let page: HistoryPage = app.get_json("/api/v1/chat/messages", &token).await;
+    let request = page
+        .messages
+        .iter()
+        .flat_map(|m| &m.parts)
+        .find(|p| p.part_id() == Some(&part_id))
+        .unwrap();
+    assert_eq!(request.submitted(), Some(true));
+}
