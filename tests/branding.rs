@@ -286,6 +286,7 @@ fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Ctx {
         language: language.map(str::to_owned),
         storage,
         preview: true,
+        rating_delay_ms: None,
     };
     let store = Rc::new(Store::new(storage, chatbot_id));
     let api = ApiClient::new(

@@ -110,6 +110,10 @@ impl Ctx {
     /// A handover already happened elsewhere (an action's response, a 409 on send): follow it.
     pub fn on_livechat_started(&self, status: LivechatStatus) {
         if status.is_open() {
+            // Show it at once; the first synced state (with its version) takes over from here.
+            if !self.livechat.status.get_untracked().is_open() {
+                self.livechat.status.set(status);
+            }
             self.follow_livechat();
         }
     }
