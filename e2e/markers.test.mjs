@@ -324,16 +324,13 @@ test("a human agent request is honest when livechat is off and hands over when i
   assert.equal(await part.getByTestId("handover-button").isVisible(), false);
   await page.unrouteAll();
 
-  // Live: the sandbox's livechat endpoints are separate work, so the handover is answered here.
+  // Live (the sandbox's own default): the real handover endpoint answers.
   await livechatConfig(page, { enabled: true, availability_status: "live" });
   let handover = null;
-  await page.route("**/api/v1/chat/livechat/handover", async (route) => {
-    handover = route.request().postDataJSON();
-    await route.fulfill({
-      status: 200,
-      json: { livechat_session_id: "lc_1", status: "waiting", platform: "website" },
-    });
-  });
+  const onRequest = (r) => {
+    if (r.url().endsWith("/api/v1/chat/livechat/handover")) handover = r.postDataJSON();
+  };
+  page.on("request", onRequest);
   w = await fresh(page);
   await page.evaluate(() => {
     window.__livechat = [];
@@ -348,7 +345,12 @@ test("a human agent request is honest when livechat is off and hands over when i
   assert.equal(handover.source, "assistant_marker");
   assert.equal(handover.part_id, await part.getAttribute("data-part-id"));
   assert.equal(handover.client_context.current_page_url, sandbox.url + "/");
-  assert.deepEqual(await page.evaluate(() => window.__livechat), [{ status: "waiting", agent: null }]);
+  const events = await waitUntil(async () => {
+    const e = await page.evaluate(() => window.__livechat);
+    return e.length ? e : null;
+  }, "the livechat event");
+  assert.deepEqual(events[0], { status: "waiting", agent: null });
+  page.off("request", onRequest);
   await page.unrouteAll();
   noProblems(problems);
 });

@@ -232,6 +232,7 @@ impl Ctx {
     pub(crate) fn apply_livechat_state(&self, state: LivechatState) {
         let Some(inner) = self.inner() else { return };
         let typing = state.is_agent_typing;
+        let before = inner.livechat.borrow().status();
         let change = inner.livechat.borrow_mut().apply_state(state.clone());
         if change == StateChange::Stale {
             return;
@@ -249,6 +250,10 @@ impl Ctx {
                         state.close_reason.clone(),
                     )
                 }));
+            // Learning that there is no livechat (the first state of a visitor) is no change.
+            if before == LivechatStatus::Inactive && state.status == LivechatStatus::Inactive {
+                return;
+            }
             let detail = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&detail, &"status".into(), &state.status.as_str().into());
             let agent = state
