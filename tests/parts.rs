@@ -440,3 +440,28 @@ async fn an_unknown_part_type_renders_nothing() {
     .await;
     assert!(all(&root, "[data-testid=part]").is_empty());
 }
+
+#[wasm_bindgen_test]
+fn attachments_are_checked_for_type_size_and_count_before_reading() {
+    use dialoge_widget::view::attachments::{check, Refusal, MAX_ATTACHMENTS};
+    let mb = 1024 * 1024;
+    assert_eq!(check("image/png", mb, 5 * mb, 0), Ok(true));
+    assert_eq!(check("application/pdf", mb, 5 * mb, 0), Ok(false));
+    assert_eq!(
+        check("application/x-msdownload", 10, 5 * mb, 0),
+        Err(Refusal::Type)
+    );
+    assert_eq!(
+        check("image/svg+xml", 10, 5 * mb, 0),
+        Err(Refusal::Type),
+        "SVG can carry script"
+    );
+    assert_eq!(
+        check("image/jpeg", 5 * mb + 1, 5 * mb, 0),
+        Err(Refusal::Size)
+    );
+    assert_eq!(
+        check("image/jpeg", 10, 5 * mb, MAX_ATTACHMENTS),
+        Err(Refusal::Count)
+    );
+}

@@ -161,6 +161,14 @@ fn message_view(ctx: Ctx, entry: Entry) -> impl IntoView {
     let parts = entry.parts;
     let state = entry.state;
     let t = move || ctx.lang.get().t();
+    let has_upload = move || {
+        parts.with(|p| {
+            p.iter().any(|lp| {
+                matches!(&lp.kind, crate::state::live::LiveKind::Whole(w)
+                    if matches!(**w, dialoge_api::message::Part::Image(_) | dialoge_api::message::Part::File(_)))
+            })
+        })
+    };
     view! {
         <div class="dlg-message" data-testid="message" data-role=role
             data-message-id=move || entry.message_id.get().unwrap_or_default()
@@ -178,6 +186,9 @@ fn message_view(ctx: Ctx, entry: Entry) -> impl IntoView {
             <div class="dlg-bubble">
                 <For each=move || parts.get() key=|p| p.key children=part_view/>
             </div>
+            <Show when=move || state.get() == EntryState::Sending && has_upload()>
+                <span class="dlg-uploading" data-testid="uploading">{move || t().uploading}</span>
+            </Show>
             <Show when=move || state.get() == EntryState::Failed>
                 <span class="dlg-not-sent">{move || t().not_sent}</span>
             </Show>

@@ -1,6 +1,7 @@
 //! View: Leptos components. They read signals and dispatch intents to the controller; they never
 //! parse JSON or talk HTTP. API text only ever becomes text nodes (no inner HTML anywhere).
 
+pub mod attachments;
 pub mod dom;
 pub mod files;
 pub mod header;

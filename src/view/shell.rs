@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::controller::{use_ctx, Ctx, Status};
+use crate::view::attachments::{AttachmentChips, Attachments, ACCEPT};
+use crate::view::files::{files_of, input_of};
 use crate::view::header::Header;
 use crate::view::livechat::LivechatBanner;
 use crate::view::messages::MessageList;
@@ -85,6 +87,15 @@ fn Launcher(ctx: Ctx) -> impl IntoView {
 #[component]
 fn Panel(ctx: Ctx) -> impl IntoView {
     let panel = NodeRef::<leptos::html::Section>::new();
+    let att = Attachments::default();
+    let dragging = RwSignal::new(false);
+    let on_drop = move |e: ev::DragEvent| {
+        e.prevent_default();
+        dragging.set(false);
+        if let Some(dt) = e.data_transfer() {
+            att.add(ctx, file_list(dt.files()));
+        }
+    };
     let on_keydown = move |e: ev::KeyboardEvent| {
         if e.key() == "Escape" {
             ctx.set_open(false);
@@ -103,12 +114,16 @@ fn Panel(ctx: Ctx) -> impl IntoView {
             node_ref=panel
             hidden=move || !ctx.open.get()
             on:keydown=on_keydown
+            on:dragover=move |e: ev::DragEvent| { e.prevent_default(); dragging.set(true); }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+            class:dlg-dragging=move || dragging.get()
         >
             <Header ctx/>
             <LivechatBanner ctx/>
             <MessageList ctx/>
             <StatusLine ctx/>
-            <Composer ctx/>
+            <Composer ctx att/>
         </section>
     }
 }
@@ -145,15 +160,38 @@ fn StatusLine(ctx: Ctx) -> impl IntoView {
 }
 
 #[component]
-fn Composer(ctx: Ctx) -> impl IntoView {
+fn Composer(ctx: Ctx, att: Attachments) -> impl IntoView {
     let t = move || ctx.lang.get().t();
+    let has_files = move || att.list.with(|l| !l.is_empty());
     let submit = move || {
         let text = ctx.draft.get_untracked();
-        if text.trim().is_empty() || ctx.busy.get_untracked() {
+        if (text.trim().is_empty() && !has_files()) || ctx.busy.get_untracked() || !att.ready() {
             return;
         }
         ctx.set_draft(String::new());
-        ctx.send_text(text);
+        if has_files() {
+            ctx.send_parts(text, att.take());
+        } else {
+            ctx.send_text(text);
+        }
+    };
+    let chooser = NodeRef::<leptos::html::Input>::new();
+    let on_chosen = move |e: ev::Event| {
+        if let Some(input) = input_of(&e) {
+            att.add(ctx, files_of(&input));
+            // Choosing the same file again must fire `change` again.
+            input.set_value("");
+        }
+    };
+    let on_paste = move |e: ev::ClipboardEvent| {
+        let files = e
+            .clipboard_data()
+            .map(|d| file_list(d.files()))
+            .unwrap_or_default();
+        if !files.is_empty() {
+            e.prevent_default();
+            att.add(ctx, files);
+        }
     };
     let on_keydown = move |e: ev::KeyboardEvent| {
         // Enter sends; Shift+Enter breaks the line; IME composition is left alone.
@@ -163,7 +201,15 @@ fn Composer(ctx: Ctx) -> impl IntoView {
         }
     };
     view! {
+        <AttachmentChips ctx att/>
         <form class="dlg-composer" on:submit=move |e: ev::SubmitEvent| { e.prevent_default(); submit(); }>
+            <input type="file" class="dlg-sr" tabindex="-1" multiple accept=ACCEPT node_ref=chooser
+                data-testid="attach-input" aria-hidden="true" on:change=on_chosen/>
+            <button type="button" class="dlg-attach" data-testid="attach-button"
+                aria-label=move || t().attach
+                on:click=move |_| { if let Some(i) = chooser.get_untracked() { i.click(); } }>
+                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7L5.8 11.4a6 6 0 0 0 8.5 8.5l6.4-6.4"/></svg>
+            </button>
             <label class="dlg-sr" for="dlg-input">{move || t().input_label}</label>
             <textarea
                 id="dlg-input"
@@ -177,13 +223,14 @@ fn Composer(ctx: Ctx) -> impl IntoView {
                     ctx.livechat_typing();
                 }
                 on:keydown=on_keydown
+                on:paste=on_paste
             ></textarea>
             <Show
                 when=move || ctx.busy.get()
                 fallback=move || view! {
                     <button type="submit" class="dlg-send" data-testid="send-button"
                         aria-label=move || t().send
-                        disabled=move || ctx.draft.get().trim().is_empty()>
+                        disabled=move || (ctx.draft.get().trim().is_empty() && !has_files()) || !att.ready()>
                         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z"/></svg>
                     </button>
                 }
@@ -240,4 +287,10 @@ fn trap_focus(panel: &web_sys::HtmlElement, e: &ev::KeyboardEvent) {
         e.prevent_default();
         let _ = first.focus();
     }
+}
+
+/// The files of a drop or a paste.
+fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
 }

@@ -16,7 +16,7 @@ use crate::state::live::{LiveKind, LivePart};
 pub(crate) use forms::{next_uid, Flag, MaybeText, Text};
 pub use forms::{ContactFormPart, GenericFormPart, SupportTicketPart};
 pub use markers::{CustomMarkerPart, HumanAgentPart, ImageUploadPart};
-pub use media::{FileView, ImageView, QuickReplies, Suggestions};
+pub use media::{human_size, FileView, ImageView, QuickReplies, Suggestions};
 pub use products::ProductsView;
 pub use rich_text::RichTextPart;
 pub use table::TableView;

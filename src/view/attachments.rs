@@ -1,0 +1,231 @@
+//! Attachments in the composer: the attach button, drag-and-drop onto the panel and paste from
+//! the clipboard all land here. Type and size are checked before anything is read or sent, with
+//! a clear message; accepted files are read (by the browser's encoder, off the main thread) and
+//! shown as chips with a remove button until the message goes out with them.
+
+use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::File;
+
+use crate::controller::Ctx;
+use crate::view::files::read_base64;
+use crate::view::parts::human_size;
+
+/// At most this many files go with one message.
+pub const MAX_ATTACHMENTS: usize = 5;
+/// Images go out as `image` parts (shown inline); these other types as `file` parts.
+const IMAGE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "image/gif"];
+const FILE_TYPES: [&str; 4] = [
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+    "application/zip",
+];
+/// What the file chooser offers.
+pub const ACCEPT: &str =
+    "image/png,image/jpeg,image/webp,image/gif,application/pdf,text/plain,text/csv,application/zip";
+
+/// One chosen file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attachment {
+    pub id: u64,
+    pub name: String,
+    pub mime: String,
+    pub size: u64,
+    pub image: bool,
+    /// Base64 once read.
+    pub data: Option<String>,
+}
+
+/// Why a file was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Type,
+    Size,
+    Count,
+}
+
+/// Decides about one file before reading it: `Ok(is_image)` or why not. `limit` is the byte
+/// limit in force (the message limit, or livechat's when a person is chatting).
+pub fn check(mime: &str, size: u64, limit: u64, already: usize) -> Result<bool, Refusal> {
+    if already >= MAX_ATTACHMENTS {
+        return Err(Refusal::Count);
+    }
+    let image = IMAGE_TYPES.contains(&mime);
+    if !image && !FILE_TYPES.contains(&mime) {
+        return Err(Refusal::Type);
+    }
+    if size > limit {
+        return Err(Refusal::Size);
+    }
+    Ok(image)
+}
+
+/// The parts these attachments send (the unread ones are left out: the send waits for them).
+pub fn input_parts(list: &[Attachment]) -> Vec<InputPart> {
+    list.iter()
+        .filter_map(|a| {
+            let data = a.data.clone()?;
+            let (mime, filename) = (a.mime.clone(), a.name.clone());
+            Some(if a.image {
+                InputPart::Image {
+                    data,
+                    mime,
+                    filename,
+                }
+            } else {
+                InputPart::File {
+                    data,
+                    mime,
+                    filename,
+                }
+            })
+        })
+        .collect()
+}
+
+/// The composer's attachments and the last refusal message.
+#[derive(Clone, Copy)]
+pub struct Attachments {
+    pub list: RwSignal<Vec<Attachment>>,
+    pub refusal: RwSignal<Option<String>>,
+    next: StoredValue<u64>,
+}
+
+impl Default for Attachments {
+    fn default() -> Self {
+        Attachments {
+            list: RwSignal::new(Vec::new()),
+            refusal: RwSignal::new(None),
+            next: StoredValue::new(1),
+        }
+    }
+}
+
+impl Attachments {
+    /// Checks and reads files from any source (chooser, drop, paste).
+    pub fn add(&self, ctx: Ctx, files: Vec<File>) {
+        let limit = ctx.attachment_limit();
+        let t = ctx.lang.get_untracked().t();
+        self.refusal.set(None);
+        for file in files {
+            let mime = file.type_();
+            let size = file.size() as u64;
+            let name = file.name();
+            let already = self.list.with_untracked(Vec::len);
+            match check(&mime, size, limit, already) {
+                Err(why) => {
+                    let text = match why {
+                        Refusal::Type => format!("{name}: {}", t.attach_wrong_type),
+                        Refusal::Size => {
+                            format!("{name}: {} {}", t.attach_too_big, human_size(limit))
+                        }
+                        Refusal::Count => format!("{} {MAX_ATTACHMENTS}", t.attach_too_many),
+                    };
+                    self.refusal.set(Some(text));
+                }
+                Ok(image) => {
+                    let id = self.next.get_value();
+                    self.next.set_value(id + 1);
+                    self.list.update(|l| {
+                        l.push(Attachment {
+                            id,
+                            name,
+                            mime,
+                            size,
+                            image,
+                            data: None,
+                        })
+                    });
+                    let list = self.list;
+                    let refusal = self.refusal;
+                    spawn_local(async move {
+                        match read_base64(&file).await {
+                            Ok(data) => list.update(|l| {
+                                if let Some(a) = l.iter_mut().find(|a| a.id == id) {
+                                    a.data = Some(data);
+                                }
+                            }),
+                            Err(_) => {
+                                list.update(|l| l.retain(|a| a.id != id));
+                                refusal.set(Some(t.attach_unreadable.to_owned()));
+                            }
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// Every file has been read (sending waits until then).
+    pub fn ready(&self) -> bool {
+        self.list.with(|l| l.iter().all(|a| a.data.is_some()))
+    }
+
+    pub fn remove(&self, id: u64) {
+        self.list.update(|l| l.retain(|a| a.id != id));
+    }
+
+    /// Hands the attachments to a send and forgets them here.
+    pub fn take(&self) -> Vec<InputPart> {
+        let parts = self.list.with_untracked(|l| input_parts(l));
+        self.list.set(Vec::new());
+        self.refusal.set(None);
+        parts
+    }
+}
+
+/// The chips above the composer, and the refusal message.
+#[component]
+pub fn AttachmentChips(ctx: Ctx, att: Attachments) -> impl IntoView {
+    let t = move || ctx.lang.get().t();
+    view! {
+        <Show when=move || att.refusal.with(Option::is_some)>
+            <p class="dlg-attach-error" data-testid="attach-error" role="alert">
+                {move || att.refusal.get().unwrap_or_default()}
+            </p>
+        </Show>
+        <Show when=move || att.list.with(|l| !l.is_empty())>
+            <ul class="dlg-chips-att" data-testid="attachments">
+                <For each=move || att.list.get() key=|a| (a.id, a.data.is_some()) children=move |a| {
+                    let id = a.id;
+                    let preview = match (&a.data, a.image) {
+                        (Some(data), true) => Some(format!("data:{};base64,{data}", a.mime)),
+                        _ => None,
+                    };
+                    let reading = a.data.is_none();
+                    let label = format!("{} {}", t().remove, a.name);
+                    view! {
+                        <li class="dlg-att" data-testid="attachment" data-ready=(!reading).to_string()>
+                            {preview.map(|src| view! { <img src=src alt=""/> })}
+                            <span class="dlg-att-name">{a.name.clone()}</span>
+                            <span class="dlg-att-size">
+                                {if reading { t().reading.to_owned() } else { human_size(a.size) }}
+                            </span>
+                            <button type="button" class="dlg-att-remove" aria-label=label
+                                on:click=move |_| att.remove(id)>"×"</button>
+                        </li>
+                    }
+                }/>
+            </ul>
+        </Show>
+    }
+}
+
+/// What a message may carry now: livechat's own limit while a person is chatting.
+impl Ctx {
+    pub fn attachment_limit(&self) -> u64 {
+        let message_limit = MAX_MESSAGE_DATA_BYTES as u64;
+        if self.livechat_active() {
+            self.config.with_untracked(|c| {
+                c.as_ref()
+                    .and_then(|c| c.livechat.as_ref())
+                    .and_then(|l| l.max_attachment_size_bytes)
+                    .map_or(message_limit, |m| m.min(message_limit))
+            })
+        } else {
+            message_limit
+        }
+    }
+}
