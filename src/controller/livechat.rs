@@ -344,9 +344,7 @@ impl Ctx {
                 .await;
             if let Err(ApiError::Http { status: 409, .. }) = result {
                 // Stale state: refresh it, then try once more.
-                let _ = ctx
-                    .poll_livechat_once(inner.livechat.borrow().last_sequence())
-                    .await;
+                let _ = ctx.poll_livechat_once(last_sequence(&inner)).await;
                 result = inner
                     .api
                     .send(&call("POST", "/livechat/messages", json), None)
@@ -430,9 +428,7 @@ impl Ctx {
                 .await
             {
                 Ok(_) => {
-                    let _ = ctx
-                        .poll_livechat_once(inner.livechat.borrow().last_sequence())
-                        .await;
+                    let _ = ctx.poll_livechat_once(last_sequence(&inner)).await;
                 }
                 Err(e) => log(&format!("close: {e}")),
             }
@@ -469,4 +465,9 @@ fn page_visible() -> bool {
     web_sys::window()
         .and_then(|w| w.document())
         .is_none_or(|d| !d.hidden())
+}
+
+/// The last merged sequence number, read without holding the borrow across an await.
+fn last_sequence(inner: &super::Inner) -> u64 {
+    inner.livechat.borrow().last_sequence()
 }

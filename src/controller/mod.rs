@@ -111,7 +111,7 @@ impl Ctx {
                 .as_deref(),
         ]);
         let draft = store.get(DRAFT_KEY).unwrap_or_default();
-        let ctx = Ctx {
+        Ctx {
             open: RwSignal::new(options.open),
             launcher_visible: RwSignal::new(!options.hidden),
             unread: RwSignal::new(0),
@@ -139,8 +139,7 @@ impl Ctx {
                 typing_sent_at: std::cell::Cell::new(0.0),
                 context: RefCell::new(serde_json::Map::new()),
             })),
-        };
-        ctx
+        }
     }
 
     pub(crate) fn inner(&self) -> Option<Rc<Inner>> {
