@@ -176,6 +176,30 @@ test("the contact form refuses bad input at the field, shows a server 422 there,
   assert.equal(data.submissions.length, 1);
   assert.equal(data.submissions[0].part_id, partId);
   assert.equal(markerIn(await history(page), partId).submitted, true);
+
+  // And after a real reload, from history, the form is still sent (no fields to fill again).
+  await page.reload();
+  const again = new Widget(page);
+  await again.open();
+  const reloaded = again.messages.locator(`[data-testid=part][data-part-id="${partId}"] [data-testid=form]`);
+  await reloaded.and(page.locator("[data-state=sent]")).waitFor({ timeout: 10000 });
+  noProblems(problems);
+});
+
+test("the header menu offers a rating, and it is stored", async () => {
+  const { page, problems } = browser;
+  const w = await fresh(page);
+  await w.ask("hello there");
+  await w.answer(0);
+  await page.getByTestId("menu-button").click();
+  await page.getByTestId("menu-rate").click();
+  const form = page.locator(".dlg-menu-list [data-testid=rating]");
+  await form.locator("label", { hasText: "5 stars" }).click();
+  await form.getByTestId("rating-submit").click();
+  await page.locator(".dlg-menu-list").waitFor({ state: "detached", timeout: 5000 });
+  const data = await exported(page);
+  assert.equal(data.ratings.length, 1);
+  assert.equal(data.ratings[0].rating, 5);
   noProblems(problems);
 });
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::controller::privacy::PrivacyNotice;
 use crate::controller::Ctx;
+use crate::view::rating::RatingForm;
 
 #[derive(Clone, Copy, PartialEq)]
 enum MenuState {
@@ -14,6 +15,7 @@ enum MenuState {
     Open,
     ConfirmDelete,
     Notice(bool),
+    Rate,
 }
 
 /// The "⋯" menu in the panel header.
@@ -59,9 +61,17 @@ pub fn HeaderMenu(ctx: Ctx) -> impl IntoView {
                             ctx.export_data();
                             state.set(MenuState::Closed);
                         }))}
+                        {item(|t| t.rate_conversation, "menu-rate", Box::new(move || {
+                            state.set(MenuState::Rate);
+                        }))}
                         {item(|t| t.delete_data, "menu-delete", Box::new(move || {
                             state.set(MenuState::ConfirmDelete);
                         }))}
+                    </div>
+                }.into_any(),
+                MenuState::Rate => view! {
+                    <div class="dlg-menu-list dlg-menu-rate" role="dialog" aria-label=move || t().rate_conversation>
+                        <RatingForm ctx on_done=Callback::new(move |_| state.set(MenuState::Closed))/>
                     </div>
                 }.into_any(),
                 MenuState::ConfirmDelete => view! {
