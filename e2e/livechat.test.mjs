@@ -177,3 +177,45 @@ test("without /livechat/sync the widget falls back to polling", async () => {
     await fetch(sandbox.url + "/sandbox/faults", { method: "DELETE" });
   }
 });
+
+test("an agent's image whose signed URL stopped working is fetched afresh, never stored", async () => {
+  const { page } = browser;
+  const since = (await api("GET", "/sandbox/webhook-inbox")).deliveries.length;
+  await page.getByTestId("human-button").click();
+  const token = await handoverToken(since);
+  // The first load of any attachment fails as an expired link would.
+  let refused = 0;
+  await page.route("**/livechat/attachments/**", async (route) => {
+    if (refused === 0) {
+      refused += 1;
+      await route.fulfill({ status: 403, json: { error: { code: "forbidden", message: "Link expired" } } });
+    } else {
+      await route.continue();
+    }
+  });
+  const refetches = [];
+  const onRequest = (r) => {
+    if (r.url().includes("/api/v1/chat/livechat/messages?after_sequence_number=0")) refetches.push(r.url());
+  };
+  page.on("request", onRequest);
+  const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+  await api("POST", "/api/v1/chat/livechat/agent/messages", {
+    ...asAgent(token),
+    body: { agent_id: AGENT, message: { parts: [{ type: "image", data: png, mime: "image/png", filename: "dent.png" }] } },
+  });
+  const img = w.byRole("agent").last().locator("figure img");
+  await img.waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => {
+    const root = document.querySelector("[data-dialoge]").shadowRoot;
+    const imgs = root.querySelectorAll("[data-role=agent] figure img");
+    const last = imgs[imgs.length - 1];
+    return last && last.complete && last.naturalWidth > 0;
+  }, null, { timeout: 15000 });
+  assert.equal(refused, 1, "the first load failed");
+  assert.ok(refetches.length >= 1, "the messages were fetched again for a fresh URL");
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  assert.ok(!stored.includes("/livechat/attachments/"), "no signed URL is stored");
+  page.off("request", onRequest);
+  await page.unrouteAll();
+  await api("POST", "/api/v1/chat/livechat/agent/close", { ...asAgent(token), body: { agent_id: AGENT } });
+});

@@ -452,6 +452,38 @@ impl Ctx {
         });
     }
 
+    /// A fresh signed URL for a livechat attachment: its messages are fetched again and the part
+    /// with this `attachment_id` read. URLs are never stored, so this is how an expired one heals.
+    pub async fn fresh_attachment_url(&self, attachment_id: &str) -> Option<String> {
+        let inner = self.inner()?;
+        let mut after = 0u64;
+        loop {
+            let path = format!("/livechat/messages?after_sequence_number={after}");
+            let page: LivechatMessages = inner.api.get_json(&path, None).await.ok()?;
+            for m in &page.messages {
+                for p in &m.parts {
+                    let hit = match p {
+                        dialoge_api::message::Part::Image(i) => (i.attachment_id.as_deref()
+                            == Some(attachment_id))
+                        .then(|| i.url.clone()),
+                        dialoge_api::message::Part::File(f) => (f.attachment_id.as_deref()
+                            == Some(attachment_id))
+                        .then(|| f.url.clone()),
+                        _ => None,
+                    };
+                    if hit.is_some() {
+                        return hit;
+                    }
+                }
+            }
+            let last = page.messages.iter().filter_map(|m| m.sequence_number).max();
+            match last {
+                Some(seq) if page.has_more && seq > after => after = seq,
+                _ => return None,
+            }
+        }
+    }
+
     /// Whether the header may offer "talk to a person" now.
     pub fn can_request_human(&self) -> bool {
         let live = self

@@ -64,11 +64,34 @@ pub fn ImageView(part: ImagePart) -> impl IntoView {
         .or_else(|| full.clone());
     let caption = part.caption.clone();
     let alt = caption.clone().unwrap_or_default();
+    // A signed livechat URL that stopped working is fetched afresh, once (never stored).
+    let src = RwSignal::new(thumb.clone());
+    let href = RwSignal::new(full.clone());
+    let retried = StoredValue::new(false);
+    let attachment = part.attachment_id.clone();
+    let on_error = move |_| {
+        let (Some(ctx), Some(id)) = (use_ctx(), attachment.clone()) else {
+            return;
+        };
+        if retried.get_value() {
+            return;
+        }
+        retried.set_value(true);
+        leptos::task::spawn_local(async move {
+            if let Some(url) = ctx.fresh_attachment_url(&id).await {
+                let url = safe_image(&url, &ctx.api_base());
+                href.set(url.clone());
+                // Cleared first, so even an identical URL is requested again.
+                src.set(None);
+                request_animation_frame(move || src.set(url));
+            }
+        });
+    };
     match (full, thumb) {
-        (Some(full), Some(thumb)) => view! {
+        (Some(_), Some(_)) => view! {
             <figure class="dlg-image">
-                <a href=full target="_blank" rel="noopener noreferrer">
-                    <img src=thumb alt=alt loading="lazy"/>
+                <a href=move || href.get() target="_blank" rel="noopener noreferrer">
+                    <img src=move || src.get() alt=alt loading="lazy" on:error=on_error/>
                 </a>
                 {caption.map(|c| view! { <figcaption>{c}</figcaption> })}
             </figure>
@@ -85,17 +108,48 @@ pub fn FileView(part: FilePart) -> impl IntoView {
     let href = safe_link(&part.url).or_else(|| safe_image_path(&part.url, &base));
     let size = part.size_bytes.map(human_size);
     let name = part.filename.clone();
+    let link = RwSignal::new(href.clone());
+    let expires = part.url_expires_at.clone();
+    let attachment = part.attachment_id.clone();
+    // A signed livechat URL past its `url_expires_at` is fetched afresh before it is followed.
+    let on_click = move |e: leptos::ev::MouseEvent| {
+        let (Some(ctx), Some(id)) = (use_ctx(), attachment.clone()) else {
+            return;
+        };
+        if !expires.as_deref().is_some_and(expired) {
+            return;
+        }
+        e.prevent_default();
+        leptos::task::spawn_local(async move {
+            if let Some(url) = ctx
+                .fresh_attachment_url(&id)
+                .await
+                .and_then(|u| safe_link(&u))
+            {
+                link.set(Some(url.clone()));
+                let _ = web_sys::window().map(|w| w.open_with_url_and_target(&url, "_blank"));
+            }
+        });
+    };
     view! {
         <div class="dlg-file">
             {match href {
-                Some(h) => view! {
-                    <a href=h download=name.clone() target="_blank" rel="noopener noreferrer">{name.clone()}</a>
+                Some(_) => view! {
+                    <a href=move || link.get() download=name.clone() target="_blank"
+                        rel="noopener noreferrer" on:click=on_click>{name.clone()}</a>
                 }.into_any(),
                 None => view! { <span>{name.clone()}</span> }.into_any(),
             }}
             {size.map(|s| view! { <span class="dlg-file-size">{s}</span> })}
         </div>
     }
+}
+
+/// Whether an RFC 3339 time has passed (an unreadable one counts as not expired: the server
+/// then answers for itself).
+fn expired(at: &str) -> bool {
+    let t = js_sys::Date::parse(at);
+    !t.is_nan() && t <= js_sys::Date::now()
 }
 
 /// Host-less file URLs (signed attachment paths) resolve against the API base like images.
