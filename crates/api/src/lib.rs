@@ -28,6 +28,7 @@ pub mod reducer;
 pub mod send;
 pub mod sse;
 pub mod stream;
+mod tagged;
 pub mod webhook;
 
 pub use actions::*;

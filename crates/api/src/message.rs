@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::tagged;
+
 /// One message in a conversation, as streamed in `done`, listed in history and in livechat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
@@ -58,7 +60,8 @@ pub struct AgentInfo {
 }
 
 /// One part of a message: content the widget renders, or a marker the widget acts on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// (`Deserialize` is written out in [`crate::tagged`]'s way; the `serde` attributes serialize.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Part {
     /// Paragraphs and bullet lists.
@@ -203,8 +206,8 @@ pub struct RichTextPart {
     pub blocks: Vec<Block>,
 }
 
-/// A rich-text block.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A rich-text block. (`Deserialize` is written out, see [`Part`].)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// A paragraph of inline spans.
@@ -236,8 +239,8 @@ pub struct ListItem {
     pub spans: Vec<Span>,
 }
 
-/// Inline rich-text content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Inline rich-text content. (`Deserialize` is written out, see [`Part`].)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Span {
     /// Plain text.
@@ -328,8 +331,8 @@ pub struct Cell {
     pub blocks: Vec<CellBlock>,
 }
 
-/// A block inside a table cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A block inside a table cell. (`Deserialize` is written out, see [`Part`].)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CellBlock {
     /// A paragraph.
@@ -795,5 +798,153 @@ wire_enum! {
     pub enum ConditionOperator {
         /// The other field's value equals `value`.
         Equals = "equals",
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Reading the unions (see `crate::tagged` for why these are not derived)
+
+impl<'de> Deserialize<'de> for Part {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        tagged::deserialize(
+            deserializer,
+            Self::from_json,
+            "data did not match any variant of untagged enum Part",
+        )
+    }
+}
+
+impl Part {
+    fn from_json(value: &Value) -> Option<Self> {
+        let known = match tagged::tag(value, "type") {
+            Some("rich_text") => tagged::body(value).map(Self::RichText),
+            Some("table") => tagged::body(value).map(Self::Table),
+            Some("products") => tagged::body(value).map(Self::Products),
+            Some("suggestions") => tagged::body(value).map(Self::Suggestions),
+            Some("quick_replies") => tagged::body(value).map(Self::QuickReplies),
+            Some("image") => tagged::body(value).map(Self::Image),
+            Some("file") => tagged::body(value).map(Self::File),
+            Some("text") => tagged::body(value).map(Self::Text),
+            Some("show_contact_form") => tagged::body(value).map(Self::ShowContactForm),
+            Some("show_support_ticket") => tagged::body(value).map(Self::ShowSupportTicket),
+            Some("show_form") => tagged::body(value).map(Self::ShowForm),
+            Some("request_image_upload") => tagged::body(value).map(Self::RequestImageUpload),
+            Some("request_human_agent") => tagged::body(value).map(Self::RequestHumanAgent),
+            Some("custom") => tagged::body(value).map(Self::Custom),
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown(UnknownPart {
+                type_name: tagged::string_or_default(value, "type")?,
+                part_id: tagged::optional_string(value, "part_id")?,
+            }))
+        })
+    }
+}
+
+/// The body of a `bullet_list` block (in rich text and in cells).
+#[derive(Deserialize)]
+struct BulletListBody {
+    #[serde(default)]
+    items: Vec<ListItem>,
+}
+
+impl<'de> Deserialize<'de> for Block {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        tagged::deserialize(
+            deserializer,
+            Self::from_json,
+            "data did not match any variant of untagged enum Block",
+        )
+    }
+}
+
+impl Block {
+    fn from_json(value: &Value) -> Option<Self> {
+        let known = match tagged::tag(value, "type") {
+            // A paragraph's body is exactly a list item's: `spans`, defaulting to none.
+            Some("paragraph") => {
+                tagged::body(value).map(|ListItem { spans }| Self::Paragraph { spans })
+            }
+            Some("bullet_list") => {
+                tagged::body(value).map(|BulletListBody { items }| Self::BulletList { items })
+            }
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown {
+                type_name: tagged::string_or_default(value, "type")?,
+            })
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        tagged::deserialize(
+            deserializer,
+            Self::from_json,
+            "data did not match any variant of untagged enum Span",
+        )
+    }
+}
+
+impl Span {
+    pub(crate) fn from_json(value: &Value) -> Option<Self> {
+        let text = || tagged::string(value, "text");
+        let known = match tagged::tag(value, "type") {
+            Some("text") => text().map(|text| Self::Text { text }),
+            Some("bold") => text().map(|text| Self::Bold { text }),
+            Some("strike") => text().map(|text| Self::Strike { text }),
+            Some("link") => text().and_then(|text| {
+                Some(Self::Link {
+                    text,
+                    url: tagged::string(value, "url")?,
+                })
+            }),
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown {
+                type_name: tagged::string_or_default(value, "type")?,
+                text: tagged::optional_string(value, "text")?,
+            })
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for CellBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        tagged::deserialize(
+            deserializer,
+            Self::from_json,
+            "data did not match any variant of untagged enum CellBlock",
+        )
+    }
+}
+
+impl CellBlock {
+    fn from_json(value: &Value) -> Option<Self> {
+        let known = match tagged::tag(value, "type") {
+            Some("paragraph") => {
+                tagged::body(value).map(|ListItem { spans }| Self::Paragraph { spans })
+            }
+            Some("bullet_list") => {
+                tagged::body(value).map(|BulletListBody { items }| Self::BulletList { items })
+            }
+            Some("image") => (|| {
+                Some(Self::Image {
+                    url: tagged::string(value, "url")?,
+                    thumbnail_url: tagged::optional_string(value, "thumbnail_url")?,
+                    alt: tagged::optional_string(value, "alt")?,
+                })
+            })(),
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown {
+                type_name: tagged::string_or_default(value, "type")?,
+            })
+        })
     }
 }

@@ -7,7 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Alignment, Cell, ListItem, Message, Part, ProductCard, Span};
+use serde_json::Value;
+
+use crate::{tagged, Alignment, Cell, ListItem, Message, Part, ProductCard, Span};
 
 /// One event of the message stream.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,8 +188,9 @@ wire_enum! {
     }
 }
 
-/// One incremental change to a streamed part (`delta.action`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One incremental change to a streamed part (`delta.action`). (`Deserialize` is written out in
+/// [`crate::tagged`]'s way; the `serde` attributes serialize.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Delta {
     /// A new part with this `part_id` begins.
@@ -258,7 +261,80 @@ pub enum Delta {
     },
 }
 
+impl<'de> Deserialize<'de> for Delta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        tagged::deserialize(
+            deserializer,
+            Self::from_json,
+            "data did not match any variant of untagged enum Delta",
+        )
+    }
+}
+
+/// The body of a `start_part` delta.
+#[derive(Deserialize)]
+struct StartPartBody {
+    part_type: PartType,
+    #[serde(default)]
+    headers: Vec<Cell>,
+    #[serde(default)]
+    alignments: Vec<Alignment>,
+    #[serde(default)]
+    caption: Option<String>,
+}
+
 impl Delta {
+    fn from_json(value: &Value) -> Option<Self> {
+        let block_index = || tagged::index(value, "block_index");
+        let field = |key| value.get(key);
+        let known = match tagged::tag(value, "action") {
+            Some("start_part") => tagged::body(value).map(|body: StartPartBody| Self::StartPart {
+                part_type: body.part_type,
+                headers: body.headers,
+                alignments: body.alignments,
+                caption: body.caption,
+            }),
+            Some("start_block") => (|| {
+                Some(Self::StartBlock {
+                    block_index: block_index()?,
+                    block_type: BlockType::from_wire(field("block_type")?.as_str()?),
+                })
+            })(),
+            Some("append_text") => (|| {
+                Some(Self::AppendText {
+                    block_index: block_index()?,
+                    text: tagged::string(value, "text")?,
+                })
+            })(),
+            Some("append_span") => (|| {
+                Some(Self::AppendSpan {
+                    block_index: block_index()?,
+                    span: Span::from_json(field("span")?)?,
+                })
+            })(),
+            Some("append_item") => (|| {
+                Some(Self::AppendItem {
+                    block_index: block_index()?,
+                    item: tagged::body(field("item")?)?,
+                })
+            })(),
+            Some("end_block") => block_index().map(|block_index| Self::EndBlock { block_index }),
+            Some("append_product") => field("product")
+                .and_then(tagged::body)
+                .map(|product| Self::AppendProduct { product }),
+            Some("append_row") => field("row")
+                .and_then(tagged::body)
+                .map(|row| Self::AppendRow { row }),
+            Some("end_part") => Some(Self::EndPart),
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown {
+                action: tagged::string_or_default(value, "action")?,
+            })
+        })
+    }
+
     /// The `action` as on the wire.
     pub fn action(&self) -> &str {
         match self {

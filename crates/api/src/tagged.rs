@@ -1,0 +1,66 @@
+//! Reading the wire's tagged unions (`{"type": "…", …}`) that have an `Unknown` fallback.
+//!
+//! Why not `#[derive(Deserialize)]` with `#[serde(tag = "…")]` and an `#[serde(untagged)]`
+//! fallback: serde buffers such a union into its private `Content` type and then instantiates
+//! every variant's body once more for that buffer, on top of the instances for the real
+//! deserializer. In the widget's wasm that cost tens of KB. Here a union buffers into a
+//! [`serde_json::Value`] and reads its variants from `&Value` in one non-generic function, so
+//! each body is compiled once, whatever deserializer the union was reached from.
+//!
+//! The semantics are the derive's: the known variant whose tag matches is tried first; if its
+//! tag is unknown or its body cannot be read, the `Unknown` fallback is read from the same object
+//! (its tag defaults to empty and must be a string if present); only if that fails too is the
+//! union an error.
+
+use serde::{de::Error as _, Deserialize, Deserializer};
+use serde_json::Value;
+
+/// Buffers the union into a `Value` and reads it with `read` (which returns `None` when neither
+/// a known variant nor the fallback fits, like serde's "did not match any variant").
+pub(crate) fn deserialize<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    read: fn(&Value) -> Option<T>,
+    no_match: &'static str,
+) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    read(&value).ok_or_else(|| D::Error::custom(no_match))
+}
+
+/// The tag of a known variant: `key` as a string, if `value` is an object that has it.
+pub(crate) fn tag<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value.get(key)?.as_str()
+}
+
+/// A variant body read with its own `Deserialize`; `None` if it does not fit.
+pub(crate) fn body<'a, T: Deserialize<'a>>(value: &'a Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// A required string field.
+pub(crate) fn string(value: &Value, key: &str) -> Option<String> {
+    value.get(key)?.as_str().map(str::to_owned)
+}
+
+/// An optional string field (missing or `null` is `None`); `None` (does not fit) if it is
+/// something else.
+pub(crate) fn optional_string(value: &Value, key: &str) -> Option<Option<String>> {
+    match value.as_object()?.get(key) {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(Some(s.clone())),
+        Some(_) => None,
+    }
+}
+
+/// A string field defaulting to empty when missing (the fallback's tag).
+pub(crate) fn string_or_default(value: &Value, key: &str) -> Option<String> {
+    match value.as_object()?.get(key) {
+        None => Some(String::new()),
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => None,
+    }
+}
+
+/// A required non-negative integer field that fits a `usize`.
+pub(crate) fn index(value: &Value, key: &str) -> Option<usize> {
+    usize::try_from(value.get(key)?.as_u64()?).ok()
+}
