@@ -44,6 +44,18 @@ pub use sse::*;
 pub use stream::*;
 pub use webhook::*;
 
+/// Parses JSON text as `T` by way of a [`serde_json::Value`].
+///
+/// Why not `serde_json::from_str::<T>`: that compiles every `Deserialize` impl below `T` for the
+/// text deserializer, while the tagged unions (see `tagged`) read their variants from a `Value`,
+/// so the same impls were compiled twice. Going through `Value` everywhere means one instance
+/// each (for `&Value`), which is what keeps the widget's wasm small. Errors in the shape (not
+/// the syntax) of the JSON lose their line/column; they are only ever logged.
+pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    let value: serde_json::Value = serde_json::from_str(text)?;
+    T::deserialize(&value)
+}
+
 /// `skip_serializing_if` helper: keeps serialized JSON compact by leaving out defaulted blocks.
 pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {
     *value == T::default()

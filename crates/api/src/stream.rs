@@ -48,8 +48,11 @@ impl StreamEvent {
     /// Reads one dispatched SSE event. An unknown event name is `Ok(Unknown)`; bad JSON in a
     /// known event is an error (the caller logs and skips it).
     pub fn from_sse(name: &str, data: &str) -> Result<StreamEvent, StreamEventError> {
-        fn parse<'a, T: Deserialize<'a>>(name: &str, data: &'a str) -> Result<T, StreamEventError> {
-            serde_json::from_str(data).map_err(|err| StreamEventError::Malformed {
+        fn parse<T: serde::de::DeserializeOwned>(
+            name: &str,
+            data: &str,
+        ) -> Result<T, StreamEventError> {
+            crate::from_json(data).map_err(|err| StreamEventError::Malformed {
                 event: name.to_owned(),
                 reason: err.to_string(),
             })
