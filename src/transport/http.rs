@@ -112,7 +112,7 @@ pub async fn text(resp: &Response) -> Result<String, ApiError> {
 }
 
 /// The whole body parsed as JSON of type `T`.
-pub async fn json<T: serde::de::DeserializeOwned>(resp: &Response) -> Result<T, ApiError> {
+pub async fn json<T: dialoge_api::FromJson>(resp: &Response) -> Result<T, ApiError> {
     let body = text(resp).await?;
     dialoge_api::from_json(&body).map_err(|e| ApiError::Protocol(format!("bad JSON: {e}")))
 }

@@ -4,7 +4,8 @@
 //! This crate is plain data and plain functions. It must never do I/O, read the clock, log, spawn,
 //! or panic on any input the network can produce: unknown fields are ignored, unknown enum values
 //! and union members are kept as `Other`/`Unknown`, and malformed input becomes an error value.
-//! It stays small (serde, serde_json, thiserror) because every kilobyte ships to shoppers' browsers.
+//! It stays small (serde, serde_json, thiserror, and its own `FromJson` derive) because every
+//! kilobyte ships to shoppers' browsers: see [`json`] for why types are read through `FromJson`.
 //!
 //! Layers that use it: `transport` turns bytes into [`SseEvent`]s and [`StreamEvent`]s, `state`
 //! feeds them to a [`MessageBuilder`], the sandbox emits through the same types so both sides
@@ -12,6 +13,9 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+// The derive's generated code names `::dialoge_api::json`, also inside this crate.
+extern crate self as dialoge_api;
 
 #[macro_use]
 mod wire_enum;
@@ -21,6 +25,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod history;
+pub mod json;
 pub mod livechat;
 pub mod livechat_sync;
 pub mod message;
@@ -34,8 +39,10 @@ pub mod webhook;
 pub use actions::*;
 pub use auth::*;
 pub use config::*;
+pub use dialoge_api_derive::FromJson;
 pub use error::*;
 pub use history::*;
+pub use json::{from_json, FromJson};
 pub use livechat::*;
 pub use message::*;
 pub use reducer::*;
@@ -43,18 +50,6 @@ pub use send::*;
 pub use sse::*;
 pub use stream::*;
 pub use webhook::*;
-
-/// Parses JSON text as `T` by way of a [`serde_json::Value`].
-///
-/// Why not `serde_json::from_str::<T>`: that compiles every `Deserialize` impl below `T` for the
-/// text deserializer, while the tagged unions (see `tagged`) read their variants from a `Value`,
-/// so the same impls were compiled twice. Going through `Value` everywhere means one instance
-/// each (for `&Value`), which is what keeps the widget's wasm small. Errors in the shape (not
-/// the syntax) of the JSON lose their line/column; they are only ever logged.
-pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
-    let value: serde_json::Value = serde_json::from_str(text)?;
-    T::deserialize(&value)
-}
 
 /// `skip_serializing_if` helper: keeps serialized JSON compact by leaving out defaulted blocks.
 pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {

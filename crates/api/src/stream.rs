@@ -5,7 +5,9 @@
 //! and applying deltas is [`crate::reducer`]. It must never fail on an event name or delta action
 //! it does not know: those become `Unknown` and the caller logs and skips them.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::FromJson;
 
 use serde_json::Value;
 
@@ -48,10 +50,7 @@ impl StreamEvent {
     /// Reads one dispatched SSE event. An unknown event name is `Ok(Unknown)`; bad JSON in a
     /// known event is an error (the caller logs and skips it).
     pub fn from_sse(name: &str, data: &str) -> Result<StreamEvent, StreamEventError> {
-        fn parse<T: serde::de::DeserializeOwned>(
-            name: &str,
-            data: &str,
-        ) -> Result<T, StreamEventError> {
+        fn parse<T: FromJson>(name: &str, data: &str) -> Result<T, StreamEventError> {
             crate::from_json(data).map_err(|err| StreamEventError::Malformed {
                 event: name.to_owned(),
                 reason: err.to_string(),
@@ -113,7 +112,7 @@ impl StreamEvent {
 }
 
 /// `status` data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct StatusEvent {
     /// The stage.
     pub status: StreamStatus,
@@ -137,7 +136,7 @@ wire_enum! {
 }
 
 /// `part_delta` data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct PartDeltaEvent {
     /// The part being built.
     pub part_id: String,
@@ -146,14 +145,14 @@ pub struct PartDeltaEvent {
 }
 
 /// `part` data: the final shape of one part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct PartEvent {
     /// The part; replaces whatever deltas built for its `part_id`.
     pub part: Part,
 }
 
 /// `done` data: the source of truth for the whole reply.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct DoneEvent {
     /// The finished assistant message.
     pub message: Message,
@@ -163,7 +162,7 @@ pub struct DoneEvent {
 }
 
 /// `error` data (terminal).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct StreamErrorEvent {
     /// What went wrong.
     pub code: StreamErrorCode,
@@ -264,18 +263,10 @@ pub enum Delta {
     },
 }
 
-impl<'de> Deserialize<'de> for Delta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        tagged::deserialize(
-            deserializer,
-            Self::from_json,
-            "data did not match any variant of untagged enum Delta",
-        )
-    }
-}
+tagged::tagged_union!(Delta);
 
 /// The body of a `start_part` delta.
-#[derive(Deserialize)]
+#[derive(FromJson)]
 struct StartPartBody {
     part_type: PartType,
     #[serde(default)]
@@ -287,7 +278,7 @@ struct StartPartBody {
 }
 
 impl Delta {
-    fn from_json(value: &Value) -> Option<Self> {
+    fn from_json_value(value: &Value) -> Option<Self> {
         let block_index = || tagged::index(value, "block_index");
         let field = |key| value.get(key);
         let known = match tagged::tag(value, "action") {
@@ -312,7 +303,7 @@ impl Delta {
             Some("append_span") => (|| {
                 Some(Self::AppendSpan {
                     block_index: block_index()?,
-                    span: Span::from_json(field("span")?)?,
+                    span: Span::from_json_value(field("span")?)?,
                 })
             })(),
             Some("append_item") => (|| {

@@ -3,27 +3,47 @@
 //! Why not `#[derive(Deserialize)]` with `#[serde(tag = "…")]` and an `#[serde(untagged)]`
 //! fallback: serde buffers such a union into its private `Content` type and then instantiates
 //! every variant's body once more for that buffer, on top of the instances for the real
-//! deserializer. In the widget's wasm that cost tens of KB. Here a union buffers into a
-//! [`serde_json::Value`] and reads its variants from `&Value` in one non-generic function, so
-//! each body is compiled once, whatever deserializer the union was reached from.
+//! deserializer. In the widget's wasm that cost tens of KB. Here a union is read from a
+//! [`serde_json::Value`] in one non-generic function ([`crate::json::FromJson`]).
 //!
 //! The semantics are the derive's: the known variant whose tag matches is tried first; if its
 //! tag is unknown or its body cannot be read, the `Unknown` fallback is read from the same object
 //! (its tag defaults to empty and must be a string if present); only if that fails too is the
 //! union an error.
 
-use serde::{de::Error as _, Deserialize, Deserializer};
-use serde_json::Value;
+use serde::de::Error as _;
+use serde_json::{Error, Value};
 
-/// Buffers the union into a `Value` and reads it with `read` (which returns `None` when neither
-/// a known variant nor the fallback fits, like serde's "did not match any variant").
-pub(crate) fn deserialize<'de, D: Deserializer<'de>, T>(
-    deserializer: D,
-    read: fn(&Value) -> Option<T>,
-    no_match: &'static str,
-) -> Result<T, D::Error> {
-    let value = Value::deserialize(deserializer)?;
-    read(&value).ok_or_else(|| D::Error::custom(no_match))
+use crate::json::FromJson;
+
+/// Implements [`FromJson`] (and `Deserialize` through it) for a union whose `from_json_value`
+/// returns `None` when neither a known variant nor the fallback fits.
+macro_rules! tagged_union {
+    ($name:ident) => {
+        impl $crate::json::FromJson for $name {
+            fn from_json(value: &serde_json::Value) -> Result<Self, serde_json::Error> {
+                $crate::tagged::or_no_match(
+                    Self::from_json_value(value),
+                    concat!(
+                        "data did not match any variant of untagged enum ",
+                        stringify!($name)
+                    ),
+                )
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $crate::json::deserialize(deserializer)
+            }
+        }
+    };
+}
+pub(crate) use tagged_union;
+
+/// serde's error when no variant fits.
+pub(crate) fn or_no_match<T>(read: Option<T>, message: &'static str) -> Result<T, Error> {
+    read.ok_or_else(|| Error::custom(message))
 }
 
 /// The tag of a known variant: `key` as a string, if `value` is an object that has it.
@@ -31,9 +51,9 @@ pub(crate) fn tag<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
     value.get(key)?.as_str()
 }
 
-/// A variant body read with its own `Deserialize`; `None` if it does not fit.
-pub(crate) fn body<'a, T: Deserialize<'a>>(value: &'a Value) -> Option<T> {
-    T::deserialize(value).ok()
+/// A variant body read as its struct; `None` if it does not fit.
+pub(crate) fn body<T: FromJson>(value: &Value) -> Option<T> {
+    T::from_json(value).ok()
 }
 
 /// A required string field.
