@@ -4,6 +4,7 @@
 pub mod livechat;
 pub mod menu;
 pub mod messages;
+pub mod number;
 pub mod parts;
 pub mod shell;
 pub mod url;
