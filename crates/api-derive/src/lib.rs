@@ -89,8 +89,8 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
                 fill
             } else {
                 quote! {
-                    if let ::core::option::Option::Some(v) = object.get(#key) {
-                        out.#ident = ::dialoge_api::json::FromJson::from_json(v)?;
+                    if let ::core::option::Option::Some(v) = ::dialoge_api::json::optional(object, #key)? {
+                        out.#ident = v;
                     } else {
                         #fill
                     }
@@ -106,23 +106,22 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         let inits = fields.iter().map(|f| {
             let ident = &f.ident;
             let key = &f.key;
-            let missing = match &f.missing {
-                Missing::Required => {
-                    quote! { ::dialoge_api::json::FromJson::missing(#key)? }
+            let read = match (&f.missing, f.skip) {
+                (Missing::Required, true) | (Missing::Default, true) => {
+                    quote! { ::core::default::Default::default() }
                 }
-                Missing::Default => quote! { ::core::default::Default::default() },
-                Missing::Path(path) => quote! { #path() },
+                (Missing::Path(path), true) => quote! { #path() },
+                (Missing::Required, false) => {
+                    quote! { ::dialoge_api::json::required(object, #key)? }
+                }
+                (Missing::Default, false) => {
+                    quote! { ::dialoge_api::json::or_default(object, #key)? }
+                }
+                (Missing::Path(path), false) => quote! {
+                    ::dialoge_api::json::optional(object, #key)?.unwrap_or_else(#path)
+                },
             };
-            if f.skip {
-                quote! { #ident: #missing }
-            } else {
-                quote! {
-                    #ident: match object.get(#key) {
-                        ::core::option::Option::Some(v) => ::dialoge_api::json::FromJson::from_json(v)?,
-                        ::core::option::Option::None => #missing,
-                    }
-                }
-            }
+            quote! { #ident: #read }
         });
         quote! {
             ::core::result::Result::Ok(Self { #(#inits,)* })

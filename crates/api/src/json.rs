@@ -51,6 +51,35 @@ pub fn object(value: &Value) -> Result<&Map<String, Value>, Error> {
         .ok_or_else(|| invalid_type(value, "a JSON object"))
 }
 
+/// A required field (see [`FromJson::missing`] for what missing means). Used by the derive:
+/// one shared function per field type keeps each struct's reader to a call per field.
+#[doc(hidden)]
+pub fn required<T: FromJson>(object: &Map<String, Value>, key: &'static str) -> Result<T, Error> {
+    match object.get(key) {
+        Some(value) => T::from_json(value),
+        None => T::missing(key),
+    }
+}
+
+/// A `#[serde(default)]` field. Used by the derive.
+#[doc(hidden)]
+pub fn or_default<T: FromJson + Default>(
+    object: &Map<String, Value>,
+    key: &str,
+) -> Result<T, Error> {
+    match object.get(key) {
+        Some(value) => T::from_json(value),
+        None => Ok(T::default()),
+    }
+}
+
+/// A field that is read only if present (`#[serde(default = "path")]`, struct-level default).
+/// Used by the derive.
+#[doc(hidden)]
+pub fn optional<T: FromJson>(object: &Map<String, Value>, key: &str) -> Result<Option<T>, Error> {
+    object.get(key).map(T::from_json).transpose()
+}
+
 /// serde's "invalid type: …, expected …" error.
 pub fn invalid_type(value: &Value, expected: &'static str) -> Error {
     let unexpected = match value {
