@@ -175,7 +175,14 @@ impl<T: FromJson> FromJson for Option<T> {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: &Value) -> Result<Self, Error> {
         match value {
-            Value::Array(items) => items.iter().map(T::from_json).collect(),
+            Value::Array(items) => {
+                // A plain loop: `collect::<Result<_, _>>()` costs an adapter per element type.
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(T::from_json(item)?);
+                }
+                Ok(out)
+            }
             other => Err(invalid_type(other, "a sequence")),
         }
     }
