@@ -518,13 +518,14 @@ impl Ctx {
     /// `Dialoge('setContext', obj)`: replaces the context sent with the next messages.
     pub fn set_context(&self, value: &wasm_bindgen::JsValue) {
         let Some(inner) = self.inner() else { return };
-        let map = js_sys::JSON::stringify(value)
+        let parsed = js_sys::JSON::stringify(value)
             .ok()
             .and_then(|s| s.as_string())
-            .and_then(|s| serde_json::from_str::<serde_json::Map<_, _>>(&s).ok());
-        match map {
-            Some(map) => *inner.context.borrow_mut() = map,
-            None => log("setContext expects a plain object"),
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok());
+        // Through `Value` (not straight into a `Map`): the text parser is then compiled once.
+        match parsed {
+            Some(serde_json::Value::Object(map)) => *inner.context.borrow_mut() = map,
+            _ => log("setContext expects a plain object"),
         }
     }
 

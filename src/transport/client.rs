@@ -131,7 +131,7 @@ impl ApiClient {
     }
 
     /// `GET {path}` parsed as JSON.
-    pub async fn get_json<T: serde::de::DeserializeOwned>(
+    pub async fn get_json<T: dialoge_api::FromJson>(
         &self,
         path: &str,
         signal: Option<&AbortSignal>,

@@ -84,7 +84,7 @@ async fn error_from_response(resp: &Response) -> ApiError {
         .flatten()
         .and_then(|v| v.trim().parse().ok());
     let body = text(resp).await.unwrap_or_default();
-    match serde_json::from_str::<ErrorEnvelope>(&body) {
+    match dialoge_api::from_json::<ErrorEnvelope>(&body) {
         Ok(env) => ApiError::Http {
             status,
             code: env.error.code,
@@ -112,7 +112,7 @@ pub async fn text(resp: &Response) -> Result<String, ApiError> {
 }
 
 /// The whole body parsed as JSON of type `T`.
-pub async fn json<T: serde::de::DeserializeOwned>(resp: &Response) -> Result<T, ApiError> {
+pub async fn json<T: dialoge_api::FromJson>(resp: &Response) -> Result<T, ApiError> {
     let body = text(resp).await?;
-    serde_json::from_str(&body).map_err(|e| ApiError::Protocol(format!("bad JSON: {e}")))
+    dialoge_api::from_json(&body).map_err(|e| ApiError::Protocol(format!("bad JSON: {e}")))
 }

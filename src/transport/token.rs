@@ -2,7 +2,8 @@
 //! widget asks the site (its `data-token-url`, or a booted `getToken` function) for a visitor
 //! token, passing the previous one so the site can keep the same visitor.
 
-use serde::{Deserialize, Serialize};
+use dialoge_api::FromJson;
+use serde::Serialize;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestCredentials;
@@ -26,7 +27,7 @@ struct HandshakeRequest<'a> {
     visitor_token: Option<&'a str>,
 }
 
-#[derive(Deserialize)]
+#[derive(FromJson)]
 struct HandshakeResponse {
     token: String,
 }

@@ -9,6 +9,7 @@ pub mod intro;
 pub mod livechat;
 pub mod menu;
 pub mod messages;
+pub mod number;
 pub mod parts;
 pub mod rating;
 pub mod shell;

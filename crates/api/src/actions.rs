@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use crate::FromJson;
 use serde_json::{Map, Value};
 
 use crate::{FormField, FormTrigger, LivechatStatus};
@@ -31,7 +33,7 @@ pub enum Action {
 }
 
 /// `contact_form`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct ContactForm {
     /// Visible fields, by key.
     #[serde(default)]
@@ -59,7 +61,7 @@ pub struct SupportTicket {
 }
 
 /// `form_submission`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct FormSubmission {
     /// The form.
     pub form_id: String,
@@ -73,7 +75,7 @@ pub struct FormSubmission {
 
 /// A file inside an action; `data_base64` is at most
 /// [`crate::MAX_ACTION_ATTACHMENT_BASE64_LEN`] characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct AttachmentUpload {
     /// Original file name.
     pub filename: String,
@@ -84,7 +86,7 @@ pub struct AttachmentUpload {
 }
 
 /// `POST /actions` response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct ActionResponse {
     /// Server id of the submission.
     pub submission_id: String,
@@ -98,14 +100,14 @@ pub struct ActionResponse {
 
 /// `livechat_session` in an [`ActionResponse`]: `waiting`/`active` means start livechat polling
 /// without calling `/livechat/handover`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct ActionLivechatSession {
     /// Session status.
     pub status: LivechatStatus,
 }
 
 /// `POST /rate` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct RateRequest {
     /// 1..=5.
     pub rating: u8,
@@ -115,14 +117,14 @@ pub struct RateRequest {
 }
 
 /// `DELETE /api/v1/chat` response (ours).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct DeleteResponse {
     /// What was deleted.
     pub deleted: DeletedCounts,
 }
 
 /// Counts in a [`DeleteResponse`].
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct DeletedCounts {
     /// Messages deleted.
@@ -134,7 +136,7 @@ pub struct DeletedCounts {
 }
 
 /// `GET /session` response (and `PATCH /forms/{id}/values`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct SessionValues {
     /// Values collected in this session.
     #[serde(default)]
@@ -142,7 +144,7 @@ pub struct SessionValues {
 }
 
 /// One collected value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct SessionValue {
     /// Field key.
     pub key: String,
@@ -161,7 +163,7 @@ pub struct SessionValue {
 }
 
 /// `GET /forms/{form_id}` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct FormDefinition {
     /// The form.
     pub form_id: String,
@@ -179,7 +181,7 @@ pub struct FormDefinition {
 }
 
 /// `PATCH /forms/{form_id}/values` body.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct PatchFormValues {
     /// Values by field key.
     #[serde(default)]
@@ -187,7 +189,7 @@ pub struct PatchFormValues {
 }
 
 /// `GET /banners?url=U` response.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct Banners {
     /// Banners for that page.
     #[serde(default)]
@@ -195,7 +197,7 @@ pub struct Banners {
 }
 
 /// One banner above the conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct Banner {
     /// Id, for "dismissed" bookkeeping.
     pub id: String,

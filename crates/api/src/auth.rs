@@ -1,10 +1,12 @@
 //! Token handshake bodies (CONTRACT.md section 1). These calls are made with the chatbot API key,
 //! so in production only the site owner's backend sends them; the widget only sees the token.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::FromJson;
 
 /// `POST /auth` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct AuthRequest {
     /// The chatbot the visitor talks to.
     pub chatbot_id: String,
@@ -14,14 +16,14 @@ pub struct AuthRequest {
 }
 
 /// `POST /auth/reset` body: trades a visitor token for a fresh visitor identity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct AuthResetRequest {
     /// The current (possibly expired) visitor token.
     pub visitor_token: String,
 }
 
 /// `{"token": "<JWT>"}`, the answer of `/auth` and `/auth/reset`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct TokenResponse {
     /// The visitor token (a JWT), sent as `Authorization: Bearer`.
     pub token: String,
@@ -30,7 +32,7 @@ pub struct TokenResponse {
 /// The JWT payload of a visitor token. The widget may read it unverified (only to refresh
 /// before `exp`); only the server verifies it. Missing claims default so a foreign token still
 /// parses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct TokenClaims {
     /// The visitor id.
     pub sub: String,

@@ -5,12 +5,14 @@
 //! `config.theme.brand.primary_color` directly; colours stay `Option<String>` because "not set"
 //! must fall back to the stylesheet. This module must never pick default colours itself.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::FromJson;
 
 use crate::is_default;
 
 /// The widget's configuration.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct Config {
     /// Name, avatar, welcome text.
@@ -119,7 +121,7 @@ pub fn glob_match(pattern: &str, url: &str) -> bool {
 // Display
 
 /// `display`: who the bot is.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct DisplayConfig {
     /// Bot name in the header.
@@ -139,7 +141,7 @@ pub struct DisplayConfig {
 }
 
 /// `{"url": "…" | null}`: an optional image (avatar, logo).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct ImageRef {
     /// The image URL; `None` means "use the default".
@@ -148,7 +150,7 @@ pub struct ImageRef {
 }
 
 /// `display.subtitle`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct Subtitle {
     /// Text.
@@ -160,7 +162,7 @@ pub struct Subtitle {
 }
 
 /// `display.subtitle.link`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct SubtitleLink {
     /// Link text.
@@ -173,7 +175,7 @@ pub struct SubtitleLink {
 // Theme
 
 /// `theme` / `dark_theme`. Colours are `#RRGGBB` or `#RRGGBBAA`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct Theme {
     /// Brand colour.
@@ -200,7 +202,7 @@ pub struct Theme {
 }
 
 /// `theme.brand`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct BrandTheme {
     /// Primary colour (launcher, accents).
@@ -209,7 +211,7 @@ pub struct BrandTheme {
 }
 
 /// `theme.surface`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct SurfaceTheme {
     /// Panel background.
@@ -221,7 +223,7 @@ pub struct SurfaceTheme {
 }
 
 /// `theme.header`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct HeaderTheme {
     /// Title alignment.
@@ -246,7 +248,7 @@ wire_enum! {
 }
 
 /// `theme.header.button`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct HeaderButtonTheme {
     /// Button background.
@@ -258,7 +260,7 @@ pub struct HeaderButtonTheme {
 }
 
 /// `theme.messages`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct MessagesTheme {
     /// Assistant bubbles.
@@ -270,7 +272,7 @@ pub struct MessagesTheme {
 }
 
 /// `theme.messages.assistant`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct AssistantMessageTheme {
     /// Bubble background.
@@ -291,7 +293,7 @@ pub struct AssistantMessageTheme {
 }
 
 /// `theme.messages.user`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct UserMessageTheme {
     /// Bubble background.
@@ -306,7 +308,7 @@ pub struct UserMessageTheme {
 }
 
 /// `theme.input`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct InputTheme {
     /// Typed text.
@@ -327,7 +329,7 @@ pub struct InputTheme {
 }
 
 /// `theme.input.send_button`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct SendButtonTheme {
     /// Icon colour.
@@ -336,7 +338,7 @@ pub struct SendButtonTheme {
 }
 
 /// `theme.product_card`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct ProductCardTheme {
     /// Colour of a discounted price.
@@ -348,7 +350,7 @@ pub struct ProductCardTheme {
 }
 
 /// `theme.product_card.button`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct ProductButtonTheme {
     /// Button background.
@@ -360,7 +362,7 @@ pub struct ProductButtonTheme {
 }
 
 /// `theme.font`: only `web` (ours) is read; anything else in it is ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct FontTheme {
     /// (ours) A web font to load.
@@ -369,7 +371,7 @@ pub struct FontTheme {
 }
 
 /// `theme.font.web` (ours).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct WebFont {
     /// CSS `font-family` value.
@@ -383,7 +385,7 @@ pub struct WebFont {
 // Other blocks
 
 /// One start prompt.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct StartPrompt {
     /// Sent as the visitor's message on click.
@@ -394,7 +396,7 @@ pub struct StartPrompt {
 }
 
 /// `product_card` (behaviour, not colours).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct ProductCardConfig {
     /// Label of the "open product" button.
@@ -406,7 +408,7 @@ pub struct ProductCardConfig {
 }
 
 /// `product_card.add_to_cart`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct AddToCartConfig {
     /// Show the add-to-cart button.
@@ -414,7 +416,7 @@ pub struct AddToCartConfig {
 }
 
 /// `livechat`: whether and when a human can take over.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct LivechatConfig {
     /// Show the livechat button.
@@ -471,7 +473,7 @@ wire_enum! {
 }
 
 /// An entry of `forms`: a form and when it appears.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct ConfigForm {
     /// Load it with `GET /forms/{form_id}`.
     pub form_id: String,
@@ -495,7 +497,7 @@ wire_enum! {
 }
 
 /// (seed; shape ours) A teaser bubble beside the closed launcher.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct PopupMessage {
     /// Id, for "dismissed" bookkeeping.

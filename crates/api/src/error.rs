@@ -3,10 +3,12 @@
 //! Wire types only: deciding what to do about an error (refresh the token, back off, show field
 //! messages) belongs to the widget's transport and state layers.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::FromJson;
 
 /// `{"error": {...}}`: the body of every non-2xx response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct ErrorEnvelope {
     /// The error itself.
     pub error: ErrorBody,
@@ -40,7 +42,7 @@ impl ErrorEnvelope {
 }
 
 /// The inside of an [`ErrorEnvelope`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct ErrorBody {
     /// Machine-readable code; unknown codes are kept as [`ErrorCode::Other`].
     pub code: ErrorCode,
@@ -53,7 +55,7 @@ pub struct ErrorBody {
 }
 
 /// One field-level message; `field` is a dotted path such as `message.parts.0.text`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct ErrorParam {
     /// Dotted path of the offending field (or a form field key).
     pub field: String,

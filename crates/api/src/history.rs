@@ -1,11 +1,13 @@
 //! `GET /messages` history pages (CONTRACT.md section 3). Wire type only.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::FromJson;
 
 use crate::Message;
 
 /// One page of history, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct HistoryPage {
     /// Messages, newest first.
     #[serde(default)]

@@ -4,7 +4,8 @@
 //! This crate is plain data and plain functions. It must never do I/O, read the clock, log, spawn,
 //! or panic on any input the network can produce: unknown fields are ignored, unknown enum values
 //! and union members are kept as `Other`/`Unknown`, and malformed input becomes an error value.
-//! It stays small (serde, serde_json, thiserror) because every kilobyte ships to shoppers' browsers.
+//! It stays small (serde, serde_json, thiserror, and its own `FromJson` derive) because every
+//! kilobyte ships to shoppers' browsers: see [`json`] for why types are read through `FromJson`.
 //!
 //! Layers that use it: `transport` turns bytes into [`SseEvent`]s and [`StreamEvent`]s, `state`
 //! feeds them to a [`MessageBuilder`], the sandbox emits through the same types so both sides
@@ -12,6 +13,9 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+// The derive's generated code names `::dialoge_api::json`, also inside this crate.
+extern crate self as dialoge_api;
 
 #[macro_use]
 mod wire_enum;
@@ -21,6 +25,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod history;
+pub mod json;
 pub mod livechat;
 pub mod livechat_sync;
 pub mod message;
@@ -28,13 +33,16 @@ pub mod reducer;
 pub mod send;
 pub mod sse;
 pub mod stream;
+mod tagged;
 pub mod webhook;
 
 pub use actions::*;
 pub use auth::*;
 pub use config::*;
+pub use dialoge_api_derive::FromJson;
 pub use error::*;
 pub use history::*;
+pub use json::{from_json, FromJson};
 pub use livechat::*;
 pub use message::*;
 pub use reducer::*;

@@ -4,6 +4,8 @@
 //! ([`LivechatState::is_newer_than`]).
 
 use serde::{Deserialize, Serialize};
+
+use crate::FromJson;
 use serde_json::{Map, Value};
 
 use crate::{
@@ -51,7 +53,7 @@ wire_enum! {
 }
 
 /// A livechat session (response of handover and close).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct LivechatSession {
     /// Session id.
     pub livechat_session_id: String,
@@ -81,7 +83,7 @@ pub struct LivechatSession {
 }
 
 /// `GET /livechat/state` response.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct LivechatState {
     /// Status.
     #[serde(default)]
@@ -123,7 +125,7 @@ impl LivechatState {
 }
 
 /// `feedback` in a [`LivechatState`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct FeedbackState {
     /// Whether feedback can be or was given.
     pub status: FeedbackStatus,
@@ -142,7 +144,7 @@ wire_enum! {
 }
 
 /// `POST /livechat/handover` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct HandoverRequest {
     /// Always `website` for this widget.
     #[serde(default = "HandoverRequest::website")]
@@ -184,7 +186,7 @@ wire_enum! {
 }
 
 /// `client_context` of a handover.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct ClientContext {
     /// Browser name.
@@ -208,7 +210,7 @@ pub struct ClientContext {
 }
 
 /// `GET /livechat/messages` response.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, FromJson)]
 pub struct LivechatMessages {
     /// Messages with `sequence_number`, oldest first.
     #[serde(default)]
@@ -219,21 +221,21 @@ pub struct LivechatMessages {
 }
 
 /// `POST /livechat/messages` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct LivechatSendResponse {
     /// The stored message.
     pub message: Message,
 }
 
 /// `POST /livechat/typing` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct TypingRequest {
     /// Typing started or stopped.
     pub is_typing: bool,
 }
 
 /// `POST /livechat/close` body.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct CloseRequest {
     /// Why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -241,7 +243,7 @@ pub struct CloseRequest {
 }
 
 /// `POST /livechat/feedback` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct FeedbackRequest {
     /// 1..=5.
     pub rating: u8,
@@ -251,7 +253,7 @@ pub struct FeedbackRequest {
 }
 
 /// `POST /livechat/feedback` response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct FeedbackResponse {
     /// The session rated.
     pub livechat_session_id: String,
@@ -268,7 +270,7 @@ pub struct FeedbackResponse {
 }
 
 /// `GET /livechat/sync` response (ours): state and messages in one held request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct SyncResponse {
     /// Current state.
     pub state: LivechatState,
@@ -287,7 +289,7 @@ pub struct SyncResponse {
 // Agent side (Bearer livechat session token)
 
 /// `GET /livechat/agent/context` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct AgentContext {
     /// The session.
     pub session: LivechatSession,
@@ -315,7 +317,7 @@ pub struct AgentMessageRequest {
 }
 
 /// `POST /livechat/agent/typing` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct AgentTypingRequest {
     /// The agent.
     pub agent_id: String,
@@ -324,7 +326,7 @@ pub struct AgentTypingRequest {
 }
 
 /// `POST /livechat/agent/close` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct AgentCloseRequest {
     /// The agent.
     pub agent_id: String,
@@ -337,7 +339,7 @@ pub struct AgentCloseRequest {
 // Setup (Basic API key; paths ours except the agent profile)
 
 /// `PUT /livechat/settings` body (ours).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct LivechatSettings {
     /// Livechat on at all.
@@ -369,7 +371,7 @@ wire_enum! {
 }
 
 /// Working hours (ours): per-weekday opening windows in an IANA timezone.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct WorkingHours {
     /// IANA name, e.g. `Europe/Copenhagen`.
@@ -399,7 +401,7 @@ fn parse_hhmm(text: &str) -> Option<u16> {
 }
 
 /// One open window of [`WorkingHours`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct WorkingDay {
     /// The weekday.
     pub day: Weekday,
@@ -430,7 +432,7 @@ wire_enum! {
 }
 
 /// `PUT /webhooks` body (ours).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct WebhookConfig {
     /// Where events are POSTed.
     pub url: String,
@@ -442,7 +444,7 @@ pub struct WebhookConfig {
 }
 
 /// `PUT /webhooks` response (ours): the stored subscription, without the signing secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct WebhookSubscription {
     /// Where events are POSTed.
     pub url: String,
@@ -455,7 +457,7 @@ pub struct WebhookSubscription {
 
 /// `PUT` and `GET /livechat/settings` response (ours): the stored settings and the `livechat`
 /// block of `/config` they produce right now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct LivechatSettingsResponse {
     /// The settings as stored.
     pub settings: LivechatSettings,
@@ -504,7 +506,7 @@ pub struct LivechatSessionList {
 }
 
 /// `GET /livechat/notifications/count` response (ours).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct NotificationCount {
     /// Sessions that need an agent: `waiting` plus `awaiting_reply`.
@@ -516,7 +518,7 @@ pub struct NotificationCount {
 }
 
 /// `PUT /livechat/agents/{agent_id}` body (known).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct AgentProfile {
     /// Name shown to visitors.
     pub display_name: String,

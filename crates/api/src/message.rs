@@ -6,11 +6,15 @@
 //! type whose shape cannot be read degrades the same way (serde tries the known variants first,
 //! then the untagged fallback). This module must never decide how anything is rendered.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::FromJson;
 use serde_json::Value;
 
+use crate::tagged;
+
 /// One message in a conversation, as streamed in `done`, listed in history and in livechat.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct Message {
     /// Server id, e.g. `msg_123`.
     pub message_id: String,
@@ -45,7 +49,7 @@ wire_enum! {
 }
 
 /// A human agent as shown to the visitor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct AgentInfo {
     /// The agent system's id for this agent.
     pub agent_id: String,
@@ -58,7 +62,8 @@ pub struct AgentInfo {
 }
 
 /// One part of a message: content the widget renders, or a marker the widget acts on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// (`Deserialize` is written out in [`crate::tagged`]'s way; the `serde` attributes serialize.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Part {
     /// Paragraphs and bullet lists.
@@ -179,7 +184,7 @@ impl Part {
 
 /// A part of a type this version does not know. Only what is needed to skip it (and log it) is
 /// kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct UnknownPart {
     /// The unknown `type` tag.
     #[serde(rename = "type", default)]
@@ -193,7 +198,7 @@ pub struct UnknownPart {
 // Rich text
 
 /// `rich_text`: ordered blocks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct RichTextPart {
     /// Stable id; deltas address the part by it.
     #[serde(default)]
@@ -203,8 +208,8 @@ pub struct RichTextPart {
     pub blocks: Vec<Block>,
 }
 
-/// A rich-text block.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A rich-text block. (`Deserialize` is written out, see [`Part`].)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     /// A paragraph of inline spans.
@@ -229,15 +234,15 @@ pub enum Block {
 }
 
 /// One bullet-list item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct ListItem {
     /// Inline content of the item.
     #[serde(default)]
     pub spans: Vec<Span>,
 }
 
-/// Inline rich-text content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Inline rich-text content. (`Deserialize` is written out, see [`Part`].)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Span {
     /// Plain text.
@@ -289,7 +294,7 @@ impl Span {
 // Tables
 
 /// `table`: headers and rows of rich cells.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct TablePart {
     /// Stable id.
     #[serde(default)]
@@ -321,15 +326,15 @@ wire_enum! {
 }
 
 /// A table cell: a small stack of blocks.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct Cell {
     /// The cell content.
     #[serde(default)]
     pub blocks: Vec<CellBlock>,
 }
 
-/// A block inside a table cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A block inside a table cell. (`Deserialize` is written out, see [`Part`].)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CellBlock {
     /// A paragraph.
@@ -368,7 +373,7 @@ pub enum CellBlock {
 // Products, suggestions, quick replies
 
 /// `products`: product cards.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct ProductsPart {
     /// Stable id.
     #[serde(default)]
@@ -379,7 +384,7 @@ pub struct ProductsPart {
 }
 
 /// One product card. Text fields default to empty so one odd card does not drop the others.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct ProductCard {
     /// Shop's product id.
     #[serde(default)]
@@ -424,7 +429,7 @@ impl ProductCard {
 }
 
 /// An amount of money.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct Price {
     /// Amount in major units (499.0 = 499 kr).
     pub amount: f64,
@@ -434,7 +439,7 @@ pub struct Price {
 }
 
 /// How to add a product to the host shop's cart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct AddToCart {
     /// The SKU handed to the host page.
     pub sku: String,
@@ -444,7 +449,7 @@ pub struct AddToCart {
 }
 
 /// `suggestions`: cards that send `prompt_text` when clicked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct SuggestionsPart {
     /// Stable id.
     #[serde(default)]
@@ -455,7 +460,7 @@ pub struct SuggestionsPart {
 }
 
 /// One suggestion card.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct Suggestion {
     /// Id.
     #[serde(default)]
@@ -474,7 +479,7 @@ pub struct Suggestion {
 }
 
 /// `quick_replies`: chips that send their text when clicked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct QuickRepliesPart {
     /// Stable id.
     #[serde(default)]
@@ -488,7 +493,7 @@ pub struct QuickRepliesPart {
 // Images, files, plain text
 
 /// `image`. `url` may be host-less (resolve against the API base) or a `data:` URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct ImagePart {
     /// Usually absent on plain images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -516,7 +521,7 @@ pub struct ImagePart {
 }
 
 /// `file`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct FilePart {
     /// Usually absent on plain files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -541,7 +546,7 @@ pub struct FilePart {
 }
 
 /// `text`: plain text (the visitor's own message echoed in history).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct TextPart {
     /// Usually absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -554,7 +559,7 @@ pub struct TextPart {
 // Markers
 
 /// Marker `show_contact_form`: submit as [`crate::Action::ContactForm`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct ShowContactForm {
     /// Passed back in the action.
     #[serde(default)]
@@ -568,7 +573,7 @@ pub struct ShowContactForm {
 }
 
 /// Marker `show_support_ticket`: submit as [`crate::Action::SupportTicket`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct ShowSupportTicket {
     /// Passed back in the action.
     #[serde(default)]
@@ -604,7 +609,7 @@ impl ShowSupportTicket {
 }
 
 /// Marker `show_form`: a generic form; submit as [`crate::Action::FormSubmission`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct ShowForm {
     /// Passed back in the action.
     #[serde(default)]
@@ -629,7 +634,7 @@ pub struct ShowForm {
 }
 
 /// Marker `request_image_upload`: the upload goes out as an `image` part in the next message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct RequestImageUpload {
     /// Id of the marker.
     #[serde(default)]
@@ -666,7 +671,7 @@ impl RequestImageUpload {
 }
 
 /// Marker `request_human_agent`: offer handover, passing this `part_id`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct RequestHumanAgent {
     /// Sent as `part_id` to `/livechat/handover`.
     #[serde(default)]
@@ -677,7 +682,7 @@ pub struct RequestHumanAgent {
 }
 
 /// Marker `custom` (shape ours): hands `key`/`payload` to the host page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct CustomMarker {
     /// Id of the marker.
     #[serde(default)]
@@ -696,7 +701,7 @@ pub struct CustomMarker {
 // Form fields
 
 /// One field of a form marker or form definition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct FormField {
     /// Key used in the submitted map, exactly as given.
     pub key: String,
@@ -751,7 +756,7 @@ wire_enum! {
 }
 
 /// A visibility condition on another field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct VisibleWhen {
     /// Key of the field it depends on.
     pub field: String,
@@ -795,5 +800,121 @@ wire_enum! {
     pub enum ConditionOperator {
         /// The other field's value equals `value`.
         Equals = "equals",
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Reading the unions (see `crate::tagged` for why these are not derived)
+
+tagged::tagged_union!(Part);
+
+impl Part {
+    fn from_json_value(value: &Value) -> Option<Self> {
+        let known = match tagged::tag(value, "type") {
+            Some("rich_text") => tagged::body(value).map(Self::RichText),
+            Some("table") => tagged::body(value).map(Self::Table),
+            Some("products") => tagged::body(value).map(Self::Products),
+            Some("suggestions") => tagged::body(value).map(Self::Suggestions),
+            Some("quick_replies") => tagged::body(value).map(Self::QuickReplies),
+            Some("image") => tagged::body(value).map(Self::Image),
+            Some("file") => tagged::body(value).map(Self::File),
+            Some("text") => tagged::body(value).map(Self::Text),
+            Some("show_contact_form") => tagged::body(value).map(Self::ShowContactForm),
+            Some("show_support_ticket") => tagged::body(value).map(Self::ShowSupportTicket),
+            Some("show_form") => tagged::body(value).map(Self::ShowForm),
+            Some("request_image_upload") => tagged::body(value).map(Self::RequestImageUpload),
+            Some("request_human_agent") => tagged::body(value).map(Self::RequestHumanAgent),
+            Some("custom") => tagged::body(value).map(Self::Custom),
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown(UnknownPart {
+                type_name: tagged::string_or_default(value, "type")?,
+                part_id: tagged::optional_string(value, "part_id")?,
+            }))
+        })
+    }
+}
+
+/// The body of a `bullet_list` block (in rich text and in cells).
+#[derive(FromJson)]
+struct BulletListBody {
+    #[serde(default)]
+    items: Vec<ListItem>,
+}
+
+tagged::tagged_union!(Block);
+
+impl Block {
+    fn from_json_value(value: &Value) -> Option<Self> {
+        let known = match tagged::tag(value, "type") {
+            // A paragraph's body is exactly a list item's: `spans`, defaulting to none.
+            Some("paragraph") => {
+                tagged::body(value).map(|ListItem { spans }| Self::Paragraph { spans })
+            }
+            Some("bullet_list") => {
+                tagged::body(value).map(|BulletListBody { items }| Self::BulletList { items })
+            }
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown {
+                type_name: tagged::string_or_default(value, "type")?,
+            })
+        })
+    }
+}
+
+tagged::tagged_union!(Span);
+
+impl Span {
+    pub(crate) fn from_json_value(value: &Value) -> Option<Self> {
+        let text = || tagged::string(value, "text");
+        let known = match tagged::tag(value, "type") {
+            Some("text") => text().map(|text| Self::Text { text }),
+            Some("bold") => text().map(|text| Self::Bold { text }),
+            Some("strike") => text().map(|text| Self::Strike { text }),
+            Some("link") => text().and_then(|text| {
+                Some(Self::Link {
+                    text,
+                    url: tagged::string(value, "url")?,
+                })
+            }),
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown {
+                type_name: tagged::string_or_default(value, "type")?,
+                text: tagged::optional_string(value, "text")?,
+            })
+        })
+    }
+}
+
+tagged::tagged_union!(CellBlock);
+
+impl CellBlock {
+    fn from_json_value(value: &Value) -> Option<Self> {
+        let known = match tagged::tag(value, "type") {
+            Some("paragraph") => {
+                tagged::body(value).map(|ListItem { spans }| Self::Paragraph { spans })
+            }
+            Some("bullet_list") => {
+                tagged::body(value).map(|BulletListBody { items }| Self::BulletList { items })
+            }
+            Some("image") => (|| {
+                Some(Self::Image {
+                    url: tagged::string(value, "url")?,
+                    thumbnail_url: tagged::optional_string(value, "thumbnail_url")?,
+                    alt: tagged::optional_string(value, "alt")?,
+                })
+            })(),
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown {
+                type_name: tagged::string_or_default(value, "type")?,
+            })
+        })
     }
 }

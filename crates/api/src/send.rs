@@ -2,6 +2,7 @@
 //! upload size limits. Wire types only: reading files and base64-encoding them is the widget's job.
 
 use serde::{Deserialize, Serialize};
+
 use serde_json::{Map, Value};
 
 /// Largest `data` of an `image`/`file` input part, in base64 characters (5 MiB decoded).

@@ -5,9 +5,13 @@
 //! and applying deltas is [`crate::reducer`]. It must never fail on an event name or delta action
 //! it does not know: those become `Unknown` and the caller logs and skips them.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::{Alignment, Cell, ListItem, Message, Part, ProductCard, Span};
+use crate::FromJson;
+
+use serde_json::Value;
+
+use crate::{tagged, Alignment, Cell, ListItem, Message, Part, ProductCard, Span};
 
 /// One event of the message stream.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,8 +50,8 @@ impl StreamEvent {
     /// Reads one dispatched SSE event. An unknown event name is `Ok(Unknown)`; bad JSON in a
     /// known event is an error (the caller logs and skips it).
     pub fn from_sse(name: &str, data: &str) -> Result<StreamEvent, StreamEventError> {
-        fn parse<'a, T: Deserialize<'a>>(name: &str, data: &'a str) -> Result<T, StreamEventError> {
-            serde_json::from_str(data).map_err(|err| StreamEventError::Malformed {
+        fn parse<T: FromJson>(name: &str, data: &str) -> Result<T, StreamEventError> {
+            crate::from_json(data).map_err(|err| StreamEventError::Malformed {
                 event: name.to_owned(),
                 reason: err.to_string(),
             })
@@ -108,7 +112,7 @@ impl StreamEvent {
 }
 
 /// `status` data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct StatusEvent {
     /// The stage.
     pub status: StreamStatus,
@@ -132,7 +136,7 @@ wire_enum! {
 }
 
 /// `part_delta` data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct PartDeltaEvent {
     /// The part being built.
     pub part_id: String,
@@ -141,14 +145,14 @@ pub struct PartDeltaEvent {
 }
 
 /// `part` data: the final shape of one part.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct PartEvent {
     /// The part; replaces whatever deltas built for its `part_id`.
     pub part: Part,
 }
 
 /// `done` data: the source of truth for the whole reply.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct DoneEvent {
     /// The finished assistant message.
     pub message: Message,
@@ -158,7 +162,7 @@ pub struct DoneEvent {
 }
 
 /// `error` data (terminal).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct StreamErrorEvent {
     /// What went wrong.
     pub code: StreamErrorCode,
@@ -186,8 +190,9 @@ wire_enum! {
     }
 }
 
-/// One incremental change to a streamed part (`delta.action`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One incremental change to a streamed part (`delta.action`). (`Deserialize` is written out in
+/// [`crate::tagged`]'s way; the `serde` attributes serialize.)
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Delta {
     /// A new part with this `part_id` begins.
@@ -258,7 +263,72 @@ pub enum Delta {
     },
 }
 
+tagged::tagged_union!(Delta);
+
+/// The body of a `start_part` delta.
+#[derive(FromJson)]
+struct StartPartBody {
+    part_type: PartType,
+    #[serde(default)]
+    headers: Vec<Cell>,
+    #[serde(default)]
+    alignments: Vec<Alignment>,
+    #[serde(default)]
+    caption: Option<String>,
+}
+
 impl Delta {
+    fn from_json_value(value: &Value) -> Option<Self> {
+        let block_index = || tagged::index(value, "block_index");
+        let field = |key| value.get(key);
+        let known = match tagged::tag(value, "action") {
+            Some("start_part") => tagged::body(value).map(|body: StartPartBody| Self::StartPart {
+                part_type: body.part_type,
+                headers: body.headers,
+                alignments: body.alignments,
+                caption: body.caption,
+            }),
+            Some("start_block") => (|| {
+                Some(Self::StartBlock {
+                    block_index: block_index()?,
+                    block_type: BlockType::from_wire(field("block_type")?.as_str()?),
+                })
+            })(),
+            Some("append_text") => (|| {
+                Some(Self::AppendText {
+                    block_index: block_index()?,
+                    text: tagged::string(value, "text")?,
+                })
+            })(),
+            Some("append_span") => (|| {
+                Some(Self::AppendSpan {
+                    block_index: block_index()?,
+                    span: Span::from_json_value(field("span")?)?,
+                })
+            })(),
+            Some("append_item") => (|| {
+                Some(Self::AppendItem {
+                    block_index: block_index()?,
+                    item: tagged::body(field("item")?)?,
+                })
+            })(),
+            Some("end_block") => block_index().map(|block_index| Self::EndBlock { block_index }),
+            Some("append_product") => field("product")
+                .and_then(tagged::body)
+                .map(|product| Self::AppendProduct { product }),
+            Some("append_row") => field("row")
+                .and_then(tagged::body)
+                .map(|row| Self::AppendRow { row }),
+            Some("end_part") => Some(Self::EndPart),
+            _ => None,
+        };
+        known.or_else(|| {
+            Some(Self::Unknown {
+                action: tagged::string_or_default(value, "action")?,
+            })
+        })
+    }
+
     /// The `action` as on the wire.
     pub fn action(&self) -> &str {
         match self {

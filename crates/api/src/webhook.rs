@@ -4,7 +4,9 @@
 
 use std::fmt::Display;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use crate::FromJson;
 use serde_json::Value;
 
 use crate::{
@@ -34,7 +36,7 @@ pub fn signing_payload(timestamp: impl Display, raw_body: &[u8]) -> Vec<u8> {
 }
 
 /// The webhook body (envelope ours).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct WebhookEnvelope {
     /// De-duplication key; retries and replays reuse it.
     pub event_id: String,
@@ -97,7 +99,7 @@ wire_enum! {
 ///   `livechat_session`.
 /// - `livechat.feedback.submitted`: also `feedback`.
 /// - `visitor.data.deleted`: `chatbot`, `visitor` (with `session_id`), `deletion`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, FromJson)]
 #[serde(default)]
 pub struct WebhookData {
     /// The chatbot.
@@ -130,14 +132,14 @@ pub struct WebhookData {
 }
 
 /// `data.chatbot`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct WebhookChatbot {
     /// The chatbot id.
     pub id: String,
 }
 
 /// `data.visitor`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
 pub struct WebhookVisitor {
     /// The visitor id.
     pub id: String,
@@ -150,7 +152,7 @@ pub struct WebhookVisitor {
 }
 
 /// `data.livechat_session`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct WebhookSession {
     /// The session id.
     pub id: String,
@@ -192,7 +194,7 @@ pub struct WebhookSession {
 }
 
 /// `data.feedback`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct WebhookFeedback {
     /// 1..=5.
     pub rating: u8,
@@ -204,7 +206,7 @@ pub struct WebhookFeedback {
 }
 
 /// `data.deletion`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
 pub struct WebhookDeletion {
     /// Why (`user_request`).
     pub reason: String,
@@ -232,7 +234,7 @@ wire_enum! {
 }
 
 /// One stored event: `GET /events/{event_id}`, entries of `GET /events`, and the replay answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct WebhookEventRecord {
     /// De-duplication key, the same in every delivery.
     pub event_id: String,
@@ -268,7 +270,7 @@ pub struct WebhookEventRecord {
 }
 
 /// `GET /events` response.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, FromJson)]
 pub struct WebhookEventList {
     /// Newest first.
     #[serde(default)]

@@ -93,6 +93,15 @@ macro_rules! wire_enum {
             }
         }
 
+        impl $crate::json::FromJson for $name {
+            fn from_json(value: &::serde_json::Value) -> Result<Self, ::serde_json::Error> {
+                match value {
+                    ::serde_json::Value::String(s) => Ok(Self::from_wire(s)),
+                    other => Err($crate::json::invalid_type(other, "a string")),
+                }
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;

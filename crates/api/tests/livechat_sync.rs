@@ -82,6 +82,26 @@ fn messages_merge_by_sequence_number_without_duplicates_in_order() {
 }
 
 #[test]
+fn merging_sorts_by_sequence_number_and_keeps_the_order_of_equal_ones() {
+    let mut m = LivechatSync::new();
+    let fresh = m.merge(vec![
+        msg("x", None),
+        msg("c", Some(3)),
+        msg("y", None),
+        msg("a", Some(1)),
+        msg("b", Some(2)),
+        msg("z", None),
+    ]);
+    assert_eq!(
+        fresh
+            .iter()
+            .map(|m| m.message_id.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b", "c", "x", "y", "z"]
+    );
+}
+
+#[test]
 fn a_message_without_a_sequence_number_is_merged_once_by_id() {
     let mut m = LivechatSync::new();
     assert_eq!(m.merge(vec![msg("x", None)]).len(), 1);

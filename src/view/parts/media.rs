@@ -6,6 +6,7 @@ use dialoge_api::message::{FilePart, ImagePart, QuickRepliesPart, SuggestionsPar
 use leptos::prelude::*;
 
 use crate::controller::use_ctx;
+use crate::view::number::fixed;
 use crate::view::url::{safe_image, safe_link};
 
 /// Chips that send their text as the visitor's message.
@@ -164,8 +165,8 @@ pub fn human_size(bytes: u64) -> String {
     if b < KB {
         format!("{bytes} B")
     } else if b < KB * KB {
-        format!("{:.0} KB", b / KB)
+        format!("{} KB", fixed(b / KB, 0))
     } else {
-        format!("{:.1} MB", b / KB / KB)
+        format!("{} MB", fixed(b / KB / KB, 1))
     }
 }

@@ -10,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::controller::use_ctx;
 use crate::state::live::LiveProducts;
+use crate::view::number::fixed;
 use crate::view::url::{safe_image, safe_link};
 
 /// How far one step of the carousel moves (a card and its gap).
@@ -117,7 +118,7 @@ fn card_view(card: Arc<ProductCard>) -> impl IntoView {
 
 /// `Intl.NumberFormat` in the UI language; a plain "149.00 DKK" if the browser refuses.
 pub fn format_price(price: &Price, lang: &str) -> String {
-    let fallback = || format!("{:.2} {}", price.amount, price.currency);
+    let fallback = || format!("{} {}", fixed(price.amount, 2), price.currency);
     let options = js_sys::Object::new();
     let set = |k: &str, v: &str| {
         js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v)).is_ok()

@@ -1,0 +1,211 @@
+//! `#[derive(FromJson)]`: reads a wire struct from a `serde_json::Value` with the semantics of
+//! serde's `#[derive(Deserialize)]`, and implements `Deserialize` on top of it.
+//!
+//! Why it exists: the widget ships as wasm, and serde's derive compiles a visitor (field
+//! identifier matching, a map loop, a sequence loop, `Expected` messages) for every struct and
+//! deserializer. Here each struct becomes one plain function that looks its fields up in a JSON
+//! object, which is several times smaller. It reads the same `#[serde(...)]` attributes that
+//! `Serialize` uses, so a field added to a struct is read and written alike without a second
+//! list to keep in sync.
+//!
+//! Supported, as serde has them: unknown fields are ignored; `#[serde(default)]` and
+//! `#[serde(default = "path")]` on fields and `#[serde(default)]` on the struct; `rename`;
+//! a missing `Option` field is `None`; any other missing field is an error. Serialize-only
+//! attributes are ignored. Anything else (`flatten`, `rename_all`, enums, …) is a compile error,
+//! so it cannot silently read differently from serde: keep `#[derive(Deserialize)]` there.
+
+use proc_macro::TokenStream;
+use proc_macro2::TokenStream as TokenStream2;
+use quote::quote;
+use syn::{parse_macro_input, Data, DeriveInput, Fields, LitStr};
+
+/// See the crate documentation.
+#[proc_macro_derive(FromJson, attributes(serde))]
+pub fn derive_from_json(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// How a missing field is filled in.
+enum Missing {
+    /// `FromJson::missing`: `None` for an `Option`, else a "missing field" error.
+    Required,
+    /// `#[serde(default)]`.
+    Default,
+    /// `#[serde(default = "path")]`.
+    Path(syn::ExprPath),
+}
+
+struct Field {
+    ident: syn::Ident,
+    key: String,
+    missing: Missing,
+    /// Only for fields that `skip_deserializing`: never read, always defaulted.
+    skip: bool,
+}
+
+fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
+    let name = &input.ident;
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &input.generics,
+            "FromJson: generic types are not supported",
+        ));
+    }
+    let container_default = container_attrs(&input.attrs)?;
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            name,
+            "FromJson: only structs (write enums out, see dialoge_api's tagged unions)",
+        ));
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new_spanned(
+            name,
+            "FromJson: only structs with named fields",
+        ));
+    };
+    let mut fields = Vec::new();
+    for f in &named.named {
+        let Some(ident) = f.ident.clone() else {
+            continue;
+        };
+        fields.push(field_attrs(ident, &f.attrs)?);
+    }
+
+    let body = if container_default {
+        // serde starts from `Self::default()` and takes every missing field from it.
+        let assigns = fields.iter().map(|f| {
+            let ident = &f.ident;
+            let key = &f.key;
+            let fill = match &f.missing {
+                Missing::Required => quote! {},
+                Missing::Default => quote! { out.#ident = ::core::default::Default::default(); },
+                Missing::Path(path) => quote! { out.#ident = #path(); },
+            };
+            if f.skip {
+                fill
+            } else {
+                quote! {
+                    if let ::core::option::Option::Some(v) = ::dialoge_api::json::optional(object, #key)? {
+                        out.#ident = v;
+                    } else {
+                        #fill
+                    }
+                }
+            }
+        });
+        quote! {
+            let mut out: Self = ::core::default::Default::default();
+            #(#assigns)*
+            ::core::result::Result::Ok(out)
+        }
+    } else {
+        let inits = fields.iter().map(|f| {
+            let ident = &f.ident;
+            let key = &f.key;
+            let read = match (&f.missing, f.skip) {
+                (Missing::Required, true) | (Missing::Default, true) => {
+                    quote! { ::core::default::Default::default() }
+                }
+                (Missing::Path(path), true) => quote! { #path() },
+                (Missing::Required, false) => {
+                    quote! { ::dialoge_api::json::required(object, #key)? }
+                }
+                (Missing::Default, false) => {
+                    quote! { ::dialoge_api::json::or_default(object, #key)? }
+                }
+                (Missing::Path(path), false) => quote! {
+                    ::dialoge_api::json::optional(object, #key)?.unwrap_or_else(#path)
+                },
+            };
+            quote! { #ident: #read }
+        });
+        quote! {
+            ::core::result::Result::Ok(Self { #(#inits,)* })
+        }
+    };
+
+    Ok(quote! {
+        impl ::dialoge_api::json::FromJson for #name {
+            fn from_json(
+                value: &::dialoge_api::json::Value,
+            ) -> ::core::result::Result<Self, ::dialoge_api::json::Error> {
+                let object = ::dialoge_api::json::object(value)?;
+                #body
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                ::dialoge_api::json::deserialize(deserializer)
+            }
+        }
+    })
+}
+
+/// Container attributes: returns whether the struct has `#[serde(default)]`.
+fn container_attrs(attrs: &[syn::Attribute]) -> syn::Result<bool> {
+    let mut default = false;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                if meta.input.peek(syn::Token![=]) {
+                    return Err(
+                        meta.error("FromJson: struct-level `default = path` is not supported")
+                    );
+                }
+                default = true;
+                Ok(())
+            } else {
+                Err(meta.error("FromJson: unsupported container attribute; use serde's derive"))
+            }
+        })?;
+    }
+    Ok(default)
+}
+
+fn field_attrs(ident: syn::Ident, attrs: &[syn::Attribute]) -> syn::Result<Field> {
+    let mut field = Field {
+        key: ident.to_string().trim_start_matches("r#").to_owned(),
+        ident,
+        missing: Missing::Required,
+        skip: false,
+    };
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let path = &meta.path;
+            if path.is_ident("default") {
+                field.missing = if meta.input.peek(syn::Token![=]) {
+                    let lit: LitStr = meta.value()?.parse()?;
+                    Missing::Path(lit.parse()?)
+                } else {
+                    Missing::Default
+                };
+                Ok(())
+            } else if path.is_ident("rename") {
+                let lit: LitStr = meta.value()?.parse()?;
+                field.key = lit.value();
+                Ok(())
+            } else if path.is_ident("skip") || path.is_ident("skip_deserializing") {
+                field.skip = true;
+                if matches!(field.missing, Missing::Required) {
+                    field.missing = Missing::Default;
+                }
+                Ok(())
+            } else if path.is_ident("skip_serializing_if") || path.is_ident("serialize_with") {
+                let _: LitStr = meta.value()?.parse()?;
+                Ok(())
+            } else if path.is_ident("skip_serializing") {
+                Ok(())
+            } else {
+                Err(meta.error("FromJson: unsupported field attribute; use serde's derive"))
+            }
+        })?;
+    }
+    Ok(field)
+}

@@ -1,0 +1,198 @@
+//! Reading wire types from JSON: [`FromJson`] and the [`from_json`] entry point.
+//!
+//! Why not plain `#[derive(Deserialize)]`: serde compiles a visitor per struct and per
+//! deserializer (field-name matching, a map loop, a sequence loop, error texts), and that was
+//! the largest part of the widget's wasm. Every type the widget reads instead implements
+//! [`FromJson`], one plain function from a parsed [`Value`]: structs through
+//! `#[derive(FromJson)]` (which reads their `#[serde(...)]` attributes with serde's meaning),
+//! the tagged unions by hand (see `tagged`), string enums in `wire_enum!`. Those types still
+//! implement `Deserialize` (through a `Value`), so serde_json, axum and the tests read them as
+//! before; only the machinery behind it is smaller.
+//!
+//! Reading follows serde: unknown fields are ignored, a missing `Option` is `None`, integers
+//! must fit their type, floats never read as integers. Structs must be JSON objects (serde also
+//! took arrays of field values; the wire never sends those).
+
+use std::collections::BTreeMap;
+
+use serde::de::{Error as _, Unexpected};
+use serde::{Deserialize, Deserializer};
+pub use serde_json::{Error, Map, Value};
+
+/// A wire type that can be read from a parsed JSON value.
+pub trait FromJson: Sized {
+    /// Reads `value`; an error if its shape is not this type's.
+    fn from_json(value: &Value) -> Result<Self, Error>;
+
+    /// The value of a field that is missing and has no default: an error, except for `Option`
+    /// (`None`), as in serde.
+    fn missing(field: &'static str) -> Result<Self, Error> {
+        Err(Error::missing_field(field))
+    }
+}
+
+/// Parses JSON text as `T` (a syntax error keeps its line and column; shape errors have none,
+/// they are only ever logged).
+pub fn from_json<T: FromJson>(text: &str) -> Result<T, Error> {
+    let value: Value = serde_json::from_str(text)?;
+    T::from_json(&value)
+}
+
+/// `Deserialize` for a [`FromJson`] type: buffer into a `Value`, then read it.
+pub fn deserialize<'de, D: Deserializer<'de>, T: FromJson>(deserializer: D) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    T::from_json(&value).map_err(D::Error::custom)
+}
+
+/// The fields of a struct: `value` must be an object.
+pub fn object(value: &Value) -> Result<&Map<String, Value>, Error> {
+    value
+        .as_object()
+        .ok_or_else(|| invalid_type(value, "a JSON object"))
+}
+
+/// A required field (see [`FromJson::missing`] for what missing means). Used by the derive:
+/// one shared function per field type keeps each struct's reader to a call per field.
+#[doc(hidden)]
+pub fn required<T: FromJson>(object: &Map<String, Value>, key: &'static str) -> Result<T, Error> {
+    match object.get(key) {
+        Some(value) => T::from_json(value),
+        None => T::missing(key),
+    }
+}
+
+/// A `#[serde(default)]` field. Used by the derive.
+#[doc(hidden)]
+pub fn or_default<T: FromJson + Default>(
+    object: &Map<String, Value>,
+    key: &str,
+) -> Result<T, Error> {
+    match object.get(key) {
+        Some(value) => T::from_json(value),
+        None => Ok(T::default()),
+    }
+}
+
+/// A field that is read only if present (`#[serde(default = "path")]`, struct-level default).
+/// Used by the derive.
+#[doc(hidden)]
+pub fn optional<T: FromJson>(object: &Map<String, Value>, key: &str) -> Result<Option<T>, Error> {
+    object.get(key).map(T::from_json).transpose()
+}
+
+/// serde's "invalid type: …, expected …" error.
+pub fn invalid_type(value: &Value, expected: &'static str) -> Error {
+    let unexpected = match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Unexpected::Unsigned(u),
+            (_, Some(i)) => Unexpected::Signed(i),
+            // Not `Unexpected::Float`: printing it would link core's float formatter.
+            _ => Unexpected::Other("floating point number"),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    };
+    Error::invalid_type(unexpected, &expected)
+}
+
+impl FromJson for String {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        match value {
+            Value::String(s) => Ok(s.clone()),
+            other => Err(invalid_type(other, "a string")),
+        }
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        value
+            .as_bool()
+            .ok_or_else(|| invalid_type(value, "a boolean"))
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        value.as_f64().ok_or_else(|| invalid_type(value, "f64"))
+    }
+}
+
+impl FromJson for u64 {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        match value.as_u64() {
+            Some(n) => Ok(n),
+            None => match value.as_i64() {
+                Some(i) => Err(Error::invalid_value(Unexpected::Signed(i), &"u64")),
+                None => Err(invalid_type(value, "u64")),
+            },
+        }
+    }
+}
+
+/// Smaller unsigned integers: read as `u64`, then they must fit (serde's "invalid value").
+macro_rules! from_json_unsigned {
+    ($($ty:ty),*) => {$(
+        impl FromJson for $ty {
+            fn from_json(value: &Value) -> Result<Self, Error> {
+                let n = u64::from_json(value)?;
+                <$ty>::try_from(n)
+                    .map_err(|_| Error::invalid_value(Unexpected::Unsigned(n), &stringify!($ty)))
+            }
+        }
+    )*};
+}
+from_json_unsigned!(u8, u16, u32, usize);
+
+impl FromJson for Value {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        Ok(value.clone())
+    }
+}
+
+impl FromJson for Map<String, Value> {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        object(value).cloned()
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        match value {
+            Value::Null => Ok(None),
+            other => T::from_json(other).map(Some),
+        }
+    }
+
+    fn missing(_field: &'static str) -> Result<Self, Error> {
+        Ok(None)
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        match value {
+            Value::Array(items) => {
+                // A plain loop: `collect::<Result<_, _>>()` costs an adapter per element type.
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(T::from_json(item)?);
+                }
+                Ok(out)
+            }
+            other => Err(invalid_type(other, "a sequence")),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for BTreeMap<String, T> {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        object(value)?
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), T::from_json(v)?)))
+            .collect()
+    }
+}
