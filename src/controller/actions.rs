@@ -317,12 +317,7 @@ impl Ctx {
         let ac = AbortController::new().map_err(js_error)?;
         let signal = ac.signal();
         self.markers.aborts.update_value(|a| a.push(ac.clone()));
-        let call = Call {
-            method,
-            path,
-            json_body: Some(body),
-            extra_headers: Vec::new(),
-        };
+        let call = Call::new(method, path, Some(body));
         let result = inner.api.send(&call, Some(&signal)).await;
         self.markers
             .aborts

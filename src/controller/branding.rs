@@ -130,12 +130,7 @@ impl Ctx {
         self.branding.fetch.set_value(Fetch::Running(ac));
         let ctx = *self;
         spawn_local(async move {
-            let call = Call {
-                method: "GET",
-                path: "/config",
-                json_body: None,
-                extra_headers: Vec::new(),
-            };
+            let call = Call::new("GET", "/config", None);
             let text = match inner.api.send(&call, Some(&signal)).await {
                 Ok(resp) => http::text(&resp).await,
                 Err(e) => Err(e),

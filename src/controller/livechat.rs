@@ -55,12 +55,7 @@ impl Default for LivechatView {
 }
 
 fn call<'a>(method: &'a str, path: &'a str, body: Option<String>) -> Call<'a> {
-    Call {
-        method,
-        path,
-        json_body: body,
-        extra_headers: Vec::new(),
-    }
+    Call::new(method, path, body)
 }
 
 impl Ctx {

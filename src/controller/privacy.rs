@@ -24,12 +24,7 @@ impl Ctx {
         let Some(inner) = self.inner() else { return };
         let ctx = *self;
         spawn_local(async move {
-            let call = Call {
-                method: "GET",
-                path: "/export",
-                json_body: None,
-                extra_headers: Vec::new(),
-            };
+            let call = Call::new("GET", "/export", None);
             let body = match inner.api.send(&call, None).await {
                 Ok(resp) => http::text(&resp).await,
                 Err(e) => Err(e),
@@ -57,12 +52,7 @@ impl Ctx {
         let Some(inner) = self.inner() else { return };
         let ctx = *self;
         spawn_local(async move {
-            let call = Call {
-                method: "DELETE",
-                path: "",
-                json_body: None,
-                extra_headers: Vec::new(),
-            };
+            let call = Call::new("DELETE", "", None);
             let result = match inner.api.send(&call, None).await {
                 Ok(resp) => http::json::<DeleteResponse>(&resp).await.map(|_| ()),
                 Err(e) => Err(e),

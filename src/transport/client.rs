@@ -25,6 +25,18 @@ pub struct Call<'a> {
     pub extra_headers: Vec<(&'a str, &'a str)>,
 }
 
+impl<'a> Call<'a> {
+    /// A call without extra headers.
+    pub fn new(method: &'a str, path: &'a str, json_body: Option<String>) -> Self {
+        Call {
+            method,
+            path,
+            json_body,
+            extra_headers: Vec::new(),
+        }
+    }
+}
+
 /// Talks to one chatbot on one API base for one visitor.
 pub struct ApiClient {
     base: String,

@@ -157,13 +157,14 @@ async fn a_byte_by_byte_fault_delivers_the_same_events_in_tiny_chunks() {
 async fn a_delay_fault_holds_the_answer_back() {
     let app = spawn_app().await;
     let token = app.token().await;
-    app.arm(fault(CONFIG, Fault::Delay { ms: 300 }, 1)).await;
+    app.arm(fault(CONFIG, Fault::Delay { ms: 1000 }, 1)).await;
     let started = Instant::now();
     assert_eq!(app.get(CONFIG, &token).await.status(), 200);
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(started.elapsed() >= Duration::from_millis(1000));
+    // Used up: the next one is not held (a wide margin, for busy machines).
     let started = Instant::now();
     app.get(CONFIG, &token).await;
-    assert!(started.elapsed() < Duration::from_millis(300));
+    assert!(started.elapsed() < Duration::from_millis(1000));
 }
 
 #[tokio::test]
@@ -179,9 +180,12 @@ async fn a_stall_fault_sends_only_keep_alives_for_a_while_then_finishes() {
         1,
     ))
     .await;
+    // Timed around the whole request: the stall may begin before the client has read the
+    // response headers, so timing only the body would be flaky on a busy machine.
+    let started = Instant::now();
     let stalled = app.send(&token, "returns").await;
     stalled.assert_consistent();
-    assert!(stalled.elapsed >= Duration::from_millis(400));
+    assert!(started.elapsed() >= Duration::from_millis(400));
     // The keep-alives sit between `processing` and the first part event.
     let text = String::from_utf8_lossy(&stalled.raw);
     let processing = text.find(r#""status":"processing""#).unwrap();
@@ -189,8 +193,9 @@ async fn a_stall_fault_sends_only_keep_alives_for_a_while_then_finishes() {
     let keep_alives = text[processing..first_delta]
         .matches(": keep-alive")
         .count();
+    // 8 at 50 ms on an idle machine; a loaded one may oversleep, so ask for a few.
     assert!(
-        keep_alives >= 5,
+        keep_alives >= 3,
         "{keep_alives} keep-alives during a 400 ms stall"
     );
 }
