@@ -346,14 +346,18 @@ impl TurnApplier {
     /// A final `part`: keep what the deltas built when it matches, else re-render that part.
     fn reconcile_part(&mut self, part: Part) {
         let entry = self.entry_mut();
-        let before = self.builder.parts().to_vec();
+        // Only the part this event replaces is compared, so the cost does not grow with the reply.
+        let before = part
+            .part_id()
+            .and_then(|id| self.builder.position(id))
+            .and_then(|i| self.builder.parts().get(i).cloned());
         let index = match self.builder.apply_part(part) {
             Change::PartReplaced { index } | Change::PartAppended { index } => index,
             _ => return,
         };
         let after = self.builder.parts();
         if let Some(final_part) = after.get(index) {
-            if before.get(index) != Some(final_part)
+            if before.as_ref() != Some(final_part)
                 || entry.parts.with_untracked(|p| p.len()) <= index
             {
                 let live = LivePart::from_part(final_part);

@@ -25,6 +25,22 @@ use crate::state::{AppState, Rating, Submission, Visitor};
 /// Longest feedback text on `/rate`.
 const MAX_FEEDBACK_CHARS: usize = 2_000;
 
+/// The rules shared by `/rate` and `/livechat/feedback`: a rating of 1–5 and a feedback text of at
+/// most [`MAX_FEEDBACK_CHARS`] characters, each problem named by its field.
+pub(crate) fn check_rating(rating: u8, feedback: Option<&str>) -> Result<(), ApiError> {
+    let mut problems = Problems::default();
+    if !(1..=5).contains(&rating) {
+        problems.add("rating", "Rating must be a whole number from 1 to 5");
+    }
+    if feedback.is_some_and(|text| text.chars().count() > MAX_FEEDBACK_CHARS) {
+        problems.add(
+            "feedback",
+            format!("Feedback is longer than {MAX_FEEDBACK_CHARS} characters"),
+        );
+    }
+    problems.into_result()
+}
+
 /// `GET /api/v1/chat/config`; the `livechat` block follows the livechat settings.
 pub async fn get_config(
     State(state): State<AppState>,
@@ -45,21 +61,7 @@ pub async fn post_rate(
     visitor: VisitorAuth,
     ApiJson(request): ApiJson<RateRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let mut problems = Problems::default();
-    if !(1..=5).contains(&request.rating) {
-        problems.add("rating", "Rating must be a whole number from 1 to 5");
-    }
-    if request
-        .feedback
-        .as_ref()
-        .is_some_and(|text| text.chars().count() > MAX_FEEDBACK_CHARS)
-    {
-        problems.add(
-            "feedback",
-            format!("Feedback is longer than {MAX_FEEDBACK_CHARS} characters"),
-        );
-    }
-    problems.into_result()?;
+    check_rating(request.rating, request.feedback.as_deref())?;
     let created_at = state.clock().rfc3339();
     with_visitor(&state, &visitor, |record| {
         record.ratings.push(Rating {

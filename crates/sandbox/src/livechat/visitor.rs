@@ -32,7 +32,6 @@ use crate::webhooks;
 pub const MAX_SYNC_WAIT: Duration = Duration::from_secs(20);
 /// Longest close reason and feedback text.
 const MAX_REASON_CHARS: usize = 500;
-const MAX_FEEDBACK_CHARS: usize = 2_000;
 
 fn deleted() -> ApiError {
     ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
@@ -377,21 +376,7 @@ pub async fn post_feedback(
     visitor: VisitorAuth,
     ApiJson(body): ApiJson<FeedbackRequest>,
 ) -> Result<Json<FeedbackResponse>, ApiError> {
-    let mut problems = Problems::default();
-    if !(1..=5).contains(&body.rating) {
-        problems.add("rating", "Rating must be a whole number from 1 to 5");
-    }
-    if body
-        .feedback
-        .as_ref()
-        .is_some_and(|text| text.chars().count() > MAX_FEEDBACK_CHARS)
-    {
-        problems.add(
-            "feedback",
-            format!("Feedback is longer than {MAX_FEEDBACK_CHARS} characters"),
-        );
-    }
-    problems.into_result()?;
+    crate::visitor::check_rating(body.rating, body.feedback.as_deref())?;
     let now = Now::of(&state);
     let feedback = body.feedback.filter(|text| !text.trim().is_empty());
     let (response, draft) =

@@ -78,7 +78,6 @@ pub struct Streamed {
     pub chunks: usize,
     pub raw: Vec<u8>,
     pub end: SseEnd,
-    pub elapsed: Duration,
 }
 
 impl Streamed {
@@ -322,7 +321,6 @@ impl TestApp {
 
 /// Reads a response body as an SSE message stream.
 pub async fn read_stream(response: reqwest::Response) -> Streamed {
-    let started = Instant::now();
     let status = response.status().as_u16();
     let content_type = response
         .headers()
@@ -355,7 +353,6 @@ pub async fn read_stream(response: reqwest::Response) -> Streamed {
         chunks,
         raw,
         end: parser.finish(),
-        elapsed: started.elapsed(),
     }
 }
 
