@@ -9,7 +9,8 @@
 //!
 //! Layers that use it: `transport` turns bytes into [`SseEvent`]s and [`StreamEvent`]s, `state`
 //! feeds them to a [`MessageBuilder`], the sandbox emits through the same types so both sides
-//! agree by construction.
+//! agree by construction. For the same reason the contract's input rules (what a form, an
+//! upload or a message may hold) are written once, in [`rules`], and checked by both.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -30,6 +31,7 @@ pub mod livechat;
 pub mod livechat_sync;
 pub mod message;
 pub mod reducer;
+pub mod rules;
 pub mod send;
 pub mod sse;
 pub mod stream;
