@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// Size report of the built widget (run `trunk build --release` first): raw, gzip and brotli
-// bytes of each file a shop's visitor downloads, and the total. Prints; asserts nothing.
+// Size report and gate of the built widget (run `trunk build --release` first): raw, gzip and
+// brotli bytes of each file a shop's visitor downloads, and the total. Exits 1 when the brotli
+// total is over the budget in bench/budget.json (the size line; lower it when a change saves).
 // Targets (DEVELOPERS.md): whole widget ≤ 100 KB brotli, loader ≤ 2 KB brotli.
 import { readFileSync, existsSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const dist = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = process.argv[2] ?? join(here, "..", "dist");
+const budget = JSON.parse(readFileSync(join(here, "budget.json"), "utf8")).total_brotli_kb;
 const files = [
   ["loader", "dialoge.js"],
   ["wasm", "dialoge-widget_bg.wasm"],
@@ -43,3 +46,10 @@ for (const r of rows) {
   console.log(`| ${r.label.padEnd(8)} | ${r.name.padEnd(24)} | ${kb(r.raw)} | ${kb(r.gzip)} | ${kb(r.brotli)} |`);
 }
 console.log("(KB = 1024 bytes; targets: total ≤ 100 KB brotli, loader ≤ 2 KB brotli)");
+
+const totalKb = total.brotli / 1024;
+if (totalKb > budget) {
+  console.error(`size gate: ${totalKb.toFixed(1)} KB brotli is over the budget of ${budget} KB (bench/budget.json)`);
+  process.exit(1);
+}
+console.log(`size gate: ${totalKb.toFixed(1)} KB brotli, budget ${budget} KB: ok`);

@@ -143,16 +143,28 @@ test("the contact form refuses bad input at the field, shows a server 422 there,
   assert.match(await errorOf(form.getByLabel("Phone")), /phone number/);
   assert.equal(actions.list.length, 0, "refused input never leaves the browser");
 
-  // The server's own limit (5,000 characters) comes back as a 422 on the message field.
+  // The contract's limit (5,000 characters) is the same rule on both sides: caught here.
   await form.getByLabel("Order number").fill("NL-12345");
   await form.getByLabel("Phone").fill("+45 12 34 56 78");
   await form.getByLabel("Message").fill("x".repeat(5001));
   await send.click();
   assert.match(await fieldError(form.getByLabel("Message"), "message"), /5000 characters/);
+  assert.equal(actions.list.length, 0);
+
+  // A 422 for the server's own reasons comes back onto the field it names.
+  await page.route("**/api/v1/chat/actions", (route) => route.fulfill({
+    status: 422,
+    contentType: "application/json",
+    body: JSON.stringify({ error: { code: "validation", message: "Invalid", params: [
+      { field: "action.fields.message", message: "The server refuses this message" },
+    ] } }),
+  }), { times: 1 });
+  await form.getByLabel("Message").fill("Where is my parcel?");
+  await send.click();
+  assert.match(await fieldError(form.getByLabel("Message"), "message"), /server refuses/);
   assert.equal(actions.list.length, 1);
   assert.equal(await form.getAttribute("data-state"), "editing");
 
-  await form.getByLabel("Message").fill("Where is my parcel?");
   await send.click();
   await form.and(page.locator("[data-state=sent]")).waitFor();
   assert.match(await form.innerText(), /Thanks, Jane! We will reply to jane@example.com/);

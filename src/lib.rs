@@ -1,13 +1,16 @@
 //! The Dialoge chat widget: Leptos CSR compiled to WebAssembly, mounted by `dialoge.js` in an
 //! open shadow root on a shop's page.
 //!
-//! Data flows one way: [`transport`] turns bytes into typed events → [`state`] applies them to
-//! signals → [`view`] renders and sends intents to the [`controller`], which calls transport.
-//! [`boot`] reads the script tag's options and carries `window.Dialoge` commands.
+//! Data flows one way: a [`backend`] (over [`transport`]) turns the service's bytes into typed
+//! events → [`services`] apply them to [`state`] and own every signal → [`view`] renders and calls
+//! the services' intents. [`boot`] reads the script tag's options and carries `window.Dialoge`
+//! commands; every async task runs on a [`life::Life`], so destroy and reset stop all of it.
 
+pub mod backend;
 pub mod boot;
-pub mod controller;
 pub mod i18n;
+pub mod life;
+pub mod services;
 pub mod state;
 pub mod transport;
 pub mod view;

@@ -3,15 +3,13 @@
 //! branded shell (header, welcome, start prompts) mounted in headless Chromium.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::rc::Rc;
-use std::sync::Arc;
-
 use dialoge_api::config::Config;
+use dialoge_api::message::Part;
 use dialoge_widget::boot::options::{Position, StorageKind};
-use dialoge_widget::controller::branding::popups_for;
-use dialoge_widget::controller::Ctx;
 use dialoge_widget::i18n::Lang;
-use dialoge_widget::transport::client::ApiClient;
+use dialoge_widget::services::branding::popups_for;
+use dialoge_widget::services::Services;
+use dialoge_widget::state::live::LiveKind;
 use dialoge_widget::transport::storage::Store;
 use dialoge_widget::view::shell::Shell;
 use dialoge_widget::view::theme::{apply, font_family, is_color, theme_vars};
@@ -273,8 +271,8 @@ async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
-/// A widget context that never touches the network (preview mode, no token source).
-fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Ctx {
+/// Services that never touch the network (preview mode, no token source).
+fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Services {
     let options = Options {
         chatbot_id: chatbot_id.to_owned(),
         token_url: None,
@@ -288,17 +286,10 @@ fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Ctx {
         preview: true,
         rating_delay_ms: None,
     };
-    let store = Rc::new(Store::new(storage, chatbot_id));
-    let api = ApiClient::new(
-        options.api_base.clone(),
-        chatbot_id.into(),
-        None,
-        store.clone(),
-    );
-    Ctx::new(options, store, api)
+    Services::new(options)
 }
 
-async fn mount(ctx: Ctx) -> HtmlElement {
+async fn mount(ctx: Services) -> HtmlElement {
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone(), move || {
@@ -334,7 +325,7 @@ async fn the_branded_shell_shows_name_header_welcome_and_start_prompts() {
                           {"prompt_text": "Never here", "url_pattern": "*/nowhere/*"}]
     });
     value["theme"]["brand"]["primary_color"] = json!("#0E7C7B");
-    ctx.config.set(Some(Arc::new(config(value))));
+    ctx.branding.apply(config(value));
     let root = mount(ctx).await;
 
     let widget = one(&root, ".dlg-root").unchecked_into::<HtmlElement>();
@@ -410,11 +401,19 @@ async fn the_branded_shell_shows_name_header_welcome_and_start_prompts() {
         .click();
     leptos::task::tick().await;
     let sent: Vec<String> = ctx
-        .convo
-        .entries
+        .conversation
+        .entries()
         .get_untracked()
         .iter()
-        .filter_map(|e| e.outgoing.as_ref().map(|o| o.text.clone()))
+        .filter(|e| e.from_visitor)
+        .flat_map(|e| e.parts().get_untracked())
+        .filter_map(|p| match p.kind {
+            LiveKind::Whole(part) => match &*part {
+                Part::Text(t) => Some(t.text.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
         .collect();
     assert_eq!(sent, ["Returns?"]);
     assert!(root
@@ -424,7 +423,7 @@ async fn the_branded_shell_shows_name_header_welcome_and_start_prompts() {
     assert_eq!(text(&root, "[data-testid=welcome]"), "Hi there!");
 
     // Danish on the fly: the UI strings follow the language signal.
-    ctx.lang.set(Lang::Da);
+    ctx.ui.set_lang(Lang::Da);
     leptos::task::tick().await;
     assert_eq!(
         one(&root, "[data-testid=privacy-link]")
@@ -453,16 +452,15 @@ async fn cached_config_brands_at_once_and_schedules_popups_for_this_page() {
     store.set("popups_dismissed", "gone");
 
     let ctx = ctx(&id, StorageKind::Local, None);
-    ctx.open.set(false);
-    ctx.restore_config();
-    assert_eq!(ctx.bot_name(), "Cached Bot");
+    ctx.branding.restore();
+    assert_eq!(ctx.branding.bot_name(), "Cached Bot");
     assert_eq!(
-        ctx.lang.get_untracked(),
+        ctx.ui.lang().get_untracked(),
         Lang::Da,
         "config language applies"
     );
     assert!(
-        ctx.branding.popups.get_untracked().is_empty(),
+        ctx.branding.popups().get_untracked().is_empty(),
         "not before its delay"
     );
     let root = mount(ctx).await;
@@ -475,7 +473,7 @@ async fn cached_config_brands_at_once_and_schedules_popups_for_this_page() {
     sleep(80).await;
     let ids: Vec<String> = ctx
         .branding
-        .popups
+        .popups()
         .get_untracked()
         .into_iter()
         .map(|p| p.id)
@@ -496,7 +494,7 @@ async fn cached_config_brands_at_once_and_schedules_popups_for_this_page() {
         .unchecked_into::<HtmlElement>()
         .click();
     leptos::task::tick().await;
-    assert!(ctx.open.get_untracked());
+    assert!(ctx.ui.open().get_untracked());
     assert!(
         teasers.has_attribute("hidden"),
         "hidden while the panel is open"
@@ -521,7 +519,7 @@ async fn cached_config_brands_at_once_and_schedules_popups_for_this_page() {
         .unchecked_into::<HtmlElement>()
         .click();
     leptos::task::tick().await;
-    assert!(ctx.branding.popups.get_untracked().is_empty());
+    assert!(ctx.branding.popups().get_untracked().is_empty());
     assert!(root
         .query_selector("[data-testid=popup]")
         .unwrap()
@@ -532,9 +530,9 @@ async fn cached_config_brands_at_once_and_schedules_popups_for_this_page() {
     );
 
     let again = self::ctx(&id, StorageKind::Local, None);
-    again.restore_config();
+    again.branding.restore();
     sleep(60).await;
-    assert!(again.branding.popups.get_untracked().is_empty());
+    assert!(again.branding.popups().get_untracked().is_empty());
 }
 
 #[wasm_bindgen_test]
@@ -542,15 +540,15 @@ fn data_language_wins_over_the_config_language() {
     let id = format!("test-lang-{}", js_sys::Math::random());
     Store::new(StorageKind::Local, &id).set("config", r#"{"language": "da"}"#);
     let ctx = ctx(&id, StorageKind::Local, Some("en"));
-    ctx.restore_config();
-    assert_eq!(ctx.lang.get_untracked(), Lang::En);
+    ctx.branding.restore();
+    assert_eq!(ctx.ui.lang().get_untracked(), Lang::En);
 }
 
 #[wasm_bindgen_test]
 async fn an_avatar_that_fails_to_load_falls_back_to_the_first_letter() {
     let ctx = ctx("test-avatar", StorageKind::None, Some("en"));
     let value = json!({"display": {"name": "nordlys", "avatar": {"url": "/missing-avatar.png"}}});
-    ctx.config.set(Some(Arc::new(config(value))));
+    ctx.branding.apply(config(value));
     let root = mount(ctx).await;
     assert_eq!(one(&root, "[data-testid=bot-avatar]").tag_name(), "IMG");
     for _ in 0..50 {

@@ -1,22 +1,17 @@
-//! Browser tests of the marker parts and the rating: real DOM in headless Chromium, with a
-//! controller whose `fetch` is replaced by a scripted one where a request is needed. The pure
-//! form rules (`state::forms`) are tested here too, as plain functions.
+//! Browser tests of the marker parts and the rating: real DOM in headless Chromium, with
+//! services whose `fetch` is replaced by a scripted one where a request is needed. The pure
+//! form rules are tested natively in `dialoge-api` (`crates/api/tests/rules.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
 
-use dialoge_api::actions::{Action, AttachmentUpload};
 use dialoge_api::message::{
     CustomMarker, FieldType, FormField, Part, RequestHumanAgent, RequestImageUpload,
     ShowContactForm, ShowForm, ShowSupportTicket, VisibleWhen,
 };
-use dialoge_widget::controller::Ctx;
-use dialoge_widget::state::forms::{self, Problem, Values};
+use dialoge_widget::services::Services;
 use dialoge_widget::state::live::LivePart;
-use dialoge_widget::transport::client::ApiClient;
-use dialoge_widget::transport::storage::Store;
 use dialoge_widget::view::parts::part_view;
 use dialoge_widget::view::rating::RatingForm;
 use dialoge_widget::Options;
@@ -29,7 +24,7 @@ use web_sys::{Element, HtmlElement, HtmlInputElement};
 wasm_bindgen_test_configure!(run_in_browser);
 
 // ------------------------------------------------------------------------------------------------
-// Pure rules
+// Fields
 
 fn field(key: &str, field_type: FieldType, required: bool) -> FormField {
     FormField {
@@ -52,13 +47,6 @@ fn when(mut f: FormField, other: &str, value: &str) -> FormField {
     f
 }
 
-fn values(pairs: &[(&str, &str)]) -> Values {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
 fn contact_fields() -> Vec<FormField> {
     let mut topic = field("topic", FieldType::Dropdown, true);
     topic.options = vec!["Order".into(), "Return".into(), "Other".into()];
@@ -72,198 +60,6 @@ fn contact_fields() -> Vec<FormField> {
     ]
 }
 
-#[wasm_bindgen_test]
-fn required_email_and_phone_problems_are_found_on_visible_fields_only() {
-    let fields = contact_fields();
-    let none = |_: &str| false;
-    let check = forms::validate(
-        &fields,
-        &values(&[
-            ("email", "jane@"),
-            ("phone", "call me"),
-            ("topic", "Return"),
-        ]),
-        none,
-        0,
-    );
-    assert_eq!(check.problem("name"), Some(&Problem::Required));
-    assert_eq!(check.problem("email"), Some(&Problem::Email));
-    assert_eq!(check.problem("phone"), Some(&Problem::Tel));
-    assert!(
-        check.problem("order_no").is_none(),
-        "hidden by visible_when, so not required"
-    );
-    let check = forms::validate(
-        &fields,
-        &values(&[
-            ("name", "Jane"),
-            ("email", "jane@example.com"),
-            ("topic", "Order"),
-        ]),
-        none,
-        0,
-    );
-    assert_eq!(
-        check.fields,
-        [("order_no".to_owned(), Problem::Required)],
-        "shown once topic is Order, so required"
-    );
-}
-
-#[wasm_bindgen_test]
-fn emails_and_phone_numbers_are_checked_plainly() {
-    for ok in ["jane@example.com", "a.b+c@shop.co.uk"] {
-        assert!(forms::is_email(ok), "{ok}");
-    }
-    for bad in [
-        "jane",
-        "jane@",
-        "@example.com",
-        "jane@example",
-        "a b@c.dk",
-        "a@b@c.dk",
-    ] {
-        assert!(!forms::is_email(bad), "{bad}");
-    }
-    assert!(forms::is_tel("+45 12 34 56 78"));
-    assert!(forms::is_tel("(030) 123-456"));
-    assert!(!forms::is_tel("1234"));
-    assert!(!forms::is_tel("12345 call"));
-}
-
-#[wasm_bindgen_test]
-fn min_filled_fields_counts_values_and_files() {
-    let fields = [
-        field("a", FieldType::Text, false),
-        field("b", FieldType::Textarea, false),
-        field("f", FieldType::File, false),
-    ];
-    let one = values(&[("a", " x "), ("b", "   ")]);
-    assert_eq!(
-        forms::validate(&fields, &one, |_| false, 2).form,
-        Some(Problem::MinFilled(2))
-    );
-    assert!(forms::validate(&fields, &one, |k| k == "f", 2).is_ok());
-}
-
-#[wasm_bindgen_test]
-fn a_422_path_names_the_field_by_its_last_known_segment() {
-    let keys = ["name", "email", "order_no", "attachments", "photo", "fit"];
-    let cases = [
-        ("action.fields.email", Some("email")),
-        ("action.values.fit", Some("fit")),
-        ("action.files.photo", Some("photo")),
-        ("action.name", Some("name")),
-        ("action.order_no", Some("order_no")),
-        ("action.attachments.0.data_base64", Some("attachments")),
-        ("action.attachments", Some("attachments")),
-        ("action.values", None),
-        ("action.type", None),
-        ("message.parts.0.text", None),
-    ];
-    for (path, want) in cases {
-        assert_eq!(
-            forms::field_for_param(path, &keys).as_deref(),
-            want,
-            "{path}"
-        );
-    }
-}
-
-#[wasm_bindgen_test]
-fn actions_carry_visible_values_under_the_markers_own_keys() {
-    let fields = contact_fields();
-    let typed = values(&[
-        ("name", " Jane "),
-        ("email", "jane@example.com"),
-        ("topic", "Return"),
-        ("order_no", "NL-1"),
-        ("message", ""),
-    ]);
-    let Action::ContactForm(contact) = forms::contact_action(&fields, &typed) else {
-        panic!("contact_form expected")
-    };
-    assert_eq!(
-        contact.fields,
-        values(&[
-            ("name", "Jane"),
-            ("email", "jane@example.com"),
-            ("topic", "Return")
-        ]),
-        "trimmed, empty left out, order_no hidden so not sent"
-    );
-
-    let ticket_fields = [
-        field("name", FieldType::Text, true),
-        field("email", FieldType::Email, true),
-        field("message", FieldType::Textarea, true),
-        field("order_no", FieldType::Text, false),
-    ];
-    let upload = AttachmentUpload {
-        filename: "a.png".into(),
-        mime_type: "image/png".into(),
-        data_base64: "iVBORw==".into(),
-    };
-    let typed = values(&[
-        ("name", "Jane"),
-        ("email", "jane@example.com"),
-        ("message", "Broken"),
-        ("order_no", "NL-12345"),
-    ]);
-    let Action::SupportTicket(ticket) =
-        forms::ticket_action(&ticket_fields, &typed, vec![upload.clone()])
-    else {
-        panic!("support_ticket expected")
-    };
-    assert_eq!(
-        (
-            ticket.name.as_str(),
-            ticket.email.as_str(),
-            ticket.message.as_str()
-        ),
-        ("Jane", "jane@example.com", "Broken")
-    );
-    assert_eq!(ticket.extra.get("order_no"), Some(&"NL-12345".into()));
-    assert_eq!(ticket.attachments, vec![upload.clone()]);
-
-    let form_fields = [
-        field("height_cm", FieldType::Text, true),
-        when(field("photo", FieldType::File, false), "height_cm", "999"),
-    ];
-    let files = vec![("photo".to_owned(), upload)];
-    let Action::FormSubmission(sub) = forms::form_action(
-        "f_size",
-        &form_fields,
-        &values(&[("height_cm", "180")]),
-        files,
-    ) else {
-        panic!("form_submission expected")
-    };
-    assert_eq!(sub.form_id, "f_size");
-    assert_eq!(sub.values, values(&[("height_cm", "180")]));
-    assert!(sub.files.is_empty(), "a hidden file field is not submitted");
-}
-
-#[wasm_bindgen_test]
-fn files_are_checked_for_type_and_size_before_reading() {
-    let images = ["image/png", "image/jpeg", "image/webp"];
-    assert_eq!(forms::check_file("image/png", 10, &images, 100), Ok(()));
-    assert_eq!(
-        forms::check_file("image/gif", 10, &images, 100),
-        Err(Problem::WrongType)
-    );
-    assert_eq!(
-        forms::check_file("image/PNG", 101, &images, 100),
-        Err(Problem::TooLarge(100))
-    );
-    assert_eq!(forms::check_file("image/gif", 1, &["image/*"], 100), Ok(()));
-    assert_eq!(forms::check_file("text/plain", 1, &[], 100), Ok(()));
-    assert_eq!(forms::mime_of("", "Photo.WEBP"), "image/webp");
-    assert_eq!(forms::mime_of("image/png", "x.jpg"), "image/png");
-    assert_eq!(forms::type_label("image/jpeg"), "JPEG");
-    assert_eq!(forms::type_label("image/svg+xml"), "SVG");
-}
-
 // ------------------------------------------------------------------------------------------------
 // Components
 
@@ -274,9 +70,9 @@ fn container() -> HtmlElement {
     el
 }
 
-/// A controller that talks to a fake API (see [`script_fetch`]); created in its own owner,
+/// Services that talk to a fake API (see [`script_fetch`]); created in its own owner,
 /// which stays alive for the test.
-fn test_ctx() -> Ctx {
+fn test_ctx() -> Services {
     let opts = js_sys::Object::new();
     for (k, v) in [
         ("chatbotId", "test-bot"),
@@ -288,23 +84,14 @@ fn test_ctx() -> Ctx {
         js_sys::Reflect::set(&opts, &k.into(), &v.into()).unwrap();
     }
     let options = Options::from_js(&opts, "").unwrap();
-    let store = Rc::new(Store::new(options.storage, &options.chatbot_id));
-    let api = ApiClient::new(
-        options.api_base.clone(),
-        options.chatbot_id.clone(),
-        Some(dialoge_widget::transport::token::TokenSource::Url(
-            "http://fake.test/token".into(),
-        )),
-        store.clone(),
-    );
     let owner = Owner::new();
-    let ctx = owner.with(|| Ctx::new(options, store, api));
+    let ctx = owner.with(|| Services::new(options));
     std::mem::forget(owner);
     ctx
 }
 
-/// Mounts one part with the controller in context.
-async fn render(ctx: Option<Ctx>, part: Part) -> HtmlElement {
+/// Mounts one part with the services in context.
+async fn render(ctx: Option<Services>, part: Part) -> HtmlElement {
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         if let Some(ctx) = ctx {
@@ -638,7 +425,7 @@ async fn a_sent_form_shows_the_confirmation_and_starts_livechat_when_told() {
     );
     drop(seen);
     assert_eq!(
-        ctx.marker_sent("part_2"),
+        ctx.markers.sent("part_2"),
         Some(Some("Thanks, Jane!".into()))
     );
 }
@@ -786,14 +573,14 @@ async fn handover_is_offered_only_when_livechat_is_enabled_and_live() {
             r#"{{"livechat":{{"enabled":true,"configured":true,"availability_status":"{status}",
                 "show_livechat_logo":false,"attachments_enabled":false}}}}"#
         );
-        Some(Arc::new(serde_json::from_str(&json).unwrap()))
+        serde_json::from_str(&json).unwrap()
     };
-    ctx.config.set(config("offline"));
+    ctx.branding.apply(config("offline"));
     settle().await;
     assert!(button.has_attribute("hidden"));
     assert!(root.text_content().unwrap().contains("offline right now"));
 
-    ctx.config.set(config("live"));
+    ctx.branding.apply(config("live"));
     settle().await;
     assert!(!button.has_attribute("hidden"));
     assert!(!root.text_content().unwrap().contains("offline"));
@@ -859,7 +646,7 @@ async fn a_custom_marker_renders_nothing_and_reaches_the_host_page_once() {
 async fn the_rating_is_a_labelled_radio_group_and_is_sent_with_its_words() {
     let ctx = test_ctx();
     let root = container();
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <RatingForm ctx/> });
+    let handle = leptos::mount::mount_to(root.clone(), move || view! { <RatingForm svc=ctx/> });
     handle.forget();
     settle().await;
 

@@ -4,7 +4,7 @@
 use dialoge_api::message::{Block, ListItem, Part, RichTextPart, Span};
 use dialoge_api::sse::SseParser;
 use dialoge_api::stream::StreamEvent;
-use dialoge_widget::state::conversation::{Applied, Conversation, TurnApplier};
+use dialoge_widget::state::conversation::{Applied, Transcript, TurnApplier};
 use dialoge_widget::state::live::LivePart;
 use dialoge_widget::view::parts::part_view;
 use leptos::prelude::*;
@@ -230,11 +230,11 @@ async fn only_http_https_mailto_and_tel_links_are_clickable() {
 async fn a_streamed_answer_grows_one_text_node_and_matches_done() {
     let root = container();
     let owner = Owner::new();
-    let convo = owner.with(Conversation::new);
+    let convo = owner.with(Transcript::new);
     let handle = leptos::mount::mount_to(root.clone(), move || {
         view! {
-            <For each=move || convo.entries.get() key=|e| e.key children=move |e| {
-                let parts = e.parts;
+            <For each=move || convo.entries().get() key=|e| e.key children=move |e| {
+                let parts = e.parts();
                 view! { <div class="msg"><For each=move || parts.get() key=|p| p.key children=part_view/></div> }
             }/>
         }
@@ -439,29 +439,4 @@ async fn an_unknown_part_type_renders_nothing() {
     ))
     .await;
     assert!(all(&root, "[data-testid=part]").is_empty());
-}
-
-#[wasm_bindgen_test]
-fn attachments_are_checked_for_type_size_and_count_before_reading() {
-    use dialoge_widget::view::attachments::{check, Refusal, MAX_ATTACHMENTS};
-    let mb = 1024 * 1024;
-    assert_eq!(check("image/png", mb, 5 * mb, 0), Ok(true));
-    assert_eq!(check("application/pdf", mb, 5 * mb, 0), Ok(false));
-    assert_eq!(
-        check("application/x-msdownload", 10, 5 * mb, 0),
-        Err(Refusal::Type)
-    );
-    assert_eq!(
-        check("image/svg+xml", 10, 5 * mb, 0),
-        Err(Refusal::Type),
-        "SVG can carry script"
-    );
-    assert_eq!(
-        check("image/jpeg", 5 * mb + 1, 5 * mb, 0),
-        Err(Refusal::Size)
-    );
-    assert_eq!(
-        check("image/jpeg", 10, 5 * mb, MAX_ATTACHMENTS),
-        Err(Refusal::Count)
-    );
 }

@@ -1,27 +1,144 @@
 //! Events to the host page: every event is a `CustomEvent` named `dialoge:<event>` on `window`
 //! with the payload in `detail` (EMBED.md section 3). The loader's `Dialoge('on', …)` listens
-//! to these, so this is the only event plumbing there is.
+//! to these, so this is the only event plumbing there is: one [`HostEvent`] type, one
+//! [`HostEvent::emit`].
 
+use dialoge_api::livechat::LivechatStatus;
+use dialoge_api::message::{AgentInfo, Message};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit};
 
-/// Dispatches `dialoge:<name>` with `detail`.
-pub fn emit(name: &str, detail: &JsValue) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let init = CustomEventInit::new();
-    init.set_detail(detail);
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(&format!("dialoge:{name}"), &init) {
-        let _ = window.dispatch_event(&event);
+/// Where an error the visitor saw happened (`error.detail.where`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Where {
+    Send,
+    Livechat,
+    Form,
+    Upload,
+    Export,
+    Config,
+    History,
+}
+
+impl Where {
+    fn as_str(self) -> &'static str {
+        match self {
+            Where::Send => "send",
+            Where::Livechat => "livechat",
+            Where::Form => "form",
+            Where::Upload => "upload",
+            Where::Export => "export",
+            Where::Config => "config",
+            Where::History => "history",
+        }
     }
 }
 
-/// Dispatches `dialoge:<name>` with a serde value as a plain JS object (snake_case, as on the wire).
-pub fn emit_json<T: serde::Serialize>(name: &str, value: &T) {
-    let detail = serde_json::to_string(value)
+/// Every event the widget tells the host page.
+pub enum HostEvent<'a> {
+    Ready {
+        chatbot_id: &'a str,
+    },
+    Open,
+    Close,
+    /// A final message (visitor, assistant or agent), as on the wire.
+    Message(&'a Message),
+    /// A `custom` marker for the site's own flow.
+    Marker {
+        part_id: &'a str,
+        key: &'a str,
+        payload: Option<&'a serde_json::Value>,
+    },
+    ProductClick {
+        product_id: &'a str,
+        url: &'a str,
+    },
+    Livechat {
+        status: &'a LivechatStatus,
+        agent: Option<&'a AgentInfo>,
+    },
+    /// An error shown to the visitor.
+    Error {
+        code: &'a str,
+        message: &'a str,
+        retryable: bool,
+        place: Where,
+    },
+}
+
+impl HostEvent<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            HostEvent::Ready { .. } => "ready",
+            HostEvent::Open => "open",
+            HostEvent::Close => "close",
+            HostEvent::Message(_) => "message",
+            HostEvent::Marker { .. } => "marker",
+            HostEvent::ProductClick { .. } => "product_click",
+            HostEvent::Livechat { .. } => "livechat",
+            HostEvent::Error { .. } => "error",
+        }
+    }
+
+    fn detail(&self) -> JsValue {
+        let obj = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(&obj, &k.into(), &v);
+        };
+        match self {
+            HostEvent::Ready { chatbot_id } => set("chatbotId", (*chatbot_id).into()),
+            HostEvent::Open | HostEvent::Close => {}
+            // Wire types go out as on the wire (snake_case), through JSON.
+            HostEvent::Message(m) => return json(m),
+            HostEvent::Marker {
+                part_id,
+                key,
+                payload,
+            } => {
+                set("partId", (*part_id).into());
+                set("key", (*key).into());
+                set("payload", payload.map_or(JsValue::NULL, json));
+            }
+            HostEvent::ProductClick { product_id, url } => {
+                set("productId", (*product_id).into());
+                set("url", (*url).into());
+            }
+            HostEvent::Livechat { status, agent } => {
+                set("status", status.as_str().into());
+                set("agent", agent.map_or(JsValue::NULL, json));
+            }
+            HostEvent::Error {
+                code,
+                message,
+                retryable,
+                place,
+            } => {
+                set("code", (*code).into());
+                set("message", (*message).into());
+                set("retryable", (*retryable).into());
+                set("where", place.as_str().into());
+            }
+        }
+        obj.into()
+    }
+
+    /// Dispatches `dialoge:<name>` on `window`.
+    pub fn emit(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let init = CustomEventInit::new();
+        init.set_detail(&self.detail());
+        let name = format!("dialoge:{}", self.name());
+        if let Ok(event) = CustomEvent::new_with_event_init_dict(&name, &init) {
+            let _ = window.dispatch_event(&event);
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> JsValue {
+    serde_json::to_string(value)
         .ok()
         .and_then(|s| js_sys::JSON::parse(&s).ok())
-        .unwrap_or(JsValue::NULL);
-    emit(name, &detail);
+        .unwrap_or(JsValue::NULL)
 }

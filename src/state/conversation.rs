@@ -1,10 +1,10 @@
-//! The message list: the visitor's optimistic messages (kept with their idempotency key until
-//! the server has the turn, so a retry can never duplicate it) and the assistant's replies as
+//! The transcript: the visitor's optimistic messages (their payload waits in the conversation
+//! service's outbox until the server has the turn) and the assistant's replies as
 //! they stream in, reconciled with `part` and `done`.
 
 use std::sync::Arc;
 
-use dialoge_api::message::{Message, Part, Role, TextPart};
+use dialoge_api::message::{Message, Part, Role};
 use dialoge_api::reducer::{Change, MessageBuilder};
 use dialoge_api::stream::{Delta, StreamEvent};
 use leptos::prelude::*;
@@ -28,42 +28,59 @@ pub enum EntryState {
     Incomplete,
 }
 
-/// What the visitor sent, kept for a retry with the same idempotency key.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Outgoing {
-    pub text: String,
-    pub idempotency_key: String,
-}
-
-/// One message in the list.
+/// One message in the list. Its signals are written only by the conversation service and the
+/// [`TurnApplier`]; views read them through the accessors.
 #[derive(Clone)]
 pub struct Entry {
     pub key: u64,
     pub role: Role,
-    pub message_id: RwSignal<Option<String>>,
-    pub parts: RwSignal<Vec<LivePart>>,
-    pub state: RwSignal<EntryState>,
-    pub outgoing: Option<Arc<Outgoing>>,
+    /// Written by the visitor in this page (not from history or another tab).
+    pub from_visitor: bool,
     /// Who wrote it, for agent messages.
     pub agent: Option<dialoge_api::message::AgentInfo>,
+    message_id: RwSignal<Option<String>>,
+    parts: RwSignal<Vec<LivePart>>,
+    state: RwSignal<EntryState>,
 }
 
-/// The conversation shown in the panel.
+impl Entry {
+    pub fn message_id(&self) -> ReadSignal<Option<String>> {
+        self.message_id.read_only()
+    }
+
+    pub fn parts(&self) -> ReadSignal<Vec<LivePart>> {
+        self.parts.read_only()
+    }
+
+    pub fn state(&self) -> ReadSignal<EntryState> {
+        self.state.read_only()
+    }
+
+    pub(crate) fn set_state(&self, state: EntryState) {
+        self.state.try_set(state);
+    }
+
+    pub(crate) fn set_message_id(&self, id: String) {
+        self.message_id.try_set(Some(id));
+    }
+}
+
+/// The messages shown in the panel, in order.
 #[derive(Clone, Copy)]
-pub struct Conversation {
-    pub entries: RwSignal<Vec<Entry>>,
+pub struct Transcript {
+    entries: RwSignal<Vec<Entry>>,
     next: StoredValue<u64>,
 }
 
-impl Default for Conversation {
+impl Default for Transcript {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Conversation {
+impl Transcript {
     pub fn new() -> Self {
-        Conversation {
+        Transcript {
             entries: RwSignal::new(Vec::new()),
             next: StoredValue::new(1),
         }
@@ -75,19 +92,20 @@ impl Conversation {
         k
     }
 
+    /// The entries, for views.
+    pub fn entries(&self) -> ReadSignal<Vec<Entry>> {
+        self.entries.read_only()
+    }
+
     /// Shows the visitor's message at once, before the server has seen it.
-    pub fn push_user(&self, outgoing: Outgoing) -> Entry {
-        let part = Part::Text(TextPart {
-            part_id: None,
-            text: outgoing.text.clone(),
-        });
+    pub fn push_user(&self, parts: &[Part]) -> Entry {
         let entry = Entry {
             key: self.key(),
             role: Role::User,
+            from_visitor: true,
             message_id: RwSignal::new(None),
-            parts: RwSignal::new(vec![LivePart::from_part(&part)]),
+            parts: RwSignal::new(parts.iter().map(LivePart::from_part).collect()),
             state: RwSignal::new(EntryState::Sending),
-            outgoing: Some(Arc::new(outgoing)),
             agent: None,
         };
         self.entries.update(|e| e.push(entry.clone()));
@@ -128,7 +146,7 @@ impl Conversation {
             message_id: RwSignal::new(Some(message.message_id.clone())),
             parts: RwSignal::new(message.parts.iter().map(LivePart::from_part).collect()),
             state: RwSignal::new(EntryState::Done),
-            outgoing: None,
+            from_visitor: false,
             agent: message.agent.clone(),
         }
     }
@@ -140,7 +158,7 @@ impl Conversation {
             message_id: RwSignal::new(None),
             parts: RwSignal::new(Vec::new()),
             state: RwSignal::new(EntryState::Streaming),
-            outgoing: None,
+            from_visitor: false,
             agent: None,
         };
         self.entries.update(|e| e.push(entry.clone()));
@@ -155,6 +173,12 @@ impl Conversation {
     /// Forgets everything (reset).
     pub fn clear(&self) {
         self.entries.set(Vec::new());
+    }
+
+    /// The entry with this key.
+    pub fn find(&self, key: u64) -> Option<Entry> {
+        self.entries
+            .with_untracked(|e| e.iter().find(|x| x.key == key).cloned())
     }
 }
 
@@ -177,13 +201,13 @@ pub enum Applied {
 /// content, mirrors each reducer change into exactly one signal, and reconciles with the final
 /// `part` and `done` (a part whose final shape differs from what the deltas built is replaced).
 pub struct TurnApplier {
-    convo: Conversation,
+    convo: Transcript,
     builder: MessageBuilder,
     entry: Option<Entry>,
 }
 
 impl TurnApplier {
-    pub fn new(convo: Conversation) -> Self {
+    pub fn new(convo: Transcript) -> Self {
         TurnApplier {
             convo,
             builder: MessageBuilder::new(),

@@ -1,13 +1,11 @@
-//! Transport: everything that talks HTTP — the API client, the token handshake and the
-//! fetch-based SSE reader. It turns bytes into typed values and typed errors; it never touches
-//! the DOM and never holds UI state. Every request carries an `AbortSignal`.
+//! Transport: the HTTP primitives every backend shares — one abortable `fetch` wrapper, the
+//! fetch-based SSE reader, and per-visitor storage. It turns bytes into typed values and typed
+//! errors; it never touches the DOM and never holds UI state. Every request carries the abort
+//! signal of the life it belongs to (`crate::life`).
 
-pub mod client;
 pub mod http;
 pub mod storage;
 pub mod stream;
-pub mod timer;
-pub mod token;
 
 use dialoge_api::{ErrorCode, ErrorParam};
 
@@ -36,12 +34,23 @@ pub enum ApiError {
     /// The site's token endpoint (or `getToken`) failed.
     #[error("token handshake failed: {0}")]
     Handshake(String),
+    /// This backend does not do that (see its capabilities).
+    #[error("not supported by this backend")]
+    Unsupported,
 }
 
 impl ApiError {
     /// Is this an expired or rejected visitor token (time to ask the site again)?
     pub fn is_unauthorized(&self) -> bool {
-        matches!(self, ApiError::Http { status: 401, .. })
+        self.code() == Some(&ErrorCode::Unauthorized)
+    }
+
+    /// The contract's error code of an HTTP answer (an unknown code read by its status).
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            ApiError::Http { code, .. } => Some(code),
+            _ => None,
+        }
     }
 }
 

@@ -3,28 +3,14 @@
 //! a clear message; accepted files are read (by the browser's encoder, off the main thread) and
 //! shown as chips with a remove button until the message goes out with them.
 
+use dialoge_api::rules::{self, Problem, MAX_ATTACHMENTS};
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use web_sys::File;
 
-use crate::controller::Ctx;
+use crate::services::Services;
 use crate::view::files::read_base64;
 use crate::view::parts::human_size;
-
-/// At most this many files go with one message.
-pub const MAX_ATTACHMENTS: usize = 5;
-/// Images go out as `image` parts (shown inline); these other types as `file` parts.
-const IMAGE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "image/gif"];
-const FILE_TYPES: [&str; 4] = [
-    "application/pdf",
-    "text/plain",
-    "text/csv",
-    "application/zip",
-];
-/// What the file chooser offers.
-pub const ACCEPT: &str =
-    "image/png,image/jpeg,image/webp,image/gif,application/pdf,text/plain,text/csv,application/zip";
 
 /// One chosen file.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,30 +22,6 @@ pub struct Attachment {
     pub image: bool,
     /// Base64 once read.
     pub data: Option<String>,
-}
-
-/// Why a file was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    Type,
-    Size,
-    Count,
-}
-
-/// Decides about one file before reading it: `Ok(is_image)` or why not. `limit` is the byte
-/// limit in force (the message limit, or livechat's when a person is chatting).
-pub fn check(mime: &str, size: u64, limit: u64, already: usize) -> Result<bool, Refusal> {
-    if already >= MAX_ATTACHMENTS {
-        return Err(Refusal::Count);
-    }
-    let image = IMAGE_TYPES.contains(&mime);
-    if !image && !FILE_TYPES.contains(&mime) {
-        return Err(Refusal::Type);
-    }
-    if size > limit {
-        return Err(Refusal::Size);
-    }
-    Ok(image)
 }
 
 /// The parts these attachments send (the unread ones are left out: the send waits for them).
@@ -105,23 +67,23 @@ impl Default for Attachments {
 
 impl Attachments {
     /// Checks and reads files from any source (chooser, drop, paste).
-    pub fn add(&self, ctx: Ctx, files: Vec<File>) {
-        let limit = ctx.attachment_limit();
-        let t = ctx.lang.get_untracked().t();
+    pub fn add(&self, svc: Services, files: Vec<File>) {
+        let limit = attachment_limit(svc);
+        let t = svc.ui.lang().get_untracked().t();
         self.refusal.set(None);
         for file in files {
             let mime = file.type_();
             let size = file.size() as u64;
             let name = file.name();
             let already = self.list.with_untracked(Vec::len);
-            match check(&mime, size, limit, already) {
+            match rules::check_attachment(&mime, size, limit, already) {
                 Err(why) => {
                     let text = match why {
-                        Refusal::Type => format!("{name}: {}", t.attach_wrong_type),
-                        Refusal::Size => {
+                        Problem::TooLarge(_) => {
                             format!("{name}: {} {}", t.attach_too_big, human_size(limit))
                         }
-                        Refusal::Count => format!("{} {MAX_ATTACHMENTS}", t.attach_too_many),
+                        Problem::TooMany(_) => format!("{} {MAX_ATTACHMENTS}", t.attach_too_many),
+                        _ => format!("{name}: {}", t.attach_wrong_type),
                     };
                     self.refusal.set(Some(text));
                 }
@@ -140,7 +102,7 @@ impl Attachments {
                     });
                     let list = self.list;
                     let refusal = self.refusal;
-                    spawn_local(async move {
+                    svc.spawn(async move {
                         match read_base64(&file).await {
                             Ok(data) => list.update(|l| {
                                 if let Some(a) = l.iter_mut().find(|a| a.id == id) {
@@ -178,8 +140,8 @@ impl Attachments {
 
 /// The chips above the composer, and the refusal message.
 #[component]
-pub fn AttachmentChips(ctx: Ctx, att: Attachments) -> impl IntoView {
-    let t = move || ctx.lang.get().t();
+pub fn AttachmentChips(svc: Services, att: Attachments) -> impl IntoView {
+    let t = move || svc.ui.lang().get().t();
     view! {
         <Show when=move || att.refusal.with(Option::is_some)>
             <p class="dlg-attach-error" data-testid="attach-error" role="alert">
@@ -214,18 +176,10 @@ pub fn AttachmentChips(ctx: Ctx, att: Attachments) -> impl IntoView {
 }
 
 /// What a message may carry now: livechat's own limit while a person is chatting.
-impl Ctx {
-    pub fn attachment_limit(&self) -> u64 {
-        let message_limit = MAX_MESSAGE_DATA_BYTES as u64;
-        if self.livechat_active() {
-            self.config.with_untracked(|c| {
-                c.as_ref()
-                    .and_then(|c| c.livechat.as_ref())
-                    .and_then(|l| l.max_attachment_size_bytes)
-                    .map_or(message_limit, |m| m.min(message_limit))
-            })
-        } else {
-            message_limit
-        }
+fn attachment_limit(svc: Services) -> u64 {
+    let message_limit = MAX_MESSAGE_DATA_BYTES as u64;
+    match svc.branding.livechat_attachment_limit() {
+        Some(limit) if svc.livechat.active() => limit.min(message_limit),
+        _ => message_limit,
     }
 }

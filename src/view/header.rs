@@ -11,7 +11,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::controller::Ctx;
+use crate::services::Services;
 use crate::view::dom;
 use crate::view::livechat::HumanButton;
 use crate::view::menu::HeaderMenu;
@@ -19,12 +19,18 @@ use crate::view::theme::themes;
 use crate::view::url::{safe_image, safe_link};
 
 /// Builds the branded part of the header into `host` (emptied first).
-fn build(ctx: Ctx, host: &Element, base: &str, failed: Option<&str>, on_avatar_error: &Function) {
+fn build(
+    svc: Services,
+    host: &Element,
+    base: &str,
+    failed: Option<&str>,
+    on_avatar_error: &Function,
+) {
     dom::clear(host);
-    let t = ctx.lang.get().t();
-    let dark = ctx.branding.dark.get();
-    let name = ctx.bot_name();
-    ctx.config.with(|config| {
+    let t = svc.ui.lang().get().t();
+    let dark = svc.branding.dark().get();
+    let name = svc.branding.bot_name();
+    svc.branding.config().with(|config| {
         let config = config.as_deref();
         let display = config.map(|c| &c.display);
         let themes = config.map(|c| themes(c, dark)).unwrap_or_default();
@@ -146,8 +152,8 @@ fn build(ctx: Ctx, host: &Element, base: &str, failed: Option<&str>, on_avatar_e
 /// the config, language or colour scheme changes; the close button stays a Leptos node outside
 /// it, so its focus survives a rebuild.
 #[component]
-pub fn Header(ctx: Ctx) -> impl IntoView {
-    let base = ctx.api_base();
+pub fn Header(svc: Services) -> impl IntoView {
+    let base = svc.api_base();
     let host = NodeRef::<html::Div>::new();
     // The avatar URL that failed to load, so a new config's avatar gets its own chance.
     let failed = RwSignal::new(None::<String>);
@@ -164,7 +170,7 @@ pub fn Header(ctx: Ctx) -> impl IntoView {
         if let Some(host) = host.get() {
             on_error.with_value(|f| {
                 build(
-                    ctx,
+                    svc,
                     &host,
                     &base,
                     failed.as_deref(),
@@ -174,8 +180,8 @@ pub fn Header(ctx: Ctx) -> impl IntoView {
         }
     });
     let centered = move || {
-        let dark = ctx.branding.dark.get();
-        ctx.config.with(|c| {
+        let dark = svc.branding.dark().get();
+        svc.branding.config().with(|c| {
             c.as_deref().is_some_and(|c| {
                 themes(c, dark)
                     .iter()
@@ -188,11 +194,11 @@ pub fn Header(ctx: Ctx) -> impl IntoView {
     view! {
         <header class="dlg-header" class:dlg-header-center=centered>
             <div class="dlg-header-main" node_ref=host></div>
-            <HumanButton ctx/>
-            <HeaderMenu ctx/>
+            <HumanButton svc/>
+            <HeaderMenu svc/>
             <button type="button" class="dlg-header-btn dlg-close"
-                aria-label=move || ctx.lang.get().t().close_chat
-                on:click=move |_| ctx.set_open(false)>
+                aria-label=move || svc.ui.lang().get().t().close_chat
+                on:click=move |_| svc.set_open(false)>
                 <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>
             </button>
         </header>

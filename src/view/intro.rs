@@ -8,28 +8,28 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::controller::branding::page_url;
-use crate::controller::Ctx;
+use crate::services::branding::page_url;
+use crate::services::Services;
 use crate::view::dom;
 
 /// The welcome bubble and the start prompts, at the top of the message list.
 #[component]
-pub fn Intro(ctx: Ctx) -> impl IntoView {
+pub fn Intro(svc: Services) -> impl IntoView {
     let host = NodeRef::<html::Div>::new();
-    let empty = Memo::new(move |_| ctx.convo.entries.with(Vec::is_empty));
+    let empty = Memo::new(move |_| svc.conversation.entries().with(Vec::is_empty));
     // The welcome stays above a conversation the visitor began on this page (its first entry
     // is theirs, sent from here), but not above history, whose real start it would misstate.
     let opens = Memo::new(move |_| {
-        ctx.convo
-            .entries
-            .with(|e| e.first().is_none_or(|first| first.outgoing.is_some()))
+        svc.conversation
+            .entries()
+            .with(|e| e.first().is_none_or(|first| first.from_visitor))
     });
     Effect::new(move |_| {
-        let (empty, opens, t) = (empty.get(), opens.get(), ctx.lang.get().t());
+        let (empty, opens, t) = (empty.get(), opens.get(), svc.ui.lang().get().t());
         let Some(host) = host.get() else { return };
         dom::clear(&host);
         let url = page_url();
-        ctx.config.with(|config| {
+        svc.branding.config().with(|config| {
             let Some(config) = config.as_deref() else {
                 return;
             };
@@ -87,7 +87,7 @@ pub fn Intro(ctx: Ctx) -> impl IntoView {
             .and_then(|t| t.dyn_into::<Element>().ok())
             .and_then(|el| el.closest("[data-testid=start-prompt]").ok().flatten());
         if let Some(text) = button.and_then(|b| b.text_content()) {
-            ctx.send_text(text);
+            svc.send(text, Vec::new());
         }
     };
     view! { <div class="dlg-intro" node_ref=host on:click=on_click></div> }

@@ -5,8 +5,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::controller::privacy::PrivacyNotice;
-use crate::controller::Ctx;
+use crate::services::{Outcome, Services};
 use crate::view::rating::RatingForm;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -20,9 +19,10 @@ enum MenuState {
 
 /// The "⋯" menu in the panel header.
 #[component]
-pub fn HeaderMenu(ctx: Ctx) -> impl IntoView {
+pub fn HeaderMenu(svc: Services) -> impl IntoView {
     let state = RwSignal::new(MenuState::Closed);
-    let t = move || ctx.lang.get().t();
+    let can = svc.capabilities();
+    let t = move || svc.ui.lang().get().t();
     let on_keydown = move |e: ev::KeyboardEvent| {
         if e.key() == "Escape" && state.get_untracked() != MenuState::Closed {
             e.stop_propagation();
@@ -54,24 +54,25 @@ pub fn HeaderMenu(ctx: Ctx) -> impl IntoView {
                 MenuState::Open => view! {
                     <div class="dlg-menu-list" role="menu">
                         {item(|t| t.new_conversation, "menu-new", Box::new(move || {
-                            ctx.reset();
+                            svc.reset();
                             state.set(MenuState::Closed);
                         }))}
-                        {item(|t| t.download_data, "menu-export", Box::new(move || {
-                            ctx.export_data();
+                        // Only what this backend can do.
+                        {can.export.then(|| item(|t| t.download_data, "menu-export", Box::new(move || {
+                            svc.export_data();
                             state.set(MenuState::Closed);
-                        }))}
-                        {item(|t| t.rate_conversation, "menu-rate", Box::new(move || {
+                        })))}
+                        {can.rating.then(|| item(|t| t.rate_conversation, "menu-rate", Box::new(move || {
                             state.set(MenuState::Rate);
-                        }))}
-                        {item(|t| t.delete_data, "menu-delete", Box::new(move || {
+                        })))}
+                        {can.export.then(|| item(|t| t.delete_data, "menu-delete", Box::new(move || {
                             state.set(MenuState::ConfirmDelete);
-                        }))}
+                        })))}
                     </div>
                 }.into_any(),
                 MenuState::Rate => view! {
                     <div class="dlg-menu-list dlg-menu-rate" role="dialog" aria-label=move || t().rate_conversation>
-                        <RatingForm ctx on_done=Callback::new(move |_| state.set(MenuState::Closed))/>
+                        <RatingForm svc on_done=Callback::new(move |_| state.set(MenuState::Closed))/>
                     </div>
                 }.into_any(),
                 MenuState::ConfirmDelete => view! {
@@ -79,8 +80,9 @@ pub fn HeaderMenu(ctx: Ctx) -> impl IntoView {
                         <p id="dlg-del-q" class="dlg-menu-text">{move || t().delete_confirm}</p>
                         <div class="dlg-menu-row">
                             <button type="button" class="dlg-danger" data-testid="menu-delete-confirm"
-                                on:click=move |_| ctx.delete_data(move |n| {
-                                    state.set(MenuState::Notice(n == PrivacyNotice::Deleted))
+                                on:click=move |_| svc.spawn(async move {
+                                    let deleted = svc.delete_data().await == Outcome::Done(());
+                                    state.try_set(MenuState::Notice(deleted));
                                 })>{move || t().delete_data}</button>
                             <button type="button" class="dlg-menu-item" on:click=move |_| state.set(MenuState::Closed)>
                                 {move || t().cancel}

@@ -13,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{MutationObserver, MutationObserverInit};
 
-use crate::controller::Ctx;
+use crate::services::Services;
 use crate::state::conversation::{Entry, EntryState};
 use crate::view::parts::part_view;
 
@@ -32,7 +32,7 @@ struct Follow {
 }
 
 #[component]
-pub fn MessageList(ctx: Ctx) -> impl IntoView {
+pub fn MessageList(svc: Services) -> impl IntoView {
     let list = NodeRef::<html::Div>::new();
     let has_new = RwSignal::new(false);
     let follow = Rc::new(Follow::default());
@@ -82,9 +82,9 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
     {
         let follow = follow.clone();
         Effect::new(move |prev: Option<usize>| {
-            let (len, last_is_user) = ctx
-                .convo
-                .entries
+            let (len, last_is_user) = svc
+                .conversation
+                .entries()
                 .with(|e| (e.len(), e.last().is_some_and(|x| x.role == Role::User)));
             if prev.is_some_and(|p| len > p) && last_is_user {
                 follow.pinned.set(true);
@@ -96,7 +96,7 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
 
     // A hidden list cannot scroll: when the panel opens, jump to the newest message.
     Effect::new(move |_| {
-        if ctx.open.get() {
+        if svc.ui.open().get() {
             request_animation_frame(move || {
                 if let Some(el) = list.get_untracked() {
                     el.set_scroll_top(el.scroll_height());
@@ -118,18 +118,18 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
                 has_new.set(false);
             }
             if el.scroll_top() <= TOP_SLACK
-                && !ctx.history_loading.get_untracked()
-                && ctx.history_cursor.with_untracked(|c| c.is_some())
+                && !svc.conversation.history_loading().get_untracked()
+                && svc.conversation.has_older()
             {
                 follow
                     .restore
                     .set(Some((el.scroll_height(), el.scroll_top())));
-                ctx.load_older();
+                svc.conversation.load_older();
             }
         }
     };
 
-    let t = move || ctx.lang.get().t();
+    let t = move || svc.ui.lang().get().t();
     let jump = move |_| {
         if let Some(el) = list.get_untracked() {
             el.set_scroll_top(el.scroll_height());
@@ -140,12 +140,12 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
         <div class="dlg-messages-wrap">
             <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite"
                 node_ref=list on:scroll=on_scroll>
-                <crate::view::intro::Intro ctx/>
-                <Show when=move || ctx.history_loading.get()>
+                <crate::view::intro::Intro svc/>
+                <Show when=move || svc.conversation.history_loading().get()>
                     <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
                 </Show>
-                <For each=move || ctx.convo.entries.get() key=|e| e.key children=move |e| message_view(ctx, e)/>
-                <crate::view::rating::QuietRating ctx/>
+                <For each=move || svc.conversation.entries().get() key=|e| e.key children=move |e| message_view(svc, e)/>
+                <crate::view::rating::QuietRating svc/>
             </div>
             <Show when=move || has_new.get()>
                 <button type="button" class="dlg-pill" data-testid="new-message-pill" on:click=jump>
@@ -156,22 +156,23 @@ pub fn MessageList(ctx: Ctx) -> impl IntoView {
     }
 }
 
-fn message_view(ctx: Ctx, entry: Entry) -> impl IntoView {
+fn message_view(svc: Services, entry: Entry) -> impl IntoView {
     let role = entry.role.as_str().to_owned();
-    let parts = entry.parts;
-    let state = entry.state;
-    let t = move || ctx.lang.get().t();
+    let parts = entry.parts();
+    let state = entry.state();
+    let message_id = entry.message_id();
+    let t = move || svc.ui.lang().get().t();
     let has_upload = move || {
         parts.with(|p| {
             p.iter().any(|lp| {
                 matches!(&lp.kind, crate::state::live::LiveKind::Whole(w)
-                    if matches!(**w, dialoge_api::message::Part::Image(_) | dialoge_api::message::Part::File(_)))
+                    if matches!(w.as_ref(), dialoge_api::message::Part::Image(_) | dialoge_api::message::Part::File(_)))
             })
         })
     };
     view! {
         <div class="dlg-message" data-testid="message" data-role=role
-            data-message-id=move || entry.message_id.get().unwrap_or_default()
+            data-message-id=move || message_id.get().unwrap_or_default()
             data-state=move || match state.get() {
                 EntryState::Sending => "sending",
                 EntryState::Sent => "sent",

@@ -1,35 +1,36 @@
-//! The conversation rating: 1–5 stars and optional words, sent with `POST /rate`.
-//! [`RatingForm`] is the form itself, for the header menu; [`QuietRating`] offers it inline at
-//! the end of the conversation once it has been quiet for a while after an answer — once per
-//! conversation. The stars are a real radio group (arrow keys, one tab stop, read as "3 stars").
-
-use std::time::Duration;
+//! The rating form: 1–5 stars and optional words — one component wherever a rating is asked
+//! for: the conversation's (header menu, and [`QuietRating`] inline at the end of the
+//! conversation once it has been quiet after an answer, once per conversation) and a closed
+//! livechat's feedback. The stars are a real radio group (arrow keys, one tab stop, read as
+//! "3 stars").
 
 use dialoge_api::message::Role;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::controller::Ctx;
 use crate::i18n::fill;
+use crate::services::markers::{Phase, RatingTarget};
+use crate::services::{Outcome, Services};
 use crate::state::conversation::EntryState;
-use crate::transport::ApiError;
 use crate::view::parts::{next_uid, Flag, MaybeText, Text};
 
-#[derive(Clone, Copy, PartialEq)]
-enum Phase {
-    Editing,
-    Sending,
-    Sent,
-}
-
 /// A 1–5 star rating with an optional comment. `on_done` runs once the rating is stored (the
-/// header menu closes itself with it).
+/// header menu closes itself with it). Its hooks say what it rates: `rating` / `rating-star` /
+/// `rating-submit` for the conversation, `livechat-feedback` / `feedback-star` /
+/// `feedback-submit` for a livechat.
 #[component]
-pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> impl IntoView {
-    let m = ctx.lang.get_untracked().m();
+pub fn RatingForm(
+    svc: Services,
+    #[prop(optional)] on_done: Option<Callback<()>>,
+    #[prop(default = RatingTarget::Conversation)] target: RatingTarget,
+) -> impl IntoView {
+    let (root_id, star_id, submit_id) = match target {
+        RatingTarget::Conversation => ("rating", "rating-star", "rating-submit"),
+        RatingTarget::Livechat => ("livechat-feedback", "feedback-star", "feedback-submit"),
+    };
+    let m = svc.ui.lang().get_untracked().m();
     let uid = next_uid();
     let group = format!("dlg-r{uid}");
     let (feedback_id, err_id) = (format!("dlg-r{uid}-fb"), format!("dlg-r{uid}-err"));
@@ -59,17 +60,21 @@ pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> 
         error.set(None);
         phase.set(Phase::Sending);
         let words = feedback.get_untracked();
-        spawn_local(async move {
-            let next = match ctx.rate(rating, Some(words)).await {
-                Ok(()) => Phase::Sent,
-                Err(ApiError::Aborted) => Phase::Editing,
-                Err(_) => {
+        svc.spawn(async move {
+            let sent = match svc.markers.rate(target, rating, words).await {
+                Outcome::Done(()) => true,
+                Outcome::Cancelled => false,
+                _ => {
                     error.try_set(Some(m.rating_failed));
-                    Phase::Editing
+                    false
                 }
             };
-            phase.try_set(next);
-            if let (Phase::Sent, Some(done)) = (next, on_done) {
+            phase.try_set(if sent {
+                Phase::Sent(String::new())
+            } else {
+                Phase::Editing
+            });
+            if let (true, Some(done)) = (sent, on_done) {
                 done.run(());
             }
         });
@@ -88,21 +93,21 @@ pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> 
                 <input type="radio" class="dlg-star-input" id=id.clone() name=group.clone()
                     value=n.to_string() prop:checked=checked
                     on:change=move |_| { stars.set(n); error.set(None); }/>
-                <label class="dlg-star" class:dlg-star-on=lit for=id>
+                <label class="dlg-star" class:dlg-star-on=lit for=id data-testid=star_id>
                     <span aria-hidden="true">"★"</span>
                     <span class="dlg-sr">{label}</span>
                 </label>
             }
         })
         .collect_view();
-    let sent: Flag = Signal::derive(move || phase.get() == Phase::Sent);
+    let sent: Flag = Signal::derive(move || matches!(phase.get(), Phase::Sent(_)));
     let not_sent: Flag = Signal::derive(move || !sent.get());
     let sending: Flag = Signal::derive(move || phase.get() == Phase::Sending);
     let state_name: Text = Signal::derive(move || {
         match phase.get() {
             Phase::Editing => "editing",
             Phase::Sending => "sending",
-            Phase::Sent => "sent",
+            Phase::Sent(_) => "sent",
         }
         .to_owned()
     });
@@ -121,7 +126,7 @@ pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> 
     });
     let words: Text = Signal::derive(move || feedback.get());
     view! {
-        <div class="dlg-rating" data-testid="rating" data-state=state_name>
+        <div class="dlg-rating" data-testid=root_id data-state=state_name>
             <p class="dlg-form-sent" role="status">
                 <span hidden=not_sent>{m.rating_thanks}</span>
             </p>
@@ -134,50 +139,43 @@ pub fn RatingForm(ctx: Ctx, #[prop(optional)] on_done: Option<Callback<()>>) -> 
                 <textarea class="dlg-field-input" id=feedback_id rows="2" maxlength="2000"
                     prop:value=words on:input=move |e| feedback.set(event_target_value(&e))></textarea>
                 <p class="dlg-form-error" id=err_id role="alert" hidden=no_error>{message}</p>
-                <button type="submit" class="dlg-form-submit" data-testid="rating-submit"
+                <button type="submit" class="dlg-form-submit" data-testid=submit_id
                     disabled=sending>{submit_label}</button>
             </form>
         </div>
     }
 }
 
-/// Offers the rating at the end of the conversation once it has been quiet for
-/// [`Ctx::rating_delay_ms`] after an answer to something the visitor wrote in this page.
+/// Offers the rating at the end of the conversation once it has been quiet (the markers
+/// service's timer) after an answer to something the visitor wrote in this page.
 #[component]
-pub fn QuietRating(ctx: Ctx) -> impl IntoView {
-    let timer = StoredValue::new(None::<TimeoutHandle>);
+pub fn QuietRating(svc: Services) -> impl IntoView {
     let rated = RwSignal::new(false);
     let holder = NodeRef::<html::Div>::new();
-    let clear = move || {
-        if let Some(Some(handle)) = timer.try_update_value(Option::take) {
-            handle.clear();
-        }
-    };
-    // Every change of the conversation restarts the quiet time; only a finished answer arms it.
+    let entries = svc.conversation.entries();
+    // Every change of the conversation restarts the quiet time; only a finished answer to the
+    // visitor arms it.
     Effect::new(move |_| {
-        clear();
-        let busy = ctx.busy.get();
-        let (talked, last) = ctx.convo.entries.with(|entries| {
+        let busy = svc.conversation.busy().get();
+        let (talked, last) = entries.with(|entries| {
             (
-                entries.iter().any(|e| e.outgoing.is_some()),
+                entries.iter().any(|e| e.from_visitor),
                 entries
                     .last()
                     .filter(|e| e.role == Role::Assistant)
-                    .map(|e| e.state),
+                    .map(|e| e.state()),
             )
         });
         let answered = last.is_some_and(|state| state.get() == EntryState::Done);
-        if busy || !talked || !answered || ctx.markers.rating_offered.get_untracked() {
-            return;
+        if busy || !talked || !answered {
+            svc.markers.not_quiet();
+        } else {
+            svc.markers.quiet();
         }
-        let delay = Duration::from_millis(u64::from(ctx.rating_delay_ms()));
-        let handle = set_timeout_with_handle(move || ctx.offer_rating(), delay).ok();
-        timer.set_value(handle);
     });
-    on_cleanup(clear);
     // Bring the offer into view at the end of the message list.
     Effect::new(move |_| {
-        if ctx.markers.rating_offered.get() {
+        if svc.markers.rating_offered().get() {
             if let Some(el) = holder.get() {
                 if let Ok(Some(list)) = el.closest(".dlg-messages") {
                     list.set_scroll_top(list.scroll_height());
@@ -186,15 +184,15 @@ pub fn QuietRating(ctx: Ctx) -> impl IntoView {
         }
     });
     let done = Callback::new(move |()| rated.set(true));
-    let hidden: Flag = Signal::derive(move || !ctx.markers.rating_offered.get());
+    let hidden: Flag = Signal::derive(move || !svc.markers.rating_offered().get());
     let rated: Flag = rated.into();
     view! {
         <div class="dlg-rating-offer" data-testid="rating-offer" node_ref=holder hidden=hidden>
-            {move || ctx.markers.rating_offered.get().then(|| view! {
-                <RatingForm ctx on_done=done/>
+            {move || svc.markers.rating_offered().get().then(|| view! {
+                <RatingForm svc on_done=done/>
                 <button type="button" class="dlg-rating-dismiss" hidden=rated
-                    on:click=move |_| ctx.markers.rating_offered.set(false)>
-                    {ctx.lang.get_untracked().m().rating_dismiss}
+                    on:click=move |_| svc.markers.dismiss_rating()>
+                    {svc.ui.lang().get_untracked().m().rating_dismiss}
                 </button>
             })}
         </div>

@@ -5,8 +5,11 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::controller::{use_ctx, Ctx, Status};
-use crate::view::attachments::{AttachmentChips, Attachments, ACCEPT};
+use crate::services::conversation::Status;
+use crate::services::{use_services, Services};
+use dialoge_api::rules::ACCEPT;
+
+use crate::view::attachments::{AttachmentChips, Attachments};
 use crate::view::files::{files_of, input_of};
 use crate::view::header::Header;
 use crate::view::livechat::LivechatBanner;
@@ -17,16 +20,16 @@ use crate::view::theme::use_theme;
 /// The whole widget.
 #[component]
 pub fn Shell() -> impl IntoView {
-    let Some(ctx) = use_ctx() else {
+    let Some(svc) = use_services() else {
         return ().into_any();
     };
-    let left = ctx.is_left();
+    let left = svc.ui.is_left();
     let root = NodeRef::<leptos::html::Div>::new();
-    use_theme(ctx, root);
+    use_theme(svc, root);
     // Focus follows the panel: into the composer when it opens, back to the launcher when it
     // closes (only after a real change, never on first render: the page keeps its focus).
     Effect::new(move |prev: Option<bool>| {
-        let open = ctx.open.get();
+        let open = svc.ui.open().get();
         if let (Some(prev), Some(el)) = (prev, root.get_untracked()) {
             if prev != open {
                 let target = if open {
@@ -46,27 +49,27 @@ pub fn Shell() -> impl IntoView {
         open
     });
     view! {
-        <div class="dlg-root" node_ref=root class:dlg-left=left class:dlg-is-open=move || ctx.open.get()>
-            <Panel ctx/>
-            <Teasers ctx/>
-            <Launcher ctx/>
+        <div class="dlg-root" node_ref=root class:dlg-left=left class:dlg-is-open=move || svc.ui.open().get()>
+            <Panel svc/>
+            <Teasers svc/>
+            <Launcher svc/>
         </div>
     }
     .into_any()
 }
 
 #[component]
-fn Launcher(ctx: Ctx) -> impl IntoView {
-    let t = move || ctx.lang.get().t();
+fn Launcher(svc: Services) -> impl IntoView {
+    let t = move || svc.ui.lang().get().t();
     view! {
         <button
             type="button"
             class="dlg-launcher"
             data-testid="launcher"
-            hidden=move || !ctx.launcher_visible.get()
-            aria-label=move || if ctx.open.get() { t().close_chat } else { t().open_chat }
-            aria-expanded=move || ctx.open.get().to_string()
-            on:click=move |_| ctx.set_open(!ctx.open.get_untracked())
+            hidden=move || !svc.ui.launcher_visible().get()
+            aria-label=move || if svc.ui.open().get() { t().close_chat } else { t().open_chat }
+            aria-expanded=move || svc.ui.open().get().to_string()
+            on:click=move |_| svc.set_open(!svc.ui.open().get_untracked())
         >
             <svg class="dlg-icon-chat" viewBox="0 0 24 24" aria-hidden="true">
                 <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
@@ -74,10 +77,10 @@ fn Launcher(ctx: Ctx) -> impl IntoView {
             <svg class="dlg-icon-close" viewBox="0 0 24 24" aria-hidden="true">
                 <path d="M6 6l12 12M18 6L6 18"/>
             </svg>
-            <Show when=move || { ctx.unread.get() > 0 }>
+            <Show when=move || { svc.ui.unread().get() > 0 }>
                 <span class="dlg-badge" data-testid="launcher-badge"
-                    aria-label=move || format!("{} {}", ctx.unread.get(), t().unread)>
-                    {move || ctx.unread.get()}
+                    aria-label=move || format!("{} {}", svc.ui.unread().get(), t().unread)>
+                    {move || svc.ui.unread().get()}
                 </span>
             </Show>
         </button>
@@ -85,7 +88,7 @@ fn Launcher(ctx: Ctx) -> impl IntoView {
 }
 
 #[component]
-fn Panel(ctx: Ctx) -> impl IntoView {
+fn Panel(svc: Services) -> impl IntoView {
     let panel = NodeRef::<leptos::html::Section>::new();
     let att = Attachments::default();
     let dragging = RwSignal::new(false);
@@ -93,12 +96,12 @@ fn Panel(ctx: Ctx) -> impl IntoView {
         e.prevent_default();
         dragging.set(false);
         if let Some(dt) = e.data_transfer() {
-            att.add(ctx, file_list(dt.files()));
+            att.add(svc, file_list(dt.files()));
         }
     };
     let on_keydown = move |e: ev::KeyboardEvent| {
         if e.key() == "Escape" {
-            ctx.set_open(false);
+            svc.set_open(false);
         } else if e.key() == "Tab" {
             if let Some(el) = panel.get_untracked() {
                 trap_focus(&el, &e);
@@ -112,35 +115,35 @@ fn Panel(ctx: Ctx) -> impl IntoView {
             role="dialog"
             aria-labelledby="dlg-title"
             node_ref=panel
-            hidden=move || !ctx.open.get()
+            hidden=move || !svc.ui.open().get()
             on:keydown=on_keydown
             on:dragover=move |e: ev::DragEvent| { e.prevent_default(); dragging.set(true); }
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
             class:dlg-dragging=move || dragging.get()
         >
-            <Header ctx/>
-            <LivechatBanner ctx/>
-            <MessageList ctx/>
-            <StatusLine ctx/>
-            <Composer ctx att/>
+            <Header svc/>
+            <LivechatBanner svc/>
+            <MessageList svc/>
+            <StatusLine svc/>
+            <Composer svc att/>
         </section>
     }
 }
 
 #[component]
-fn StatusLine(ctx: Ctx) -> impl IntoView {
-    let t = move || ctx.lang.get().t();
+fn StatusLine(svc: Services) -> impl IntoView {
+    let t = move || svc.ui.lang().get().t();
     view! {
         <div class="dlg-status" data-testid="status" role="status"
-            data-state=move || match ctx.status.get() {
+            data-state=move || match svc.conversation.status().get() {
                 Status::Idle => "idle",
                 Status::Connecting => "connecting",
                 Status::Thinking => "thinking",
                 Status::Waiting { .. } => "waiting",
                 Status::Error { .. } => "error",
             }>
-            {move || match ctx.status.get() {
+            {move || match svc.conversation.status().get() {
                 Status::Idle => ().into_any(),
                 Status::Connecting => view! { <span>{t().connecting}</span> }.into_any(),
                 Status::Thinking => view! { <span class="dlg-thinking">{t().thinking}</span> }.into_any(),
@@ -151,7 +154,7 @@ fn StatusLine(ctx: Ctx) -> impl IntoView {
                     <span class="dlg-error">{message}</span>
                     {retry.map(|key| view! {
                         <button type="button" class="dlg-retry" data-testid="retry-button"
-                            on:click=move |_| ctx.retry(key)>{t().retry}</button>
+                            on:click=move |_| svc.retry(key)>{t().retry}</button>
                     })}
                 }.into_any(),
             }}
@@ -160,25 +163,28 @@ fn StatusLine(ctx: Ctx) -> impl IntoView {
 }
 
 #[component]
-fn Composer(ctx: Ctx, att: Attachments) -> impl IntoView {
-    let t = move || ctx.lang.get().t();
+fn Composer(svc: Services, att: Attachments) -> impl IntoView {
+    let t = move || svc.ui.lang().get().t();
     let has_files = move || att.list.with(|l| !l.is_empty());
     let submit = move || {
-        let text = ctx.draft.get_untracked();
-        if (text.trim().is_empty() && !has_files()) || ctx.busy.get_untracked() || !att.ready() {
+        let text = svc.conversation.draft().get_untracked();
+        if (text.trim().is_empty() && !has_files())
+            || svc.conversation.busy().get_untracked()
+            || !att.ready()
+        {
             return;
         }
-        ctx.set_draft(String::new());
+        svc.conversation.set_draft(String::new());
         if has_files() {
-            ctx.send_parts(text, att.take());
+            svc.send(text, att.take());
         } else {
-            ctx.send_text(text);
+            svc.send(text, Vec::new());
         }
     };
     let chooser = NodeRef::<leptos::html::Input>::new();
     let on_chosen = move |e: ev::Event| {
         if let Some(input) = input_of(&e) {
-            att.add(ctx, files_of(&input));
+            att.add(svc, files_of(&input));
             // Choosing the same file again must fire `change` again.
             input.set_value("");
         }
@@ -190,7 +196,7 @@ fn Composer(ctx: Ctx, att: Attachments) -> impl IntoView {
             .unwrap_or_default();
         if !files.is_empty() {
             e.prevent_default();
-            att.add(ctx, files);
+            att.add(svc, files);
         }
     };
     let on_keydown = move |e: ev::KeyboardEvent| {
@@ -201,7 +207,7 @@ fn Composer(ctx: Ctx, att: Attachments) -> impl IntoView {
         }
     };
     view! {
-        <AttachmentChips ctx att/>
+        <AttachmentChips svc att/>
         <form class="dlg-composer" on:submit=move |e: ev::SubmitEvent| { e.prevent_default(); submit(); }>
             <input type="file" class="dlg-sr" tabindex="-1" multiple accept=ACCEPT node_ref=chooser
                 data-testid="attach-input" aria-hidden="true" on:change=on_chosen/>
@@ -217,26 +223,26 @@ fn Composer(ctx: Ctx, att: Attachments) -> impl IntoView {
                 data-testid="composer-input"
                 rows="1"
                 placeholder=move || t().input_placeholder
-                prop:value=move || ctx.draft.get()
+                prop:value=move || svc.conversation.draft().get()
                 on:input=move |e| {
-                    ctx.set_draft(event_target_value(&e));
-                    ctx.livechat_typing();
+                    svc.conversation.set_draft(event_target_value(&e));
+                    svc.livechat.typing();
                 }
                 on:keydown=on_keydown
                 on:paste=on_paste
             ></textarea>
             <Show
-                when=move || ctx.busy.get()
+                when=move || svc.conversation.busy().get()
                 fallback=move || view! {
                     <button type="submit" class="dlg-send" data-testid="send-button"
                         aria-label=move || t().send
-                        disabled=move || (ctx.draft.get().trim().is_empty() && !has_files()) || !att.ready()>
+                        disabled=move || (svc.conversation.draft().get().trim().is_empty() && !has_files()) || !att.ready()>
                         <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z"/></svg>
                     </button>
                 }
             >
                 <button type="button" class="dlg-stop" data-testid="stop-button"
-                    aria-label=move || t().stop on:click=move |_| ctx.stop()>
+                    aria-label=move || t().stop on:click=move |_| svc.conversation.stop()>
                     <svg viewBox="0 0 24 24" aria-hidden="true"><rect x="6" y="6" width="12" height="12" rx="2"/></svg>
                 </button>
             </Show>

@@ -12,17 +12,17 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::controller::Ctx;
 use crate::i18n::Lang;
+use crate::services::Services;
 use crate::view::dom;
 
 /// The teasers, newest nearest the launcher.
 #[component]
-pub fn Teasers(ctx: Ctx) -> impl IntoView {
+pub fn Teasers(svc: Services) -> impl IntoView {
     let host = NodeRef::<html::Div>::new();
     let built_for = StoredValue::new(None::<Lang>);
     Effect::new(move |_| {
-        let lang = ctx.lang.get();
+        let lang = svc.ui.lang().get();
         let Some(host) = host.get() else { return };
         // New words for every button: start over.
         if built_for.get_value() != Some(lang) {
@@ -30,7 +30,7 @@ pub fn Teasers(ctx: Ctx) -> impl IntoView {
             built_for.set_value(Some(lang));
         }
         let t = lang.t();
-        ctx.branding.popups.with(|popups| {
+        svc.branding.popups().with(|popups| {
             // Keep what is still due, drop what is not, then add what is new.
             let mut present = Vec::new();
             let mut next = host.first_element_child();
@@ -69,7 +69,7 @@ pub fn Teasers(ctx: Ctx) -> impl IntoView {
                 );
                 if let (Some(teaser), Some(open), Some(who), Some(close), Some(icon)) = parts {
                     // Who is speaking, for screen readers: the bubble alone has no sender.
-                    dom::text(&who, &format!("{}: ", ctx.bot_name()));
+                    dom::text(&who, &format!("{}: ", svc.branding.bot_name()));
                     dom::add(&open, &who);
                     dom::text(&open, &popup.text);
                     dom::add(&close, &icon);
@@ -94,23 +94,27 @@ pub fn Teasers(ctx: Ctx) -> impl IntoView {
             .flatten()
             .is_some();
         if dismiss {
-            ctx.dismiss_popup(&id);
+            svc.branding.dismiss_popup(&id);
         } else if target
             .closest("[data-testid=popup-open]")
             .ok()
             .flatten()
             .is_some()
         {
-            ctx.open_from_popup(&id);
+            // The visitor took it up: it opens the chat and is not offered again.
+            svc.branding.dismiss_popup(&id);
+            svc.set_open(true);
         }
     };
     let shown = move || {
-        !ctx.open.get() && ctx.launcher_visible.get() && ctx.branding.popups.with(|p| !p.is_empty())
+        !svc.ui.open().get()
+            && svc.ui.launcher_visible().get()
+            && svc.branding.popups().with(|p| !p.is_empty())
     };
     view! {
         // Always in the DOM (hidden when idle): a live region must exist before its content
         // changes for screen readers to announce a new teaser.
         <div class="dlg-teasers" role="region" aria-live="polite" node_ref=host on:click=on_click
-            aria-label=move || ctx.lang.get().t().popups hidden=move || !shown()></div>
+            aria-label=move || svc.ui.lang().get().t().popups hidden=move || !shown()></div>
     }
 }

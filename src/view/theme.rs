@@ -14,7 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, MediaQueryList};
 
-use crate::controller::Ctx;
+use crate::services::Services;
 
 /// How one colour is read from a theme. Plain `fn` pointers in one table (not a generic per
 /// colour) keep this to a single small loop in the wasm.
@@ -230,16 +230,17 @@ fn dark_query() -> Option<MediaQueryList> {
         .flatten()
 }
 
-/// Keeps `ctx.branding.dark` in step with `prefers-color-scheme` (live: the OS can switch while
+/// Keeps the branding service's dark mode in step with `prefers-color-scheme` (live: the OS can switch while
 /// the page is open) and applies the theme to `root` whenever it or the config changes. The
 /// media listener is removed when the owning component is cleaned up (unmount, destroy).
-pub fn use_theme(ctx: Ctx, root: NodeRef<html::Div>) {
-    let dark = ctx.branding.dark;
+pub fn use_theme(svc: Services, root: NodeRef<html::Div>) {
+    let branding = svc.branding;
+    let dark = branding.dark();
     if let Some(query) = dark_query() {
-        dark.set(query.matches());
+        branding.set_dark(query.matches());
         let current = query.clone();
         let listener = Closure::<dyn Fn()>::new(move || {
-            dark.try_set(current.matches());
+            branding.set_dark(current.matches());
         });
         let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
         let held = StoredValue::new_local((query, listener));
@@ -254,7 +255,7 @@ pub fn use_theme(ctx: Ctx, root: NodeRef<html::Div>) {
     }
     Effect::new(move |_| {
         let dark = dark.get();
-        let vars = ctx.config.with(|config| {
+        let vars = svc.branding.config().with(|config| {
             config
                 .as_deref()
                 .map(|c| theme_vars(c, dark))

@@ -5,7 +5,8 @@
 //! server 422 is put on the field its `params` name. Once answered — here, or in history with
 //! `submitted: true` — the form shows as sent with its confirmation.
 //!
-//! What counts as valid and what is sent is decided by `state::forms`; the request goes
+//! What counts as valid and what is sent is decided by `dialoge_api::rules` (the sandbox checks
+//! with the same functions); the request goes
 //! through the controller. API text is only ever text nodes.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,15 +17,14 @@ use dialoge_api::send::MAX_ACTION_ATTACHMENT_BYTES;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use super::media::human_size;
-use crate::controller::{use_ctx, Ctx};
 use crate::i18n::{fill, Lang};
-use crate::state::forms::{self, Problem, Values, ATTACHMENTS_KEY, MAX_ATTACHMENTS};
-use crate::transport::ApiError;
+use crate::services::markers::Phase;
+use crate::services::{use_services, Outcome, Services};
 use crate::view::files::{files_of, input_of, read_base64};
+use dialoge_api::rules::{self as forms, Problem, Values, ATTACHMENTS_KEY, MAX_ATTACHMENTS};
 
 /// A number unique in the page, for element ids (a shadow root is one id space).
 pub(crate) fn next_uid() -> u64 {
@@ -33,8 +33,8 @@ pub(crate) fn next_uid() -> u64 {
 }
 
 /// The UI language, read once: forms keep the words they were drawn with.
-pub(super) fn lang_of(ctx: Option<Ctx>) -> Lang {
-    ctx.map(|c| c.lang.get_untracked()).unwrap_or_default()
+pub(super) fn lang_of(svc: Option<Services>) -> Lang {
+    svc.map(|c| c.ui.lang().get_untracked()).unwrap_or_default()
 }
 
 /// The visitor's words for a problem.
@@ -48,13 +48,25 @@ pub(super) fn problem_text(problem: &Problem, lang: Lang, types: &str) -> String
         Problem::TooLarge(max) => fill(m.file_too_large, "size", &human_size(*max)),
         Problem::WrongType => fill(m.file_wrong_type, "types", types),
         Problem::TooMany(n) => fill(m.too_many_files, "n", &n.to_string()),
+        Problem::TooLong(n) => fill(m.too_long, "n", &n.to_string()),
+        Problem::NotAnOption => m.not_an_option.to_owned(),
+        // What only a malformed request has: the visitor's input never produces these.
+        Problem::UnknownField
+        | Problem::TextForFile
+        | Problem::NotAFileField
+        | Problem::NotText
+        | Problem::NotAccepted
+        | Problem::Empty
+        | Problem::NotBase64
+        | Problem::DataUrl
+        | Problem::WrongForm => m.form_failed.to_owned(),
     }
 }
 
 /// `show_contact_form`: the marker's fields, sent as `contact_form`.
 #[component]
 pub fn ContactFormPart(part: ShowContactForm) -> impl IntoView {
-    let lang = lang_of(use_ctx());
+    let lang = lang_of(use_services());
     let specs = part.fields.into_iter().map(Spec::plain).collect();
     view! {
         <MarkerForm part_id=part.part_id title=lang.m().contact_title.to_owned() specs
@@ -66,7 +78,7 @@ pub fn ContactFormPart(part: ShowContactForm) -> impl IntoView {
 /// when accepted (each within `max_attachment_size_bytes`), sent as `support_ticket`.
 #[component]
 pub fn SupportTicketPart(part: ShowSupportTicket) -> impl IntoView {
-    let lang = lang_of(use_ctx());
+    let lang = lang_of(use_services());
     let m = lang.m();
     let base = [
         ("name", m.ticket_name, FieldType::Text),
@@ -168,13 +180,6 @@ enum Kind {
     Generic { form_id: String, min_filled: u32 },
 }
 
-#[derive(Clone, PartialEq)]
-enum Phase {
-    Editing,
-    Sending,
-    Sent(String),
-}
-
 // Every reactive attribute and text of the marker parts is one of these few types, so the
 // rendering code behind them is compiled once per type instead of once per closure (it was
 // most of the markers' cost in wasm).
@@ -230,8 +235,8 @@ fn MarkerForm(
     submitted: bool,
     confirmation: Option<String>,
 ) -> impl IntoView {
-    let ctx = use_ctx();
-    let lang = lang_of(ctx);
+    let svc = use_services();
+    let lang = lang_of(svc);
     let m = lang.m();
     let uid = next_uid();
     let title_id = format!("dlg-f{uid}");
@@ -244,7 +249,7 @@ fn MarkerForm(
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| m.sent.to_owned())
     };
-    let initial = match ctx.and_then(|c| c.marker_sent(&part_id)) {
+    let initial = match svc.and_then(|s| s.markers.sent(&part_id)) {
         Some(text) => Phase::Sent(sent_text(text, &confirmation)),
         None if submitted => Phase::Sent(sent_text(None, &confirmation)),
         None => Phase::Editing,
@@ -313,13 +318,13 @@ fn MarkerForm(
             show_problems(problems, check.form.map(|p| problem_text(&p, lang, "")));
             return;
         }
-        let Some(ctx) = ctx else { return };
+        let Some(svc) = svc else { return };
         state.errors.set(Values::new());
         state.form_error.set(None);
         state.phase.set(Phase::Sending);
         let (part_id, fields, kind) = (part_id.clone(), fields.clone(), kind.clone());
         let (show_problems, confirmation) = (show_problems.clone(), confirmation.clone());
-        spawn_local(async move {
+        svc.spawn(async move {
             let mut uploads: Vec<(String, AttachmentUpload)> = Vec::new();
             for (key, list) in chosen {
                 for file in list {
@@ -351,14 +356,11 @@ fn MarkerForm(
                 part_id: part_id.clone(),
                 action,
             };
-            let next = match ctx.submit_action(request).await {
-                Ok(resp) => Phase::Sent(sent_text(resp.confirmation_text, &confirmation)),
-                Err(ApiError::Http {
-                    status: 422,
-                    params,
-                    message,
-                    ..
-                }) => {
+            let next = match svc.markers.submit(request).await {
+                Outcome::Done(resp) => {
+                    Phase::Sent(sent_text(resp.confirmation_text, &confirmation))
+                }
+                Outcome::Invalid { params, message } => {
                     let known: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
                     let (mut problems, mut rest) = (Vec::new(), Vec::new());
                     for p in params {
@@ -375,12 +377,9 @@ fn MarkerForm(
                     return;
                 }
                 // Already answered (another tab, a retry): it is sent either way.
-                Err(ApiError::Http { status: 409, .. }) => {
-                    ctx.mark_sent(&part_id, None);
-                    Phase::Sent(sent_text(None, &confirmation))
-                }
-                Err(ApiError::Aborted) => Phase::Editing,
-                Err(_) => {
+                Outcome::Conflict => Phase::Sent(sent_text(None, &confirmation)),
+                Outcome::Cancelled => Phase::Editing,
+                Outcome::Failed => {
                     state.form_error.try_set(Some(m.form_failed.to_owned()));
                     Phase::Editing
                 }

@@ -2,38 +2,28 @@
 //! size before anything is read or sent, then sends the image as a part of the next message),
 //! `request_human_agent` (a "talk to a person" button when livechat is enabled and live, an
 //! honest word when it is not) and `custom` (nothing drawn; the host page gets a `marker`
-//! event, once per part). Requests go through the controller.
+//! event, once per part). Requests go through the services; the async state is the shared
+//! [`Phase`].
 
-use dialoge_api::livechat::HandoverSource;
 use dialoge_api::message::{CustomMarker, RequestHumanAgent, RequestImageUpload};
+use dialoge_api::rules;
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
 use dialoge_api::LivechatStatus;
 use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::forms::{lang_of, next_uid, problem_text, Flag, MaybeText, Text};
 use super::media::human_size;
-use crate::controller::use_ctx;
 use crate::i18n::fill;
-use crate::state::forms;
-use crate::transport::ApiError;
+use crate::services::markers::Phase;
+use crate::services::{use_services, Outcome};
 use crate::view::files::{files_of, input_of, read_base64};
-
-#[derive(Clone, PartialEq)]
-enum Upload {
-    Idle,
-    /// Reading and sending this file.
-    Sending(String),
-    /// Sent (the file's name; empty when history only says `submitted`).
-    Sent(String),
-}
 
 /// `request_image_upload`: accepted types and size limit, and a labelled file chooser.
 #[component]
 pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
-    let ctx = use_ctx();
-    let lang = lang_of(ctx);
+    let svc = use_services();
+    let lang = lang_of(svc);
     let m = lang.m();
     let accepted: Vec<String> = part
         .accepted_types()
@@ -44,7 +34,7 @@ pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
     let max = part.max_size().min(MAX_MESSAGE_DATA_BYTES as u64);
     let types = accepted
         .iter()
-        .map(|t| forms::type_label(t))
+        .map(|t| rules::type_label(t))
         .collect::<Vec<_>>()
         .join(", ");
     let hint = fill(
@@ -59,12 +49,15 @@ pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
         format!("dlg-u{uid}-err"),
     );
     let part_id = part.part_id.clone();
-    let initial = match ctx.and_then(|c| c.marker_sent(&part_id)) {
-        Some(name) => Upload::Sent(name.unwrap_or_default()),
-        None if part.submitted == Some(true) => Upload::Sent(String::new()),
-        None => Upload::Idle,
+    // `Sent` carries the file's name (empty when history only says `submitted`).
+    let initial = match svc.and_then(|s| s.markers.sent(&part_id)) {
+        Some(name) => Phase::Sent(name.unwrap_or_default()),
+        None if part.submitted == Some(true) => Phase::Sent(String::new()),
+        None => Phase::Editing,
     };
     let state = RwSignal::new(initial);
+    // The file being read and sent.
+    let chosen = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let accept_attr = accepted.join(",");
 
@@ -76,19 +69,20 @@ pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
         // Choosing the same file again after a refusal must fire `change` again.
         input.set_value("");
         let filename = file.name();
-        let mime = forms::mime_of(&file.type_(), &filename);
+        let mime = rules::mime_of(&file.type_(), &filename);
         let accepted: Vec<&str> = accepted.iter().map(String::as_str).collect();
-        if let Err(p) = forms::check_file(&mime, file.size() as u64, &accepted, max) {
+        if let Err(p) = rules::check_file(&mime, file.size() as u64, &accepted, max) {
             error.set(Some(problem_text(&p, lang, &types)));
             return;
         }
         error.set(None);
-        let Some(ctx) = ctx else { return };
-        state.set(Upload::Sending(filename.clone()));
+        let Some(svc) = svc else { return };
+        chosen.set(filename.clone());
+        state.set(Phase::Sending);
         let part_id = part_id.clone();
-        spawn_local(async move {
+        svc.spawn(async move {
             let Ok(data) = read_base64(&file).await else {
-                state.try_set(Upload::Idle);
+                state.try_set(Phase::Editing);
                 error.try_set(Some(m.upload_failed.to_owned()));
                 return;
             };
@@ -97,35 +91,36 @@ pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
                 mime,
                 filename: filename.clone(),
             };
-            if ctx.send_parts(String::new(), vec![image]) {
-                ctx.mark_sent(&part_id, Some(filename.clone()));
-                state.try_set(Upload::Sent(filename));
+            if svc.send(String::new(), vec![image]) {
+                svc.markers.mark_sent(&part_id, Some(filename.clone()));
+                state.try_set(Phase::Sent(filename));
             } else {
                 // An answer is still arriving; the chooser is enabled again once it is done.
-                state.try_set(Upload::Idle);
+                state.try_set(Phase::Editing);
             }
         });
     };
 
-    let busy: Flag =
-        Signal::derive(move || ctx.is_some_and(|c| c.busy.get()) || state.get() != Upload::Idle);
-    let sent: Flag = Signal::derive(move || matches!(state.get(), Upload::Sent(_)));
+    let busy: Flag = Signal::derive(move || {
+        svc.is_some_and(|s| s.conversation.busy().get()) || state.get() != Phase::Editing
+    });
+    let sent: Flag = Signal::derive(move || matches!(state.get(), Phase::Sent(_)));
     let not_sent: Flag = Signal::derive(move || !sent.get());
     let phase: Text = Signal::derive(move || {
         match state.get() {
-            Upload::Idle => "idle",
-            Upload::Sending(_) => "sending",
-            Upload::Sent(_) => "sent",
+            Phase::Editing => "idle",
+            Phase::Sending => "sending",
+            Phase::Sent(_) => "sent",
         }
         .to_owned()
     });
     let status: MaybeText = Signal::derive(move || match state.get() {
-        Upload::Idle => None,
-        Upload::Sending(name) => Some(fill(m.upload_sending, "name", &name)),
-        Upload::Sent(name) if name.is_empty() => Some(m.sent.to_owned()),
-        Upload::Sent(name) => Some(fill(m.upload_sent, "name", &name)),
+        Phase::Editing => None,
+        Phase::Sending => Some(fill(m.upload_sending, "name", &chosen.get())),
+        Phase::Sent(name) if name.is_empty() => Some(m.sent.to_owned()),
+        Phase::Sent(name) => Some(fill(m.upload_sent, "name", &name)),
     });
-    let quiet: Flag = Signal::derive(move || state.get() == Upload::Idle);
+    let quiet: Flag = Signal::derive(move || state.get() == Phase::Editing);
     let message: MaybeText = Signal::derive(move || error.get());
     let no_error: Flag = Signal::derive(move || error.with(Option::is_none));
     let invalid: MaybeText =
@@ -156,56 +151,43 @@ pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
     }
 }
 
-#[derive(Clone, PartialEq)]
-enum Handover {
-    Idle,
-    Requesting,
-    Failed(&'static str),
-}
-
 /// `request_human_agent`: a button that asks for a person when livechat is enabled and live;
 /// otherwise it says plainly that no one can take over now.
 #[component]
 pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
-    let ctx = use_ctx();
-    let m = lang_of(ctx).m();
-    let state = RwSignal::new(Handover::Idle);
-    // (enabled, live) from config; unknown config counts as neither.
+    let svc = use_services();
+    let m = lang_of(svc).m();
+    let phase = RwSignal::new(Phase::Editing);
+    let failed = RwSignal::new(None::<&'static str>);
+    // (enabled, live) from config and backend; unknown config counts as neither.
     let availability = move || {
-        ctx.and_then(|c| {
-            c.config.with(|cfg| {
-                cfg.as_ref()
-                    .map(|c| (c.livechat_enabled(), c.livechat_live()))
-            })
-        })
-        .unwrap_or((false, false))
+        svc.filter(|s| s.capabilities().livechat)
+            .map(|s| s.branding.livechat_availability())
+            .unwrap_or((false, false))
     };
     let livechat = move || {
-        ctx.map(|c| c.livechat.status.get())
+        svc.map(|s| s.livechat.status().get())
             .unwrap_or(LivechatStatus::Inactive)
     };
     let part_id = part.part_id.clone();
     let on_click = move |_| {
-        let Some(ctx) = ctx else { return };
-        if state.get_untracked() == Handover::Requesting {
+        let Some(svc) = svc else { return };
+        if phase.get_untracked() == Phase::Sending {
             return;
         }
-        state.set(Handover::Requesting);
+        phase.set(Phase::Sending);
+        failed.set(None);
         let part_id = part_id.clone();
-        spawn_local(async move {
-            let next = match ctx
-                .request_handover(HandoverSource::AssistantMarker, Some(part_id))
-                .await
-            {
-                Ok(session) if session.status.is_open() => Handover::Idle,
+        svc.spawn(async move {
+            let failure = match svc.markers.handover(part_id).await {
+                Outcome::Done(status) if status.is_open() => None,
                 // 409: livechat is unavailable after all; a closed session is no handover.
-                Ok(_) | Err(ApiError::Http { status: 409, .. }) => {
-                    Handover::Failed(m.handover_unavailable)
-                }
-                Err(ApiError::Aborted) => Handover::Idle,
-                Err(_) => Handover::Failed(m.handover_failed),
+                Outcome::Done(_) | Outcome::Conflict => Some(m.handover_unavailable),
+                Outcome::Cancelled => None,
+                Outcome::Invalid { .. } | Outcome::Failed => Some(m.handover_failed),
             };
-            state.try_set(next);
+            failed.try_set(failure);
+            phase.try_set(Phase::Editing);
         });
     };
     let open = move || livechat().is_open();
@@ -220,7 +202,7 @@ pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
         (_, (false, _)) => Some(m.handover_disabled.to_owned()),
     });
     let no_button: Flag = Signal::derive(move || open() || availability() != (true, true));
-    let requesting: Flag = Signal::derive(move || state.get() == Handover::Requesting);
+    let requesting: Flag = Signal::derive(move || phase.get() == Phase::Sending);
     let label: Text = Signal::derive(move || {
         match requesting.get() {
             true => m.handover_requesting,
@@ -228,10 +210,7 @@ pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
         }
         .to_owned()
     });
-    let failure: MaybeText = Signal::derive(move || match state.get() {
-        Handover::Failed(text) => Some(text.to_owned()),
-        _ => None,
-    });
+    let failure: MaybeText = Signal::derive(move || failed.get().map(str::to_owned));
     let no_failure: Flag = Signal::derive(move || failure.with(Option::is_none));
     view! {
         <div class="dlg-handover" data-testid="handover">
@@ -247,9 +226,9 @@ pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
 /// `custom`: draws nothing; hands `{partId, key, payload}` to the host page once per part.
 #[component]
 pub fn CustomMarkerPart(part: CustomMarker) -> impl IntoView {
-    if let Some(ctx) = use_ctx() {
+    if let Some(svc) = use_services() {
         // After this render, so a host listener that calls back into the widget does not run
         // in the middle of it.
-        spawn_local(async move { ctx.emit_custom_marker(&part) });
+        svc.spawn(async move { svc.markers.emit_custom(&part) });
     }
 }

@@ -5,7 +5,7 @@
 use dialoge_api::message::{FilePart, ImagePart, QuickRepliesPart, SuggestionsPart};
 use leptos::prelude::*;
 
-use crate::controller::use_ctx;
+use crate::services::use_services;
 use crate::view::number::fixed;
 use crate::view::url::{safe_image, safe_link};
 
@@ -19,7 +19,7 @@ pub fn QuickReplies(part: QuickRepliesPart) -> impl IntoView {
             let label = text.clone();
             view! {
                 <button type="button" class="dlg-chip"
-                    on:click=move |_| { if let Some(c) = use_ctx() { c.send_text(text.clone()) } }>
+                    on:click=move |_| { if let Some(c) = use_services() { c.send(text.clone(), Vec::new()); } }>
                     {label}
                 </button>
             }
@@ -32,7 +32,7 @@ pub fn QuickReplies(part: QuickRepliesPart) -> impl IntoView {
 /// Suggestion cards that send their `prompt_text`.
 #[component]
 pub fn Suggestions(part: SuggestionsPart) -> impl IntoView {
-    let base = use_ctx().map(|c| c.api_base()).unwrap_or_default();
+    let base = use_services().map(|c| c.api_base()).unwrap_or_default();
     let cards: Vec<AnyView> = part
         .suggestions
         .into_iter()
@@ -41,7 +41,7 @@ pub fn Suggestions(part: SuggestionsPart) -> impl IntoView {
             let img = s.image_url.as_deref().and_then(|u| safe_image(u, &base));
             view! {
                 <button type="button" class="dlg-suggestion"
-                    on:click=move |_| { if let Some(c) = use_ctx() { c.send_text(prompt.clone()) } }>
+                    on:click=move |_| { if let Some(c) = use_services() { c.send(prompt.clone(), Vec::new()); } }>
                     {img.map(|src| view! { <img src=src alt="" loading="lazy"/> })}
                     <span class="dlg-suggestion-title">{s.title}</span>
                     {s.description.map(|d| view! { <span class="dlg-suggestion-desc">{d}</span> })}
@@ -56,7 +56,7 @@ pub fn Suggestions(part: SuggestionsPart) -> impl IntoView {
 /// An image with optional caption; clicking opens it full size.
 #[component]
 pub fn ImageView(part: ImagePart) -> impl IntoView {
-    let base = use_ctx().map(|c| c.api_base()).unwrap_or_default();
+    let base = use_services().map(|c| c.api_base()).unwrap_or_default();
     let full = safe_image(&part.url, &base);
     let thumb = part
         .thumbnail_url
@@ -71,16 +71,16 @@ pub fn ImageView(part: ImagePart) -> impl IntoView {
     let retried = StoredValue::new(false);
     let attachment = part.attachment_id.clone();
     let on_error = move |_| {
-        let (Some(ctx), Some(id)) = (use_ctx(), attachment.clone()) else {
+        let (Some(svc), Some(id)) = (use_services(), attachment.clone()) else {
             return;
         };
         if retried.get_value() {
             return;
         }
         retried.set_value(true);
-        leptos::task::spawn_local(async move {
-            if let Some(url) = ctx.fresh_attachment_url(&id).await {
-                let url = safe_image(&url, &ctx.api_base());
+        svc.spawn(async move {
+            if let Some(url) = svc.livechat.fresh_attachment_url(&id).await {
+                let url = safe_image(&url, &svc.api_base());
                 href.set(url.clone());
                 // Cleared first, so even an identical URL is requested again.
                 src.set(None);
@@ -105,7 +105,7 @@ pub fn ImageView(part: ImagePart) -> impl IntoView {
 /// A downloadable file: name and size.
 #[component]
 pub fn FileView(part: FilePart) -> impl IntoView {
-    let base = use_ctx().map(|c| c.api_base()).unwrap_or_default();
+    let base = use_services().map(|c| c.api_base()).unwrap_or_default();
     let href = safe_link(&part.url).or_else(|| safe_image_path(&part.url, &base));
     let size = part.size_bytes.map(human_size);
     let name = part.filename.clone();
@@ -114,15 +114,16 @@ pub fn FileView(part: FilePart) -> impl IntoView {
     let attachment = part.attachment_id.clone();
     // A signed livechat URL past its `url_expires_at` is fetched afresh before it is followed.
     let on_click = move |e: leptos::ev::MouseEvent| {
-        let (Some(ctx), Some(id)) = (use_ctx(), attachment.clone()) else {
+        let (Some(svc), Some(id)) = (use_services(), attachment.clone()) else {
             return;
         };
         if !expires.as_deref().is_some_and(expired) {
             return;
         }
         e.prevent_default();
-        leptos::task::spawn_local(async move {
-            if let Some(url) = ctx
+        svc.spawn(async move {
+            if let Some(url) = svc
+                .livechat
                 .fresh_attachment_url(&id)
                 .await
                 .and_then(|u| safe_link(&u))

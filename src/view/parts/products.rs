@@ -8,7 +8,8 @@ use dialoge_api::message::{Price, ProductCard};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::controller::use_ctx;
+use crate::boot::events::HostEvent;
+use crate::services::use_services;
 use crate::state::live::LiveProducts;
 use crate::view::number::fixed;
 use crate::view::url::{safe_image, safe_link};
@@ -38,8 +39,8 @@ pub fn ProductsView(p: LiveProducts) -> impl IntoView {
         _ => {}
     };
     let t = move || {
-        use_ctx()
-            .map(|c| c.lang.get().t())
+        use_services()
+            .map(|c| c.ui.lang().get().t())
             .unwrap_or(crate::i18n::Lang::En.t())
     };
     view! {
@@ -60,11 +61,11 @@ pub fn ProductsView(p: LiveProducts) -> impl IntoView {
 }
 
 fn card_view(card: Arc<ProductCard>) -> impl IntoView {
-    let ctx = use_ctx();
-    let base = ctx.map(|c| c.api_base()).unwrap_or_default();
-    let lang = ctx.map(|c| c.lang_tag()).unwrap_or("en");
-    let t = ctx
-        .map(|c| c.lang.get_untracked().t())
+    let svc = use_services();
+    let base = svc.map(|c| c.api_base()).unwrap_or_default();
+    let lang = svc.map(|c| c.ui.lang_tag()).unwrap_or("en");
+    let t = svc
+        .map(|c| c.ui.lang().get_untracked().t())
         .unwrap_or(crate::i18n::Lang::En.t());
     let broken = RwSignal::new(false);
     let img = safe_image(&card.image_url, &base);
@@ -81,8 +82,13 @@ fn card_view(card: Arc<ProductCard>) -> impl IntoView {
         .and_then(safe_link);
     let click_card = card.clone();
     let on_open = move |_| {
-        if let Some(ctx) = ctx {
-            ctx.emit_product_click(&click_card.id, &click_card.url);
+        // Only from a mounted widget (a part rendered alone has no host page to tell).
+        if svc.is_some() {
+            HostEvent::ProductClick {
+                product_id: &click_card.id,
+                url: &click_card.url,
+            }
+            .emit();
         }
     };
     view! {

@@ -5,7 +5,7 @@ use dialoge_api::message::{Alignment, Cell, CellBlock};
 use leptos::prelude::*;
 
 use super::rich_text::span_view;
-use crate::controller::use_ctx;
+use crate::services::use_services;
 use crate::state::live::LiveTable;
 use crate::view::url::safe_image;
 
@@ -59,7 +59,7 @@ fn align_class(a: Option<&Alignment>) -> &'static str {
 }
 
 fn cell_view(cell: &Cell) -> Vec<AnyView> {
-    let base = use_ctx().map(|c| c.api_base()).unwrap_or_default();
+    let base = use_services().map(|c| c.api_base()).unwrap_or_default();
     cell.blocks
         .iter()
         .map(|b| match b {

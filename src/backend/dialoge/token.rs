@@ -8,8 +8,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestCredentials;
 
-use super::http::{self, HttpRequest};
-use super::ApiError;
+use crate::transport::http::{self, HttpRequest};
+use crate::transport::ApiError;
 
 /// Where visitor tokens come from.
 #[derive(Clone, Debug)]

@@ -1,6 +1,6 @@
-//! The API client: base URL, the visitor token's life (stored, renewed through the site on 401
-//! or expiry, adopted from `done`), and the few request shapes the widget makes. A 401 renews
-//! the token and retries the call exactly once — never a loop.
+//! The Dialoge API client: base URL, the visitor token's life (stored, renewed through the site
+//! on 401 or expiry, adopted from `done`), and one authenticated call shape. A 401 renews the
+//! token and retries the call exactly once — never a loop.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,10 +8,10 @@ use std::rc::Rc;
 use dialoge_api::send::SendMessage;
 use web_sys::{AbortSignal, Response};
 
-use super::http::{self, HttpRequest};
-use super::storage::Store;
 use super::token::{self, TokenSource};
-use super::ApiError;
+use crate::transport::http::{self, HttpRequest};
+use crate::transport::storage::Store;
+use crate::transport::ApiError;
 
 const TOKEN_KEY: &str = "token";
 /// Renew this many seconds before `exp`, so a request never leaves with a dying token.
@@ -163,7 +163,7 @@ impl ApiClient {
         &self,
         body: &SendMessage,
         idempotency_key: &str,
-        signal: &AbortSignal,
+        signal: Option<&AbortSignal>,
     ) -> Result<Response, ApiError> {
         let json = serde_json::to_string(body).map_err(|e| ApiError::Protocol(e.to_string()))?;
         let call = Call {
@@ -175,7 +175,7 @@ impl ApiClient {
                 ("Accept", "text/event-stream"),
             ],
         };
-        self.send(&call, Some(signal)).await
+        self.send(&call, signal).await
     }
 }
 

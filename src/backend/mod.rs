@@ -1,0 +1,271 @@
+//! The backend seam: everything the widget needs from a chatbot service, in the widget's own
+//! terms — config (branding), a turn that streams typed events, history pages, marker actions,
+//! rating, the visitor's data, and livechat. The services call this and nothing below it.
+//!
+//! A backend also says what it can do ([`Capabilities`]); the UI shows only that. Two exist:
+//! - [`dialoge`]: the Dialoge Chatbot API (token handshake through the site, SSE over fetch,
+//!   livechat with held sync);
+//! - [`preview`]: scripted and network-free, for the branding preview and tests.
+//!
+//! A second real backend plugs in as one more variant of [`Backend`] (and one more module):
+//! each method's `match` then names it, so the compiler lists everything it must answer.
+//! Every method takes the abort signal of the life it runs in (see `crate::life`).
+
+pub mod dialoge;
+pub mod preview;
+
+use std::rc::Rc;
+
+use dialoge_api::actions::{ActionRequest, ActionResponse, RateRequest};
+use dialoge_api::config::Config;
+use dialoge_api::history::HistoryPage;
+use dialoge_api::livechat::{
+    FeedbackRequest, HandoverRequest, LivechatMessages, LivechatSendResponse, LivechatSession,
+    LivechatState, SyncResponse,
+};
+use dialoge_api::send::SendMessage;
+use dialoge_api::stream::StreamEvent;
+use web_sys::AbortSignal;
+
+use crate::boot::options::Options;
+use crate::transport::storage::Store;
+pub use crate::transport::stream::StreamEnd as TurnEnd;
+pub use crate::transport::ApiError as BackendError;
+
+/// What a backend can do. The UI offers a feature only when its backend has it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Answers arrive as a stream of deltas (else whole).
+    pub streaming: bool,
+    /// Marker parts (forms, upload prompts, handover offers) can be answered.
+    pub markers: bool,
+    /// A person can take over.
+    pub livechat: bool,
+    /// The visitor can attach files to a message.
+    pub attachments: bool,
+    /// The conversation can be rated.
+    pub rating: bool,
+    /// The visitor can download and delete their data.
+    pub export: bool,
+}
+
+/// One step of a turn, as the conversation sees it.
+pub enum TurnEvent {
+    /// The service has the visitor's message (it will not be lost; a retry replays it).
+    Accepted,
+    /// A typed event of the answer.
+    Stream(StreamEvent),
+}
+
+/// The service behind this mount.
+pub enum Backend {
+    Dialoge(dialoge::Dialoge),
+    Preview(preview::Preview),
+}
+
+/// A backend shared by the services of one mount.
+pub type SharedBackend = Rc<Backend>;
+
+type Result<T> = std::result::Result<T, BackendError>;
+
+impl Backend {
+    /// The backend the options ask for.
+    pub fn from_options(options: &Options, store: Rc<Store>) -> Backend {
+        if options.preview {
+            Backend::Preview(preview::Preview::new(options.api_base.clone()))
+        } else {
+            Backend::Dialoge(dialoge::Dialoge::new(options, store))
+        }
+    }
+
+    pub fn capabilities(&self) -> Capabilities {
+        match self {
+            Backend::Dialoge(_) => dialoge::CAPABILITIES,
+            Backend::Preview(_) => preview::CAPABILITIES,
+        }
+    }
+
+    /// The base that host-less URLs in parts are resolved against.
+    pub fn base(&self) -> &str {
+        match self {
+            Backend::Dialoge(d) => d.base(),
+            Backend::Preview(p) => p.base(),
+        }
+    }
+
+    /// Whether a visitor from an earlier visit is known (so history is worth loading).
+    pub fn knows_visitor(&self) -> bool {
+        match self {
+            Backend::Dialoge(d) => d.knows_visitor(),
+            Backend::Preview(_) => false,
+        }
+    }
+
+    /// Adopts a credential the service handed over mid-turn (`done.visitor_token`).
+    pub fn adopt(&self, token: String) {
+        if let Backend::Dialoge(d) = self {
+            d.adopt(token);
+        }
+    }
+
+    /// Forgets the visitor (reset, data deleted).
+    pub fn forget_visitor(&self) {
+        if let Backend::Dialoge(d) = self {
+            d.forget();
+        }
+    }
+
+    /// The branding config, and its raw text (cached verbatim).
+    pub async fn config(&self, signal: Option<&AbortSignal>) -> Result<(Config, String)> {
+        match self {
+            Backend::Dialoge(d) => d.config(signal).await,
+            Backend::Preview(p) => p.config(),
+        }
+    }
+
+    /// Sends the visitor's message and reports the answer as it arrives. `key` makes a retry
+    /// safe: the service replays the turn instead of answering twice.
+    pub async fn send(
+        &self,
+        body: &SendMessage,
+        key: &str,
+        signal: Option<&AbortSignal>,
+        on_event: &mut dyn FnMut(TurnEvent),
+    ) -> Result<TurnEnd> {
+        match self {
+            Backend::Dialoge(d) => d.send(body, key, signal, on_event).await,
+            Backend::Preview(p) => p.send(body, on_event).await,
+        }
+    }
+
+    /// One page of history: the latest, or the one before `cursor`.
+    pub async fn history(
+        &self,
+        cursor: Option<&str>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<HistoryPage> {
+        match self {
+            Backend::Dialoge(d) => d.history(cursor, signal).await,
+            Backend::Preview(_) => Ok(HistoryPage {
+                messages: Vec::new(),
+                next_cursor: None,
+            }),
+        }
+    }
+
+    /// Answers a marker (a form, a ticket).
+    pub async fn action(
+        &self,
+        request: &ActionRequest,
+        signal: Option<&AbortSignal>,
+    ) -> Result<ActionResponse> {
+        match self {
+            Backend::Dialoge(d) => d.action(request, signal).await,
+            Backend::Preview(_) => Ok(preview::action_response()),
+        }
+    }
+
+    pub async fn rate(&self, request: &RateRequest, signal: Option<&AbortSignal>) -> Result<()> {
+        match self {
+            Backend::Dialoge(d) => d.rate(request, signal).await,
+            Backend::Preview(_) => Ok(()),
+        }
+    }
+
+    /// Everything stored about the visitor, as the JSON text to save.
+    pub async fn export(&self, signal: Option<&AbortSignal>) -> Result<String> {
+        match self {
+            Backend::Dialoge(d) => d.export(signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    /// Deletes everything stored about the visitor.
+    pub async fn delete(&self, signal: Option<&AbortSignal>) -> Result<()> {
+        match self {
+            Backend::Dialoge(d) => d.delete(signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    /// Asks for a person.
+    pub async fn handover(
+        &self,
+        request: &HandoverRequest,
+        signal: Option<&AbortSignal>,
+    ) -> Result<LivechatSession> {
+        match self {
+            Backend::Dialoge(d) => d.handover(request, signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    pub async fn livechat_state(&self, signal: Option<&AbortSignal>) -> Result<LivechatState> {
+        match self {
+            Backend::Dialoge(d) => d.livechat_state(signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    /// State and messages after `after`; with a `cursor` the service may hold the request
+    /// up to `wait_ms` until something changes. `NotFound` when the service has no sync.
+    pub async fn livechat_sync(
+        &self,
+        after: u64,
+        cursor: Option<&str>,
+        wait_ms: Option<u32>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<SyncResponse> {
+        match self {
+            Backend::Dialoge(d) => d.livechat_sync(after, cursor, wait_ms, signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    pub async fn livechat_messages(
+        &self,
+        after: u64,
+        signal: Option<&AbortSignal>,
+    ) -> Result<LivechatMessages> {
+        match self {
+            Backend::Dialoge(d) => d.livechat_messages(after, signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    pub async fn livechat_send(
+        &self,
+        body: &SendMessage,
+        signal: Option<&AbortSignal>,
+    ) -> Result<LivechatSendResponse> {
+        match self {
+            Backend::Dialoge(d) => d.livechat_send(body, signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    pub async fn livechat_typing(&self, typing: bool, signal: Option<&AbortSignal>) -> Result<()> {
+        match self {
+            Backend::Dialoge(d) => d.livechat_typing(typing, signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    pub async fn livechat_close(&self, signal: Option<&AbortSignal>) -> Result<()> {
+        match self {
+            Backend::Dialoge(d) => d.livechat_close(signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    pub async fn livechat_feedback(
+        &self,
+        request: &FeedbackRequest,
+        signal: Option<&AbortSignal>,
+    ) -> Result<()> {
+        match self {
+            Backend::Dialoge(d) => d.livechat_feedback(request, signal).await,
+            Backend::Preview(_) => Err(BackendError::Unsupported),
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Branding: the `/config` cached per chatbot (applied at mount, so a returning visitor's
+//! launcher has its colours before the network answers), fetched again at boot and re-cached;
+//! the UI language it may choose; the visitor's dark mode; and the popup-message teasers with
+//! their delays.
+//!
+//! Config arrives here as data; turning it into CSS is the view's job (`view::theme`), which
+//! validates every value. The fetch and the popup delays run on the mount's life.
+
+use std::sync::Arc;
+
+use dialoge_api::config::{Config, PopupMessage};
+use leptos::prelude::*;
+
+use super::ui::Ui;
+use super::{log, Shared};
+use crate::backend::BackendError;
+use crate::i18n::Lang;
+use crate::life::{sleep, Life};
+use crate::transport::storage::Store;
+
+/// The last `/config` answer, verbatim, per chatbot (the store's keys are per chatbot).
+const CONFIG_KEY: &str = "config";
+/// Popup-message ids the visitor dismissed, one per line.
+const DISMISSED_KEY: &str = "popups_dismissed";
+/// Longest popup delay honoured (a day).
+const MAX_DELAY_MS: f64 = 86_400_000.0;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Fetch {
+    Idle,
+    Running,
+    Done,
+}
+
+/// Config, dark mode and teasers.
+#[derive(Clone, Copy)]
+pub struct Branding {
+    env: Shared,
+    ui: Ui,
+    config: RwSignal<Option<Arc<Config>>>,
+    dark: RwSignal<bool>,
+    popups: RwSignal<Vec<PopupMessage>>,
+    fetch: StoredValue<Fetch>,
+    /// The popup delays of the current plan; replaced when the config changes.
+    timers: StoredValue<Option<Life>, LocalStorage>,
+    /// `Date.now()` at mount: popup delays count from page load, not from each config answer.
+    mounted_at: f64,
+}
+
+/// The popup messages for `page_url` that the visitor has not dismissed.
+pub fn popups_for<'a>(
+    config: &'a Config,
+    page_url: &'a str,
+    dismissed: &'a [String],
+) -> impl Iterator<Item = &'a PopupMessage> + 'a {
+    config
+        .popup_messages_for(page_url)
+        .filter(move |p| !dismissed.contains(&p.id))
+}
+
+/// The page's URL, for `url_pattern`s.
+pub fn page_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
+fn dismissed(store: &Store) -> Vec<String> {
+    store
+        .get(DISMISSED_KEY)
+        .map(|s| s.lines().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+impl Branding {
+    pub(super) fn new(env: Shared, ui: Ui) -> Branding {
+        Branding {
+            env,
+            ui,
+            config: RwSignal::new(None),
+            dark: RwSignal::new(false),
+            popups: RwSignal::new(Vec::new()),
+            fetch: StoredValue::new(Fetch::Idle),
+            timers: StoredValue::new_local(None),
+            mounted_at: js_sys::Date::now(),
+        }
+    }
+
+    pub fn config(&self) -> ReadSignal<Option<Arc<Config>>> {
+        self.config.read_only()
+    }
+
+    /// The visitor's system prefers dark (kept live by `view::theme::use_theme`).
+    pub fn dark(&self) -> ReadSignal<bool> {
+        self.dark.read_only()
+    }
+
+    /// Popup messages whose time has come (URL matches, not dismissed), oldest first.
+    pub fn popups(&self) -> ReadSignal<Vec<PopupMessage>> {
+        self.popups.read_only()
+    }
+
+    /// The bot's display name (config), for the header and the dialog's label.
+    pub fn bot_name(&self) -> String {
+        self.config
+            .get()
+            .map(|c| c.display.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "Chat".to_owned())
+    }
+
+    /// The colour scheme changed (`prefers-color-scheme`).
+    pub fn set_dark(&self, dark: bool) {
+        self.dark.try_set(dark);
+    }
+
+    /// At mount: the config an earlier visit cached, so the launcher is branded at once.
+    pub fn restore(&self) {
+        let Some(env) = self.env.get() else { return };
+        let cached = env.store.get(CONFIG_KEY);
+        if let Some(config) = cached.and_then(|s| serde_json::from_str::<Config>(&s).ok()) {
+            self.apply(config);
+        }
+    }
+
+    /// Fetches `/config`, applies it and caches it. Idempotent: a second call while one runs,
+    /// or after one succeeded, does nothing; after a failure it tries again (the panel's open
+    /// calls it too).
+    pub fn fetch(&self) {
+        let Some(env) = self.env.get() else { return };
+        if self.fetch.try_get_value() != Some(Fetch::Idle) || env.options.preview {
+            return;
+        }
+        self.fetch.set_value(Fetch::Running);
+        let this = *self;
+        env.life.clone().spawn(async move {
+            let signal = env.life.signal();
+            let result = env.backend.config(signal.as_ref()).await;
+            this.fetch.set_value(if result.is_ok() {
+                Fetch::Done
+            } else {
+                Fetch::Idle
+            });
+            match result {
+                Ok((config, text)) => {
+                    // Cache the answer verbatim: no serializer in the wasm just for this.
+                    env.store.set(CONFIG_KEY, &text);
+                    this.apply(config);
+                }
+                Err(BackendError::Aborted) => {}
+                // Branding is optional: the widget keeps its cached or default look.
+                Err(e) => log(&format!("config: {e}")),
+            }
+        });
+    }
+
+    /// Applies a config: language, teasers, and (through the view) the theme.
+    pub fn apply(&self, config: Config) {
+        let Some(env) = self.env.get() else { return };
+        let browser = web_sys::window().and_then(|w| w.navigator().language());
+        self.ui.set_lang(Lang::choose(
+            env.options.language.as_deref(),
+            config.language.as_deref(),
+            browser.as_deref(),
+        ));
+        self.schedule_popups(&config, &env.store, &env.life);
+        self.config.set(Some(Arc::new(config)));
+    }
+
+    /// (Re)plans the teasers for `config`: those already shown stay (with the new text), the
+    /// rest appear once their delay, counted from page load, has passed.
+    fn schedule_popups(&self, config: &Config, store: &Store, life: &Life) {
+        let timers = life.child();
+        if let Some(Some(old)) = self.timers.try_update_value(|t| t.replace(timers.clone())) {
+            old.end();
+        }
+        let url = page_url();
+        let dismissed = dismissed(store);
+        let elapsed = js_sys::Date::now() - self.mounted_at;
+        let visible = self.popups.get_untracked();
+        let mut shown = Vec::new();
+        for popup in popups_for(config, &url, &dismissed) {
+            if visible.iter().any(|p| p.id == popup.id) {
+                shown.push(popup.clone());
+                continue;
+            }
+            let wait = (popup.delay_ms.unwrap_or(0) as f64 - elapsed).clamp(0.0, MAX_DELAY_MS);
+            let popup = popup.clone();
+            let popups = self.popups;
+            timers.spawn(async move {
+                sleep(wait as u32).await;
+                popups.update(|list| {
+                    if !list.iter().any(|p| p.id == popup.id) {
+                        list.push(popup);
+                    }
+                });
+            });
+        }
+        self.popups.set(shown);
+    }
+
+    /// The teaser's close button: gone now and on later page loads.
+    pub fn dismiss_popup(&self, id: &str) {
+        self.popups.update(|list| list.retain(|p| p.id != id));
+        if let Some(env) = self.env.get() {
+            let mut ids = dismissed(&env.store);
+            if !ids.iter().any(|d| d == id) {
+                ids.push(id.to_owned());
+                env.store.set(DISMISSED_KEY, &ids.join("\n"));
+            }
+        }
+    }
+
+    /// Whether the config lets the visitor ask for a person right now.
+    pub fn livechat_live(&self) -> bool {
+        self.config
+            .with(|c| c.as_ref().is_some_and(|c| Arc::clone(c).livechat_live()))
+    }
+
+    /// `(enabled, live)` of livechat in the config; unknown config counts as neither.
+    pub fn livechat_availability(&self) -> (bool, bool) {
+        self.config.with(|c| {
+            c.as_ref()
+                .map(|c| (c.livechat_enabled(), c.livechat_live()))
+                .unwrap_or((false, false))
+        })
+    }
+
+    /// Livechat's own attachment limit, if the config sets one.
+    pub fn livechat_attachment_limit(&self) -> Option<u64> {
+        self.config.with_untracked(|c| {
+            c.as_ref()
+                .and_then(|c| c.livechat.as_ref())
+                .and_then(|l| l.max_attachment_size_bytes)
+        })
+    }
+}

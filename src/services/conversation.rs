@@ -1,0 +1,638 @@
+//! The conversation: the transcript, the outbox, the status line, the draft, history paging and
+//! the context sent with messages.
+//!
+//! The **outbox** is the one place a visitor message's payload lives until the service has the
+//! whole turn: its text, its attachments and its idempotency key. A failed or dropped send
+//! stays there, so "retry" sends exactly the same message with the same key (the service then
+//! replays the turn instead of answering twice); nothing the visitor wrote is ever lost.
+
+use dialoge_api::error::ErrorCode;
+use dialoge_api::message::{Message, Part, TextPart};
+use dialoge_api::send::{Context, InputPart, OutgoingMessage, SendMessage};
+use dialoge_api::stream::{StreamErrorCode, StreamErrorEvent};
+use leptos::prelude::*;
+
+use super::ui::Ui;
+use super::{log, Shared};
+use crate::backend::{BackendError, TurnEnd, TurnEvent};
+use crate::boot::events::{HostEvent, Where};
+use crate::i18n::Lang;
+use crate::life::{sleep, sleep_within, Life};
+use crate::state::conversation::{Applied, Entry, EntryState, Transcript, TurnApplier};
+use crate::transport::storage::Store;
+
+/// What the status line says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    Idle,
+    Connecting,
+    Thinking,
+    /// Rate limited: trying again by itself in this many seconds.
+    Waiting {
+        seconds: u32,
+    },
+    /// Plain words for the visitor; `retry` names the visitor message to send again.
+    Error {
+        message: String,
+        retry: Option<u64>,
+    },
+}
+
+/// A visitor message the service does not have all of yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outgoing {
+    /// The transcript entry that shows it.
+    pub entry: u64,
+    pub text: String,
+    pub attachments: Vec<InputPart>,
+    pub idempotency_key: String,
+}
+
+impl Outgoing {
+    /// The message's parts on the wire: its text, then its attachments.
+    pub fn parts(&self) -> Vec<InputPart> {
+        let mut parts = Vec::new();
+        if !self.text.trim().is_empty() {
+            parts.push(InputPart::Text {
+                text: self.text.clone(),
+            });
+        }
+        parts.extend(self.attachments.iter().cloned());
+        parts
+    }
+}
+
+/// How a turn ended, for what comes next.
+pub enum TurnOutcome {
+    /// Answered, stopped or failed (shown in the status line).
+    Over,
+    /// A person has taken the conversation over: this message is theirs to answer.
+    TakenOver(Entry),
+}
+
+const DRAFT_KEY: &str = "draft";
+/// How many times a 429 is waited out before it is shown as an error.
+const MAX_RATE_LIMIT_WAITS: u32 = 3;
+
+/// The conversation service.
+#[derive(Clone, Copy)]
+pub struct Conversation {
+    env: Shared,
+    ui: Ui,
+    transcript: Transcript,
+    status: RwSignal<Status>,
+    busy: RwSignal<bool>,
+    draft: RwSignal<String>,
+    history_loading: RwSignal<bool>,
+    history_cursor: RwSignal<Option<String>>,
+    outbox: StoredValue<Vec<Outgoing>>,
+    /// The answer in flight: ending it is the stop button.
+    turn: StoredValue<Option<Life>, LocalStorage>,
+    /// `Dialoge('setContext', {...})`: sent with every following message.
+    context: StoredValue<serde_json::Map<String, serde_json::Value>>,
+    /// History was asked for in this conversation.
+    started: StoredValue<bool>,
+}
+
+impl Conversation {
+    pub(super) fn new(env: Shared, ui: Ui, store: &Store) -> Conversation {
+        Conversation {
+            env,
+            ui,
+            transcript: Transcript::new(),
+            status: RwSignal::new(Status::Idle),
+            busy: RwSignal::new(false),
+            draft: RwSignal::new(store.get(DRAFT_KEY).unwrap_or_default()),
+            history_loading: RwSignal::new(false),
+            history_cursor: RwSignal::new(None),
+            outbox: StoredValue::new(Vec::new()),
+            turn: StoredValue::new_local(None),
+            context: StoredValue::new(serde_json::Map::new()),
+            started: StoredValue::new(false),
+        }
+    }
+
+    pub fn entries(&self) -> ReadSignal<Vec<Entry>> {
+        self.transcript.entries()
+    }
+
+    pub fn status(&self) -> ReadSignal<Status> {
+        self.status.read_only()
+    }
+
+    /// An answer is on its way (the composer offers "stop" instead of "send").
+    pub fn busy(&self) -> ReadSignal<bool> {
+        self.busy.read_only()
+    }
+
+    pub fn draft(&self) -> ReadSignal<String> {
+        self.draft.read_only()
+    }
+
+    /// A history page is on its way.
+    pub fn history_loading(&self) -> ReadSignal<bool> {
+        self.history_loading.read_only()
+    }
+
+    /// Whether older history can be loaded.
+    pub fn has_older(&self) -> bool {
+        self.history_cursor.with_untracked(Option::is_some)
+    }
+
+    /// Whether the visitor wrote anything in this page.
+    pub fn visitor_spoke(&self) -> Signal<bool> {
+        let entries = self.entries();
+        Signal::derive(move || entries.with(|e| e.iter().any(|x| x.from_visitor)))
+    }
+
+    fn lang(&self) -> Lang {
+        self.ui.lang().try_get_untracked().unwrap_or_default()
+    }
+
+    /// Keeps the composer draft across reloads.
+    pub fn set_draft(&self, text: String) {
+        if let Some(env) = self.env.get() {
+            if text.is_empty() {
+                env.store.remove(DRAFT_KEY);
+            } else {
+                env.store.set(DRAFT_KEY, &text);
+            }
+        }
+        self.draft.set(text);
+    }
+
+    /// `Dialoge('setContext', obj)`: replaces the context sent with the next messages.
+    pub fn set_context(&self, value: &wasm_bindgen::JsValue) {
+        let parsed = js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok());
+        // Through `Value` (not straight into a `Map`): the text parser is then compiled once.
+        match parsed {
+            Some(serde_json::Value::Object(map)) => self.context.set_value(map),
+            _ => log("setContext expects a plain object"),
+        }
+    }
+
+    /// The first open of this conversation: loads the history of a known visitor. `true` when
+    /// this call began it and there is a visitor to resume.
+    pub(super) fn begin(&self) -> bool {
+        let Some(env) = self.env.get() else {
+            return false;
+        };
+        if self
+            .started
+            .try_update_value(|s| std::mem::replace(s, true))
+            != Some(false)
+            || env.options.preview
+            || !env.backend.knows_visitor()
+        {
+            return false;
+        }
+        self.load_history(None);
+        true
+    }
+
+    /// Loads the page before the oldest shown, if there is one (scrolled to the top).
+    pub fn load_older(&self) {
+        if let Some(cursor) = self.history_cursor.get_untracked() {
+            self.load_history(Some(cursor));
+        }
+    }
+
+    fn load_history(&self, cursor: Option<String>) {
+        let Some(env) = self.env.get() else { return };
+        if self.history_loading.get_untracked() {
+            return;
+        }
+        self.history_loading.set(true);
+        let this = *self;
+        let life = env.conversation_life();
+        life.clone().spawn(async move {
+            let signal = life.signal();
+            match env
+                .backend
+                .history(cursor.as_deref(), signal.as_ref())
+                .await
+            {
+                Ok(page) => {
+                    this.history_cursor.set(page.next_cursor.clone());
+                    this.transcript.prepend(&page.into_chronological());
+                }
+                // A failed history load loses nothing: the visitor can still write.
+                Err(e) => log(&format!("history: {e}")),
+            }
+            this.history_loading.set(false);
+        });
+    }
+
+    /// Shows the visitor's message at once and puts its payload in the outbox. `None` when
+    /// there is nothing to send or an answer is still arriving.
+    pub(super) fn push_visitor(&self, text: String, attachments: Vec<InputPart>) -> Option<Entry> {
+        let text = text.trim().to_owned();
+        if (text.is_empty() && attachments.is_empty()) || self.busy.get_untracked() {
+            return None;
+        }
+        // Uploads show at once from their `data:` URL, as the server echoes them in history.
+        let mut shown: Vec<Part> = attachments.iter().map(dialoge_api::rules::echo).collect();
+        if !text.is_empty() {
+            shown.push(Part::Text(TextPart {
+                part_id: None,
+                text: text.clone(),
+            }));
+        }
+        let entry = self.transcript.push_user(&shown);
+        self.outbox.update_value(|outbox| {
+            outbox.push(Outgoing {
+                entry: entry.key,
+                text,
+                attachments,
+                idempotency_key: new_idempotency_key(),
+            })
+        });
+        Some(entry)
+    }
+
+    /// The outbox item of an entry.
+    pub(crate) fn outgoing(&self, entry: u64) -> Option<Outgoing> {
+        self.outbox
+            .try_with_value(|o| o.iter().find(|x| x.entry == entry).cloned())
+            .flatten()
+    }
+
+    /// The service has the whole message: its payload leaves the outbox.
+    pub(crate) fn delivered(&self, entry: &Entry, message_id: Option<String>) {
+        self.outbox
+            .try_update_value(|o| o.retain(|x| x.entry != entry.key));
+        if let Some(id) = message_id {
+            entry.set_message_id(id);
+        }
+        entry.set_state(EntryState::Sent);
+    }
+
+    /// The visitor's unconfirmed message with this text (a livechat echo that arrived before
+    /// the send's own answer): it is the entry already shown, not a new one.
+    pub(crate) fn claim(&self, message: &Message) -> bool {
+        let text: String = message
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Text(t) => Some(t.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let keys: Vec<u64> = self
+            .outbox
+            .try_with_value(|o| {
+                o.iter()
+                    .filter(|x| x.text == text)
+                    .map(|x| x.entry)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let pending = keys
+            .into_iter()
+            .filter_map(|key| self.transcript.find(key))
+            .find(|e| e.state().get_untracked() == EntryState::Sending);
+        match pending {
+            Some(entry) => {
+                self.delivered(&entry, Some(message.message_id.clone()));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Appends a finished message (livechat).
+    pub(crate) fn push_message(&self, message: &Message) {
+        self.transcript.push_message(message);
+    }
+
+    /// A failed visitor message, ready to be sent again; a partial answer after it goes (the
+    /// replayed turn brings the whole one).
+    pub(super) fn take_for_retry(&self, key: u64, to_livechat: bool) -> Option<Entry> {
+        if self.busy.get_untracked() || self.outgoing(key).is_none() {
+            return None;
+        }
+        let entry = self.transcript.find(key)?;
+        if !to_livechat {
+            let later: Vec<u64> = self.entries().with_untracked(|e| {
+                e.iter()
+                    .skip_while(|x| x.key != key)
+                    .skip(1)
+                    .filter(|x| !x.from_visitor)
+                    .map(|x| x.key)
+                    .collect()
+            });
+            for k in later {
+                self.transcript.remove(k);
+            }
+        }
+        Some(entry)
+    }
+
+    /// The stop button: aborts the answer in flight.
+    pub fn stop(&self) {
+        if let Some(Some(turn)) = self.turn.try_update_value(Option::take) {
+            turn.end();
+        }
+    }
+
+    /// Marks the composer busy (a livechat send) or free again.
+    pub(crate) fn set_busy(&self, busy: bool) {
+        self.busy.try_set(busy);
+    }
+
+    /// Runs one assistant turn for `entry` (already in the outbox). Runs inside the
+    /// conversation's life; the stop button aborts only its request.
+    pub(super) async fn turn(&self, entry: Entry) -> TurnOutcome {
+        let Some(env) = self.env.get() else {
+            return TurnOutcome::Over;
+        };
+        let Some(outgoing) = self.outgoing(entry.key) else {
+            return TurnOutcome::Over;
+        };
+        let request = env.conversation_life().child();
+        if let Some(Some(old)) = self.turn.try_update_value(|t| t.replace(request.clone())) {
+            old.end();
+        }
+        let signal = request.signal();
+        self.busy.set(true);
+        self.status.set(Status::Connecting);
+        entry.set_state(EntryState::Sending);
+        // The first history page goes first, so this turn is never shown twice.
+        while self.history_loading.get_untracked() && !request.is_over() {
+            sleep(50).await;
+        }
+        let body = SendMessage {
+            message: OutgoingMessage {
+                parts: outgoing.parts(),
+            },
+            context: page_context(&self.context.get_value()),
+        };
+        let mut waits = 0;
+        let mut applier = TurnApplier::new(self.transcript);
+        // The server's own `error` event, if it ended the turn with one.
+        let mut failure = None;
+        let end = loop {
+            let this = *self;
+            let mut on_event = |event: TurnEvent| match event {
+                TurnEvent::Accepted => entry.set_state(EntryState::Sent),
+                TurnEvent::Stream(event) => match applier.apply(event) {
+                    Ok(Applied::Error(e)) => failure = Some(e),
+                    Ok(applied) => this.on_applied(applied, &env.backend),
+                    Err(why) => log(&format!("skipped a delta: {why}")),
+                },
+            };
+            let result = env
+                .backend
+                .send(
+                    &body,
+                    &outgoing.idempotency_key,
+                    signal.as_ref(),
+                    &mut on_event,
+                )
+                .await;
+            match result {
+                // 429: wait as long as the server asks (or back off), then try again with the
+                // same key; the visitor sees the countdown, not an error.
+                Err(BackendError::Http {
+                    code: ErrorCode::RateLimited,
+                    retry_after,
+                    ..
+                }) if waits < MAX_RATE_LIMIT_WAITS => {
+                    waits += 1;
+                    let seconds = retry_after.unwrap_or(2 << waits).clamp(1, 60);
+                    self.status.set(Status::Waiting { seconds });
+                    sleep_within(&request, seconds * 1000).await;
+                    if request.is_over() {
+                        break Err(BackendError::Aborted);
+                    }
+                    self.status.set(Status::Connecting);
+                }
+                other => break other,
+            }
+        };
+        self.turn.try_update_value(|t| {
+            if t.as_ref().is_some_and(|t| t.same(&request)) {
+                *t = None;
+            }
+        });
+        self.busy.set(false);
+        if let (Ok(TurnEnd::Terminal), Some(e)) = (&end, &failure) {
+            return self.stream_error(&entry, e);
+        }
+        self.finish_turn(&entry, end, applier.entry())
+    }
+
+    fn on_applied(&self, applied: Applied, backend: &crate::backend::Backend) {
+        match applied {
+            Applied::Nothing => {}
+            Applied::Processing => self.status.set(Status::Thinking),
+            Applied::Content => {
+                if matches!(
+                    self.status.get_untracked(),
+                    Status::Connecting | Status::Thinking
+                ) {
+                    // The answer itself now shows progress.
+                    self.status.set(Status::Idle);
+                }
+            }
+            Applied::Done(message, token) => {
+                if let Some(token) = token {
+                    backend.adopt(token);
+                }
+                self.status.set(Status::Idle);
+                self.ui.note_unread();
+                HostEvent::Message(&message).emit();
+            }
+            // Handled when the turn ends (`stream_error`).
+            Applied::Error(_) => {}
+        }
+    }
+
+    fn finish_turn(
+        &self,
+        user: &Entry,
+        end: Result<TurnEnd, BackendError>,
+        answer: Option<&Entry>,
+    ) -> TurnOutcome {
+        let t = self.lang().t();
+        match end {
+            Ok(TurnEnd::Terminal) => {
+                self.delivered(user, None);
+                TurnOutcome::Over
+            }
+            Ok(TurnEnd::Dropped) => {
+                if let Some(a) = answer {
+                    a.set_state(EntryState::Incomplete);
+                }
+                user.set_state(EntryState::Failed);
+                self.show_error(
+                    "dropped",
+                    t.error_dropped,
+                    Some(user.key),
+                    true,
+                    Where::Send,
+                );
+                TurnOutcome::Over
+            }
+            // A person has taken over: this message belongs to them.
+            Err(BackendError::Http {
+                code: ErrorCode::Conflict,
+                ..
+            }) => {
+                self.status.set(Status::Idle);
+                TurnOutcome::TakenOver(user.clone())
+            }
+            Err(BackendError::Aborted) => {
+                if let Some(a) = answer {
+                    a.set_state(EntryState::Incomplete);
+                }
+                self.status.set(Status::Idle);
+                TurnOutcome::Over
+            }
+            Err(e) => {
+                user.set_state(EntryState::Failed);
+                self.report(&e, Where::Send, Some(user.key));
+                TurnOutcome::Over
+            }
+        }
+    }
+
+    /// The server ended the turn with an `error` event.
+    fn stream_error(&self, user: &Entry, e: &StreamErrorEvent) -> TurnOutcome {
+        if e.code == StreamErrorCode::LivechatActive {
+            self.status.set(Status::Idle);
+            return TurnOutcome::TakenOver(user.clone());
+        }
+        let retry = e.retryable.then_some(user.key);
+        if retry.is_some() {
+            user.set_state(EntryState::Failed);
+        }
+        let message = if e.message.is_empty() {
+            self.lang().t().error_generic
+        } else {
+            e.message.as_str()
+        };
+        self.show_error(e.code.as_str(), message, retry, e.retryable, Where::Send);
+        TurnOutcome::Over
+    }
+
+    /// Shows a failed request in the status line (with a retry when `retry` names a message
+    /// and trying again can help) and tells the host page.
+    pub(crate) fn report(&self, e: &BackendError, place: Where, retry: Option<u64>) {
+        let (message, retryable) = describe(e, self.lang());
+        self.show_error(
+            &error_code(e),
+            &message,
+            retry.filter(|_| retryable),
+            retryable,
+            place,
+        );
+    }
+
+    pub(crate) fn show_error(
+        &self,
+        code: &str,
+        message: &str,
+        retry: Option<u64>,
+        retryable: bool,
+        place: Where,
+    ) {
+        HostEvent::Error {
+            code,
+            message,
+            retryable,
+            place,
+        }
+        .emit();
+        self.status.try_set(Status::Error {
+            message: message.to_owned(),
+            retry,
+        });
+    }
+
+    /// A new conversation: nothing shown, nothing pending, nothing typed.
+    pub(super) fn clear(&self) {
+        self.turn.try_set_value(None);
+        self.outbox.try_set_value(Vec::new());
+        self.transcript.clear();
+        self.history_cursor.set(None);
+        self.history_loading.set(false);
+        self.busy.set(false);
+        self.started.set_value(false);
+        self.set_draft(String::new());
+        self.status.set(Status::Idle);
+    }
+}
+
+/// The `code` of the host page's `error` event: the envelope's code, or what went wrong.
+fn error_code(e: &BackendError) -> String {
+    match e {
+        BackendError::Http { code, .. } => code.as_str().to_owned(),
+        BackendError::Network(_) => "network".to_owned(),
+        BackendError::Aborted => "aborted".to_owned(),
+        BackendError::Protocol(_) => "protocol".to_owned(),
+        BackendError::Handshake(_) => "handshake".to_owned(),
+        BackendError::Unsupported => "unsupported".to_owned(),
+    }
+}
+
+/// Plain words for a failed request, and whether trying again can help.
+fn describe(e: &BackendError, lang: Lang) -> (String, bool) {
+    let t = lang.t();
+    match e {
+        BackendError::Network(_) => (t.error_network.to_owned(), true),
+        BackendError::Handshake(_) => (t.error_auth.to_owned(), true),
+        BackendError::Http { code, message, .. } => match code {
+            ErrorCode::Forbidden => (t.error_unavailable.to_owned(), false),
+            ErrorCode::NotFound => (t.error_generic.to_owned(), false),
+            ErrorCode::Validation => (message.clone(), false),
+            ErrorCode::RateLimited => (t.error_rate_limited.to_owned(), true),
+            ErrorCode::Unauthorized => (t.error_auth.to_owned(), true),
+            ErrorCode::Conflict | ErrorCode::Internal | ErrorCode::Other(_) => {
+                (t.error_generic.to_owned(), true)
+            }
+        },
+        _ => (t.error_generic.to_owned(), true),
+    }
+}
+
+/// The page the visitor is on now (read at send time, so single-page apps that change the URL
+/// with `pushState` are followed without any hook), plus what the site set with `setContext`.
+fn page_context(extra: &serde_json::Map<String, serde_json::Value>) -> Option<Context> {
+    let mut extra = extra.clone();
+    let href = web_sys::window().and_then(|w| w.location().href().ok());
+    let page = match extra.remove("page") {
+        Some(serde_json::Value::String(p)) => Some(p),
+        _ => href,
+    };
+    Some(Context { page, extra })
+}
+
+/// A random UUID v4 from `crypto.getRandomValues` (works on plain-http pages too, where
+/// `crypto.randomUUID` does not).
+pub fn new_idempotency_key() -> String {
+    let mut b = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.get_random_values_with_u8_array(&mut b).is_ok())
+        .unwrap_or(false);
+    if !filled {
+        for x in b.iter_mut() {
+            *x = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}

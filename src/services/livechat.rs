@@ -1,0 +1,531 @@
+//! Livechat: handing the visitor over to a person and following the session. One follower task
+//! per session keeps state and messages in step; *when* it asks and how long it waits is
+//! decided by the pure [`Follower`] step machine of `dialoge-api` (a held sync when the
+//! service offers it, else polling; paused while nobody is looking; backoff on failures) and
+//! *what* is new or stale by the pure [`LivechatSync`] machine. This service only executes
+//! their steps and mirrors the result into the banner's signals.
+
+use dialoge_api::error::ErrorCode;
+use dialoge_api::livechat::{
+    ClientContext, ClosedBy, FeedbackRequest, FeedbackStatus, HandoverRequest, HandoverSource,
+    LivechatState, LivechatStatus,
+};
+use dialoge_api::livechat_follow::{Answer, Follower, Step};
+use dialoge_api::livechat_sync::{LivechatSync, StateChange};
+use dialoge_api::message::{AgentInfo, Message, Part, Role};
+use dialoge_api::send::{OutgoingMessage, SendMessage};
+use leptos::prelude::*;
+
+use super::conversation::Conversation;
+use super::ui::Ui;
+use super::{log, Outcome, Shared};
+use crate::backend::BackendError;
+use crate::boot::events::{HostEvent, Where};
+use crate::life::sleep;
+use crate::state::conversation::{Entry, EntryState};
+
+/// Typing stops being announced this long after the last keystroke.
+const TYPING_IDLE_MS: u32 = 3_000;
+/// At most one "typing" announcement per this interval while the visitor keeps typing.
+const TYPING_REPEAT_MS: f64 = 2_000.0;
+
+/// How a closed session ended, for the banner.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Closed {
+    pub by: Option<ClosedBy>,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Typing {
+    generation: u32,
+    sent_at: f64,
+}
+
+/// The livechat service.
+#[derive(Clone, Copy)]
+pub struct Livechat {
+    env: Shared,
+    ui: Ui,
+    conversation: Conversation,
+    status: RwSignal<LivechatStatus>,
+    agent: RwSignal<Option<AgentInfo>>,
+    agent_typing: RwSignal<bool>,
+    closed: RwSignal<Option<Closed>>,
+    feedback_pending: RwSignal<bool>,
+    machine: StoredValue<LivechatSync>,
+    following: StoredValue<bool>,
+    typing: StoredValue<Typing>,
+}
+
+fn page_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| !d.hidden())
+}
+
+impl Livechat {
+    pub(super) fn new(env: Shared, ui: Ui, conversation: Conversation) -> Livechat {
+        Livechat {
+            env,
+            ui,
+            conversation,
+            status: RwSignal::new(LivechatStatus::Inactive),
+            agent: RwSignal::new(None),
+            agent_typing: RwSignal::new(false),
+            closed: RwSignal::new(None),
+            feedback_pending: RwSignal::new(false),
+            machine: StoredValue::new(LivechatSync::new()),
+            following: StoredValue::new(false),
+            typing: StoredValue::new(Typing::default()),
+        }
+    }
+
+    pub fn status(&self) -> ReadSignal<LivechatStatus> {
+        self.status.read_only()
+    }
+
+    pub fn agent(&self) -> ReadSignal<Option<AgentInfo>> {
+        self.agent.read_only()
+    }
+
+    pub fn agent_typing(&self) -> ReadSignal<bool> {
+        self.agent_typing.read_only()
+    }
+
+    pub fn closed(&self) -> ReadSignal<Option<Closed>> {
+        self.closed.read_only()
+    }
+
+    pub fn feedback_pending(&self) -> ReadSignal<bool> {
+        self.feedback_pending.read_only()
+    }
+
+    /// Whether visitor input goes to the agent rather than the assistant.
+    pub fn active(&self) -> bool {
+        self.status.try_get_untracked() == Some(LivechatStatus::Active)
+    }
+
+    fn client_context(&self) -> ClientContext {
+        let window = web_sys::window();
+        let navigator = window.as_ref().map(|w| w.navigator());
+        ClientContext {
+            browser: navigator.as_ref().and_then(|n| n.user_agent().ok()),
+            browser_language: navigator.as_ref().and_then(|n| n.language()),
+            current_page_url: window.as_ref().and_then(|w| w.location().href().ok()),
+            language: Some(self.ui.lang_tag().to_owned()),
+            ..Default::default()
+        }
+    }
+
+    /// Asks for a person. A session that is waiting or active is followed from here on.
+    pub async fn handover(
+        &self,
+        source: HandoverSource,
+        part_id: Option<String>,
+    ) -> Outcome<LivechatStatus> {
+        let Some(env) = self.env.get() else {
+            return Outcome::Cancelled;
+        };
+        let mut body = HandoverRequest::website_from(source, part_id);
+        body.client_context = Some(self.client_context());
+        let signal = env.conversation_life().signal();
+        match env.backend.handover(&body, signal.as_ref()).await {
+            Ok(session) => {
+                self.started(session.status.clone());
+                Outcome::Done(session.status)
+            }
+            Err(e) => {
+                log(&format!("handover: {e}"));
+                Outcome::from_error(e)
+            }
+        }
+    }
+
+    /// "Talk to a person" from the header: a failure is said in the status line.
+    pub(super) fn request(&self, source: HandoverSource) {
+        let Some(env) = self.env.get() else { return };
+        let this = *self;
+        env.conversation_life().spawn(async move {
+            if let Outcome::Invalid { .. } | Outcome::Conflict | Outcome::Failed =
+                this.handover(source, None).await
+            {
+                let t = this.ui.lang().get_untracked().t();
+                this.conversation.show_error(
+                    "livechat_unavailable",
+                    t.livechat_unavailable,
+                    None,
+                    false,
+                    Where::Livechat,
+                );
+            }
+        });
+    }
+
+    /// A handover happened (here, through an action's response, or a 409 on send): follow it.
+    pub(crate) fn started(&self, status: LivechatStatus) {
+        if status.is_open() {
+            // Show it at once; the first synced state (with its version) takes over from here.
+            if !self.status.get_untracked().is_open() {
+                self.status.set(status);
+            }
+            self.follow();
+        }
+    }
+
+    /// On first open with a known visitor: resume a session that is still waiting or active.
+    pub(super) fn resume(&self) {
+        let Some(env) = self.env.get() else { return };
+        let this = *self;
+        let life = env.conversation_life();
+        life.clone().spawn(async move {
+            let signal = life.signal();
+            if let Ok(state) = env.backend.livechat_state(signal.as_ref()).await {
+                let open = state.status.is_open();
+                this.apply_state(state);
+                if open {
+                    this.follow();
+                }
+            }
+        });
+    }
+
+    /// Starts the follower task unless one is running. It executes the steps of the pure
+    /// [`Follower`] machine until the session is over (or the conversation's life ends).
+    fn follow(&self) {
+        let Some(env) = self.env.get() else { return };
+        if self
+            .following
+            .try_update_value(|f| std::mem::replace(f, true))
+            != Some(false)
+        {
+            return;
+        }
+        let this = *self;
+        let life = env.conversation_life();
+        life.clone().spawn(async move {
+            let signal = life.signal();
+            let mut follower = Follower::new();
+            loop {
+                let (status, last) = this.machine.with_value(|m| (m.status(), m.last_sequence()));
+                let looking = this.ui.open().get_untracked();
+                match follower.next(&status, last, looking, page_visible()) {
+                    Step::Stop => break,
+                    Step::Wait { ms } => sleep(ms).await,
+                    Step::Sync {
+                        after_sequence,
+                        cursor,
+                        wait_ms,
+                    } => {
+                        let sync = env
+                            .backend
+                            .livechat_sync(
+                                after_sequence,
+                                cursor.as_deref(),
+                                wait_ms,
+                                signal.as_ref(),
+                            )
+                            .await;
+                        let answer = match sync {
+                            Ok(sync) => {
+                                let cursor = sync.sync_cursor.clone();
+                                this.apply_state(sync.state);
+                                this.apply_messages(sync.messages);
+                                Answer::Synced { cursor }
+                            }
+                            // No sync on this service: the machine falls back to polling.
+                            Err(BackendError::Http {
+                                code: ErrorCode::NotFound,
+                                ..
+                            }) => Answer::SyncUnsupported,
+                            Err(e) => {
+                                log(&format!("livechat sync: {e}"));
+                                Answer::Failed
+                            }
+                        };
+                        follower.answered(answer);
+                    }
+                    Step::Poll { after_sequence } => {
+                        let answer = match this.poll_once(after_sequence).await {
+                            Ok(()) => Answer::Polled,
+                            Err(e) => {
+                                log(&format!("livechat poll: {e}"));
+                                Answer::Failed
+                            }
+                        };
+                        follower.answered(answer);
+                    }
+                }
+            }
+            this.following.try_set_value(false);
+        });
+    }
+
+    async fn poll_once(&self, after: u64) -> Result<(), BackendError> {
+        let Some(env) = self.env.get() else {
+            return Err(BackendError::Aborted);
+        };
+        let signal = env.conversation_life().signal();
+        let state = env.backend.livechat_state(signal.as_ref()).await?;
+        self.apply_state(state);
+        let page = env
+            .backend
+            .livechat_messages(after, signal.as_ref())
+            .await?;
+        self.apply_messages(page.messages);
+        Ok(())
+    }
+
+    fn apply_state(&self, state: LivechatState) {
+        let before = self.machine.with_value(LivechatSync::status);
+        let typing = state.is_agent_typing;
+        let Some(change) = self
+            .machine
+            .try_update_value(|m| m.apply_state(state.clone()))
+        else {
+            return;
+        };
+        if change == StateChange::Stale {
+            return;
+        }
+        let active = state.status == LivechatStatus::Active;
+        self.agent_typing.set(typing && active);
+        if change == StateChange::Status {
+            self.status.set(state.status.clone());
+            self.agent.set(state.active_agent.clone());
+            self.closed
+                .set((state.status == LivechatStatus::Closed).then(|| Closed {
+                    by: state.closed_by.clone(),
+                    reason: state.close_reason.clone(),
+                }));
+            // Learning that there is no livechat (the first state of a visitor) is no change.
+            if !(before == LivechatStatus::Inactive && state.status == LivechatStatus::Inactive) {
+                HostEvent::Livechat {
+                    status: &state.status,
+                    agent: state.active_agent.as_ref(),
+                }
+                .emit();
+            }
+        }
+        self.feedback_pending.set(
+            state.status == LivechatStatus::Closed
+                && state
+                    .feedback
+                    .as_ref()
+                    .is_some_and(|f| f.status == FeedbackStatus::Pending),
+        );
+    }
+
+    fn apply_messages(&self, messages: Vec<Message>) {
+        let Some(fresh) = self.machine.try_update_value(|m| m.merge(messages)) else {
+            return;
+        };
+        for m in fresh {
+            // The sync can bring the visitor's own message before its POST has answered:
+            // it is the optimistic entry already shown, not a new one.
+            if m.role == Role::User && self.conversation.claim(&m) {
+                continue;
+            }
+            if m.role != Role::User {
+                self.ui.note_unread();
+            }
+            self.conversation.push_message(&m);
+            HostEvent::Message(&m).emit();
+        }
+    }
+
+    /// The service says a person has the conversation (a 409 or `livechat_active` on a turn):
+    /// follow the session and send the message to them.
+    pub(super) async fn adopt(&self, entry: Entry) {
+        let Some(env) = self.env.get() else { return };
+        let signal = env.conversation_life().signal();
+        if let Ok(state) = env.backend.livechat_state(signal.as_ref()).await {
+            self.apply_state(state);
+        }
+        self.follow();
+        if self.active() {
+            self.send(entry);
+        } else {
+            entry.set_state(EntryState::Failed);
+            let t = self.ui.lang().get_untracked().t();
+            self.conversation.show_error(
+                "livechat_unavailable",
+                t.error_generic,
+                Some(entry.key),
+                true,
+                Where::Livechat,
+            );
+        }
+    }
+
+    /// Sends the visitor's message (from the outbox) to the agent.
+    pub(super) fn send(&self, entry: Entry) {
+        let Some(env) = self.env.get() else { return };
+        let Some(outgoing) = self.conversation.outgoing(entry.key) else {
+            return;
+        };
+        entry.set_state(EntryState::Sending);
+        self.conversation.set_busy(true);
+        let this = *self;
+        let life = env.conversation_life();
+        life.clone().spawn(async move {
+            let signal = life.signal();
+            let body = SendMessage {
+                message: OutgoingMessage {
+                    parts: outgoing.parts(),
+                },
+                context: None,
+            };
+            let mut result = env.backend.livechat_send(&body, signal.as_ref()).await;
+            if let Err(BackendError::Http {
+                code: ErrorCode::Conflict,
+                ..
+            }) = result
+            {
+                // Stale state: refresh it, then try once more.
+                let after = this.machine.with_value(LivechatSync::last_sequence);
+                let _ = this.poll_once(after).await;
+                result = env.backend.livechat_send(&body, signal.as_ref()).await;
+            }
+            this.conversation.set_busy(false);
+            match result {
+                Ok(sent) => {
+                    // Marked as seen, so the sync never shows it a second time.
+                    this.machine
+                        .update_value(|m| drop(m.merge(vec![sent.message.clone()])));
+                    this.conversation
+                        .delivered(&entry, Some(sent.message.message_id));
+                }
+                Err(e) => {
+                    log(&format!("livechat send: {e}"));
+                    entry.set_state(EntryState::Failed);
+                    this.conversation
+                        .report(&e, Where::Livechat, Some(entry.key));
+                }
+            }
+        });
+    }
+
+    /// Composer keystrokes while an agent is active: "typing" at most every 2 s, and "stopped"
+    /// 3 s after the last key.
+    pub fn typing(&self) {
+        let Some(env) = self.env.get() else { return };
+        if !self.active() {
+            return;
+        }
+        let now = js_sys::Date::now();
+        let mut announce = false;
+        let generation = self.typing.try_update_value(|t| {
+            t.generation += 1;
+            if now - t.sent_at >= TYPING_REPEAT_MS {
+                t.sent_at = now;
+                announce = true;
+            }
+            t.generation
+        });
+        let Some(generation) = generation else { return };
+        if announce {
+            self.send_typing(true);
+        }
+        let this = *self;
+        env.conversation_life().spawn(async move {
+            sleep(TYPING_IDLE_MS).await;
+            let idle = this.typing.with_value(|t| t.generation == generation);
+            if idle && this.active() {
+                this.typing.update_value(|t| t.sent_at = 0.0);
+                this.send_typing(false);
+            }
+        });
+    }
+
+    fn send_typing(&self, typing: bool) {
+        let Some(env) = self.env.get() else { return };
+        let life = env.conversation_life();
+        life.clone().spawn(async move {
+            let signal = life.signal();
+            if let Err(e) = env.backend.livechat_typing(typing, signal.as_ref()).await {
+                log(&format!("typing: {e}"));
+            }
+        });
+    }
+
+    /// The visitor ends the livechat.
+    pub fn close(&self) {
+        let Some(env) = self.env.get() else { return };
+        let this = *self;
+        let life = env.conversation_life();
+        life.clone().spawn(async move {
+            let signal = life.signal();
+            match env.backend.livechat_close(signal.as_ref()).await {
+                Ok(()) => {
+                    let after = this.machine.with_value(LivechatSync::last_sequence);
+                    let _ = this.poll_once(after).await;
+                }
+                Err(e) => log(&format!("close: {e}")),
+            }
+        });
+    }
+
+    /// Feedback after a closed livechat (once).
+    pub async fn feedback(&self, rating: u8, feedback: Option<String>) -> Outcome<()> {
+        let Some(env) = self.env.get() else {
+            return Outcome::Cancelled;
+        };
+        let signal = env.conversation_life().signal();
+        let request = FeedbackRequest { rating, feedback };
+        let result = env
+            .backend
+            .livechat_feedback(&request, signal.as_ref())
+            .await;
+        match &result {
+            Ok(()) => self.feedback_pending.set(false),
+            Err(e) => log(&format!("feedback: {e}")),
+        }
+        Outcome::from_result(result)
+    }
+
+    /// A fresh signed URL for a livechat attachment: its messages are fetched again and the part
+    /// with this `attachment_id` read. URLs are never stored, so this is how an expired one heals.
+    pub async fn fresh_attachment_url(&self, attachment_id: &str) -> Option<String> {
+        let env = self.env.get()?;
+        let signal = env.conversation_life().signal();
+        let mut after = 0u64;
+        loop {
+            let page = env
+                .backend
+                .livechat_messages(after, signal.as_ref())
+                .await
+                .ok()?;
+            for m in &page.messages {
+                for p in &m.parts {
+                    let hit = match p {
+                        Part::Image(i) => (i.attachment_id.as_deref() == Some(attachment_id))
+                            .then(|| i.url.clone()),
+                        Part::File(f) => (f.attachment_id.as_deref() == Some(attachment_id))
+                            .then(|| f.url.clone()),
+                        _ => None,
+                    };
+                    if hit.is_some() {
+                        return hit;
+                    }
+                }
+            }
+            let last = page.messages.iter().filter_map(|m| m.sequence_number).max();
+            match last {
+                Some(seq) if page.has_more && seq > after => after = seq,
+                _ => return None,
+            }
+        }
+    }
+
+    /// A new conversation: no session known any more.
+    pub(super) fn clear(&self) {
+        self.machine.update_value(LivechatSync::reset);
+        self.following.set_value(false);
+        self.status.set(LivechatStatus::Inactive);
+        self.agent.set(None);
+        self.agent_typing.set(false);
+        self.closed.set(None);
+        self.feedback_pending.set(false);
+    }
+}

@@ -1,0 +1,335 @@
+//! Services: one owner per concern, each the only writer of its signals.
+//!
+//! | service | owns |
+//! |---|---|
+//! | [`ui::Ui`] | panel open, launcher shown, unread count, UI language |
+//! | [`branding::Branding`] | the config, dark mode, popup teasers (and their timers) |
+//! | [`conversation::Conversation`] | the transcript, the outbox (text, attachments and idempotency key of every visitor message not yet through), the status line, draft, history paging, `setContext` |
+//! | [`livechat::Livechat`] | the livechat machine, banner state, the follower task |
+//! | [`markers::Markers`] | answered markers, emitted custom markers, the rating offer |
+//!
+//! Components read services' read-only signals and call their intent methods; nothing else
+//! writes a service's state. Work that spans services (sending routes to the assistant or to
+//! a person; a reset clears them all) is an intent of [`Services`], which holds them all and is
+//! what the view gets from context. Every async task runs on a [`Life`]: the mount's, or the
+//! conversation's (which a reset replaces), so destroy and reset stop everything at once.
+
+pub mod branding;
+pub mod conversation;
+pub mod livechat;
+pub mod markers;
+pub mod ui;
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use dialoge_api::error::{ErrorCode, ErrorParam};
+use dialoge_api::livechat::HandoverSource;
+use dialoge_api::send::InputPart;
+use leptos::prelude::*;
+
+use crate::backend::{Backend, BackendError, Capabilities};
+use crate::boot::events::HostEvent;
+use crate::boot::options::Options;
+use crate::life::Life;
+use crate::transport::storage::Store;
+
+/// What every service shares: the boot options, storage, the backend and the lives.
+pub struct Env {
+    pub options: Options,
+    pub store: Rc<Store>,
+    pub backend: Backend,
+    /// The mount's life: ends on destroy.
+    pub life: Life,
+    /// The conversation's life, a child of the mount's: ends (and is replaced) on reset.
+    conversation: RefCell<Life>,
+}
+
+impl Env {
+    /// The life of the current conversation.
+    pub fn conversation_life(&self) -> Life {
+        self.conversation.borrow().clone()
+    }
+
+    /// Ends the conversation's work and starts a new life for the next one.
+    fn renew_conversation(&self) {
+        let fresh = self.life.child();
+        let old = self.conversation.replace(fresh);
+        old.end();
+    }
+}
+
+/// The shared environment as a `Copy` handle; `None` once the mount is disposed.
+#[derive(Clone, Copy)]
+pub struct Shared(StoredValue<Rc<Env>, LocalStorage>);
+
+impl Shared {
+    pub fn get(&self) -> Option<Rc<Env>> {
+        self.0.try_get_value()
+    }
+}
+
+/// How an async intent ended, in the view's terms (views never see transport errors).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome<T> {
+    Done(T),
+    /// The service refused the input: field messages by the contract's dotted paths.
+    Invalid {
+        params: Vec<ErrorParam>,
+        message: String,
+    },
+    /// Already done elsewhere (another tab, a retry).
+    Conflict,
+    /// Stopped (reset, destroy): nothing to show.
+    Cancelled,
+    Failed,
+}
+
+impl<T> Outcome<T> {
+    pub(crate) fn from_result(result: Result<T, BackendError>) -> Outcome<T> {
+        match result {
+            Ok(value) => Outcome::Done(value),
+            Err(e) => Outcome::from_error(e),
+        }
+    }
+
+    pub(crate) fn from_error(e: BackendError) -> Outcome<T> {
+        match e {
+            BackendError::Aborted => Outcome::Cancelled,
+            BackendError::Http {
+                code: ErrorCode::Validation,
+                params,
+                message,
+                ..
+            } => Outcome::Invalid { params, message },
+            BackendError::Http {
+                code: ErrorCode::Conflict,
+                ..
+            } => Outcome::Conflict,
+            _ => Outcome::Failed,
+        }
+    }
+}
+
+/// Every service of one mount.
+#[derive(Clone, Copy)]
+pub struct Services {
+    pub ui: ui::Ui,
+    pub branding: branding::Branding,
+    pub conversation: conversation::Conversation,
+    pub livechat: livechat::Livechat,
+    pub markers: markers::Markers,
+    env: Shared,
+}
+
+/// The services from context (`None` outside a mounted widget, e.g. a part tested alone).
+pub fn use_services() -> Option<Services> {
+    use_context::<Services>()
+}
+
+pub(crate) fn log(msg: &str) {
+    web_sys::console::warn_1(&format!("[dialoge] {msg}").into());
+}
+
+impl Services {
+    /// Creates every service for `options`, owned by the current reactive owner. Nothing is
+    /// fetched until [`Services::start`].
+    pub fn new(options: Options) -> Services {
+        let store = Rc::new(Store::new(options.storage, &options.chatbot_id));
+        let backend = Backend::from_options(&options, store.clone());
+        let life = Life::new();
+        let conversation_life = life.child();
+        let ui = ui::Ui::new(&options);
+        let env = Shared(StoredValue::new_local(Rc::new(Env {
+            options,
+            store: store.clone(),
+            backend,
+            life,
+            conversation: RefCell::new(conversation_life),
+        })));
+        // The owner going away (unmount, a test's owner) ends every task too. Cleanups run
+        // before the owner's values are freed, so the environment is still there.
+        on_cleanup(move || {
+            if let Some(env) = env.get() {
+                env.life.end();
+            }
+        });
+        let branding = branding::Branding::new(env, ui);
+        let conversation = conversation::Conversation::new(env, ui, &store);
+        let livechat = livechat::Livechat::new(env, ui, conversation);
+        let markers = markers::Markers::new(env, &store, livechat);
+        Services {
+            ui,
+            branding,
+            conversation,
+            livechat,
+            markers,
+            env,
+        }
+    }
+
+    /// Boot: cached branding first (the launcher's colours before the network answers), then
+    /// fresh branding, and the panel opened if the site asked for it.
+    pub fn start(&self) {
+        self.branding.restore();
+        self.branding.fetch();
+        if self.ui.starts_open() {
+            self.set_open(true);
+        }
+        if let Some(env) = self.env.get() {
+            HostEvent::Ready {
+                chatbot_id: &env.options.chatbot_id,
+            }
+            .emit();
+        }
+    }
+
+    /// What this mount's backend can do.
+    pub fn capabilities(&self) -> Capabilities {
+        self.env
+            .get()
+            .map(|e| e.backend.capabilities())
+            .unwrap_or(crate::backend::preview::CAPABILITIES)
+    }
+
+    /// The base that host-less URLs in parts resolve against.
+    pub fn api_base(&self) -> String {
+        self.env
+            .get()
+            .map(|e| e.backend.base().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Runs `work` in the current conversation: it ends with a reset or destroy.
+    pub fn spawn(&self, work: impl Future<Output = ()> + 'static) {
+        if let Some(env) = self.env.get() {
+            env.conversation_life().spawn(work);
+        }
+    }
+
+    /// Opens or closes the panel. The first open loads what this visitor had (history, a
+    /// livechat to resume) and retries branding if the boot fetch failed.
+    pub fn set_open(&self, open: bool) {
+        if self.ui.set_open(open) && open {
+            self.branding.fetch();
+            if self.conversation.begin() {
+                self.livechat.resume();
+            }
+        }
+    }
+
+    /// Sends the visitor's text (and attachments) as a new message: to the agent while a
+    /// person is chatting, else as a turn of the assistant. `false` when nothing was sent
+    /// (empty, or an answer is still arriving).
+    pub fn send(&self, text: String, attachments: Vec<InputPart>) -> bool {
+        let Some(entry) = self.conversation.push_visitor(text, attachments) else {
+            return false;
+        };
+        self.deliver(entry);
+        true
+    }
+
+    /// Sends a failed visitor message again, with the same idempotency key.
+    pub fn retry(&self, key: u64) {
+        if let Some(entry) = self
+            .conversation
+            .take_for_retry(key, self.livechat.active())
+        {
+            self.deliver(entry);
+        }
+    }
+
+    fn deliver(&self, entry: crate::state::conversation::Entry) {
+        if self.livechat.active() {
+            self.livechat.send(entry);
+            return;
+        }
+        let (conversation, livechat) = (self.conversation, self.livechat);
+        self.spawn(async move {
+            if let conversation::TurnOutcome::TakenOver(entry) = conversation.turn(entry).await {
+                // A person has the conversation: this message belongs to them.
+                livechat.adopt(entry).await;
+            }
+        });
+    }
+
+    /// "Talk to a person" from the header.
+    pub fn request_human(&self) {
+        self.livechat.request(HandoverSource::ManualButton);
+    }
+
+    /// `Dialoge('reset')` and "new conversation": forget this visitor, stop everything the
+    /// conversation was doing, start fresh.
+    pub fn reset(&self) {
+        if let Some(env) = self.env.get() {
+            env.renew_conversation();
+            env.backend.forget_visitor();
+        }
+        self.conversation.clear();
+        self.livechat.clear();
+        self.markers.clear();
+    }
+
+    /// Deletes the visitor's data on the server, then everything local (a fresh visitor next).
+    pub async fn delete_data(&self) -> Outcome<()> {
+        let Some(env) = self.env.get() else {
+            return Outcome::Cancelled;
+        };
+        let signal = env.conversation_life().signal();
+        let result = env.backend.delete(signal.as_ref()).await;
+        if result.is_ok() {
+            self.reset();
+        } else if let Err(e) = &result {
+            log(&format!("delete: {e}"));
+        }
+        Outcome::from_result(result)
+    }
+
+    /// `GET /export`, saved as a JSON file through the browser's download.
+    pub fn export_data(&self) {
+        let Some(env) = self.env.get() else { return };
+        let conversation = self.conversation;
+        self.spawn(async move {
+            let signal = env.conversation_life().signal();
+            match env.backend.export(signal.as_ref()).await {
+                Ok(json) => {
+                    if let Err(e) = download("my-chat-data.json", &json) {
+                        log(&format!("export download: {e:?}"));
+                    }
+                }
+                Err(BackendError::Aborted) => {}
+                Err(e) => {
+                    log(&format!("export: {e}"));
+                    conversation.report(&e, crate::boot::events::Where::Export, None);
+                }
+            }
+        });
+    }
+
+    /// Ends every task and request of this mount (destroy, a second boot).
+    pub fn shutdown(&self) {
+        if let Some(env) = self.env.get() {
+            env.life.end();
+        }
+    }
+}
+
+/// Saves `text` as a file: a Blob URL on a temporary `<a download>`.
+fn download(filename: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(filename);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)?;
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! The widget's frame state: whether the panel is open, whether the launcher shows, the unread
+//! count, and the UI language. Only this service writes them; the host page hears `open` and
+//! `close` from here.
+
+use leptos::prelude::*;
+
+use crate::boot::events::HostEvent;
+use crate::boot::options::{Options, Position};
+use crate::i18n::Lang;
+
+/// Panel, launcher, unread badge and language.
+#[derive(Clone, Copy)]
+pub struct Ui {
+    open: RwSignal<bool>,
+    launcher: RwSignal<bool>,
+    unread: RwSignal<u32>,
+    lang: RwSignal<Lang>,
+    left: bool,
+    starts_open: bool,
+}
+
+impl Ui {
+    pub fn new(options: &Options) -> Ui {
+        let browser = web_sys::window().and_then(|w| w.navigator().language());
+        Ui {
+            // Opened at boot by `Services::start`, so it runs the same path as a click.
+            open: RwSignal::new(false),
+            launcher: RwSignal::new(!options.hidden),
+            unread: RwSignal::new(0),
+            lang: RwSignal::new(Lang::pick([
+                options.language.as_deref(),
+                browser.as_deref(),
+            ])),
+            left: options.position == Position::Left,
+            starts_open: options.open,
+        }
+    }
+
+    pub fn open(&self) -> ReadSignal<bool> {
+        self.open.read_only()
+    }
+
+    pub fn launcher_visible(&self) -> ReadSignal<bool> {
+        self.launcher.read_only()
+    }
+
+    pub fn unread(&self) -> ReadSignal<u32> {
+        self.unread.read_only()
+    }
+
+    pub fn lang(&self) -> ReadSignal<Lang> {
+        self.lang.read_only()
+    }
+
+    /// `data-position="left"`.
+    pub fn is_left(&self) -> bool {
+        self.left
+    }
+
+    /// `data-open` or `?chat=open`.
+    pub(crate) fn starts_open(&self) -> bool {
+        self.starts_open
+    }
+
+    /// BCP 47 tag of the UI language (for `Intl`).
+    pub fn lang_tag(&self) -> &'static str {
+        match self.lang.try_get_untracked().unwrap_or_default() {
+            Lang::En => "en",
+            Lang::Da => "da",
+        }
+    }
+
+    /// Opens or closes the panel; `true` if that changed anything. Opening clears the badge.
+    pub(crate) fn set_open(&self, open: bool) -> bool {
+        if self.open.try_get_untracked() != Some(!open) {
+            return false;
+        }
+        self.open.set(open);
+        if open {
+            self.unread.set(0);
+            HostEvent::Open.emit();
+        } else {
+            HostEvent::Close.emit();
+        }
+        true
+    }
+
+    /// `show` / `hide`.
+    pub fn set_launcher_visible(&self, visible: bool) {
+        self.launcher.try_set(visible);
+    }
+
+    /// Something arrived while the panel was closed.
+    pub(crate) fn note_unread(&self) {
+        if self.open.try_get_untracked() == Some(false) {
+            self.unread.update(|n| *n += 1);
+        }
+    }
+
+    /// The language branding chose (or a test sets).
+    pub fn set_lang(&self, lang: Lang) {
+        if self.lang.try_get_untracked() != Some(lang) {
+            self.lang.try_set(lang);
+        }
+    }
+}
