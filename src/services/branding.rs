@@ -37,9 +37,12 @@ enum Fetch {
 pub struct Branding {
     env: Shared,
     ui: Ui,
-    config: RwSignal<Option<Arc<Config>>>,
-    dark: RwSignal<bool>,
-    popups: RwSignal<Vec<PopupMessage>>,
+    config: ReadSignal<Option<Arc<Config>>>,
+    set_config: WriteSignal<Option<Arc<Config>>>,
+    dark: ReadSignal<bool>,
+    set_dark: WriteSignal<bool>,
+    popups: ReadSignal<Vec<PopupMessage>>,
+    set_popups: WriteSignal<Vec<PopupMessage>>,
     fetch: StoredValue<Fetch>,
     /// The popup delays of the current plan; replaced when the config changes.
     timers: StoredValue<Option<Life>, LocalStorage>,
@@ -74,12 +77,18 @@ fn dismissed(store: &Store) -> Vec<String> {
 
 impl Branding {
     pub(super) fn new(env: Shared, ui: Ui) -> Branding {
+        let (config, set_config) = signal(None);
+        let (dark, set_dark) = signal(false);
+        let (popups, set_popups) = signal(Vec::new());
         Branding {
             env,
             ui,
-            config: RwSignal::new(None),
-            dark: RwSignal::new(false),
-            popups: RwSignal::new(Vec::new()),
+            config,
+            set_config,
+            dark,
+            set_dark,
+            popups,
+            set_popups,
             fetch: StoredValue::new(Fetch::Idle),
             timers: StoredValue::new_local(None),
             mounted_at: js_sys::Date::now(),
@@ -87,17 +96,17 @@ impl Branding {
     }
 
     pub fn config(&self) -> ReadSignal<Option<Arc<Config>>> {
-        self.config.read_only()
+        self.config
     }
 
     /// The visitor's system prefers dark (kept live by `view::theme::use_theme`).
     pub fn dark(&self) -> ReadSignal<bool> {
-        self.dark.read_only()
+        self.dark
     }
 
     /// Popup messages whose time has come (URL matches, not dismissed), oldest first.
     pub fn popups(&self) -> ReadSignal<Vec<PopupMessage>> {
-        self.popups.read_only()
+        self.popups
     }
 
     /// The bot's display name (config), for the header and the dialog's label.
@@ -111,7 +120,7 @@ impl Branding {
 
     /// The colour scheme changed (`prefers-color-scheme`).
     pub fn set_dark(&self, dark: bool) {
-        self.dark.try_set(dark);
+        self.set_dark.try_set(dark);
     }
 
     /// At mount: the config an earlier visit cached, so the launcher is branded at once.
@@ -164,7 +173,7 @@ impl Branding {
             browser.as_deref(),
         ));
         self.schedule_popups(&config, &env.store, &env.life);
-        self.config.set(Some(Arc::new(config)));
+        self.set_config.set(Some(Arc::new(config)));
     }
 
     /// (Re)plans the teasers for `config`: those already shown stay (with the new text), the
@@ -186,7 +195,7 @@ impl Branding {
             }
             let wait = (popup.delay_ms.unwrap_or(0) as f64 - elapsed).clamp(0.0, MAX_DELAY_MS);
             let popup = popup.clone();
-            let popups = self.popups;
+            let popups = self.set_popups;
             timers.spawn(async move {
                 sleep(wait as u32).await;
                 popups.update(|list| {
@@ -196,12 +205,12 @@ impl Branding {
                 });
             });
         }
-        self.popups.set(shown);
+        self.set_popups.set(shown);
     }
 
     /// The teaser's close button: gone now and on later page loads.
     pub fn dismiss_popup(&self, id: &str) {
-        self.popups.update(|list| list.retain(|p| p.id != id));
+        self.set_popups.update(|list| list.retain(|p| p.id != id));
         if let Some(env) = self.env.get() {
             let mut ids = dismissed(&env.store);
             if !ids.iter().any(|d| d == id) {

@@ -80,10 +80,14 @@ pub struct Conversation {
     env: Shared,
     ui: Ui,
     transcript: Transcript,
-    status: RwSignal<Status>,
-    busy: RwSignal<bool>,
-    draft: RwSignal<String>,
-    history_loading: RwSignal<bool>,
+    status: ReadSignal<Status>,
+    set_status: WriteSignal<Status>,
+    busy: ReadSignal<bool>,
+    set_busy: WriteSignal<bool>,
+    draft: ReadSignal<String>,
+    set_draft: WriteSignal<String>,
+    history_loading: ReadSignal<bool>,
+    set_history_loading: WriteSignal<bool>,
     history_cursor: RwSignal<Option<String>>,
     outbox: StoredValue<Vec<Outgoing>>,
     /// The answer in flight: ending it is the stop button.
@@ -96,14 +100,22 @@ pub struct Conversation {
 
 impl Conversation {
     pub(super) fn new(env: Shared, ui: Ui, store: &Store) -> Conversation {
+        let (status, set_status) = signal(Status::Idle);
+        let (busy, set_busy) = signal(false);
+        let (draft, set_draft) = signal(store.get(DRAFT_KEY).unwrap_or_default());
+        let (history_loading, set_history_loading) = signal(false);
         Conversation {
             env,
             ui,
             transcript: Transcript::new(),
-            status: RwSignal::new(Status::Idle),
-            busy: RwSignal::new(false),
-            draft: RwSignal::new(store.get(DRAFT_KEY).unwrap_or_default()),
-            history_loading: RwSignal::new(false),
+            status,
+            set_status,
+            busy,
+            set_busy,
+            draft,
+            set_draft,
+            history_loading,
+            set_history_loading,
             history_cursor: RwSignal::new(None),
             outbox: StoredValue::new(Vec::new()),
             turn: StoredValue::new_local(None),
@@ -117,32 +129,26 @@ impl Conversation {
     }
 
     pub fn status(&self) -> ReadSignal<Status> {
-        self.status.read_only()
+        self.status
     }
 
     /// An answer is on its way (the composer offers "stop" instead of "send").
     pub fn busy(&self) -> ReadSignal<bool> {
-        self.busy.read_only()
+        self.busy
     }
 
     pub fn draft(&self) -> ReadSignal<String> {
-        self.draft.read_only()
+        self.draft
     }
 
     /// A history page is on its way.
     pub fn history_loading(&self) -> ReadSignal<bool> {
-        self.history_loading.read_only()
+        self.history_loading
     }
 
     /// Whether older history can be loaded.
     pub fn has_older(&self) -> bool {
         self.history_cursor.with_untracked(Option::is_some)
-    }
-
-    /// Whether the visitor wrote anything in this page.
-    pub fn visitor_spoke(&self) -> Signal<bool> {
-        let entries = self.entries();
-        Signal::derive(move || entries.with(|e| e.iter().any(|x| x.from_visitor)))
     }
 
     fn lang(&self) -> Lang {
@@ -158,7 +164,7 @@ impl Conversation {
                 env.store.set(DRAFT_KEY, &text);
             }
         }
-        self.draft.set(text);
+        self.set_draft.set(text);
     }
 
     /// `Dialoge('setContext', obj)`: replaces the context sent with the next messages.
@@ -205,7 +211,7 @@ impl Conversation {
         if self.history_loading.get_untracked() {
             return;
         }
-        self.history_loading.set(true);
+        self.set_history_loading.set(true);
         let this = *self;
         let life = env.conversation_life();
         life.clone().spawn(async move {
@@ -222,7 +228,7 @@ impl Conversation {
                 // A failed history load loses nothing: the visitor can still write.
                 Err(e) => log(&format!("history: {e}")),
             }
-            this.history_loading.set(false);
+            this.set_history_loading.set(false);
         });
     }
 
@@ -340,7 +346,7 @@ impl Conversation {
 
     /// Marks the composer busy (a livechat send) or free again.
     pub(crate) fn set_busy(&self, busy: bool) {
-        self.busy.try_set(busy);
+        self.set_busy.try_set(busy);
     }
 
     /// Runs one assistant turn for `entry` (already in the outbox). Runs inside the
@@ -357,8 +363,8 @@ impl Conversation {
             old.end();
         }
         let signal = request.signal();
-        self.busy.set(true);
-        self.status.set(Status::Connecting);
+        self.set_busy.set(true);
+        self.set_status.set(Status::Connecting);
         entry.set_state(EntryState::Sending);
         // The first history page goes first, so this turn is never shown twice.
         while self.history_loading.get_untracked() && !request.is_over() {
@@ -403,12 +409,12 @@ impl Conversation {
                 }) if waits < MAX_RATE_LIMIT_WAITS => {
                     waits += 1;
                     let seconds = retry_after.unwrap_or(2 << waits).clamp(1, 60);
-                    self.status.set(Status::Waiting { seconds });
+                    self.set_status.set(Status::Waiting { seconds });
                     sleep_within(&request, seconds * 1000).await;
                     if request.is_over() {
                         break Err(BackendError::Aborted);
                     }
-                    self.status.set(Status::Connecting);
+                    self.set_status.set(Status::Connecting);
                 }
                 other => break other,
             }
@@ -418,7 +424,7 @@ impl Conversation {
                 *t = None;
             }
         });
-        self.busy.set(false);
+        self.set_busy.set(false);
         if let (Ok(TurnEnd::Terminal), Some(e)) = (&end, &failure) {
             return self.stream_error(&entry, e);
         }
@@ -428,21 +434,21 @@ impl Conversation {
     fn on_applied(&self, applied: Applied, backend: &crate::backend::Backend) {
         match applied {
             Applied::Nothing => {}
-            Applied::Processing => self.status.set(Status::Thinking),
+            Applied::Processing => self.set_status.set(Status::Thinking),
             Applied::Content => {
                 if matches!(
                     self.status.get_untracked(),
                     Status::Connecting | Status::Thinking
                 ) {
                     // The answer itself now shows progress.
-                    self.status.set(Status::Idle);
+                    self.set_status.set(Status::Idle);
                 }
             }
             Applied::Done(message, token) => {
                 if let Some(token) = token {
                     backend.adopt(token);
                 }
-                self.status.set(Status::Idle);
+                self.set_status.set(Status::Idle);
                 self.ui.note_unread();
                 HostEvent::Message(&message).emit();
             }
@@ -482,14 +488,14 @@ impl Conversation {
                 code: ErrorCode::Conflict,
                 ..
             }) => {
-                self.status.set(Status::Idle);
+                self.set_status.set(Status::Idle);
                 TurnOutcome::TakenOver(user.clone())
             }
             Err(BackendError::Aborted) => {
                 if let Some(a) = answer {
                     a.set_state(EntryState::Incomplete);
                 }
-                self.status.set(Status::Idle);
+                self.set_status.set(Status::Idle);
                 TurnOutcome::Over
             }
             Err(e) => {
@@ -503,7 +509,7 @@ impl Conversation {
     /// The server ended the turn with an `error` event.
     fn stream_error(&self, user: &Entry, e: &StreamErrorEvent) -> TurnOutcome {
         if e.code == StreamErrorCode::LivechatActive {
-            self.status.set(Status::Idle);
+            self.set_status.set(Status::Idle);
             return TurnOutcome::TakenOver(user.clone());
         }
         let retry = e.retryable.then_some(user.key);
@@ -547,7 +553,7 @@ impl Conversation {
             place,
         }
         .emit();
-        self.status.try_set(Status::Error {
+        self.set_status.try_set(Status::Error {
             message: message.to_owned(),
             retry,
         });
@@ -559,11 +565,11 @@ impl Conversation {
         self.outbox.try_set_value(Vec::new());
         self.transcript.clear();
         self.history_cursor.set(None);
-        self.history_loading.set(false);
-        self.busy.set(false);
+        self.set_history_loading.set(false);
+        self.set_busy.set(false);
         self.started.set_value(false);
         self.set_draft(String::new());
-        self.status.set(Status::Idle);
+        self.set_status.set(Status::Idle);
     }
 }
 

@@ -48,11 +48,16 @@ pub struct Livechat {
     env: Shared,
     ui: Ui,
     conversation: Conversation,
-    status: RwSignal<LivechatStatus>,
-    agent: RwSignal<Option<AgentInfo>>,
-    agent_typing: RwSignal<bool>,
-    closed: RwSignal<Option<Closed>>,
-    feedback_pending: RwSignal<bool>,
+    status: ReadSignal<LivechatStatus>,
+    set_status: WriteSignal<LivechatStatus>,
+    agent: ReadSignal<Option<AgentInfo>>,
+    set_agent: WriteSignal<Option<AgentInfo>>,
+    agent_typing: ReadSignal<bool>,
+    set_agent_typing: WriteSignal<bool>,
+    closed: ReadSignal<Option<Closed>>,
+    set_closed: WriteSignal<Option<Closed>>,
+    feedback_pending: ReadSignal<bool>,
+    set_feedback_pending: WriteSignal<bool>,
     machine: StoredValue<LivechatSync>,
     following: StoredValue<bool>,
     typing: StoredValue<Typing>,
@@ -66,15 +71,25 @@ fn page_visible() -> bool {
 
 impl Livechat {
     pub(super) fn new(env: Shared, ui: Ui, conversation: Conversation) -> Livechat {
+        let (status, set_status) = signal(LivechatStatus::Inactive);
+        let (agent, set_agent) = signal(None);
+        let (agent_typing, set_agent_typing) = signal(false);
+        let (closed, set_closed) = signal(None);
+        let (feedback_pending, set_feedback_pending) = signal(false);
         Livechat {
             env,
             ui,
             conversation,
-            status: RwSignal::new(LivechatStatus::Inactive),
-            agent: RwSignal::new(None),
-            agent_typing: RwSignal::new(false),
-            closed: RwSignal::new(None),
-            feedback_pending: RwSignal::new(false),
+            status,
+            set_status,
+            agent,
+            set_agent,
+            agent_typing,
+            set_agent_typing,
+            closed,
+            set_closed,
+            feedback_pending,
+            set_feedback_pending,
             machine: StoredValue::new(LivechatSync::new()),
             following: StoredValue::new(false),
             typing: StoredValue::new(Typing::default()),
@@ -82,23 +97,23 @@ impl Livechat {
     }
 
     pub fn status(&self) -> ReadSignal<LivechatStatus> {
-        self.status.read_only()
+        self.status
     }
 
     pub fn agent(&self) -> ReadSignal<Option<AgentInfo>> {
-        self.agent.read_only()
+        self.agent
     }
 
     pub fn agent_typing(&self) -> ReadSignal<bool> {
-        self.agent_typing.read_only()
+        self.agent_typing
     }
 
     pub fn closed(&self) -> ReadSignal<Option<Closed>> {
-        self.closed.read_only()
+        self.closed
     }
 
     pub fn feedback_pending(&self) -> ReadSignal<bool> {
-        self.feedback_pending.read_only()
+        self.feedback_pending
     }
 
     /// Whether visitor input goes to the agent rather than the assistant.
@@ -167,7 +182,7 @@ impl Livechat {
         if status.is_open() {
             // Show it at once; the first synced state (with its version) takes over from here.
             if !self.status.get_untracked().is_open() {
-                self.status.set(status);
+                self.set_status.set(status);
             }
             self.follow();
         }
@@ -289,11 +304,11 @@ impl Livechat {
             return;
         }
         let active = state.status == LivechatStatus::Active;
-        self.agent_typing.set(typing && active);
+        self.set_agent_typing.set(typing && active);
         if change == StateChange::Status {
-            self.status.set(state.status.clone());
-            self.agent.set(state.active_agent.clone());
-            self.closed
+            self.set_status.set(state.status.clone());
+            self.set_agent.set(state.active_agent.clone());
+            self.set_closed
                 .set((state.status == LivechatStatus::Closed).then(|| Closed {
                     by: state.closed_by.clone(),
                     reason: state.close_reason.clone(),
@@ -307,7 +322,7 @@ impl Livechat {
                 .emit();
             }
         }
-        self.feedback_pending.set(
+        self.set_feedback_pending.set(
             state.status == LivechatStatus::Closed
                 && state
                     .feedback
@@ -478,7 +493,7 @@ impl Livechat {
             .livechat_feedback(&request, signal.as_ref())
             .await;
         match &result {
-            Ok(()) => self.feedback_pending.set(false),
+            Ok(()) => self.set_feedback_pending.set(false),
             Err(e) => log(&format!("feedback: {e}")),
         }
         Outcome::from_result(result)
@@ -522,10 +537,10 @@ impl Livechat {
     pub(super) fn clear(&self) {
         self.machine.update_value(LivechatSync::reset);
         self.following.set_value(false);
-        self.status.set(LivechatStatus::Inactive);
-        self.agent.set(None);
-        self.agent_typing.set(false);
-        self.closed.set(None);
-        self.feedback_pending.set(false);
+        self.set_status.set(LivechatStatus::Inactive);
+        self.set_agent.set(None);
+        self.set_agent_typing.set(false);
+        self.set_closed.set(None);
+        self.set_feedback_pending.set(false);
     }
 }

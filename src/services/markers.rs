@@ -55,7 +55,8 @@ pub struct Markers {
     env: Shared,
     livechat: Livechat,
     /// The rating is offered inline (the conversation went quiet).
-    rating_offered: RwSignal<bool>,
+    rating_offered: ReadSignal<bool>,
+    set_rating_offered: WriteSignal<bool>,
     /// Markers answered in this page, with what to show instead (confirmation, file name).
     sent: RwSignal<Vec<(String, Option<String>)>>,
     /// Part ids of `custom` markers already emitted.
@@ -70,10 +71,12 @@ impl Markers {
             .get(CUSTOM_SEEN_KEY)
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default();
+        let (rating_offered, set_rating_offered) = signal(false);
         Markers {
             env,
             livechat,
-            rating_offered: RwSignal::new(false),
+            rating_offered,
+            set_rating_offered,
             sent: RwSignal::new(Vec::new()),
             emitted: StoredValue::new(emitted),
             quiet: StoredValue::new_local(None),
@@ -81,7 +84,7 @@ impl Markers {
     }
 
     pub fn rating_offered(&self) -> ReadSignal<bool> {
-        self.rating_offered.read_only()
+        self.rating_offered
     }
 
     /// Sends a marker form's answer. On success the marker counts as sent and a
@@ -224,12 +227,12 @@ impl Markers {
             return;
         }
         env.store.set(RATING_OFFERED_KEY, "1");
-        self.rating_offered.try_set(true);
+        self.set_rating_offered.try_set(true);
     }
 
     /// The visitor put the inline offer away.
     pub fn dismiss_rating(&self) {
-        self.rating_offered.try_set(false);
+        self.set_rating_offered.try_set(false);
     }
 
     /// A new conversation: forget what was sent, emitted and offered.
@@ -237,7 +240,7 @@ impl Markers {
         self.not_quiet();
         self.sent.try_set(Vec::new());
         self.emitted.try_set_value(Vec::new());
-        self.rating_offered.try_set(false);
+        self.set_rating_offered.try_set(false);
         if let Some(env) = self.env.get() {
             env.store.remove(CUSTOM_SEEN_KEY);
             env.store.remove(RATING_OFFERED_KEY);

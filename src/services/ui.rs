@@ -11,10 +11,14 @@ use crate::i18n::Lang;
 /// Panel, launcher, unread badge and language.
 #[derive(Clone, Copy)]
 pub struct Ui {
-    open: RwSignal<bool>,
-    launcher: RwSignal<bool>,
-    unread: RwSignal<u32>,
-    lang: RwSignal<Lang>,
+    open: ReadSignal<bool>,
+    set_open: WriteSignal<bool>,
+    launcher: ReadSignal<bool>,
+    set_launcher: WriteSignal<bool>,
+    unread: ReadSignal<u32>,
+    set_unread: WriteSignal<u32>,
+    lang: ReadSignal<Lang>,
+    set_lang: WriteSignal<Lang>,
     left: bool,
     starts_open: bool,
 }
@@ -22,34 +26,42 @@ pub struct Ui {
 impl Ui {
     pub fn new(options: &Options) -> Ui {
         let browser = web_sys::window().and_then(|w| w.navigator().language());
+        let (open, set_open) = signal(false);
+        let (launcher, set_launcher) = signal(!options.hidden);
+        let (unread, set_unread) = signal(0);
+        let (lang, set_lang) = signal(Lang::pick([
+            options.language.as_deref(),
+            browser.as_deref(),
+        ]));
         Ui {
             // Opened at boot by `Services::start`, so it runs the same path as a click.
-            open: RwSignal::new(false),
-            launcher: RwSignal::new(!options.hidden),
-            unread: RwSignal::new(0),
-            lang: RwSignal::new(Lang::pick([
-                options.language.as_deref(),
-                browser.as_deref(),
-            ])),
+            open,
+            set_open,
+            launcher,
+            set_launcher,
+            unread,
+            set_unread,
+            lang,
+            set_lang,
             left: options.position == Position::Left,
             starts_open: options.open,
         }
     }
 
     pub fn open(&self) -> ReadSignal<bool> {
-        self.open.read_only()
+        self.open
     }
 
     pub fn launcher_visible(&self) -> ReadSignal<bool> {
-        self.launcher.read_only()
+        self.launcher
     }
 
     pub fn unread(&self) -> ReadSignal<u32> {
-        self.unread.read_only()
+        self.unread
     }
 
     pub fn lang(&self) -> ReadSignal<Lang> {
-        self.lang.read_only()
+        self.lang
     }
 
     /// `data-position="left"`.
@@ -75,9 +87,9 @@ impl Ui {
         if self.open.try_get_untracked() != Some(!open) {
             return false;
         }
-        self.open.set(open);
+        self.set_open.set(open);
         if open {
-            self.unread.set(0);
+            self.set_unread.set(0);
             HostEvent::Open.emit();
         } else {
             HostEvent::Close.emit();
@@ -87,20 +99,20 @@ impl Ui {
 
     /// `show` / `hide`.
     pub fn set_launcher_visible(&self, visible: bool) {
-        self.launcher.try_set(visible);
+        self.set_launcher.try_set(visible);
     }
 
     /// Something arrived while the panel was closed.
     pub(crate) fn note_unread(&self) {
         if self.open.try_get_untracked() == Some(false) {
-            self.unread.update(|n| *n += 1);
+            self.set_unread.update(|n| *n += 1);
         }
     }
 
     /// The language branding chose (or a test sets).
     pub fn set_lang(&self, lang: Lang) {
         if self.lang.try_get_untracked() != Some(lang) {
-            self.lang.try_set(lang);
+            self.set_lang.try_set(lang);
         }
     }
 }
