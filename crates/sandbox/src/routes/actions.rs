@@ -1,6 +1,7 @@
-//! `POST /actions`: the answers to marker forms (CONTRACT.md section 6), validated against the
-//! marker the `part_id` names — required visible fields, e-mail and phone format, dropdown
-//! options, sizes — then stored, with the marker marked `submitted: true` in history.
+//! Routes: `POST /actions`, the answers to marker forms (CONTRACT.md section 6), validated
+//! against the marker the `part_id` names — required visible fields, e-mail and phone format,
+//! dropdown options, sizes (the checks are [`crate::rules`]) — then stored through the visitors
+//! store, which marks the marker `submitted: true` in history.
 //!
 //! Field problems are reported as dotted paths of the request body (`action.fields.email`,
 //! `action.values.height_cm`, `action.attachments.0.data_base64`); the last segment is the
@@ -9,47 +10,35 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::Json;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
+use axum::routing::post;
+use axum::{Json, Router};
 use dialoge_api::actions::{
-    Action, ActionRequest, ActionResponse, AttachmentUpload, ContactForm, FormSubmission,
-    SessionValue, SupportTicket,
+    Action, ActionRequest, ActionResponse, ContactForm, FormSubmission, SupportTicket,
 };
-use dialoge_api::message::{FieldType, FormField, Part, Role, ShowForm, ShowSupportTicket};
-use dialoge_api::send::MAX_ACTION_ATTACHMENT_BASE64_LEN;
+use dialoge_api::message::{FieldType, FormField, Part, ShowForm, ShowSupportTicket};
 use serde_json::Value;
 
 use crate::auth::VisitorAuth;
 use crate::error::{ApiError, ApiJson, Problems};
-use crate::state::{AppState, Submission, Visitor};
+use crate::rules::{check_attachment, validate_fields, MAX_ATTACHMENTS};
+use crate::state::AppState;
+use crate::stores::visitors::Submission;
 
-/// Longest value of one field.
-const MAX_VALUE_CHARS: usize = 5_000;
-/// Most attachments on one ticket.
-const MAX_ATTACHMENTS: usize = 5;
+/// `/actions`, relative to the API base.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/actions", post(post_action))
+}
 
 /// `POST /api/v1/chat/actions`.
-pub async fn post_action(
+async fn post_action(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     ApiJson(request): ApiJson<ActionRequest>,
 ) -> Result<Json<ActionResponse>, ApiError> {
-    let now = state.clock().rfc3339();
+    let now = state.now();
     let mut store = state.store();
-    let record = store
-        .visitors
-        .get_mut(visitor.visitor_id())
-        .ok_or_else(|| {
-            ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
-        })?;
-    let marker = find_marker(record, &request.part_id)?.clone();
-    if marker.submitted() == Some(true) {
-        return Err(ApiError::conflict(format!(
-            "The form of part {} was already submitted",
-            request.part_id
-        )));
-    }
+    let record = store.visitor_mut(visitor.visitor_id())?;
+    let marker = record.open_marker(&request.part_id)?.clone();
     let accepted = match (&marker, &request.action) {
         (Part::ShowContactForm(form), Action::ContactForm(action)) => {
             contact_form(&form.fields, action)?
@@ -73,19 +62,7 @@ pub async fn post_action(
 
     let submission_id = format!("sub_{}", uuid::Uuid::new_v4().simple());
     let confirmation_text = confirmation(&marker, &accepted);
-    for (field, value) in &accepted.values {
-        record.values.insert(
-            field.key.clone(),
-            SessionValue {
-                key: field.key.clone(),
-                label: Some(field.label.clone()),
-                value_type: Some(field.field_type.as_str().to_owned()),
-                value: Value::String(value.clone()),
-                updated_at: Some(now.clone()),
-            },
-        );
-    }
-    record.submissions.push(Submission {
+    let submission = Submission {
         submission_id: submission_id.clone(),
         part_id: request.part_id.clone(),
         action_type: action_type(&request.action).to_owned(),
@@ -101,10 +78,8 @@ pub async fn post_action(
         attachment_names: accepted.attachment_names.clone(),
         attachments: accepted.attachment_names.len() as u64,
         created_at: now,
-    });
-    if let Some(part) = marker_mut(record, &request.part_id) {
-        part.set_submitted(true);
-    }
+    };
+    record.submit(submission, accepted.values);
     Ok(Json(ActionResponse {
         submission_id,
         confirmation_text: Some(confirmation_text),
@@ -134,28 +109,6 @@ impl Accepted {
             .find(|(field, _)| field.key == key)
             .map(|(_, value)| value.as_str())
     }
-}
-
-fn find_marker<'a>(visitor: &'a Visitor, part_id: &str) -> Result<&'a Part, ApiError> {
-    visitor
-        .messages
-        .iter()
-        .filter(|message| message.role == Role::Assistant)
-        .flat_map(|message| &message.parts)
-        .find(|part| part.is_marker() && part.part_id() == Some(part_id))
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "No form marker with part_id {part_id} in this conversation"
-            ))
-        })
-}
-
-fn marker_mut<'a>(visitor: &'a mut Visitor, part_id: &str) -> Option<&'a mut Part> {
-    visitor
-        .messages
-        .iter_mut()
-        .flat_map(|message| message.parts.iter_mut())
-        .find(|part| part.is_marker() && part.part_id() == Some(part_id))
 }
 
 fn contact_form(fields: &[FormField], action: &ContactForm) -> Result<Accepted, ApiError> {
@@ -314,123 +267,6 @@ fn field(key: &str, label: &str, field_type: FieldType, required: bool) -> FormF
     }
 }
 
-/// Validates submitted values against a form's fields: unknown keys are refused, hidden fields
-/// are ignored (the contract: neither validated nor submitted), visible ones are checked. File
-/// fields are checked by the caller. Returns the visible, non-file values.
-pub fn validate_fields(
-    fields: &[FormField],
-    given: &BTreeMap<String, String>,
-    prefix: &str,
-    problems: &mut Problems,
-) -> Vec<(FormField, String)> {
-    for key in given.keys() {
-        match fields.iter().find(|field| &field.key == key) {
-            None => problems.add(format!("{prefix}.{key}"), "Unknown field"),
-            Some(field) if field.field_type == FieldType::File => {
-                problems.add(
-                    format!("{prefix}.{key}"),
-                    "A file field takes an upload, not text",
-                );
-            }
-            Some(_) => {}
-        }
-    }
-    let value_of = |key: &str| given.get(key).map(String::as_str);
-    let mut accepted = Vec::new();
-    for field in fields {
-        if field.field_type == FieldType::File || !field.is_visible(value_of) {
-            continue;
-        }
-        let value = given.get(&field.key).map(|v| v.trim()).unwrap_or_default();
-        let at = format!("{prefix}.{}", field.key);
-        if value.is_empty() {
-            if field.required {
-                problems.add(at, format!("{} is required", label_of(field)));
-            }
-            continue;
-        }
-        if let Some(problem) = check_value(field, value) {
-            problems.add(at, problem);
-            continue;
-        }
-        accepted.push((field.clone(), value.to_owned()));
-    }
-    accepted
-}
-
-fn label_of(field: &FormField) -> &str {
-    if field.label.is_empty() {
-        &field.key
-    } else {
-        &field.label
-    }
-}
-
-/// What is wrong with a non-empty value of `field`, if anything.
-fn check_value(field: &FormField, value: &str) -> Option<String> {
-    if value.chars().count() > MAX_VALUE_CHARS {
-        return Some(format!("At most {MAX_VALUE_CHARS} characters"));
-    }
-    match field.field_type {
-        FieldType::Email if !is_email(value) => {
-            Some("Enter a valid e-mail address, like name@example.com".to_owned())
-        }
-        FieldType::Tel if !is_phone(value) => {
-            Some("Enter a phone number: digits, spaces, +, - and ()".to_owned())
-        }
-        FieldType::Dropdown if !field.options.iter().any(|option| option == value) => {
-            Some(format!("Choose one of: {}", field.options.join(", ")))
-        }
-        _ => None,
-    }
-}
-
-/// A deliberately plain check: one `@`, something before it, a dotted domain after it, no
-/// spaces. Enough to catch typos without rejecting real addresses.
-pub fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && value.len() <= 254
-        && !value.chars().any(char::is_whitespace)
-        && !domain.contains('@')
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|label| !label.is_empty())
-}
-
-fn is_phone(value: &str) -> bool {
-    value.chars().filter(char::is_ascii_digit).count() >= 5
-        && value
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
-}
-
-fn check_attachment(upload: &AttachmentUpload, at: &str, max_bytes: u64, problems: &mut Problems) {
-    if upload.filename.trim().is_empty() {
-        problems.add(format!("{at}.filename"), "A file needs a file name");
-    }
-    if upload.mime_type.trim().is_empty() {
-        problems.add(format!("{at}.mime_type"), "A file needs a MIME type");
-    }
-    let field = format!("{at}.data_base64");
-    if upload.data_base64.len() > MAX_ACTION_ATTACHMENT_BASE64_LEN {
-        problems.add(field, "The file is larger than 2 MiB");
-        return;
-    }
-    match STANDARD.decode(&upload.data_base64) {
-        Err(_) => problems.add(field, "The file is not valid base64"),
-        Ok(bytes) if bytes.is_empty() => problems.add(field, "The file is empty"),
-        Ok(bytes) if bytes.len() as u64 > max_bytes => {
-            problems.add(
-                field,
-                format!("The file is larger than the limit of {max_bytes} bytes"),
-            );
-        }
-        Ok(_) => {}
-    }
-}
-
 fn confirmation(marker: &Part, accepted: &Accepted) -> String {
     match marker {
         Part::ShowContactForm(_) => match (accepted.value("name"), accepted.value("email")) {
@@ -455,24 +291,9 @@ fn confirmation(marker: &Part, accepted: &Accepted) -> String {
 #[allow(clippy::expect_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_email_addresses_pass_and_typos_do_not() {
-        for ok in ["jane@example.com", "a.b+c@shop.co.uk"] {
-            assert!(is_email(ok), "{ok}");
-        }
-        for bad in [
-            "jane",
-            "jane@",
-            "@example.com",
-            "jane@example",
-            "jane @example.com",
-            "a@b@c.dk",
-            "jane@example..com",
-        ] {
-            assert!(!is_email(bad), "{bad}");
-        }
-    }
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    use dialoge_api::actions::AttachmentUpload;
 
     fn fields_of(error: ApiError) -> Vec<String> {
         error
@@ -550,12 +371,5 @@ mod tests {
             .expect_err("over the marker's limit");
         assert_eq!(fields_of(error), ["action.attachments.0.data_base64"]);
         assert!(support_ticket(&ticket_with(None, Some(100)), &ticket_action(100)).is_ok());
-    }
-
-    #[test]
-    fn phone_numbers_need_five_digits_and_no_letters() {
-        assert!(is_phone("+45 12 34 56 78"));
-        assert!(!is_phone("1234"));
-        assert!(!is_phone("call me"));
     }
 }
