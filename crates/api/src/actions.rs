@@ -1,6 +1,6 @@
 //! Bodies of `/actions`, `/rate`, `DELETE /`, `/session`, `/forms` and `/banners`
-//! (CONTRACT.md sections 3 and 6). Wire types only; validation of what a visitor typed lives in
-//! the widget's state layer, and the server validates again.
+//! (CONTRACT.md sections 3 and 6). Wire types only; what a visitor may type, and what the server
+//! accepts, is [`crate::rules`].
 
 use std::collections::BTreeMap;
 

@@ -9,7 +9,9 @@
 //!
 //! Layers that use it: `transport` turns bytes into [`SseEvent`]s and [`StreamEvent`]s, `state`
 //! feeds them to a [`MessageBuilder`], the sandbox emits through the same types so both sides
-//! agree by construction.
+//! agree by construction. For the same reason the contract's input rules (what a form, an
+//! upload or a message may hold) are written once, in [`rules`], and checked by both; and the
+//! livechat follower's decisions are a pure step machine ([`livechat_follow`]) the widget runs.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -27,9 +29,11 @@ pub mod error;
 pub mod history;
 pub mod json;
 pub mod livechat;
+pub mod livechat_follow;
 pub mod livechat_sync;
 pub mod message;
 pub mod reducer;
+pub mod rules;
 pub mod send;
 pub mod sse;
 pub mod stream;

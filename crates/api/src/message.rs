@@ -61,6 +61,39 @@ pub struct AgentInfo {
     pub avatar_url: Option<String>,
 }
 
+/// The wire `type` tags of the parts this version knows: written once, for reading
+/// ([`Part`]'s `FromJson`), for [`Part::type_name`] and for whoever names a part type.
+pub mod part_type {
+    /// `rich_text`.
+    pub const RICH_TEXT: &str = "rich_text";
+    /// `table`.
+    pub const TABLE: &str = "table";
+    /// `products`.
+    pub const PRODUCTS: &str = "products";
+    /// `suggestions`.
+    pub const SUGGESTIONS: &str = "suggestions";
+    /// `quick_replies`.
+    pub const QUICK_REPLIES: &str = "quick_replies";
+    /// `image`.
+    pub const IMAGE: &str = "image";
+    /// `file`.
+    pub const FILE: &str = "file";
+    /// `text`.
+    pub const TEXT: &str = "text";
+    /// `show_contact_form`.
+    pub const SHOW_CONTACT_FORM: &str = "show_contact_form";
+    /// `show_support_ticket`.
+    pub const SHOW_SUPPORT_TICKET: &str = "show_support_ticket";
+    /// `show_form`.
+    pub const SHOW_FORM: &str = "show_form";
+    /// `request_image_upload`.
+    pub const REQUEST_IMAGE_UPLOAD: &str = "request_image_upload";
+    /// `request_human_agent`.
+    pub const REQUEST_HUMAN_AGENT: &str = "request_human_agent";
+    /// `custom`.
+    pub const CUSTOM: &str = "custom";
+}
+
 /// One part of a message: content the widget renders, or a marker the widget acts on.
 /// (`Deserialize` is written out in [`crate::tagged`]'s way; the `serde` attributes serialize.)
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -122,25 +155,34 @@ impl Part {
         Some(id.as_str())
     }
 
-    /// The `type` tag as it appears on the wire.
+    /// The `type` tag as it appears on the wire (an unknown part's own tag).
     pub fn type_name(&self) -> &str {
         match self {
-            Self::RichText(_) => "rich_text",
-            Self::Table(_) => "table",
-            Self::Products(_) => "products",
-            Self::Suggestions(_) => "suggestions",
-            Self::QuickReplies(_) => "quick_replies",
-            Self::Image(_) => "image",
-            Self::File(_) => "file",
-            Self::Text(_) => "text",
-            Self::ShowContactForm(_) => "show_contact_form",
-            Self::ShowSupportTicket(_) => "show_support_ticket",
-            Self::ShowForm(_) => "show_form",
-            Self::RequestImageUpload(_) => "request_image_upload",
-            Self::RequestHumanAgent(_) => "request_human_agent",
-            Self::Custom(_) => "custom",
             Self::Unknown(p) => &p.type_name,
+            known => known.known_type().unwrap_or_default(),
         }
+    }
+
+    /// The `type` tag of a part this version knows, as a constant of [`part_type`]; `None` for
+    /// [`Part::Unknown`].
+    pub fn known_type(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::RichText(_) => part_type::RICH_TEXT,
+            Self::Table(_) => part_type::TABLE,
+            Self::Products(_) => part_type::PRODUCTS,
+            Self::Suggestions(_) => part_type::SUGGESTIONS,
+            Self::QuickReplies(_) => part_type::QUICK_REPLIES,
+            Self::Image(_) => part_type::IMAGE,
+            Self::File(_) => part_type::FILE,
+            Self::Text(_) => part_type::TEXT,
+            Self::ShowContactForm(_) => part_type::SHOW_CONTACT_FORM,
+            Self::ShowSupportTicket(_) => part_type::SHOW_SUPPORT_TICKET,
+            Self::ShowForm(_) => part_type::SHOW_FORM,
+            Self::RequestImageUpload(_) => part_type::REQUEST_IMAGE_UPLOAD,
+            Self::RequestHumanAgent(_) => part_type::REQUEST_HUMAN_AGENT,
+            Self::Custom(_) => part_type::CUSTOM,
+            Self::Unknown(_) => return None,
+        })
     }
 
     /// Whether this is a marker (the client acts on it) rather than content.
@@ -811,20 +853,26 @@ tagged::tagged_union!(Part);
 impl Part {
     fn from_json_value(value: &Value) -> Option<Self> {
         let known = match tagged::tag(value, "type") {
-            Some("rich_text") => tagged::body(value).map(Self::RichText),
-            Some("table") => tagged::body(value).map(Self::Table),
-            Some("products") => tagged::body(value).map(Self::Products),
-            Some("suggestions") => tagged::body(value).map(Self::Suggestions),
-            Some("quick_replies") => tagged::body(value).map(Self::QuickReplies),
-            Some("image") => tagged::body(value).map(Self::Image),
-            Some("file") => tagged::body(value).map(Self::File),
-            Some("text") => tagged::body(value).map(Self::Text),
-            Some("show_contact_form") => tagged::body(value).map(Self::ShowContactForm),
-            Some("show_support_ticket") => tagged::body(value).map(Self::ShowSupportTicket),
-            Some("show_form") => tagged::body(value).map(Self::ShowForm),
-            Some("request_image_upload") => tagged::body(value).map(Self::RequestImageUpload),
-            Some("request_human_agent") => tagged::body(value).map(Self::RequestHumanAgent),
-            Some("custom") => tagged::body(value).map(Self::Custom),
+            Some(part_type::RICH_TEXT) => tagged::body(value).map(Self::RichText),
+            Some(part_type::TABLE) => tagged::body(value).map(Self::Table),
+            Some(part_type::PRODUCTS) => tagged::body(value).map(Self::Products),
+            Some(part_type::SUGGESTIONS) => tagged::body(value).map(Self::Suggestions),
+            Some(part_type::QUICK_REPLIES) => tagged::body(value).map(Self::QuickReplies),
+            Some(part_type::IMAGE) => tagged::body(value).map(Self::Image),
+            Some(part_type::FILE) => tagged::body(value).map(Self::File),
+            Some(part_type::TEXT) => tagged::body(value).map(Self::Text),
+            Some(part_type::SHOW_CONTACT_FORM) => tagged::body(value).map(Self::ShowContactForm),
+            Some(part_type::SHOW_SUPPORT_TICKET) => {
+                tagged::body(value).map(Self::ShowSupportTicket)
+            }
+            Some(part_type::SHOW_FORM) => tagged::body(value).map(Self::ShowForm),
+            Some(part_type::REQUEST_IMAGE_UPLOAD) => {
+                tagged::body(value).map(Self::RequestImageUpload)
+            }
+            Some(part_type::REQUEST_HUMAN_AGENT) => {
+                tagged::body(value).map(Self::RequestHumanAgent)
+            }
+            Some(part_type::CUSTOM) => tagged::body(value).map(Self::Custom),
             _ => None,
         };
         known.or_else(|| {
