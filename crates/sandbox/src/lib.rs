@@ -10,7 +10,7 @@
 //!
 //! Modules form layers that only depend downwards (the README has the map):
 //! foundation (`clock`, `tz`, `token`, `signing`, `options`, `chatbot`, `error`) → pure logic
-//! (`scenarios`, `rules`) → domain (`stores`) → `streaming` → `mapping` → `state` → effects
+//! (`scenarios`, `wording`) → domain (`stores`) → `streaming` → `mapping` → `state` → effects
 //! (`auth`, `delivery`, `auto_agent`, `background`) → `routes` → this file.
 //!
 //! The sandbox must never be exposed as a real service: its signing key and API keys are public.
@@ -25,7 +25,6 @@ pub mod error;
 mod mapping;
 pub mod options;
 pub mod routes;
-pub mod rules;
 pub mod scenarios;
 pub mod signing;
 pub mod state;
@@ -33,6 +32,7 @@ pub mod stores;
 pub mod streaming;
 pub mod token;
 pub mod tz;
+pub mod wording;
 
 use std::sync::Arc;
 use std::time::Duration;

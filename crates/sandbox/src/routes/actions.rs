@@ -1,13 +1,12 @@
 //! Routes: `POST /actions`, the answers to marker forms (CONTRACT.md section 6), validated
 //! against the marker the `part_id` names — required visible fields, e-mail and phone format,
-//! dropdown options, sizes (the checks are [`crate::rules`]) — then stored through the visitors
-//! store, which marks the marker `submitted: true` in history.
+//! dropdown options, sizes (the checks are `dialoge_api::rules`, worded by [`crate::wording`])
+//! — then stored through the visitors store, which marks the marker `submitted: true` in
+//! history.
 //!
 //! Field problems are reported as dotted paths of the request body (`action.fields.email`,
 //! `action.values.height_cm`, `action.attachments.0.data_base64`); the last segment is the
 //! marker's field key.
-
-use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::routing::post;
@@ -16,13 +15,15 @@ use dialoge_api::actions::{
     Action, ActionRequest, ActionResponse, ContactForm, FormSubmission, SupportTicket,
 };
 use dialoge_api::message::{FieldType, FormField, Part, ShowForm, ShowSupportTicket};
+use dialoge_api::rules::{self, Values};
 use serde_json::Value;
 
+use super::accepted_values;
 use crate::auth::VisitorAuth;
-use crate::error::{ApiError, ApiJson, Problems};
-use crate::rules::{check_attachment, validate_fields, MAX_ATTACHMENTS};
+use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 use crate::stores::visitors::Submission;
+use crate::wording::{check, Context, TICKET_LABELS};
 
 /// `/actions`, relative to the API base.
 pub fn router() -> Router<AppState> {
@@ -112,11 +113,9 @@ impl Accepted {
 }
 
 fn contact_form(fields: &[FormField], action: &ContactForm) -> Result<Accepted, ApiError> {
-    let mut problems = Problems::default();
-    let values = validate_fields(fields, &action.fields, "action.fields", &mut problems);
-    problems.into_result()?;
+    check(rules::check_contact(fields, action), &Context::form(fields))?;
     Ok(Accepted {
-        values,
+        values: accepted_values(fields, &action.fields),
         attachment_names: Vec::new(),
     })
 }
@@ -125,59 +124,21 @@ fn support_ticket(
     marker: &ShowSupportTicket,
     action: &SupportTicket,
 ) -> Result<Accepted, ApiError> {
-    let mut problems = Problems::default();
     // Name, e-mail and message are part of every ticket; the marker's `fields` come on top.
-    let base = [
-        field("name", "Name", FieldType::Text, true),
-        field("email", "Email", FieldType::Email, true),
-        field("message", "Message", FieldType::Textarea, true),
-    ];
-    let mut given = BTreeMap::from([
+    let fields = rules::ticket_fields(marker, TICKET_LABELS);
+    check(rules::check_ticket(marker, action), &Context::form(&fields))?;
+    let mut given = Values::from([
         ("name".to_owned(), action.name.clone()),
         ("email".to_owned(), action.email.clone()),
         ("message".to_owned(), action.message.clone()),
     ]);
-    let mut values = validate_fields(&base, &given, "action", &mut problems);
-    given.clear();
     for (key, value) in &action.extra {
-        match value {
-            Value::String(text) => {
-                given.insert(key.clone(), text.clone());
-            }
-            Value::Null => {}
-            _ => problems.add(format!("action.{key}"), "Must be a string"),
+        if let Value::String(text) = value {
+            given.insert(key.clone(), text.clone());
         }
     }
-    values.extend(validate_fields(
-        &marker.fields,
-        &given,
-        "action",
-        &mut problems,
-    ));
-
-    if !action.attachments.is_empty() && !marker.accepts_attachments() {
-        problems.add(
-            "action.attachments",
-            "This ticket does not accept attachments",
-        );
-    }
-    if action.attachments.len() > MAX_ATTACHMENTS {
-        problems.add(
-            "action.attachments",
-            format!("At most {MAX_ATTACHMENTS} attachments"),
-        );
-    }
-    for (index, attachment) in action.attachments.iter().enumerate() {
-        check_attachment(
-            attachment,
-            &format!("action.attachments.{index}"),
-            marker.max_attachment_size(),
-            &mut problems,
-        );
-    }
-    problems.into_result()?;
     Ok(Accepted {
-        values,
+        values: accepted_values(&fields, &given),
         attachment_names: action
             .attachments
             .iter()
@@ -187,84 +148,28 @@ fn support_ticket(
 }
 
 fn form_submission(marker: &ShowForm, action: &FormSubmission) -> Result<Accepted, ApiError> {
-    if action.form_id != marker.form_id {
-        return Err(ApiError::invalid(
-            "action.form_id",
-            format!(
-                "This marker shows form {}, not {}",
-                marker.form_id, action.form_id
-            ),
-        ));
-    }
-    let mut problems = Problems::default();
-    let values = validate_fields(
-        &marker.fields,
-        &action.values,
-        "action.values",
-        &mut problems,
-    );
-
-    let value_of = |key: &str| action.values.get(key).map(String::as_str);
-    let mut attachment_names = Vec::new();
-    for (key, upload) in &action.files {
-        let at = format!("action.files.{key}");
-        match marker.fields.iter().find(|field| &field.key == key) {
-            Some(field) if field.field_type == FieldType::File => {
-                if field.is_visible(value_of) {
-                    check_attachment(
-                        upload,
-                        &at,
-                        dialoge_api::send::MAX_ACTION_ATTACHMENT_BYTES as u64,
-                        &mut problems,
-                    );
-                    attachment_names.push(upload.filename.clone());
-                }
-            }
-            Some(_) => problems.add(at, "Not a file field"),
-            None => problems.add(at, "Unknown field"),
-        }
-    }
-    for field in &marker.fields {
-        if field.field_type == FieldType::File
-            && field.required
-            && field.is_visible(value_of)
-            && !action.files.contains_key(&field.key)
-        {
-            problems.add(
-                format!("action.files.{}", field.key),
-                format!("{} is required", field.label),
-            );
-        }
-    }
-    let filled = values
+    let context = Context {
+        form_ids: (&marker.form_id, &action.form_id),
+        ..Context::form(&marker.fields)
+    };
+    check(rules::check_form(marker, action), &context)?;
+    // The files of visible file fields; those of hidden fields are ignored.
+    let attachment_names = action
+        .files
         .iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .count()
-        + attachment_names.len();
-    let minimum = marker.min_filled_fields.unwrap_or(0) as usize;
-    if filled < minimum {
-        problems.add(
-            "action.values",
-            format!("Fill in at least {minimum} fields"),
-        );
-    }
-    problems.into_result()?;
+        .filter(|(key, _)| {
+            marker.fields.iter().any(|field| {
+                &field.key == *key
+                    && field.field_type == FieldType::File
+                    && rules::is_visible(field, &action.values)
+            })
+        })
+        .map(|(_, upload)| upload.filename.clone())
+        .collect();
     Ok(Accepted {
-        values,
+        values: accepted_values(&marker.fields, &action.values),
         attachment_names,
     })
-}
-
-fn field(key: &str, label: &str, field_type: FieldType, required: bool) -> FormField {
-    FormField {
-        key: key.to_owned(),
-        label: label.to_owned(),
-        placeholder: None,
-        field_type,
-        required,
-        options: Vec::new(),
-        visible_when: Vec::new(),
-    }
 }
 
 fn confirmation(marker: &Part, accepted: &Accepted) -> String {
@@ -294,6 +199,19 @@ mod tests {
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine as _;
     use dialoge_api::actions::AttachmentUpload;
+    use std::collections::BTreeMap;
+
+    fn field(key: &str, label: &str, field_type: FieldType, required: bool) -> FormField {
+        FormField {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            placeholder: None,
+            field_type,
+            required,
+            options: Vec::new(),
+            visible_when: Vec::new(),
+        }
+    }
 
     fn fields_of(error: ApiError) -> Vec<String> {
         error

@@ -24,7 +24,6 @@ use crate::auth::{AgentAuth, ApiKeyAuth};
 use crate::clock::Timestamp;
 use crate::delivery::emit;
 use crate::error::{ApiError, ApiJson, Problems};
-use crate::rules::validate_parts;
 use crate::state::AppState;
 
 /// The agent API and the API-key session endpoints, relative to the API base.
@@ -155,7 +154,6 @@ async fn post_message(
     ApiJson(body): ApiJson<AgentMessageRequest>,
 ) -> Result<Json<LivechatSendResponse>, ApiError> {
     check_agent_id(&body.agent_id, "agent_id")?;
-    validate_parts(&body.message.parts)?;
     let settings = state.livechat_settings(&agent.chatbot_id);
     let prepared = prepare(&body.message.parts, &settings, false)?;
     let now = state.now();

@@ -16,6 +16,7 @@ use dialoge_api::livechat::{
     TypingRequest,
 };
 use dialoge_api::message::{Part, Role};
+use dialoge_api::rules;
 use dialoge_api::send::SendMessage;
 use dialoge_api::webhook::WebhookEventType;
 use serde::Deserialize;
@@ -24,10 +25,10 @@ use super::{check_reason, optional_json, origin_of, prepare, signer};
 use crate::auth::VisitorAuth;
 use crate::delivery::emit;
 use crate::error::{ApiError, ApiJson, Problems};
-use crate::rules::{check_rating, validate_parts};
 use crate::state::AppState;
 use crate::stores::livechat::{Handover, HandoverInput, PAGE_LIMIT};
 use crate::stores::DomainError;
+use crate::wording::{check, Context};
 
 /// The visitor's livechat endpoints, relative to the API base.
 pub fn router() -> Router<AppState> {
@@ -244,7 +245,6 @@ async fn post_message(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendMessage>,
 ) -> Result<Json<LivechatSendResponse>, ApiError> {
-    validate_parts(&body.message.parts)?;
     let settings = state.livechat_settings(&visitor.claims.chatbot_id);
     let prepared = prepare(&body.message.parts, &settings, true)?;
     let now = state.now();
@@ -300,7 +300,10 @@ async fn post_feedback(
     visitor: VisitorAuth,
     ApiJson(body): ApiJson<FeedbackRequest>,
 ) -> Result<Json<FeedbackResponse>, ApiError> {
-    check_rating(body.rating, body.feedback.as_deref())?;
+    check(
+        rules::check_rating(body.rating, body.feedback.as_deref()),
+        &Context::default(),
+    )?;
     let now = state.now();
     let feedback = body.feedback.filter(|text| !text.trim().is_empty());
     let (response, draft) =

@@ -15,6 +15,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use dialoge_api::history::HistoryPage;
 use dialoge_api::message::{Message, Part, Role};
+use dialoge_api::rules;
 use dialoge_api::send::{InputPart, SendMessage};
 use dialoge_api::stream::{
     DoneEvent, StreamErrorCode, StreamErrorEvent, StreamEvent, StreamStatus,
@@ -22,11 +23,10 @@ use dialoge_api::stream::{
 use serde::Deserialize;
 use tokio::sync::watch;
 
-use super::origin_of;
+use super::{check_parts, origin_of};
 use crate::auth::{self, VisitorAuth};
 use crate::delivery::observe_assistant_conversation;
 use crate::error::{ApiError, ApiJson, Problems};
-use crate::rules::{echo, validate_parts};
 use crate::scenarios::{plan_reply, ReplyPlan};
 use crate::state::AppState;
 use crate::stores::visitors::{Turn, TurnOutcome};
@@ -63,7 +63,7 @@ async fn post_messages(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendMessage>,
 ) -> Result<Response, ApiError> {
-    validate_parts(&body.message.parts)?;
+    check_parts(&body.message.parts)?;
     state
         .livechat()
         .ensure_assistant_turn(visitor.visitor_id())?;
@@ -208,6 +208,23 @@ async fn post_messages(
 
 fn new_message_id() -> String {
     format!("msg_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// The visitor's parts as history shows them ([`rules::echo_with_id`]), each upload with an
+/// attachment id of its own.
+fn echo(parts: &[InputPart]) -> Vec<Part> {
+    parts
+        .iter()
+        .map(|part| {
+            let id = match part {
+                InputPart::Text { .. } => None,
+                InputPart::Image { .. } | InputPart::File { .. } => {
+                    Some(format!("att_{}", uuid::Uuid::new_v4().simple()))
+                }
+            };
+            rules::echo_with_id(part, id)
+        })
+        .collect()
 }
 
 /// Streams a generated reply, then commits it (even when the client has gone).

@@ -25,14 +25,18 @@ use axum::http::HeaderMap;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use bytes::Bytes;
+use dialoge_api::actions::{Action, ContactForm};
 use dialoge_api::livechat::LivechatSettings;
+use dialoge_api::message::FormField;
+use dialoge_api::rules::{self, Values};
 use dialoge_api::send::InputPart;
 use serde::de::DeserializeOwned;
 
-use crate::error::{parse_json, ApiError, Problems};
+use crate::error::{parse_json, ApiError};
 use crate::signing::Signer;
 use crate::state::AppState;
 use crate::stores::livechat::{max_attachment_bytes, Prepared};
+use crate::wording::{check, Context};
 
 /// The Content-Security-Policy of the demo pages and the console (EMBED.md section 4).
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'";
@@ -88,16 +92,41 @@ fn check_reason(reason: Option<&String>) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Checks outgoing livechat parts against the livechat limits and decodes uploads. Visitors
-/// need attachments switched on; everyone stays within the size limit.
+/// The visible, non-file, filled values (trimmed) with their fields, in the form's order:
+/// exactly what the widget sends for these values ([`rules::contact_action`] decides).
+fn accepted_values(fields: &[FormField], values: &Values) -> Vec<(FormField, String)> {
+    let Action::ContactForm(ContactForm { fields: mut sent }) =
+        rules::contact_action(fields, values)
+    else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|field| sent.remove(&field.key).map(|value| (field.clone(), value)))
+        .collect()
+}
+
+/// Checks an outgoing message's parts ([`rules::check_message_parts`]): `POST /messages`, the
+/// visitor's and the agent's livechat messages.
+fn check_parts(parts: &[InputPart]) -> Result<(), ApiError> {
+    check(rules::check_message_parts(parts), &Context::parts(parts))
+}
+
+/// Checks outgoing livechat parts — their own checks ([`check_parts`]), then against the
+/// livechat settings ([`rules::check_livechat_uploads`]): visitors need attachments switched
+/// on, everyone stays within the size limit — and decodes the uploads.
 fn prepare(
     parts: &[InputPart],
     settings: &LivechatSettings,
     visitor: bool,
 ) -> Result<Vec<Prepared>, ApiError> {
-    let max = max_attachment_bytes(settings);
-    let mut problems = Problems::default();
-    let mut prepared = Vec::new();
+    check_parts(parts)?;
+    let allowed = !visitor || settings.attachments_enabled;
+    check(
+        rules::check_livechat_uploads(parts, allowed, max_attachment_bytes(settings)),
+        &Context::livechat(parts),
+    )?;
+    let mut prepared = Vec::with_capacity(parts.len());
     for (index, part) in parts.iter().enumerate() {
         let (data, mime, filename, image) = match part {
             InputPart::Text { text } => {
@@ -115,27 +144,13 @@ fn prepare(
                 filename,
             } => (data, mime, filename, false),
         };
-        if visitor && !settings.attachments_enabled {
-            problems.add(
-                format!("message.parts.{index}"),
-                "Attachments are switched off for livechat",
-            );
-            continue;
-        }
-        let Ok(bytes) = STANDARD.decode(data) else {
-            problems.add(
+        // Checked above; a failure here would be a disagreement between the two decoders.
+        let bytes = STANDARD.decode(data).map_err(|_| {
+            ApiError::invalid(
                 format!("message.parts.{index}.data"),
                 "The upload is not valid base64",
-            );
-            continue;
-        };
-        if bytes.len() as u64 > max {
-            problems.add(
-                format!("message.parts.{index}.data"),
-                format!("The upload is larger than the livechat limit of {max} bytes"),
-            );
-            continue;
-        }
+            )
+        })?;
         prepared.push(Prepared::Upload {
             image,
             bytes: Bytes::from(bytes),
@@ -143,6 +158,5 @@ fn prepare(
             filename: filename.clone(),
         });
     }
-    problems.into_result()?;
     Ok(prepared)
 }

@@ -15,15 +15,16 @@ use dialoge_api::actions::{
 };
 use dialoge_api::config::Config;
 use dialoge_api::message::Message;
+use dialoge_api::rules::{self, Finding, Problem};
 use serde::{Deserialize, Serialize};
 
-use super::origin_of;
+use super::{accepted_values, origin_of};
 use crate::auth::VisitorAuth;
 use crate::delivery;
-use crate::error::{ApiError, ApiJson, Problems};
-use crate::rules::{check_rating, validate_fields};
+use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 use crate::stores::visitors::{Rating, Submission, Visitor};
+use crate::wording::{check, Context};
 
 /// The visitor's own endpoints, relative to the API base (`DELETE /` included).
 pub fn router() -> Router<AppState> {
@@ -61,7 +62,10 @@ async fn post_rate(
     visitor: VisitorAuth,
     ApiJson(request): ApiJson<RateRequest>,
 ) -> Result<StatusCode, ApiError> {
-    check_rating(request.rating, request.feedback.as_deref())?;
+    check(
+        rules::check_rating(request.rating, request.feedback.as_deref()),
+        &Context::default(),
+    )?;
     let created_at = state.now();
     with_visitor(&state, &visitor, |record| {
         record.ratings.push(Rating {
@@ -256,20 +260,20 @@ async fn patch_form_values(
             field
         })
         .collect();
-    let mut problems = Problems::default();
-    for key in request.values.keys() {
-        if !form.definition.fields.iter().any(|field| &field.key == key) {
-            problems.add(format!("values.{key}"), "Unknown field");
-        }
-    }
-    let known: BTreeMap<String, String> = request
-        .values
-        .iter()
-        .filter(|(key, _)| sent.iter().any(|field| &field.key == *key))
-        .map(|(key, value)| (key.clone(), value.clone()))
+    // Keys the form does not have first, then text for file fields, then the values' problems.
+    let mut stray = rules::stray_values(&form.definition.fields, &request.values);
+    stray.sort_by_key(|(_, problem)| *problem != Problem::UnknownField);
+    let findings = stray
+        .into_iter()
+        .chain(rules::validate(&sent, &request.values, |_| false, 0).fields)
+        .map(|(key, problem)| Finding {
+            path: format!("values.{key}"),
+            key: Some(key),
+            problem,
+        })
         .collect();
-    let accepted = validate_fields(&sent, &known, "values", &mut problems);
-    problems.into_result()?;
+    check(findings, &Context::form(&sent))?;
+    let accepted = accepted_values(&sent, &request.values);
     let now = state.now();
     with_visitor(&state, &visitor, |record| {
         for field in &sent {

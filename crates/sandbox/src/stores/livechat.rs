@@ -27,7 +27,7 @@ use dialoge_api::livechat::{
     ManualOverride,
 };
 use dialoge_api::message::{AgentInfo, FilePart, ImagePart, Message, Part, Role, TextPart};
-use dialoge_api::send::MAX_MESSAGE_DATA_BYTES;
+use dialoge_api::rules;
 use dialoge_api::webhook::{
     WebhookChatbot, WebhookData, WebhookEventType, WebhookFeedback, WebhookSession, WebhookVisitor,
 };
@@ -1245,11 +1245,9 @@ pub fn availability(
     }
 }
 
-/// The largest livechat upload the settings allow.
+/// The largest livechat upload the settings allow ([`rules::livechat_upload_limit`]).
 pub fn max_attachment_bytes(settings: &LivechatSettings) -> u64 {
-    settings
-        .max_attachment_size_bytes
-        .unwrap_or(MAX_MESSAGE_DATA_BYTES as u64)
+    rules::livechat_upload_limit(settings.max_attachment_size_bytes)
 }
 
 #[cfg(test)]
