@@ -39,7 +39,8 @@ pub enum Problem {
     Tel,
     /// Longer than this many characters.
     TooLong(usize),
-    /// A dropdown value that is not one of the field's `options`.
+    /// A value that is not one of the allowed choices: a dropdown's `options`, a rating's
+    /// [`RATINGS`].
     NotAnOption,
     /// Fewer than this many fields are filled (the whole form's problem).
     MinFilled(u32),
@@ -57,7 +58,8 @@ pub enum Problem {
     NotAFileField,
     /// A support ticket's extra field that is neither a string nor `null`.
     NotText,
-    /// Attachments on a ticket whose marker says `attachments_accepted: false`.
+    /// Attachments on a ticket whose marker says `attachments_accepted: false`, or a visitor's
+    /// livechat upload while the livechat settings switch attachments off.
     NotAccepted,
     /// An upload with no bytes.
     Empty,
@@ -774,6 +776,71 @@ fn data_problem(data: &str) -> Option<Problem> {
     } else {
         None
     }
+}
+
+/// The largest upload a livechat message may carry: the livechat settings'
+/// `max_attachment_size_bytes`, or a message's 5 MiB when they set none, and never more than
+/// that (a livechat message is a message).
+pub fn livechat_upload_limit(max_attachment_size_bytes: Option<u64>) -> u64 {
+    let message_limit = MAX_MESSAGE_DATA_BYTES as u64;
+    max_attachment_size_bytes.map_or(message_limit, |max| max.min(message_limit))
+}
+
+/// Checks the uploads of a livechat message against the livechat settings, after
+/// [`check_message_parts`]: an upload when `attachments_allowed` is false (a visitor's while the
+/// settings switch attachments off; agents may always attach) is [`Problem::NotAccepted`] at
+/// `message.parts.N`; an upload over `limit` bytes ([`livechat_upload_limit`]) is
+/// [`Problem::TooLarge`] of `limit` at `message.parts.N.data` (and one that is not base64,
+/// [`Problem::NotBase64`]).
+pub fn check_livechat_uploads(
+    parts: &[InputPart],
+    attachments_allowed: bool,
+    limit: u64,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, part) in parts.iter().enumerate() {
+        let data = match part {
+            InputPart::Text { .. } => continue,
+            InputPart::Image { data, .. } | InputPart::File { data, .. } => data,
+        };
+        let at = join("message.parts", &index.to_string());
+        if !attachments_allowed {
+            findings.push(Finding::at(at, Problem::NotAccepted));
+            continue;
+        }
+        let problem = match base64_decoded_len(data) {
+            None => Problem::NotBase64,
+            Some(len) if len as u64 > limit => Problem::TooLarge(limit),
+            Some(_) => continue,
+        };
+        findings.push(Finding::at(join(&at, "data"), problem));
+    }
+    findings
+}
+
+// ------------------------------------------------------------------------------------------------
+// Ratings
+
+/// The ratings a visitor may give (`/rate`, livechat feedback): whole stars from 1 to 5.
+pub const RATINGS: std::ops::RangeInclusive<u8> = 1..=5;
+/// Longest feedback text that goes with a rating, in characters.
+pub const MAX_FEEDBACK_CHARS: usize = 2_000;
+
+/// Checks a rating and its feedback text (`POST /rate`, `POST /livechat/feedback`): a rating
+/// outside [`RATINGS`] is [`Problem::NotAnOption`] at `rating`, feedback longer than
+/// [`MAX_FEEDBACK_CHARS`] is [`Problem::TooLong`] at `feedback`.
+pub fn check_rating(rating: u8, feedback: Option<&str>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if !RATINGS.contains(&rating) {
+        findings.push(Finding::at("rating".to_owned(), Problem::NotAnOption));
+    }
+    if feedback.is_some_and(|text| text.chars().count() > MAX_FEEDBACK_CHARS) {
+        findings.push(Finding::at(
+            "feedback".to_owned(),
+            Problem::TooLong(MAX_FEEDBACK_CHARS),
+        ));
+    }
+    findings
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -959,6 +959,71 @@ fn a_message_upload_over_5_mib_of_base64_is_too_large_before_it_is_decoded() {
     );
 }
 
+#[test]
+fn a_livechat_upload_needs_attachments_switched_on_and_stays_within_the_livechat_limit() {
+    let small = b64(&[1u8; 10]);
+    let big = b64(&[1u8; 11]);
+    let parts = vec![
+        InputPart::Text { text: "hi".into() },
+        image(&small, "image/png"),
+        image(&big, "image/png"),
+    ];
+    assert_eq!(
+        paths(&rules::check_livechat_uploads(&parts, false, 10)),
+        ["message.parts.1", "message.parts.2"]
+    );
+    assert_eq!(
+        rules::check_livechat_uploads(&parts, false, 10)[0].problem,
+        Problem::NotAccepted
+    );
+    assert_eq!(
+        rules::check_livechat_uploads(&parts, true, 10),
+        [Finding {
+            path: "message.parts.2.data".into(),
+            key: None,
+            problem: Problem::TooLarge(10)
+        }]
+    );
+    assert_eq!(rules::check_livechat_uploads(&parts, true, 11), []);
+}
+
+#[test]
+fn the_livechat_limit_is_the_settings_and_never_more_than_a_messages() {
+    let message_limit = dialoge_api::send::MAX_MESSAGE_DATA_BYTES as u64;
+    assert_eq!(rules::livechat_upload_limit(None), message_limit);
+    assert_eq!(rules::livechat_upload_limit(Some(10)), 10);
+    assert_eq!(
+        rules::livechat_upload_limit(Some(message_limit + 1)),
+        message_limit
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Ratings
+
+#[test]
+fn a_rating_is_one_to_five_stars_with_at_most_2000_characters_of_feedback() {
+    for rating in rules::RATINGS {
+        assert_eq!(rules::check_rating(rating, Some("Great")), []);
+    }
+    let long = "x".repeat(rules::MAX_FEEDBACK_CHARS + 1);
+    let findings = rules::check_rating(0, Some(&long));
+    let found: Vec<(&str, Problem)> = findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.problem))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("rating", Problem::NotAnOption),
+            ("feedback", Problem::TooLong(2_000))
+        ]
+    );
+    assert_eq!(paths(&rules::check_rating(6, None)), ["rating"]);
+    let longest = "x".repeat(rules::MAX_FEEDBACK_CHARS);
+    assert_eq!(rules::check_rating(5, Some(&longest)), []);
+}
+
 // ------------------------------------------------------------------------------------------------
 // Echo and part type names
 

@@ -1,58 +1,24 @@
-//! Credentials (CONTRACT.md section 1): the API-key endpoints `/auth` and `/auth/reset`, the
-//! token-issuing logic the shop's token endpoint also calls, and [`VisitorAuth`], the extractor
-//! every visitor endpoint uses to turn a Bearer token into a known visitor (or the right 401/403).
+//! Effects layer: credentials (CONTRACT.md section 1). The token-issuing logic `/auth` and the
+//! shop's token endpoint share, and the extractors that turn a request's credentials into who is
+//! asking, or the right 401/403: [`VisitorAuth`] (Bearer visitor token), [`ApiKeyAuth`] (HTTP
+//! Basic API key) and [`AgentAuth`] (Bearer livechat session token).
+//!
+//! It reads the app state and the clock but defines no endpoint; the routes use it.
 
-use std::time::{Duration, UNIX_EPOCH};
-
-use axum::extract::{FromRequestParts, State};
+use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use axum::Json;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use dialoge_api::auth::{AuthRequest, AuthResetRequest, TokenClaims, TokenResponse};
+use dialoge_api::auth::{AuthRequest, TokenClaims, TokenResponse};
 
 use crate::chatbot::ChatbotDefinition;
-use crate::clock::rfc3339;
-use crate::error::{ApiError, ApiJson};
-use crate::state::{AppState, Visitor};
+use crate::clock::Timestamp;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::stores::visitors::Visitor;
 use crate::token;
-
-/// `POST /api/v1/chat/auth`: API key → visitor token.
-pub async fn post_auth(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    ApiJson(request): ApiJson<AuthRequest>,
-) -> Result<Json<TokenResponse>, ApiError> {
-    let api_key = basic_api_key(&headers)?;
-    authenticate(&state, &api_key, &request).map(Json)
-}
-
-/// `POST /api/v1/chat/auth/reset`: a fresh visitor identity for the holder of an old token.
-pub async fn post_auth_reset(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    ApiJson(request): ApiJson<AuthResetRequest>,
-) -> Result<Json<TokenResponse>, ApiError> {
-    let api_key = basic_api_key(&headers)?;
-    let chatbot_id = chatbot_for_key(&state, &api_key)?;
-    // Expired tokens are fine here: "start a new conversation" after a long pause is normal.
-    let claims =
-        token::verify(&request.visitor_token, &state.options().jwt_secret).map_err(|error| {
-            ApiError::invalid(
-                "visitor_token",
-                format!("Not a visitor token of this API: {error}"),
-            )
-        })?;
-    if claims.chatbot_id != chatbot_id {
-        return Err(ApiError::forbidden(format!(
-            "The visitor token is for chatbot {}, but this API key belongs to {chatbot_id}",
-            claims.chatbot_id
-        )));
-    }
-    issue(&state, &chatbot_id, None).map(|token| Json(TokenResponse { token }))
-}
 
 /// The core of `/auth`, shared with the shop's token endpoint (which holds the key server-side).
 pub fn authenticate(
@@ -70,7 +36,7 @@ pub fn authenticate(
     issue(state, &chatbot_id, request.visitor_id.as_deref()).map(|token| TokenResponse { token })
 }
 
-fn chatbot_for_key(state: &AppState, api_key: &str) -> Result<String, ApiError> {
+pub(crate) fn chatbot_for_key(state: &AppState, api_key: &str) -> Result<String, ApiError> {
     state
         .options()
         .chatbot_for_key(api_key)
@@ -88,8 +54,7 @@ pub fn issue(
     if let Some(id) = visitor_id {
         check_visitor_id(id)?;
     }
-    let now = state.clock().unix_secs();
-    let created_at = state.clock().rfc3339();
+    let now = state.now();
     let mut store = state.store();
     let visitor_id = match visitor_id {
         Some(id) if !store.deleted.contains(id) => id.to_owned(),
@@ -98,7 +63,7 @@ pub fn issue(
     let visitor = store
         .visitors
         .entry(visitor_id.clone())
-        .or_insert_with(|| Visitor::new(chatbot_id, created_at));
+        .or_insert_with(|| Visitor::new(chatbot_id, now));
     if visitor.chatbot_id != chatbot_id {
         return Err(ApiError::conflict(format!(
             "Visitor {visitor_id} belongs to another chatbot"
@@ -107,8 +72,8 @@ pub fn issue(
     let claims = TokenClaims {
         sub: visitor_id,
         chatbot_id: chatbot_id.to_owned(),
-        iat: now,
-        exp: now + state.options().token_ttl.as_secs(),
+        iat: now.unix_secs(),
+        exp: now.unix_secs() + state.options().token_ttl.as_secs(),
         conversation_id: visitor.conversation_id.clone(),
     };
     sign(state, &claims)
@@ -141,7 +106,7 @@ fn check_visitor_id(id: &str) -> Result<(), ApiError> {
 }
 
 /// The API key from `Authorization: Basic base64(key:)`.
-fn basic_api_key(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn basic_api_key(headers: &HeaderMap) -> Result<String, ApiError> {
     let missing = || {
         ApiError::unauthorized(
             "Missing API key: send it as the HTTP Basic user name with an empty password",
@@ -212,7 +177,7 @@ impl FromRequestParts<AppState> for VisitorAuth {
         let claims = token::verify(token, &state.options().jwt_secret)
             .map_err(|error| ApiError::unauthorized(format!("Invalid visitor token: {error}")))?;
         if claims.exp <= state.clock().unix_secs() {
-            let expired_at = rfc3339(UNIX_EPOCH + Duration::from_secs(claims.exp));
+            let expired_at = Timestamp::from_unix_secs(claims.exp);
             return Err(ApiError::unauthorized(format!(
                 "The visitor token expired at {expired_at}; get a new one from the site's token endpoint"
             )));
@@ -221,19 +186,11 @@ impl FromRequestParts<AppState> for VisitorAuth {
             ApiError::forbidden(format!("Chatbot {} is not available", claims.chatbot_id))
         })?;
         {
-            let created_at = state.clock().rfc3339();
+            let now = state.now();
             let mut store = state.store();
-            if store.deleted.contains(&claims.sub) {
-                return Err(ApiError::unauthorized(
-                    "This visitor's data was deleted; the token is no longer valid",
-                ));
-            }
             // A valid token whose visitor is unknown outlived a sandbox restart: the visitor
             // starts over with an empty history rather than being locked out.
-            let visitor = store
-                .visitors
-                .entry(claims.sub.clone())
-                .or_insert_with(|| Visitor::new(&claims.chatbot_id, created_at));
+            let visitor = store.enter(&claims.sub, &claims.chatbot_id, now)?;
             if visitor.chatbot_id != claims.chatbot_id {
                 return Err(ApiError::forbidden(
                     "The visitor token is for another chatbot",
@@ -278,4 +235,46 @@ pub(crate) fn bearer<'a>(headers: &'a HeaderMap, expected: &str) -> Result<&'a s
         .and_then(|value| strip_scheme(value, "bearer"))
         .map(str::trim)
         .ok_or_else(|| ApiError::unauthorized(format!("Authorization must be a Bearer {expected}")))
+}
+
+/// A request authenticated with a livechat session token: it may act on this session only.
+#[derive(Debug, Clone)]
+pub struct AgentAuth {
+    /// The one session the token is for.
+    pub session_id: String,
+    /// Its chatbot.
+    pub chatbot_id: String,
+    /// Its visitor.
+    pub visitor_id: String,
+}
+
+impl FromRequestParts<AppState> for AgentAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers, "livechat session token")?;
+        let now = state.now();
+        let store = state.livechat();
+        let entry = store
+            .tokens
+            .get(token)
+            .ok_or_else(|| ApiError::unauthorized("Unknown livechat session token"))?;
+        if entry.expires <= now {
+            return Err(ApiError::unauthorized(format!(
+                "The livechat session token expired at {}",
+                entry.expires
+            )));
+        }
+        let session = store.sessions.get(&entry.session_id).ok_or_else(|| {
+            ApiError::unauthorized("The livechat session of this token no longer exists")
+        })?;
+        Ok(Self {
+            session_id: session.id.clone(),
+            chatbot_id: session.chatbot_id.clone(),
+            visitor_id: session.visitor_id.clone(),
+        })
+    }
 }

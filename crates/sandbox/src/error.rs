@@ -1,19 +1,22 @@
-//! The one error type of the sandbox: every failure, from a bad token to a malformed JSON body,
-//! leaves as the contract's error envelope (CONTRACT.md section 2) with a precise message.
+//! Foundation layer: the one error type of the sandbox's HTTP surface. Every failure, from a bad
+//! token to a malformed JSON body, leaves as the contract's error envelope (CONTRACT.md section 2)
+//! with a precise message.
 //!
 //! [`ApiJson`] replaces axum's `Json` extractor so that body problems (wrong content type, bad
 //! JSON, a missing field, a body over the limit) get the envelope too, with dotted field paths in
 //! `params` for 422s. Handlers return `Result<_, ApiError>` and never build error JSON themselves.
+//!
+//! This module must never depend on the app state or the stores: the extractor learns the body
+//! limit through [`BodyLimit`] (`FromRef`), and the stores' domain errors are mapped to envelopes
+//! in the routes layer, not here.
 
-use axum::extract::{FromRequest, OriginalUri, Request};
+use axum::extract::{FromRef, FromRequest, OriginalUri, Request};
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use dialoge_api::error::{ErrorCode, ErrorEnvelope, ErrorParam};
 use serde::de::DeserializeOwned;
-
-use crate::state::AppState;
 
 /// An error response: a status, the envelope, and (for 429) a `Retry-After` in seconds.
 #[derive(Debug, Clone)]
@@ -147,16 +150,26 @@ impl Problems {
     }
 }
 
+/// The largest request body the app accepts, so a 413 can say what the limit is. The app state
+/// provides it (`FromRef`); this module never sees the state itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLimit(pub usize);
+
 /// A JSON body, read with the contract's error envelope for every way it can be wrong.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+    BodyLimit: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         check_json_content_type(request.headers().get(CONTENT_TYPE))?;
-        let limit = state.options().body_limit_bytes;
+        let BodyLimit(limit) = BodyLimit::from_ref(state);
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| {

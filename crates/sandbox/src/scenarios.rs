@@ -4,9 +4,8 @@
 //! Pure: no locks, no clock, no I/O. The result is the reply's final parts with fresh part ids;
 //! how they are streamed is `streaming`'s business.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use dialoge_api::message::{Block, ListItem, Part, RichTextPart, Span};
+use dialoge_api::rules;
 use dialoge_api::send::InputPart;
 use dialoge_api::stream::StreamErrorEvent;
 
@@ -181,7 +180,8 @@ fn upload_received(input: &[InputPart]) -> Vec<Part> {
         .iter()
         .filter_map(|part| match part {
             InputPart::Image { data, filename, .. } | InputPart::File { data, filename, .. } => {
-                let size = decoded_len(data);
+                // Validated before a reply is planned.
+                let size = rules::base64_decoded_len(data).unwrap_or(0);
                 let name = if filename.is_empty() {
                     "your file"
                 } else {
@@ -213,11 +213,6 @@ fn upload_received(input: &[InputPart]) -> Vec<Part> {
             },
         ],
     })]
-}
-
-/// Decoded size of base64 text (validated before a reply is planned).
-pub fn decoded_len(data: &str) -> usize {
-    STANDARD.decode(data).map_or(0, |bytes| bytes.len())
 }
 
 fn human_size(bytes: usize) -> String {

@@ -1,5 +1,6 @@
-//! Turning a reply into the SSE message stream (CONTRACT.md section 4), and writing it out with
-//! pacing, keep-alives and the stream fault switches applied.
+//! Stream layer (above the stores, below the routes): turning a reply into the SSE message
+//! stream (CONTRACT.md section 4), and writing it out with pacing, keep-alives and the stream
+//! fault switches applied. It never touches the app state or a store lock.
 //!
 //! [`part_events`] is pure: rich text, products and tables become real deltas (`start_part` …
 //! `end_part`) followed by the final `part`; everything else is one whole `part` event. Every frame
@@ -22,6 +23,8 @@ use dialoge_api::stream::{
 };
 use futures_util::stream;
 use tokio::sync::mpsc;
+
+use crate::stores::faults::StreamFaults;
 
 /// Longest `append_text` delta: a 100 KB word still arrives in pieces a parser can chew on.
 const MAX_TEXT_DELTA_BYTES: usize = 4096;
@@ -213,17 +216,6 @@ pub fn text_pieces(text: &str) -> Vec<&str> {
     }
     pieces.retain(|piece| !piece.is_empty());
     pieces
-}
-
-/// The stream fault switches that apply to one stream.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StreamFaults {
-    /// End the body after this many events, with no terminal event.
-    pub drop_after_events: Option<usize>,
-    /// Write every byte as its own chunk.
-    pub byte_by_byte: bool,
-    /// After this many events, send only keep-alives for this long.
-    pub stall: Option<(usize, Duration)>,
 }
 
 /// Why writing stopped.

@@ -1,82 +1,45 @@
-//! Local time for livechat working hours, without a timezone database.
+//! Foundation layer: local time for livechat working hours, from the IANA tz database that
+//! `jiff` bundles into the binary (so any zone a shop uses works, on any host, with its history
+//! of rule changes), or from a fixed UTC offset (`UTC`, `+02:00`, `UTC-5`, `UTC+05:30`).
 //!
-//! The sandbox accepts a fixed UTC offset (`UTC`, `+02:00`, `UTC-5`, `UTC+05:30`) or one of a
-//! small table of IANA names whose current daylight-saving rule is written out here: the EU rule
-//! (last Sunday of March to last Sunday of October, switching at 01:00 UTC) and the US rule
-//! (second Sunday of March to first Sunday of November, switching at 02:00 local time). That
-//! covers the shops this widget is built for without shipping a tz database; anything else is a
-//! 422 naming what is supported. Historical rule changes are deliberately ignored.
+//! Pure: it knows nothing of settings, stores or HTTP, and must never read a clock.
 
 use dialoge_api::livechat::Weekday;
-use time::{Date, Month, OffsetDateTime, UtcOffset};
+use jiff::tz::{Offset, TimeZone};
 
-/// A timezone the sandbox knows how to turn UTC into local time for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use crate::clock::Timestamp;
+
+/// A timezone the sandbox can turn an instant into local time for.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Zone {
     /// A constant offset in seconds east of UTC.
     Fixed(i32),
-    /// Standard offset in seconds; one hour more under the EU summer-time rule.
-    Eu(i32),
-    /// Standard offset in seconds; one hour more under the US daylight-saving rule.
-    Us(i32),
+    /// A zone of the tz database, with all its daylight-saving and historical rules.
+    Iana(TimeZone),
 }
 
 const HOUR: i32 = 3_600;
 
-/// IANA names the sandbox understands, with their rule.
-const NAMED: &[(&str, Zone)] = &[
-    ("UTC", Zone::Fixed(0)),
-    ("Etc/UTC", Zone::Fixed(0)),
-    ("GMT", Zone::Fixed(0)),
-    ("Europe/London", Zone::Eu(0)),
-    ("Europe/Dublin", Zone::Eu(0)),
-    ("Europe/Lisbon", Zone::Eu(0)),
-    ("Atlantic/Reykjavik", Zone::Fixed(0)),
-    ("Europe/Copenhagen", Zone::Eu(HOUR)),
-    ("Europe/Oslo", Zone::Eu(HOUR)),
-    ("Europe/Stockholm", Zone::Eu(HOUR)),
-    ("Europe/Berlin", Zone::Eu(HOUR)),
-    ("Europe/Amsterdam", Zone::Eu(HOUR)),
-    ("Europe/Brussels", Zone::Eu(HOUR)),
-    ("Europe/Paris", Zone::Eu(HOUR)),
-    ("Europe/Madrid", Zone::Eu(HOUR)),
-    ("Europe/Rome", Zone::Eu(HOUR)),
-    ("Europe/Vienna", Zone::Eu(HOUR)),
-    ("Europe/Zurich", Zone::Eu(HOUR)),
-    ("Europe/Prague", Zone::Eu(HOUR)),
-    ("Europe/Warsaw", Zone::Eu(HOUR)),
-    ("Europe/Helsinki", Zone::Eu(2 * HOUR)),
-    ("Europe/Tallinn", Zone::Eu(2 * HOUR)),
-    ("Europe/Riga", Zone::Eu(2 * HOUR)),
-    ("Europe/Vilnius", Zone::Eu(2 * HOUR)),
-    ("Europe/Athens", Zone::Eu(2 * HOUR)),
-    ("America/New_York", Zone::Us(-5 * HOUR)),
-    ("America/Chicago", Zone::Us(-6 * HOUR)),
-    ("America/Denver", Zone::Us(-7 * HOUR)),
-    ("America/Los_Angeles", Zone::Us(-8 * HOUR)),
-    ("Asia/Kolkata", Zone::Fixed(5 * HOUR + 1_800)),
-    ("Asia/Shanghai", Zone::Fixed(8 * HOUR)),
-    ("Asia/Singapore", Zone::Fixed(8 * HOUR)),
-    ("Asia/Tokyo", Zone::Fixed(9 * HOUR)),
-    ("Australia/Brisbane", Zone::Fixed(10 * HOUR)),
-];
-
-/// The names [`parse`] accepts besides offsets, for error messages and the README.
-pub fn supported_names() -> impl Iterator<Item = &'static str> {
-    NAMED.iter().map(|(name, _)| *name)
-}
-
-/// Reads a timezone: an IANA name from the table, or a fixed offset.
+/// Reads a timezone: a fixed offset in one of the usual spellings, else an IANA name.
+/// `None` for anything else (the caller turns that into a 422 naming the field).
 pub fn parse(name: &str) -> Option<Zone> {
     let name = name.trim();
-    if let Some((_, zone)) = NAMED.iter().find(|(known, _)| *known == name) {
-        return Some(*zone);
+    if let Some(offset) = parse_offset_spelling(name) {
+        return Some(Zone::Fixed(offset));
     }
-    let offset = name
+    TimeZone::get(name).ok().map(Zone::Iana)
+}
+
+/// `UTC`, `GMT`, `UTC+2`, `GMT-05:00`, `+02:00`, `-0330` → seconds east of UTC.
+fn parse_offset_spelling(name: &str) -> Option<i32> {
+    match name
         .strip_prefix("UTC")
         .or_else(|| name.strip_prefix("GMT"))
-        .unwrap_or(name);
-    parse_offset(offset).map(Zone::Fixed)
+    {
+        Some("") => Some(0),
+        Some(offset) => parse_offset(offset),
+        None => parse_offset(name),
+    }
 }
 
 /// `+02:00`, `-5`, `+0530`, `+05:30` → seconds east of UTC (at most ±14 hours).
@@ -99,73 +62,47 @@ fn parse_offset(text: &str) -> Option<i32> {
 }
 
 impl Zone {
-    /// Seconds east of UTC at the instant `utc`.
-    pub fn offset_at(self, utc: OffsetDateTime) -> i32 {
+    fn time_zone(&self) -> TimeZone {
         match self {
-            Self::Fixed(offset) => offset,
-            Self::Eu(standard) => {
-                let year = utc.year();
-                // Both switches happen at 01:00 UTC, whatever the zone.
-                let start = at_utc(last_sunday(year, Month::March), 3_600);
-                let end = at_utc(last_sunday(year, Month::October), 3_600);
-                match (start, end) {
-                    (Some(start), Some(end)) if utc >= start && utc < end => standard + HOUR,
-                    _ => standard,
-                }
-            }
-            Self::Us(standard) => {
-                let year = utc.year();
-                // 02:00 local standard time in spring, 02:00 local daylight time in autumn.
-                let start = nth_sunday(year, Month::March, 2)
-                    .and_then(|day| at_utc(day, 2 * HOUR - standard));
-                let end = nth_sunday(year, Month::November, 1)
-                    .and_then(|day| at_utc(day, 2 * HOUR - (standard + HOUR)));
-                match (start, end) {
-                    (Some(start), Some(end)) if utc >= start && utc < end => standard + HOUR,
-                    _ => standard,
-                }
-            }
+            // Offsets are range-checked when parsed; an impossible one can only mean UTC.
+            Self::Fixed(seconds) => Offset::from_seconds(*seconds)
+                .map(TimeZone::fixed)
+                .unwrap_or(TimeZone::UTC),
+            Self::Iana(zone) => zone.clone(),
         }
     }
 
-    /// The local weekday and minute of the day at the instant `utc`.
-    pub fn local(self, utc: OffsetDateTime) -> (Weekday, u16) {
-        let local = UtcOffset::from_whole_seconds(self.offset_at(utc))
-            .map(|offset| utc.to_offset(offset))
-            .unwrap_or(utc);
+    /// Seconds east of UTC at the instant `at`.
+    pub fn offset_at(&self, at: Timestamp) -> i32 {
+        match self {
+            Self::Fixed(seconds) => *seconds,
+            Self::Iana(zone) => zone.to_offset(instant(at)).seconds(),
+        }
+    }
+
+    /// The local weekday and minute of the day at the instant `at`.
+    pub fn local(&self, at: Timestamp) -> (Weekday, u16) {
+        let local = self.time_zone().to_datetime(instant(at));
         let weekday = match local.weekday() {
-            time::Weekday::Monday => Weekday::Monday,
-            time::Weekday::Tuesday => Weekday::Tuesday,
-            time::Weekday::Wednesday => Weekday::Wednesday,
-            time::Weekday::Thursday => Weekday::Thursday,
-            time::Weekday::Friday => Weekday::Friday,
-            time::Weekday::Saturday => Weekday::Saturday,
-            time::Weekday::Sunday => Weekday::Sunday,
+            jiff::civil::Weekday::Monday => Weekday::Monday,
+            jiff::civil::Weekday::Tuesday => Weekday::Tuesday,
+            jiff::civil::Weekday::Wednesday => Weekday::Wednesday,
+            jiff::civil::Weekday::Thursday => Weekday::Thursday,
+            jiff::civil::Weekday::Friday => Weekday::Friday,
+            jiff::civil::Weekday::Saturday => Weekday::Saturday,
+            jiff::civil::Weekday::Sunday => Weekday::Sunday,
         };
-        let minute = u16::from(local.hour()) * 60 + u16::from(local.minute());
+        // Hours and minutes of a civil time are never negative.
+        let minute =
+            u16::try_from(i32::from(local.hour()) * 60 + i32::from(local.minute())).unwrap_or(0);
         (weekday, minute)
     }
 }
 
-/// Midnight UTC of `day` plus `seconds` (which may be negative: the previous evening).
-fn at_utc(day: Date, seconds: i32) -> Option<OffsetDateTime> {
-    let midnight = day.midnight().assume_utc();
-    midnight.checked_add(time::Duration::seconds(i64::from(seconds)))
-}
-
-fn last_sunday(year: i32, month: Month) -> Date {
-    let last_day = month.length(year);
-    let mut day = Date::from_calendar_date(year, month, last_day).unwrap_or(Date::MIN);
-    while day.weekday() != time::Weekday::Sunday {
-        day = day.previous_day().unwrap_or(Date::MIN);
-    }
-    day
-}
-
-fn nth_sunday(year: i32, month: Month, n: u8) -> Option<Date> {
-    let first = Date::from_calendar_date(year, month, 1).ok()?;
-    let to_sunday = (7 - first.weekday().number_days_from_sunday()) % 7;
-    Date::from_calendar_date(year, month, 1 + to_sunday + 7 * (n - 1)).ok()
+/// Our millisecond instant as jiff's (always in range: jiff spans years -9999 to 9999, far
+/// beyond any clock the sandbox reads).
+fn instant(at: Timestamp) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(at.unix_millis()).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
 #[cfg(test)]
@@ -173,8 +110,9 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
-    fn utc(text: &str) -> OffsetDateTime {
-        OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap()
+    fn utc(text: &str) -> Timestamp {
+        let at: jiff::Timestamp = text.parse().unwrap();
+        Timestamp::UNIX_EPOCH + std::time::Duration::from_millis(at.as_millisecond() as u64)
     }
 
     #[test]
@@ -219,5 +157,47 @@ mod tests {
             zone.local(utc("2025-06-15T22:30:00Z")),
             (Weekday::Monday, 30)
         );
+    }
+
+    #[test]
+    fn zones_with_half_hour_quarter_hour_and_half_hour_dst_offsets_work() {
+        // St. John's: UTC-3:30 in winter, -2:30 in summer.
+        let st_johns = parse("America/St_Johns").unwrap();
+        assert_eq!(st_johns.offset_at(utc("2025-01-15T12:00:00Z")), -12_600);
+        assert_eq!(st_johns.offset_at(utc("2025-07-15T12:00:00Z")), -9_000);
+        // Kathmandu: UTC+5:45 all year.
+        let kathmandu = parse("Asia/Kathmandu").unwrap();
+        assert_eq!(kathmandu.offset_at(utc("2025-06-15T12:00:00Z")), 20_700);
+        assert_eq!(
+            kathmandu.local(utc("2025-06-15T18:15:00Z")),
+            (Weekday::Monday, 0)
+        );
+        // Lord Howe Island moves by half an hour: +10:30 in (southern) winter, +11 in summer.
+        let lord_howe = parse("Australia/Lord_Howe").unwrap();
+        assert_eq!(lord_howe.offset_at(utc("2025-07-01T00:00:00Z")), 37_800);
+        assert_eq!(lord_howe.offset_at(utc("2025-01-01T00:00:00Z")), 39_600);
+    }
+
+    #[test]
+    fn sydney_leaves_daylight_saving_on_the_first_sunday_of_april() {
+        // 2025-04-06 03:00 local daylight time (+11) = 2025-04-05 16:00 UTC: back to +10.
+        let sydney = parse("Australia/Sydney").unwrap();
+        assert_eq!(sydney.offset_at(utc("2025-04-05T15:59:00Z")), 39_600);
+        assert_eq!(sydney.offset_at(utc("2025-04-05T16:00:00Z")), 36_000);
+        // Local time repeats 02:00–03:00: Sunday 02:30 twice.
+        assert_eq!(
+            sydney.local(utc("2025-04-05T15:30:00Z")),
+            (Weekday::Sunday, 150)
+        );
+        assert_eq!(
+            sydney.local(utc("2025-04-05T16:30:00Z")),
+            (Weekday::Sunday, 150)
+        );
+    }
+
+    #[test]
+    fn an_unknown_or_misspelled_zone_is_refused() {
+        assert_eq!(parse("Europe/Copenhagn"), None);
+        assert_eq!(parse("Mars/Base"), None);
     }
 }

@@ -381,7 +381,7 @@ async fn the_console_and_its_assets_are_served_under_the_strict_csp_in_developme
     assert_eq!(page.status(), 200);
     assert_eq!(
         page.headers()["content-security-policy"],
-        dialoge_sandbox::shop::CSP
+        dialoge_sandbox::routes::CSP
     );
     let html = page.text().await.unwrap();
     assert!(html.contains("<script src=\"/console/console.js\"></script>"));

@@ -6,7 +6,7 @@ use dialoge_api::error::ErrorCode;
 use dialoge_api::history::HistoryPage;
 use dialoge_api::sse::SseEnd;
 use dialoge_api::stream::StreamEvent;
-use dialoge_sandbox::faults::{Fault, FaultList, FaultRequest};
+use dialoge_sandbox::stores::faults::{Fault, FaultList, FaultRequest};
 
 use crate::common::{error_of, spawn_app, spawn_with};
 
@@ -285,7 +285,7 @@ async fn the_shop_token_endpoint_can_be_faulted_too() {
     let response = app
         .client
         .post(app.url("/shop/chat-token"))
-        .json(&dialoge_sandbox::shop::ChatTokenRequest {
+        .json(&dialoge_sandbox::routes::shop::ChatTokenRequest {
             chatbot_id: "shop-bot".to_owned(),
             visitor_token: None,
         })

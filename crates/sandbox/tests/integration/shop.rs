@@ -1,7 +1,8 @@
 //! The demo shop pages, their assets, the shop's token endpoint and the widget files.
 
 use dialoge_api::auth::TokenResponse;
-use dialoge_sandbox::shop::{ChatTokenRequest, CSP};
+use dialoge_sandbox::routes::shop::ChatTokenRequest;
+use dialoge_sandbox::routes::CSP;
 
 use crate::common::{error_of, spawn_app, spawn_with};
 

@@ -142,7 +142,7 @@ async fn after_deletion_the_shop_token_endpoint_starts_a_new_visitor() {
     let response = app
         .client
         .post(app.url("/shop/chat-token"))
-        .json(&dialoge_sandbox::shop::ChatTokenRequest {
+        .json(&dialoge_sandbox::routes::shop::ChatTokenRequest {
             chatbot_id: "shop-bot".to_owned(),
             visitor_token: Some(token),
         })
@@ -181,7 +181,7 @@ async fn export_is_a_json_download_of_everything_held() {
         .to_str()
         .unwrap()
         .starts_with("attachment;"));
-    let export: dialoge_sandbox::visitor::ExportDocument = response.json().await.unwrap();
+    let export: dialoge_sandbox::routes::visitor::ExportDocument = response.json().await.unwrap();
     assert_eq!(export.visitor_id, app.claims(&token).sub);
     assert_eq!(export.messages.len(), 2);
     assert_eq!(export.ratings.len(), 1);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use dialoge_api::actions::DeleteResponse;
 use dialoge_api::livechat::{AgentContext, TypingRequest, WebhookConfig, WebhookSubscription};
 use dialoge_api::webhook::{Environment, WebhookEventRecord, WebhookEventStatus, WebhookEventType};
-use dialoge_sandbox::webhooks::InboxList;
+use dialoge_sandbox::stores::webhooks::InboxList;
 
 use crate::common::{error_of, lower_hex, rfc2104_hmac_sha256, spawn_app, spawn_with, Receiver};
 

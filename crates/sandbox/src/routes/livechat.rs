@@ -1,45 +1,53 @@
-//! The visitor's livechat endpoints (Bearer visitor token): handover, state, messages, typing,
-//! close, feedback and the held `/livechat/sync`, plus the two hooks `POST /messages` calls so
-//! the assistant keeps helping while the visitor waits and steps aside once an agent is there.
+//! Routes: the visitor's livechat endpoints (Bearer visitor token) — handover, state,
+//! messages, typing, close, feedback and the held `/livechat/sync`. The state machine itself is
+//! the livechat store's; these handlers check the request, call one transition, and send the
+//! webhooks it drafted.
 
 use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::Json;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use bytes::Bytes;
 use dialoge_api::livechat::{
     CloseRequest, FeedbackRequest, FeedbackResponse, HandoverRequest, HandoverSource,
-    LivechatMessages, LivechatSendResponse, LivechatSession, LivechatSettings, LivechatState,
-    LivechatStatus, SyncResponse, TypingRequest,
+    LivechatMessages, LivechatSendResponse, LivechatSession, LivechatState, SyncResponse,
+    TypingRequest,
 };
-use dialoge_api::message::{Message, Part, Role};
-use dialoge_api::send::{InputPart, SendMessage};
+use dialoge_api::message::{Part, Role};
+use dialoge_api::rules;
+use dialoge_api::send::SendMessage;
 use dialoge_api::webhook::WebhookEventType;
 use serde::Deserialize;
 
-use super::attachments::Signer;
-use super::settings::{self, max_attachment_bytes};
-use super::{Handover, HandoverInput, Now, Prepared, PAGE_LIMIT};
+use super::{check_reason, optional_json, origin_of, prepare, signer};
 use crate::auth::VisitorAuth;
-use crate::error::{parse_json, ApiError, ApiJson, Problems};
+use crate::delivery::emit;
+use crate::error::{ApiError, ApiJson, Problems};
 use crate::state::AppState;
-use crate::webhooks;
+use crate::stores::livechat::{Handover, HandoverInput, PAGE_LIMIT};
+use crate::stores::DomainError;
+use crate::wording::{check, Context};
+
+/// The visitor's livechat endpoints, relative to the API base.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/livechat/handover", post(post_handover))
+        .route("/livechat/state", get(get_state))
+        .route("/livechat/messages", get(get_messages).post(post_message))
+        .route("/livechat/typing", post(post_typing))
+        .route("/livechat/close", post(post_close))
+        .route("/livechat/feedback", post(post_feedback))
+        .route("/livechat/sync", get(get_sync))
+}
 
 /// Longest `wait_ms` of `/livechat/sync` (CONTRACT.md section 8); longer asks are capped.
-pub const MAX_SYNC_WAIT: Duration = Duration::from_secs(20);
-/// Longest close reason and feedback text.
-const MAX_REASON_CHARS: usize = 500;
-
-fn deleted() -> ApiError {
-    ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
-}
+const MAX_SYNC_WAIT: Duration = Duration::from_secs(20);
 
 /// `POST /api/v1/chat/livechat/handover`: a new waiting session (and the
 /// `livechat.handover.requested` webhook with its session token), or the open one as it is.
-pub async fn post_handover(
+async fn post_handover(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     headers: HeaderMap,
@@ -58,12 +66,12 @@ pub async fn post_handover(
     problems.into_result()?;
     let visitor_id = visitor.visitor_id().to_owned();
     let chatbot_id = visitor.claims.chatbot_id.clone();
-    let now = Now::of(&state);
+    let now = state.now();
 
     // What the agent system is told, read before livechat is locked.
     let (values, conversation, conversation_id) = {
         let store = state.store();
-        let record = store.visitors.get(&visitor_id).ok_or_else(deleted)?;
+        let record = store.visitor(&visitor_id)?;
         if let Some(part_id) = &request.part_id {
             let found = record
                 .messages
@@ -84,7 +92,7 @@ pub async fn post_handover(
             record.conversation_id.clone(),
         )
     };
-    let availability = settings::current(&state, &chatbot_id);
+    let availability = state.livechat_availability(&chatbot_id);
     let language = language_of(&request, visitor.chatbot.config.language.as_deref());
     let input = HandoverInput {
         visitor_id: visitor_id.clone(),
@@ -94,14 +102,12 @@ pub async fn post_handover(
         part_id: request.part_id.clone(),
         client_context: request.client_context.clone(),
         language: language.clone(),
-        origin: crate::origin_of(&headers),
+        origin: origin_of(&headers),
     };
-    let outcome = state.livechat().handover(
-        input,
-        &availability,
-        state.options().session_token_ttl,
-        &now,
-    )?;
+    let outcome =
+        state
+            .livechat()
+            .handover(input, &availability, state.options().session_token_ttl, now)?;
     let (session, token, token_expires) = match outcome {
         Handover::Existing(session) => return Ok(Json(session)),
         Handover::Opened {
@@ -130,7 +136,7 @@ pub async fn post_handover(
     if let Some(mut draft) = draft {
         if let Some(session) = draft.data.livechat_session.as_mut() {
             session.token = Some(token);
-            session.token_expires_at = Some(crate::clock::rfc3339(token_expires));
+            session.token_expires_at = Some(token_expires.rfc3339());
         }
         if let Some(visitor) = draft.data.visitor.as_mut() {
             visitor.session_id = conversation_id;
@@ -139,7 +145,7 @@ pub async fn post_handover(
         draft.data.language = Some(language);
         draft.data.values = values;
         draft.data.conversation = conversation;
-        webhooks::emit(&state, vec![draft]);
+        emit(&state, vec![draft]);
     }
     Ok(Json(session))
 }
@@ -158,17 +164,17 @@ fn language_of(request: &HandoverRequest, chatbot_language: Option<&str>) -> Str
 }
 
 /// `GET /api/v1/chat/livechat/state`.
-pub async fn get_state(
+async fn get_state(
     State(state): State<AppState>,
     visitor: VisitorAuth,
 ) -> Result<Json<LivechatState>, ApiError> {
-    let now = Now::of(&state);
+    let now = state.now();
     let (current, events) = {
         let mut store = state.livechat();
-        let events = store.settle_visitor(visitor.visitor_id(), &now);
-        (store.state(visitor.visitor_id(), &now), events)
+        let events = store.settle_visitor(visitor.visitor_id(), now);
+        (store.state(visitor.visitor_id(), now), events)
     };
-    webhooks::emit(&state, events);
+    emit(&state, events);
     Ok(Json(current))
 }
 
@@ -180,7 +186,7 @@ struct MessagesQuery {
 }
 
 /// `GET /api/v1/chat/livechat/messages?after_sequence_number=N`: oldest first, up to 50.
-pub async fn get_messages(
+async fn get_messages(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     headers: HeaderMap,
@@ -205,7 +211,7 @@ pub async fn get_messages(
         },
     };
     problems.into_result()?;
-    let signer = Signer::new(&state, &crate::origin_of(&headers));
+    let signer = signer(&state, &headers);
     let store = state.livechat();
     let (messages, has_more) = match store.visitors.get(visitor.visitor_id()) {
         Some(record) => {
@@ -232,158 +238,79 @@ fn number(text: Option<&str>, field: &str, problems: &mut Problems) -> u64 {
     }
 }
 
-/// Checks outgoing parts against the livechat limits and decodes uploads. Visitors need
-/// attachments switched on; everyone stays within the size limit.
-pub(crate) fn prepare(
-    parts: &[InputPart],
-    settings: &LivechatSettings,
-    visitor: bool,
-) -> Result<Vec<Prepared>, ApiError> {
-    let max = max_attachment_bytes(settings);
-    let mut problems = Problems::default();
-    let mut prepared = Vec::new();
-    for (index, part) in parts.iter().enumerate() {
-        let (data, mime, filename, image) = match part {
-            InputPart::Text { text } => {
-                prepared.push(Prepared::Text(text.clone()));
-                continue;
-            }
-            InputPart::Image {
-                data,
-                mime,
-                filename,
-            } => (data, mime, filename, true),
-            InputPart::File {
-                data,
-                mime,
-                filename,
-            } => (data, mime, filename, false),
-        };
-        if visitor && !settings.attachments_enabled {
-            problems.add(
-                format!("message.parts.{index}"),
-                "Attachments are switched off for livechat",
-            );
-            continue;
-        }
-        let Ok(bytes) = STANDARD.decode(data) else {
-            problems.add(
-                format!("message.parts.{index}.data"),
-                "The upload is not valid base64",
-            );
-            continue;
-        };
-        if bytes.len() as u64 > max {
-            problems.add(
-                format!("message.parts.{index}.data"),
-                format!("The upload is larger than the livechat limit of {max} bytes"),
-            );
-            continue;
-        }
-        prepared.push(Prepared::Upload {
-            image,
-            bytes: Bytes::from(bytes),
-            mime: mime.clone(),
-            filename: filename.clone(),
-        });
-    }
-    problems.into_result()?;
-    Ok(prepared)
-}
-
 /// `POST /api/v1/chat/livechat/messages`: into the waiting or active session (409 otherwise).
-pub async fn post_message(
+async fn post_message(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendMessage>,
 ) -> Result<Json<LivechatSendResponse>, ApiError> {
-    crate::messages::validate_parts(&body.message.parts)?;
-    let settings = settings::settings_of(&state, &visitor.claims.chatbot_id);
+    let settings = state.livechat_settings(&visitor.claims.chatbot_id);
     let prepared = prepare(&body.message.parts, &settings, true)?;
-    let now = Now::of(&state);
-    let signer = Signer::new(&state, &crate::origin_of(&headers));
+    let now = state.now();
+    let signer = signer(&state, &headers);
     let (message, mut draft) = {
         let mut store = state.livechat();
-        let (message, draft) = store.visitor_send(visitor.visitor_id(), prepared, &now)?;
+        let (message, draft) = store.visitor_send(visitor.visitor_id(), prepared, now)?;
         (store.present(&message, &signer), draft)
     };
     draft.data.message = Some(message.clone());
-    webhooks::emit(&state, vec![draft]);
+    emit(&state, vec![draft]);
     Ok(Json(LivechatSendResponse { message }))
 }
 
 /// `POST /api/v1/chat/livechat/typing`: 204, only while active.
-pub async fn post_typing(
+async fn post_typing(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     ApiJson(body): ApiJson<TypingRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let now = Now::of(&state);
+    let now = state.now();
     let events = state.livechat().visitor_typing(
         visitor.visitor_id(),
         body.is_typing,
         state.options().typing_timeout,
-        &now,
+        now,
     )?;
-    webhooks::emit(&state, events);
+    emit(&state, events);
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Reads an optional JSON body: empty means the type's default.
-pub(crate) fn optional_json<T: serde::de::DeserializeOwned + Default>(
-    body: &Bytes,
-) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        Ok(T::default())
-    } else {
-        parse_json(body)
-    }
-}
-
-/// Checks a close reason's length.
-pub(crate) fn check_reason(reason: Option<&String>) -> Result<(), ApiError> {
-    if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
-        return Err(ApiError::invalid(
-            "reason",
-            format!("The reason is longer than {MAX_REASON_CHARS} characters"),
-        ));
-    }
-    Ok(())
 }
 
 /// `POST /api/v1/chat/livechat/close` (body optional): closes the open session; repeating it
 /// answers the closed session again; 409 when the visitor never had one.
-pub async fn post_close(
+async fn post_close(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     body: Bytes,
 ) -> Result<Json<LivechatSession>, ApiError> {
     let request: CloseRequest = optional_json(&body)?;
     check_reason(request.reason.as_ref())?;
-    let now = Now::of(&state);
+    let now = state.now();
     let (session, events) =
         state
             .livechat()
-            .visitor_close(visitor.visitor_id(), request.reason, &now)?;
-    webhooks::emit(&state, events);
+            .visitor_close(visitor.visitor_id(), request.reason, now)?;
+    emit(&state, events);
     Ok(Json(session))
 }
 
 /// `POST /api/v1/chat/livechat/feedback`: once, when the state's feedback is `pending`.
-pub async fn post_feedback(
+async fn post_feedback(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     ApiJson(body): ApiJson<FeedbackRequest>,
 ) -> Result<Json<FeedbackResponse>, ApiError> {
-    crate::visitor::check_rating(body.rating, body.feedback.as_deref())?;
-    let now = Now::of(&state);
+    check(
+        rules::check_rating(body.rating, body.feedback.as_deref()),
+        &Context::default(),
+    )?;
+    let now = state.now();
     let feedback = body.feedback.filter(|text| !text.trim().is_empty());
     let (response, draft) =
         state
             .livechat()
-            .feedback(visitor.visitor_id(), body.rating, feedback, &now)?;
-    webhooks::emit(&state, vec![draft]);
+            .feedback(visitor.visitor_id(), body.rating, feedback, now)?;
+    emit(&state, vec![draft]);
     Ok(Json(response))
 }
 
@@ -399,7 +326,7 @@ struct SyncQuery {
 /// messages in one answer. Without a cursor it answers at once; with one it answers as soon as
 /// anything changed since the cursor (or messages after N exist), else after `wait_ms` (default
 /// and cap 20 s) with the same cursor.
-pub async fn get_sync(
+async fn get_sync(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     headers: HeaderMap,
@@ -438,17 +365,17 @@ pub async fn get_sync(
     };
     problems.into_result()?;
     let deadline = tokio::time::Instant::now() + wait;
-    let signer = Signer::new(&state, &crate::origin_of(&headers));
+    let signer = signer(&state, &headers);
     let visitor_id = visitor.visitor_id();
     loop {
         if state.store().deleted.contains(visitor_id) {
-            return Err(deleted());
+            return Err(DomainError::VisitorDeleted.into());
         }
-        let now = Now::of(&state);
+        let now = state.now();
         let (response, revision, mut changes, events) = {
             let mut store = state.livechat();
-            let events = store.settle_visitor(visitor_id, &now);
-            let current = store.state(visitor_id, &now);
+            let events = store.settle_visitor(visitor_id, now);
+            let current = store.state(visitor_id, now);
             // A record exists from here on, so there is a channel to wait on.
             store.record_mut(visitor_id);
             let record = store
@@ -468,7 +395,7 @@ pub async fn get_sync(
             };
             (response, record.revision, record.subscribe(), events)
         };
-        webhooks::emit(&state, events);
+        emit(&state, events);
         let unchanged = cursor == Some(revision) && response.messages.is_empty();
         if !unchanged || tokio::time::Instant::now() >= deadline {
             return Ok(Json(response));
@@ -477,47 +404,5 @@ pub async fn get_sync(
             _ = changes.changed() => {}
             _ = tokio::time::sleep_until(deadline) => {}
         }
-    }
-}
-
-/// `POST /messages` is for the assistant: while an agent is active the visitor writes to the
-/// livechat instead (409, CONTRACT.md section 2).
-pub(crate) fn ensure_assistant_turn(state: &AppState, visitor_id: &str) -> Result<(), ApiError> {
-    let active = state
-        .livechat()
-        .current_session(visitor_id)
-        .is_some_and(|s| s.status == LivechatStatus::Active);
-    if active {
-        Err(ApiError::conflict(
-            "A livechat session is active: send to /livechat/messages instead",
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-/// A message of the assistant conversation while the visitor waits for an agent: the agent
-/// system hears of it (`livechat.waiting.customer/assistant.message.created`).
-pub(crate) fn observe_assistant_conversation(
-    state: &AppState,
-    visitor_id: &str,
-    message: &Message,
-) {
-    let event_type = match message.role {
-        Role::User => WebhookEventType::WaitingCustomerMessageCreated,
-        Role::Assistant => WebhookEventType::WaitingAssistantMessageCreated,
-        _ => return,
-    };
-    let draft = {
-        let store = state.livechat();
-        store
-            .current_session(visitor_id)
-            .filter(|s| s.status == LivechatStatus::Waiting)
-            .map(|s| s.id.clone())
-            .and_then(|id| store.draft(&id, event_type))
-    };
-    if let Some(mut draft) = draft {
-        draft.data.message = Some(message.clone());
-        webhooks::emit(state, vec![draft]);
     }
 }

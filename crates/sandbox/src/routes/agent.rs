@@ -1,4 +1,4 @@
-//! The agent system's side of livechat.
+//! Routes: the agent system's side of livechat.
 //!
 //! - `/livechat/agent/*` (Bearer livechat session token, one session only): context, messages,
 //!   typing, close. The first message or typing call assigns the agent; another agent gets 409.
@@ -7,10 +7,10 @@
 //! - The development helper `GET /sandbox/livechat/sessions/{id}/token` (the real token only
 //!   travels in the handover webhook; the console and tests without a receiver use this).
 
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::Json;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
 use dialoge_api::livechat::{
     AgentCloseRequest, AgentContext, AgentMessageRequest, AgentProfile, AgentTypingRequest,
     LivechatSendResponse, LivechatSession, LivechatSessionList, LivechatSessionSummary,
@@ -19,55 +19,31 @@ use dialoge_api::livechat::{
 use dialoge_api::message::AgentInfo;
 use serde::{Deserialize, Serialize};
 
-use super::attachments::Signer;
-use super::visitor::{check_reason, prepare};
-use super::{settings, Now};
-use crate::auth::{bearer, ApiKeyAuth};
-use crate::clock::rfc3339;
+use super::{check_reason, prepare, signer};
+use crate::auth::{AgentAuth, ApiKeyAuth};
+use crate::clock::Timestamp;
+use crate::delivery::emit;
 use crate::error::{ApiError, ApiJson, Problems};
 use crate::state::AppState;
-use crate::webhooks;
 
-/// A request authenticated with a livechat session token: it may act on this session only.
-#[derive(Debug, Clone)]
-pub struct AgentAuth {
-    /// The one session the token is for.
-    pub session_id: String,
-    /// Its chatbot.
-    pub chatbot_id: String,
-    /// Its visitor.
-    pub visitor_id: String,
+/// The agent API and the API-key session endpoints, relative to the API base.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/livechat/agent/context", get(get_context))
+        .route("/livechat/agent/messages", post(post_message))
+        .route("/livechat/agent/typing", post(post_typing))
+        .route("/livechat/agent/close", post(post_close))
+        .route("/livechat/agents/{agent_id}", put(put_agent))
+        .route("/livechat/sessions", get(get_sessions))
+        .route("/livechat/notifications/count", get(get_notification_count))
 }
 
-impl FromRequestParts<AppState> for AgentAuth {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let token = bearer(&parts.headers, "livechat session token")?;
-        let now = state.clock().now();
-        let store = state.livechat();
-        let entry = store
-            .tokens
-            .get(token)
-            .ok_or_else(|| ApiError::unauthorized("Unknown livechat session token"))?;
-        if entry.expires <= now {
-            return Err(ApiError::unauthorized(format!(
-                "The livechat session token expired at {}",
-                rfc3339(entry.expires)
-            )));
-        }
-        let session = store.sessions.get(&entry.session_id).ok_or_else(|| {
-            ApiError::unauthorized("The livechat session of this token no longer exists")
-        })?;
-        Ok(Self {
-            session_id: session.id.clone(),
-            chatbot_id: session.chatbot_id.clone(),
-            visitor_id: session.visitor_id.clone(),
-        })
-    }
+/// The development helper, relative to `/sandbox` (development mode only).
+pub fn dev_router() -> Router<AppState> {
+    Router::new().route(
+        "/livechat/sessions/{session_id}/token",
+        get(dev_session_token),
+    )
 }
 
 /// What the agent is told about the visitor (the contract leaves its shape open).
@@ -84,16 +60,16 @@ struct VisitorFacts {
 
 /// `GET /api/v1/chat/livechat/agent/context`: the session, the visitor, their session values,
 /// and the conversation (the assistant conversation, then this session's livechat messages).
-pub async fn get_context(
+async fn get_context(
     State(state): State<AppState>,
     agent: AgentAuth,
     headers: HeaderMap,
 ) -> Result<Json<AgentContext>, ApiError> {
-    let now = Now::of(&state);
-    let signer = Signer::new(&state, &crate::origin_of(&headers));
+    let now = state.now();
+    let signer = signer(&state, &headers);
     let (session, is_customer_typing, language, client_context, livechat, events) = {
         let mut store = state.livechat();
-        let events = store.settle(&agent.session_id, &now);
+        let events = store.settle(&agent.session_id, now);
         let session = store
             .sessions
             .get(&agent.session_id)
@@ -112,14 +88,14 @@ pub async fn get_context(
             .unwrap_or_default();
         (
             session.wire(),
-            session.is_customer_typing(now.at),
+            session.is_customer_typing(now),
             session.language.clone(),
             session.client_context.clone(),
             livechat,
             events,
         )
     };
-    webhooks::emit(&state, events);
+    emit(&state, events);
     let (values, mut messages, conversation_id, first_seen_at) = {
         let store = state.store();
         let record = store
@@ -130,7 +106,7 @@ pub async fn get_context(
             record.values.values().cloned().collect(),
             record.messages.clone(),
             record.conversation_id.clone(),
-            record.created_at.clone(),
+            record.created_at.rfc3339(),
         )
     };
     messages.extend(livechat);
@@ -171,63 +147,62 @@ fn check_agent_id(agent_id: &str, field: &str) -> Result<(), ApiError> {
 }
 
 /// `POST /api/v1/chat/livechat/agent/messages`.
-pub async fn post_message(
+async fn post_message(
     State(state): State<AppState>,
     agent: AgentAuth,
     headers: HeaderMap,
     ApiJson(body): ApiJson<AgentMessageRequest>,
 ) -> Result<Json<LivechatSendResponse>, ApiError> {
     check_agent_id(&body.agent_id, "agent_id")?;
-    crate::messages::validate_parts(&body.message.parts)?;
-    let settings = settings::settings_of(&state, &agent.chatbot_id);
+    let settings = state.livechat_settings(&agent.chatbot_id);
     let prepared = prepare(&body.message.parts, &settings, false)?;
-    let now = Now::of(&state);
-    let signer = Signer::new(&state, &crate::origin_of(&headers));
+    let now = state.now();
+    let signer = signer(&state, &headers);
     let message = {
         let mut store = state.livechat();
-        let message = store.agent_send(&agent.session_id, &body.agent_id, prepared, &now)?;
+        let message = store.agent_send(&agent.session_id, &body.agent_id, prepared, now)?;
         store.present(&message, &signer)
     };
     Ok(Json(LivechatSendResponse { message }))
 }
 
 /// `POST /api/v1/chat/livechat/agent/typing`: 204.
-pub async fn post_typing(
+async fn post_typing(
     State(state): State<AppState>,
     agent: AgentAuth,
     ApiJson(body): ApiJson<AgentTypingRequest>,
 ) -> Result<StatusCode, ApiError> {
     check_agent_id(&body.agent_id, "agent_id")?;
-    let now = Now::of(&state);
+    let now = state.now();
     state.livechat().agent_typing(
         &agent.session_id,
         &body.agent_id,
         body.is_typing,
         state.options().typing_timeout,
-        &now,
+        now,
     )?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `POST /api/v1/chat/livechat/agent/close`: idempotent.
-pub async fn post_close(
+async fn post_close(
     State(state): State<AppState>,
     agent: AgentAuth,
     ApiJson(body): ApiJson<AgentCloseRequest>,
 ) -> Result<Json<LivechatSession>, ApiError> {
     check_agent_id(&body.agent_id, "agent_id")?;
     check_reason(body.reason.as_ref())?;
-    let now = Now::of(&state);
+    let now = state.now();
     let (session, events) =
         state
             .livechat()
-            .agent_close(&agent.session_id, &body.agent_id, body.reason, &now)?;
-    webhooks::emit(&state, events);
+            .agent_close(&agent.session_id, &body.agent_id, body.reason, now)?;
+    emit(&state, events);
     Ok(Json(session))
 }
 
 /// `PUT /api/v1/chat/livechat/agents/{agent_id}` (API key): the name and avatar visitors see.
-pub async fn put_agent(
+async fn put_agent(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
     Path(agent_id): Path<String>,
@@ -270,7 +245,7 @@ struct SessionsQuery {
 /// `GET /api/v1/chat/livechat/sessions?status=waiting,active&turn=agent` (API key): the
 /// chatbot's sessions, newest request first. `status` takes one status or a comma-separated
 /// list; `turn` keeps open sessions where it is the agent's (or the visitor's) turn.
-pub async fn get_sessions(
+async fn get_sessions(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
     uri: Uri,
@@ -306,15 +281,15 @@ pub async fn get_sessions(
         },
     };
     problems.into_result()?;
-    let now = Now::of(&state);
-    let events = state.livechat().settle_all(&now);
-    webhooks::emit(&state, events);
+    let now = state.now();
+    let events = state.livechat().settle_all(now);
+    emit(&state, events);
     let store = state.livechat();
     let mut sessions: Vec<_> = store
         .sessions
         .values()
         .filter(|s| s.chatbot_id == auth.chatbot_id)
-        .filter(|s| statuses.is_empty() || statuses.contains(&s.status))
+        .filter(|s| statuses.is_empty() || statuses.contains(&s.status()))
         .filter(|s| turn.is_none() || s.turn() == turn)
         .collect();
     sessions.sort_by_key(|s| std::cmp::Reverse((s.requested, s.ordinal)));
@@ -323,17 +298,17 @@ pub async fn get_sessions(
         .map(|s| LivechatSessionSummary {
             session: s.wire(),
             visitor_id: s.visitor_id.clone(),
-            active_agent: s.agent.clone(),
+            active_agent: s.agent().cloned(),
             turn: s.turn(),
             message_count: s.message_count,
-            last_message_at: s.last_message_at.clone(),
+            last_message_at: s.last_message_at.map(Timestamp::rfc3339),
         })
         .collect();
     Ok(Json(LivechatSessionList { sessions }))
 }
 
 /// `GET /api/v1/chat/livechat/notifications/count` (API key): sessions that need an agent.
-pub async fn get_notification_count(
+async fn get_notification_count(
     State(state): State<AppState>,
     auth: ApiKeyAuth,
 ) -> Json<NotificationCount> {
@@ -345,10 +320,10 @@ pub async fn get_notification_count(
             .filter(|s| s.chatbot_id == auth.chatbot_id)
     };
     let waiting = mine()
-        .filter(|s| s.status == LivechatStatus::Waiting)
+        .filter(|s| s.status() == LivechatStatus::Waiting)
         .count() as u64;
     let awaiting_reply = mine()
-        .filter(|s| s.status == LivechatStatus::Active && s.turn() == Some(LivechatTurn::Agent))
+        .filter(|s| s.status() == LivechatStatus::Active && s.turn() == Some(LivechatTurn::Agent))
         .count() as u64;
     Json(NotificationCount {
         count: waiting + awaiting_reply,
@@ -370,21 +345,21 @@ pub struct SessionTokenResponse {
 
 /// `GET /sandbox/livechat/sessions/{id}/token` (development mode only): what the handover
 /// webhook would carry, for the console and for tests that run no webhook receiver.
-pub async fn dev_session_token(
+async fn dev_session_token(
     State(state): State<AppState>,
     Path(session_id): Path<String>,
 ) -> Result<Json<SessionTokenResponse>, ApiError> {
-    let now = Now::of(&state);
+    let now = state.now();
     let mut store = state.livechat();
     if !store.sessions.contains_key(&session_id) {
         return Err(ApiError::not_found(format!(
             "No livechat session {session_id}"
         )));
     }
-    let (token, expires) = store.issue_token(&session_id, state.options().session_token_ttl, &now);
+    let (token, expires) = store.issue_token(&session_id, state.options().session_token_ttl, now);
     Ok(Json(SessionTokenResponse {
         livechat_session_id: session_id,
         token,
-        expires_at: rfc3339(expires),
+        expires_at: expires.rfc3339(),
     }))
 }

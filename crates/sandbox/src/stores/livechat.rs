@@ -1,11 +1,14 @@
-//! Livechat (CONTRACT.md section 8): the store of sessions and their messages, and the state
-//! machine `inactive → waiting → active → closed` that the visitor endpoints, the agent endpoints
-//! and the auto agent all go through, so every path obeys the same 409 rules.
+//! Domain layer: livechat (CONTRACT.md section 8) — sessions, their transcript, settings, agent
+//! profiles, session tokens and attachments, and the state machine
+//! `inactive → waiting → active → closed` that the visitor endpoints, the agent endpoints and the
+//! auto agent all go through, so every path obeys the same 409 rules.
 //!
-//! Transitions are plain methods on [`LivechatStore`] that take the time as a value ([`Now`]) and
-//! return what happened plus the webhooks to send ([`EventDraft`]); they never await, never read
-//! a clock and never send anything themselves. Handlers call them under the store lock, then
-//! release it and hand the drafts to [`crate::webhooks::emit`].
+//! A session's lifecycle is its [`Phase`], which carries what only exists in that phase (the
+//! agent and typing indicators while active, who closed it and the feedback once closed), so an
+//! impossible mix — a waiting session with an agent, a typing indicator on a closed one — cannot
+//! be written down. Transitions are plain methods on [`LivechatStore`] that take the time as a
+//! value and return what happened plus the webhooks to send ([`EventDraft`]) or a
+//! [`DomainError`]; they never await, never read a clock, never lock and never send anything.
 //!
 //! Per visitor there is one transcript of livechat messages across all their sessions, numbered
 //! by one `sequence_number` counter, and one `state_version` counter; both only grow, so a
@@ -13,38 +16,35 @@
 //! starts. A per-visitor `revision` counts every change (typing included) and wakes held
 //! `/livechat/sync` requests through a `watch` channel.
 
-pub mod agent;
-pub mod attachments;
-pub mod auto_agent;
-pub mod settings;
-pub mod visitor;
-
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 use dialoge_api::config::{AvailabilityReason, AvailabilityStatus, LivechatConfig};
 use dialoge_api::livechat::{
     AgentProfile, ClientContext, ClosedBy, FeedbackResponse, FeedbackState, FeedbackStatus,
     HandoverSource, LivechatSession, LivechatSettings, LivechatState, LivechatStatus, LivechatTurn,
+    ManualOverride,
 };
 use dialoge_api::message::{AgentInfo, FilePart, ImagePart, Message, Part, Role, TextPart};
+use dialoge_api::rules;
 use dialoge_api::webhook::{
     WebhookChatbot, WebhookData, WebhookEventType, WebhookFeedback, WebhookSession, WebhookVisitor,
 };
 use tokio::sync::watch;
 
-use crate::error::ApiError;
-use crate::state::AppState;
-
-use self::attachments::Signer;
+use super::webhooks::EventDraft;
+use super::DomainError;
+use crate::clock::Timestamp;
+use crate::signing::Signer;
+use crate::tz;
 
 /// Most messages one answer of `/livechat/messages` or `/livechat/sync` carries.
 pub const PAGE_LIMIT: usize = 50;
 
 /// Everything livechat keeps, for every chatbot.
 #[derive(Default)]
-pub(crate) struct LivechatStore {
+pub struct LivechatStore {
     /// Settings per chatbot; a chatbot without an entry uses the options' defaults.
     pub settings: HashMap<String, LivechatSettings>,
     /// Agent profiles by (chatbot, agent id).
@@ -62,14 +62,14 @@ pub(crate) struct LivechatStore {
 }
 
 /// One visitor's livechat record.
-pub(crate) struct VisitorLivechat {
+pub struct VisitorLivechat {
     /// Session ids, oldest first; the last one is the current session.
     pub sessions: Vec<String>,
     /// The transcript of every session, by sequence number.
     pub messages: Vec<LiveMessage>,
     next_sequence: u64,
     pub state_version: u64,
-    pub updated_at: Option<String>,
+    pub updated_at: Option<Timestamp>,
     /// Counts every change; `/livechat/sync` cursors name it.
     pub revision: u64,
     changes: watch::Sender<u64>,
@@ -91,10 +91,10 @@ impl VisitorLivechat {
 
     /// Records a change and wakes held syncs; a change the visitor's state shows also bumps the
     /// state version.
-    fn touch(&mut self, state_changed: bool, now: &Now) {
+    fn touch(&mut self, state_changed: bool, now: Timestamp) {
         if state_changed {
             self.state_version += 1;
-            self.updated_at = Some(now.text.clone());
+            self.updated_at = Some(now);
         }
         self.revision += 1;
         self.changes.send_replace(self.revision);
@@ -132,14 +132,14 @@ impl VisitorLivechat {
         role: Role,
         agent: Option<AgentInfo>,
         parts: Vec<Part>,
-        now: &Now,
+        now: Timestamp,
     ) -> Message {
         let message = Message {
             message_id: format!("msg_{}", uuid::Uuid::new_v4().simple()),
             role,
             agent,
             parts,
-            created_at: now.text.clone(),
+            created_at: now.rfc3339(),
             sequence_number: Some(self.next_sequence),
         };
         self.next_sequence += 1;
@@ -152,17 +152,90 @@ impl VisitorLivechat {
 }
 
 /// A livechat message and the session it belongs to.
-pub(crate) struct LiveMessage {
+pub struct LiveMessage {
     pub session_id: String,
     pub message: Message,
 }
 
+/// An agent who joined a session, and when.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    pub agent: AgentInfo,
+    pub at: Timestamp,
+}
+
+/// The visitor's rating of a closed session.
+#[derive(Debug, Clone)]
+pub struct Feedback {
+    pub rating: u8,
+    pub text: Option<String>,
+    pub at: Timestamp,
+}
+
+impl Feedback {
+    fn wire(&self) -> WebhookFeedback {
+        WebhookFeedback {
+            rating: self.rating,
+            feedback: self.text.clone(),
+            submitted_at: self.at.rfc3339(),
+        }
+    }
+}
+
+/// Where a session is in its lifecycle, with what only exists in that phase.
+#[derive(Debug, Clone)]
+pub enum Phase {
+    /// Requested; no agent yet. The assistant keeps answering the visitor meanwhile.
+    Waiting,
+    /// An agent took the session. Typing indicators exist only here; each clears itself at its
+    /// deadline unless refreshed.
+    Active {
+        joined: Joined,
+        agent_typing_until: Option<Timestamp>,
+        customer_typing_until: Option<Timestamp>,
+    },
+    /// Over, closed by either side. `joined` is the agent who had taken it (if any): only then
+    /// can the visitor give feedback, once.
+    Closed {
+        at: Timestamp,
+        by: ClosedBy,
+        by_agent_id: Option<String>,
+        reason: Option<String>,
+        joined: Option<Joined>,
+        feedback: Option<Feedback>,
+    },
+}
+
+impl Phase {
+    /// The contract's status of this phase.
+    pub fn status(&self) -> LivechatStatus {
+        match self {
+            Self::Waiting => LivechatStatus::Waiting,
+            Self::Active { .. } => LivechatStatus::Active,
+            Self::Closed { .. } => LivechatStatus::Closed,
+        }
+    }
+
+    /// The agent who joined, while active and after.
+    pub fn joined(&self) -> Option<&Joined> {
+        match self {
+            Self::Waiting => None,
+            Self::Active { joined, .. } => Some(joined),
+            Self::Closed { joined, .. } => joined.as_ref(),
+        }
+    }
+
+    fn is_open(&self) -> bool {
+        !matches!(self, Self::Closed { .. })
+    }
+}
+
 /// One livechat session.
-pub(crate) struct Session {
+pub struct Session {
     pub id: String,
     pub chatbot_id: String,
     pub visitor_id: String,
-    pub status: LivechatStatus,
+    pub phase: Phase,
     pub platform: String,
     pub source: HandoverSource,
     pub part_id: Option<String>,
@@ -170,83 +243,109 @@ pub(crate) struct Session {
     pub language: String,
     /// The sandbox origin the visitor reached it at (the auto agent's avatar URL uses it).
     pub origin: String,
-    pub requested: SystemTime,
-    pub requested_at: String,
+    pub requested: Timestamp,
     /// 1 for the first session the store opened, then 2, …
     pub ordinal: u64,
-    pub agent: Option<AgentInfo>,
-    pub agent_joined_at: Option<String>,
-    pub agent_typing_until: Option<SystemTime>,
-    pub customer_typing_until: Option<SystemTime>,
-    pub closed: Option<SystemTime>,
-    pub closed_at: Option<String>,
-    pub closed_by: Option<ClosedBy>,
-    pub closed_by_agent_id: Option<String>,
-    pub close_reason: Option<String>,
-    pub feedback: Option<WebhookFeedback>,
     /// Who wrote the last visitor or agent message (system lines do not count).
     pub last_author: Option<Role>,
-    pub last_message_at: Option<String>,
+    pub last_message_at: Option<Timestamp>,
     pub message_count: u64,
 }
 
 impl Session {
+    /// The contract's status.
+    pub fn status(&self) -> LivechatStatus {
+        self.phase.status()
+    }
+
+    /// The agent who joined (while active, and after closing).
+    pub fn agent(&self) -> Option<&AgentInfo> {
+        self.phase.joined().map(|joined| &joined.agent)
+    }
+
     /// The contract's LivechatSession.
     pub fn wire(&self) -> LivechatSession {
+        let closure = self.closure();
         LivechatSession {
             livechat_session_id: self.id.clone(),
-            status: self.status.clone(),
+            status: self.status(),
             platform: Some(self.platform.clone()),
             language: Some(self.language.clone()),
-            requested_at: Some(self.requested_at.clone()),
-            closed_at: self.closed_at.clone(),
-            closed_by: self.closed_by.clone(),
-            closed_by_agent_id: self.closed_by_agent_id.clone(),
-            close_reason: self.close_reason.clone(),
+            requested_at: Some(self.requested.rfc3339()),
+            closed_at: closure.at,
+            closed_by: closure.by,
+            closed_by_agent_id: closure.by_agent_id,
+            close_reason: closure.reason,
         }
     }
 
     /// The session as webhooks describe it (no token).
     pub fn webhook(&self) -> WebhookSession {
+        let closure = self.closure();
         WebhookSession {
             id: self.id.clone(),
-            status: self.status.clone(),
+            status: self.status(),
             token: None,
             token_expires_at: None,
             platform: Some(self.platform.clone()),
             source: Some(self.source.clone()),
             part_id: self.part_id.clone(),
-            requested_at: Some(self.requested_at.clone()),
-            active_agent: self.agent.clone(),
-            closed_at: self.closed_at.clone(),
-            closed_by: self.closed_by.clone(),
-            closed_by_agent_id: self.closed_by_agent_id.clone(),
-            close_reason: self.close_reason.clone(),
+            requested_at: Some(self.requested.rfc3339()),
+            active_agent: self.agent().cloned(),
+            closed_at: closure.at,
+            closed_by: closure.by,
+            closed_by_agent_id: closure.by_agent_id,
+            close_reason: closure.reason,
         }
     }
 
-    pub fn is_agent_typing(&self, now: SystemTime) -> bool {
-        self.status == LivechatStatus::Active
-            && self.agent_typing_until.is_some_and(|until| until > now)
+    /// The closing facts as the wire spells them (all `None` until closed).
+    fn closure(&self) -> WireClosure {
+        match &self.phase {
+            Phase::Closed {
+                at,
+                by,
+                by_agent_id,
+                reason,
+                ..
+            } => WireClosure {
+                at: Some(at.rfc3339()),
+                by: Some(by.clone()),
+                by_agent_id: by_agent_id.clone(),
+                reason: reason.clone(),
+            },
+            _ => WireClosure::default(),
+        }
     }
 
-    pub fn is_customer_typing(&self, now: SystemTime) -> bool {
-        self.status == LivechatStatus::Active
-            && self.customer_typing_until.is_some_and(|until| until > now)
+    pub fn is_agent_typing(&self, now: Timestamp) -> bool {
+        matches!(self.phase, Phase::Active { agent_typing_until: Some(until), .. } if until > now)
+    }
+
+    pub fn is_customer_typing(&self, now: Timestamp) -> bool {
+        matches!(self.phase, Phase::Active { customer_typing_until: Some(until), .. } if until > now)
     }
 
     /// Feedback can be given on a closed session an agent had joined, once.
     pub fn feedback_status(&self) -> FeedbackStatus {
-        match (&self.status, &self.agent_joined_at, &self.feedback) {
-            (LivechatStatus::Closed, Some(_), None) => FeedbackStatus::Pending,
-            (LivechatStatus::Closed, Some(_), Some(_)) => FeedbackStatus::Submitted,
+        match &self.phase {
+            Phase::Closed {
+                joined: Some(_),
+                feedback: None,
+                ..
+            } => FeedbackStatus::Pending,
+            Phase::Closed {
+                joined: Some(_),
+                feedback: Some(_),
+                ..
+            } => FeedbackStatus::Submitted,
             _ => FeedbackStatus::NotAvailable,
         }
     }
 
     /// Whose turn it is while the session is open.
     pub fn turn(&self) -> Option<LivechatTurn> {
-        if !self.status.is_open() {
+        if !self.phase.is_open() {
             return None;
         }
         Some(match self.last_author {
@@ -257,20 +356,27 @@ impl Session {
 
     /// The agent's name for system lines.
     fn agent_name(&self) -> String {
-        self.agent
-            .as_ref()
+        self.agent()
             .map_or_else(|| "The agent".to_owned(), |a| a.display_name.clone())
     }
 }
 
+#[derive(Default)]
+struct WireClosure {
+    at: Option<String>,
+    by: Option<ClosedBy>,
+    by_agent_id: Option<String>,
+    reason: Option<String>,
+}
+
 /// A livechat session token: the agent system's credential for one session.
-pub(crate) struct SessionToken {
+pub struct SessionToken {
     pub session_id: String,
-    pub expires: SystemTime,
+    pub expires: Timestamp,
 }
 
 /// An uploaded livechat attachment.
-pub(crate) struct StoredAttachment {
+pub struct StoredAttachment {
     pub visitor_id: String,
     pub session_id: String,
     pub bytes: Bytes,
@@ -278,34 +384,9 @@ pub(crate) struct StoredAttachment {
     pub filename: String,
 }
 
-/// A webhook to emit once the store lock is released.
-#[derive(Debug, Clone)]
-pub(crate) struct EventDraft {
-    pub chatbot_id: String,
-    pub event_type: WebhookEventType,
-    pub data: WebhookData,
-}
-
-/// The time as transitions need it: for comparisons and for timestamps.
-#[derive(Debug, Clone)]
-pub(crate) struct Now {
-    pub at: SystemTime,
-    pub text: String,
-}
-
-impl Now {
-    pub fn of(state: &AppState) -> Self {
-        let at = state.clock().now();
-        Self {
-            at,
-            text: crate::clock::rfc3339(at),
-        }
-    }
-}
-
 /// A part of an outgoing message, checked and decoded before the store lock is taken.
 #[derive(Debug, Clone)]
-pub(crate) enum Prepared {
+pub enum Prepared {
     Text(String),
     Upload {
         image: bool,
@@ -316,19 +397,19 @@ pub(crate) enum Prepared {
 }
 
 /// What a handover did.
-pub(crate) enum Handover {
+pub enum Handover {
     /// A session was already open: it is answered as it is.
     Existing(LivechatSession),
     /// A new waiting session, with the token its webhook carries.
     Opened {
         session: LivechatSession,
         token: String,
-        token_expires: SystemTime,
+        token_expires: Timestamp,
     },
 }
 
 /// The facts of a handover request.
-pub(crate) struct HandoverInput {
+pub struct HandoverInput {
     pub visitor_id: String,
     pub chatbot_id: String,
     pub platform: String,
@@ -341,10 +422,18 @@ pub(crate) struct HandoverInput {
 
 /// What deleting a visitor removed from livechat.
 #[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct Forgotten {
+pub struct Forgotten {
     pub sessions: u64,
     pub messages: u64,
     pub attachments: u64,
+}
+
+fn vanished() -> DomainError {
+    DomainError::Inconsistent("The session vanished".to_owned())
+}
+
+fn no_session() -> DomainError {
+    DomainError::NotFound("This livechat session no longer exists".to_owned())
 }
 
 impl LivechatStore {
@@ -356,7 +445,8 @@ impl LivechatStore {
             .unwrap_or_else(|| defaults.clone())
     }
 
-    fn record_mut(&mut self, visitor_id: &str) -> &mut VisitorLivechat {
+    /// The visitor's record, created on first use (a held sync needs a channel to wait on).
+    pub fn record_mut(&mut self, visitor_id: &str) -> &mut VisitorLivechat {
         self.visitors
             .entry(visitor_id.to_owned())
             .or_insert_with(VisitorLivechat::new)
@@ -370,19 +460,47 @@ impl LivechatStore {
             .and_then(|id| self.sessions.get(id))
     }
 
+    /// `POST /messages` is for the assistant: while an agent is active the visitor writes to the
+    /// livechat instead (409, CONTRACT.md section 2).
+    pub fn ensure_assistant_turn(&self, visitor_id: &str) -> Result<(), DomainError> {
+        let active = self
+            .current_session(visitor_id)
+            .is_some_and(|s| matches!(s.phase, Phase::Active { .. }));
+        if active {
+            Err(DomainError::Conflict(
+                "A livechat session is active: send to /livechat/messages instead".to_owned(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The webhook for a message of the assistant conversation while the visitor waits for an
+    /// agent (`livechat.waiting.customer/assistant.message.created`); `None` when not waiting.
+    pub fn waiting_message_draft(&self, visitor_id: &str, message: &Message) -> Option<EventDraft> {
+        let event_type = match message.role {
+            Role::User => WebhookEventType::WaitingCustomerMessageCreated,
+            Role::Assistant => WebhookEventType::WaitingAssistantMessageCreated,
+            _ => return None,
+        };
+        let session = self
+            .current_session(visitor_id)
+            .filter(|s| matches!(s.phase, Phase::Waiting))?;
+        let mut draft = self.draft(&session.id, event_type)?;
+        draft.data.message = Some(message.clone());
+        Some(draft)
+    }
+
     /// The visitor's state as `GET /livechat/state` shows it.
-    pub fn state(&self, visitor_id: &str, now: &Now) -> LivechatState {
+    pub fn state(&self, visitor_id: &str, now: Timestamp) -> LivechatState {
         let Some(record) = self.visitors.get(visitor_id) else {
             return LivechatState {
                 status: LivechatStatus::Inactive,
-                updated_at: now.text.clone(),
+                updated_at: now.rfc3339(),
                 ..LivechatState::default()
             };
         };
-        let updated_at = record
-            .updated_at
-            .clone()
-            .unwrap_or_else(|| now.text.clone());
+        let updated_at = record.updated_at.unwrap_or(now).rfc3339();
         let Some(session) = self.current_session(visitor_id) else {
             return LivechatState {
                 status: LivechatStatus::Inactive,
@@ -391,15 +509,15 @@ impl LivechatStore {
                 ..LivechatState::default()
             };
         };
-        let closed = session.status == LivechatStatus::Closed;
+        let closure = session.closure();
         LivechatState {
-            status: session.status.clone(),
+            status: session.status(),
             livechat_session_id: Some(session.id.clone()),
-            active_agent: session.agent.clone(),
-            is_agent_typing: session.is_agent_typing(now.at),
-            agent_joined_at: session.agent_joined_at.clone(),
-            closed_by: session.closed_by.clone().filter(|_| closed),
-            close_reason: session.close_reason.clone().filter(|_| closed),
+            active_agent: session.agent().cloned(),
+            is_agent_typing: session.is_agent_typing(now),
+            agent_joined_at: session.phase.joined().map(|joined| joined.at.rfc3339()),
+            closed_by: closure.by,
+            close_reason: closure.reason,
             feedback: Some(FeedbackState {
                 status: session.feedback_status(),
             }),
@@ -410,21 +528,25 @@ impl LivechatStore {
 
     /// Clears typing indicators nobody refreshed in time. A cleared visitor indicator tells the
     /// agent system (`livechat.customer.typing.stopped`).
-    pub fn settle(&mut self, session_id: &str, now: &Now) -> Vec<EventDraft> {
+    pub fn settle(&mut self, session_id: &str, now: Timestamp) -> Vec<EventDraft> {
         let Some(session) = self.sessions.get_mut(session_id) else {
             return Vec::new();
         };
-        let agent_stopped = session
-            .agent_typing_until
-            .is_some_and(|until| until <= now.at);
-        let customer_stopped = session
-            .customer_typing_until
-            .is_some_and(|until| until <= now.at);
+        let Phase::Active {
+            agent_typing_until,
+            customer_typing_until,
+            ..
+        } = &mut session.phase
+        else {
+            return Vec::new();
+        };
+        let agent_stopped = agent_typing_until.is_some_and(|until| until <= now);
+        let customer_stopped = customer_typing_until.is_some_and(|until| until <= now);
         if agent_stopped {
-            session.agent_typing_until = None;
+            *agent_typing_until = None;
         }
         if customer_stopped {
-            session.customer_typing_until = None;
+            *customer_typing_until = None;
         }
         if agent_stopped || customer_stopped {
             if let Some(record) = self.visitors.get_mut(&session.visitor_id) {
@@ -441,7 +563,7 @@ impl LivechatStore {
     }
 
     /// [`Self::settle`] for the visitor's current session.
-    pub fn settle_visitor(&mut self, visitor_id: &str, now: &Now) -> Vec<EventDraft> {
+    pub fn settle_visitor(&mut self, visitor_id: &str, now: Timestamp) -> Vec<EventDraft> {
         match self.current_session(visitor_id).map(|s| s.id.clone()) {
             Some(id) => self.settle(&id, now),
             None => Vec::new(),
@@ -449,11 +571,22 @@ impl LivechatStore {
     }
 
     /// [`Self::settle`] for every session with a typing indicator (the background sweep).
-    pub fn settle_all(&mut self, now: &Now) -> Vec<EventDraft> {
+    pub fn settle_all(&mut self, now: Timestamp) -> Vec<EventDraft> {
         let typing: Vec<String> = self
             .sessions
             .values()
-            .filter(|s| s.agent_typing_until.is_some() || s.customer_typing_until.is_some())
+            .filter(|s| {
+                matches!(
+                    s.phase,
+                    Phase::Active {
+                        agent_typing_until: Some(_),
+                        ..
+                    } | Phase::Active {
+                        customer_typing_until: Some(_),
+                        ..
+                    }
+                )
+            })
             .map(|s| s.id.clone())
             .collect();
         typing.iter().flat_map(|id| self.settle(id, now)).collect()
@@ -485,16 +618,16 @@ impl LivechatStore {
         input: HandoverInput,
         availability: &LivechatConfig,
         token_ttl: Duration,
-        now: &Now,
-    ) -> Result<Handover, ApiError> {
+        now: Timestamp,
+    ) -> Result<Handover, DomainError> {
         if let Some(open) = self
             .current_session(&input.visitor_id)
-            .filter(|s| s.status.is_open())
+            .filter(|s| s.phase.is_open())
         {
             return Ok(Handover::Existing(open.wire()));
         }
         if availability.availability_status != AvailabilityStatus::Live {
-            return Err(ApiError::conflict(unavailable_message(availability)));
+            return Err(DomainError::Conflict(unavailable_message(availability)));
         }
         let id = format!("lcs_{}", uuid::Uuid::new_v4().simple());
         self.opened += 1;
@@ -502,26 +635,15 @@ impl LivechatStore {
             id: id.clone(),
             chatbot_id: input.chatbot_id.clone(),
             visitor_id: input.visitor_id.clone(),
-            status: LivechatStatus::Waiting,
+            phase: Phase::Waiting,
             platform: input.platform,
             source: input.source,
             part_id: input.part_id,
             client_context: input.client_context,
             language: input.language,
             origin: input.origin,
-            requested: now.at,
-            requested_at: now.text.clone(),
+            requested: now,
             ordinal: self.opened,
-            agent: None,
-            agent_joined_at: None,
-            agent_typing_until: None,
-            customer_typing_until: None,
-            closed: None,
-            closed_at: None,
-            closed_by: None,
-            closed_by_agent_id: None,
-            close_reason: None,
-            feedback: None,
             last_author: None,
             last_message_at: None,
             message_count: 0,
@@ -544,16 +666,16 @@ impl LivechatStore {
         &mut self,
         session_id: &str,
         ttl: Duration,
-        now: &Now,
-    ) -> (String, SystemTime) {
+        now: Timestamp,
+    ) -> (String, Timestamp) {
         // Expired tokens are dropped here rather than by a timer: the map stays small.
-        self.tokens.retain(|_, token| token.expires > now.at);
+        self.tokens.retain(|_, token| token.expires > now);
         let token = format!(
             "lst_{}{}",
             uuid::Uuid::new_v4().simple(),
             uuid::Uuid::new_v4().simple()
         );
-        let expires = now.at + ttl;
+        let expires = now + ttl;
         self.tokens.insert(
             token.clone(),
             SessionToken {
@@ -630,14 +752,14 @@ impl LivechatStore {
         &mut self,
         visitor_id: &str,
         parts: Vec<Prepared>,
-        now: &Now,
-    ) -> Result<(Message, EventDraft), ApiError> {
+        now: Timestamp,
+    ) -> Result<(Message, EventDraft), DomainError> {
         let session = self
             .current_session(visitor_id)
-            .filter(|s| s.status.is_open())
+            .filter(|s| s.phase.is_open())
             .ok_or_else(|| {
-                ApiError::conflict(
-                    "No open livechat session: the state is stale; fetch /livechat/state and start a handover if needed",
+                DomainError::Conflict(
+                    "No open livechat session: the state is stale; fetch /livechat/state and start a handover if needed".to_owned(),
                 )
             })?;
         let session_id = session.id.clone();
@@ -648,11 +770,17 @@ impl LivechatStore {
         let waiting = match self.sessions.get_mut(&session_id) {
             Some(session) => {
                 session.last_author = Some(Role::User);
-                session.last_message_at = Some(now.text.clone());
+                session.last_message_at = Some(now);
                 session.message_count += 1;
                 // Sending ends the visitor's typing; the message event says as much.
-                session.customer_typing_until = None;
-                session.status == LivechatStatus::Waiting
+                if let Phase::Active {
+                    customer_typing_until,
+                    ..
+                } = &mut session.phase
+                {
+                    *customer_typing_until = None;
+                }
+                matches!(session.phase, Phase::Waiting)
             }
             None => false,
         };
@@ -661,9 +789,7 @@ impl LivechatStore {
         } else {
             WebhookEventType::CustomerMessageCreated
         };
-        let mut draft = self
-            .draft(&session_id, event_type)
-            .ok_or_else(|| ApiError::internal("The session vanished"))?;
+        let mut draft = self.draft(&session_id, event_type).ok_or_else(vanished)?;
         draft.data.message = Some(message.clone());
         Ok((message, draft))
     }
@@ -675,20 +801,27 @@ impl LivechatStore {
         visitor_id: &str,
         is_typing: bool,
         timeout: Duration,
-        now: &Now,
-    ) -> Result<Vec<EventDraft>, ApiError> {
+        now: Timestamp,
+    ) -> Result<Vec<EventDraft>, DomainError> {
+        let not_active = || {
+            DomainError::Conflict(
+                "Typing is only sent while a livechat session is active".to_owned(),
+            )
+        };
         let session_id = self
             .current_session(visitor_id)
-            .filter(|s| s.status == LivechatStatus::Active)
             .map(|s| s.id.clone())
-            .ok_or_else(|| {
-                ApiError::conflict("Typing is only sent while a livechat session is active")
-            })?;
-        let Some(session) = self.sessions.get_mut(&session_id) else {
-            return Ok(Vec::new());
+            .ok_or_else(not_active)?;
+        let session = self.sessions.get_mut(&session_id).ok_or_else(vanished)?;
+        let was_typing = session.is_customer_typing(now);
+        let Phase::Active {
+            customer_typing_until,
+            ..
+        } = &mut session.phase
+        else {
+            return Err(not_active());
         };
-        let was_typing = session.is_customer_typing(now.at);
-        session.customer_typing_until = is_typing.then(|| now.at + timeout);
+        *customer_typing_until = is_typing.then(|| now + timeout);
         let event = match (was_typing, is_typing) {
             (false, true) => Some(WebhookEventType::CustomerTypingStarted),
             (true, false) => Some(WebhookEventType::CustomerTypingStopped),
@@ -711,12 +844,12 @@ impl LivechatStore {
         &mut self,
         visitor_id: &str,
         reason: Option<String>,
-        now: &Now,
-    ) -> Result<(LivechatSession, Vec<EventDraft>), ApiError> {
-        let session = self
-            .current_session(visitor_id)
-            .ok_or_else(|| ApiError::conflict("There is no livechat session to close"))?;
-        if session.status == LivechatStatus::Closed {
+        now: Timestamp,
+    ) -> Result<(LivechatSession, Vec<EventDraft>), DomainError> {
+        let session = self.current_session(visitor_id).ok_or_else(|| {
+            DomainError::Conflict("There is no livechat session to close".to_owned())
+        })?;
+        if !session.phase.is_open() {
             return Ok((session.wire(), Vec::new()));
         }
         let id = session.id.clone();
@@ -725,7 +858,7 @@ impl LivechatStore {
             .sessions
             .get(&id)
             .map(Session::wire)
-            .ok_or_else(|| ApiError::internal("The session vanished"))?;
+            .ok_or_else(vanished)?;
         Ok((wire, events))
     }
 
@@ -735,24 +868,25 @@ impl LivechatStore {
         by: ClosedBy,
         agent_id: Option<String>,
         reason: Option<String>,
-        now: &Now,
+        now: Timestamp,
     ) -> Vec<EventDraft> {
         let Some(session) = self.sessions.get_mut(session_id) else {
             return Vec::new();
         };
-        session.status = LivechatStatus::Closed;
-        session.closed = Some(now.at);
-        session.closed_at = Some(now.text.clone());
-        session.closed_by = Some(by.clone());
-        session.closed_by_agent_id = agent_id;
-        session.close_reason = reason.filter(|r| !r.trim().is_empty());
-        session.agent_typing_until = None;
-        session.customer_typing_until = None;
-        session.message_count += 1;
         let line = match by {
             ClosedBy::Agent => format!("{} closed the chat", session.agent_name()),
             _ => "The customer closed the chat".to_owned(),
         };
+        // Typing indicators end with the active phase.
+        session.phase = Phase::Closed {
+            at: now,
+            by,
+            by_agent_id: agent_id,
+            reason: reason.filter(|r| !r.trim().is_empty()),
+            joined: session.phase.joined().cloned(),
+            feedback: None,
+        };
+        session.message_count += 1;
         let visitor_id = session.visitor_id.clone();
         let record = self.record_mut(&visitor_id);
         record.push(session_id, Role::System, None, vec![text(line)], now);
@@ -767,48 +901,50 @@ impl LivechatStore {
         &mut self,
         visitor_id: &str,
         rating: u8,
-        feedback: Option<String>,
-        now: &Now,
-    ) -> Result<(FeedbackResponse, EventDraft), ApiError> {
-        let session = self
-            .current_session(visitor_id)
-            .ok_or_else(|| ApiError::conflict("There is no livechat session to rate"))?;
+        text: Option<String>,
+        now: Timestamp,
+    ) -> Result<(FeedbackResponse, EventDraft), DomainError> {
+        let session = self.current_session(visitor_id).ok_or_else(|| {
+            DomainError::Conflict("There is no livechat session to rate".to_owned())
+        })?;
         match session.feedback_status() {
             FeedbackStatus::Pending => {}
             FeedbackStatus::Submitted => {
-                return Err(ApiError::conflict(
-                    "Feedback for this livechat session was already submitted",
+                return Err(DomainError::Conflict(
+                    "Feedback for this livechat session was already submitted".to_owned(),
                 ))
             }
             _ => {
-                return Err(ApiError::conflict(
-                    "Feedback is only possible once an agent's session has closed",
+                return Err(DomainError::Conflict(
+                    "Feedback is only possible once an agent's session has closed".to_owned(),
                 ))
             }
         }
         let id = session.id.clone();
-        let given = WebhookFeedback {
+        let given = Feedback {
             rating,
-            feedback: feedback.clone(),
-            submitted_at: now.text.clone(),
+            text: text.clone(),
+            at: now,
         };
-        if let Some(session) = self.sessions.get_mut(&id) {
-            session.feedback = Some(given.clone());
+        if let Some(Phase::Closed { feedback, .. }) =
+            self.sessions.get_mut(&id).map(|session| &mut session.phase)
+        {
+            *feedback = Some(given.clone());
         }
         if let Some(record) = self.visitors.get_mut(visitor_id) {
             record.touch(true, now);
         }
         let mut draft = self
             .draft(&id, WebhookEventType::FeedbackSubmitted)
-            .ok_or_else(|| ApiError::internal("The session vanished"))?;
-        draft.data.feedback = Some(given);
+            .ok_or_else(vanished)?;
+        draft.data.feedback = Some(given.wire());
         Ok((
             FeedbackResponse {
                 livechat_session_id: id,
                 status: FeedbackStatus::Submitted,
                 rating,
-                feedback,
-                submitted_at: now.text.clone(),
+                feedback: text,
+                submitted_at: now.rfc3339(),
             },
             draft,
         ))
@@ -835,31 +971,40 @@ impl LivechatStore {
 
     /// Makes `agent_id` the session's agent if it has none (the session becomes active and the
     /// transcript says who joined); another agent than the assigned one gets 409.
-    pub fn claim(&mut self, session_id: &str, agent_id: &str, now: &Now) -> Result<(), ApiError> {
-        let session = self
-            .sessions
-            .get(session_id)
-            .ok_or_else(|| ApiError::not_found("This livechat session no longer exists"))?;
-        if session.status == LivechatStatus::Closed {
-            return Err(ApiError::conflict("This livechat session is closed"));
+    pub fn claim(
+        &mut self,
+        session_id: &str,
+        agent_id: &str,
+        now: Timestamp,
+    ) -> Result<(), DomainError> {
+        let session = self.sessions.get(session_id).ok_or_else(no_session)?;
+        match &session.phase {
+            Phase::Closed { .. } => {
+                return Err(DomainError::Conflict(
+                    "This livechat session is closed".to_owned(),
+                ))
+            }
+            Phase::Active { joined, .. } => {
+                return if joined.agent.agent_id == agent_id {
+                    Ok(())
+                } else {
+                    Err(DomainError::Conflict(format!(
+                        "This livechat session is already assigned to agent {}",
+                        joined.agent.agent_id
+                    )))
+                };
+            }
+            Phase::Waiting => {}
         }
-        if let Some(agent) = &session.agent {
-            return if agent.agent_id == agent_id {
-                Ok(())
-            } else {
-                Err(ApiError::conflict(format!(
-                    "This livechat session is already assigned to agent {}",
-                    agent.agent_id
-                )))
-            };
-        }
-        let info = self.agent_info(&session.chatbot_id, agent_id);
+        let agent = self.agent_info(&session.chatbot_id, agent_id);
         let visitor_id = session.visitor_id.clone();
-        let line = format!("{} joined the chat", info.display_name);
+        let line = format!("{} joined the chat", agent.display_name);
         if let Some(session) = self.sessions.get_mut(session_id) {
-            session.status = LivechatStatus::Active;
-            session.agent = Some(info);
-            session.agent_joined_at = Some(now.text.clone());
+            session.phase = Phase::Active {
+                joined: Joined { agent, at: now },
+                agent_typing_until: None,
+                customer_typing_until: None,
+            };
             session.message_count += 1;
         }
         let record = self.record_mut(&visitor_id);
@@ -874,19 +1019,21 @@ impl LivechatStore {
         session_id: &str,
         agent_id: &str,
         parts: Vec<Prepared>,
-        now: &Now,
-    ) -> Result<Message, ApiError> {
+        now: Timestamp,
+    ) -> Result<Message, DomainError> {
         self.claim(session_id, agent_id, now)?;
-        let session = self
-            .sessions
-            .get_mut(session_id)
-            .ok_or_else(|| ApiError::not_found("This livechat session no longer exists"))?;
-        let was_typing = session.is_agent_typing(now.at);
-        session.agent_typing_until = None;
+        let session = self.sessions.get_mut(session_id).ok_or_else(no_session)?;
+        let was_typing = session.is_agent_typing(now);
+        if let Phase::Active {
+            agent_typing_until, ..
+        } = &mut session.phase
+        {
+            *agent_typing_until = None;
+        }
         session.last_author = Some(Role::Agent);
-        session.last_message_at = Some(now.text.clone());
+        session.last_message_at = Some(now);
         session.message_count += 1;
-        let (visitor_id, agent) = (session.visitor_id.clone(), session.agent.clone());
+        let (visitor_id, agent) = (session.visitor_id.clone(), session.agent().cloned());
         let parts = self.store_parts(&visitor_id, session_id, parts);
         let record = self.record_mut(&visitor_id);
         let message = record.push(session_id, Role::Agent, agent, parts, now);
@@ -901,15 +1048,17 @@ impl LivechatStore {
         agent_id: &str,
         is_typing: bool,
         timeout: Duration,
-        now: &Now,
-    ) -> Result<(), ApiError> {
+        now: Timestamp,
+    ) -> Result<(), DomainError> {
         self.claim(session_id, agent_id, now)?;
-        let session = self
-            .sessions
-            .get_mut(session_id)
-            .ok_or_else(|| ApiError::not_found("This livechat session no longer exists"))?;
-        let was_typing = session.is_agent_typing(now.at);
-        session.agent_typing_until = is_typing.then(|| now.at + timeout);
+        let session = self.sessions.get_mut(session_id).ok_or_else(no_session)?;
+        let was_typing = session.is_agent_typing(now);
+        if let Phase::Active {
+            agent_typing_until, ..
+        } = &mut session.phase
+        {
+            *agent_typing_until = is_typing.then(|| now + timeout);
+        }
         if was_typing != is_typing {
             let visitor_id = session.visitor_id.clone();
             if let Some(record) = self.visitors.get_mut(&visitor_id) {
@@ -926,17 +1075,14 @@ impl LivechatStore {
         session_id: &str,
         agent_id: &str,
         reason: Option<String>,
-        now: &Now,
-    ) -> Result<(LivechatSession, Vec<EventDraft>), ApiError> {
-        let session = self
-            .sessions
-            .get(session_id)
-            .ok_or_else(|| ApiError::not_found("This livechat session no longer exists"))?;
-        if session.status == LivechatStatus::Closed {
+        now: Timestamp,
+    ) -> Result<(LivechatSession, Vec<EventDraft>), DomainError> {
+        let session = self.sessions.get(session_id).ok_or_else(no_session)?;
+        if !session.phase.is_open() {
             return Ok((session.wire(), Vec::new()));
         }
-        if let Some(agent) = session.agent.as_ref().filter(|a| a.agent_id != agent_id) {
-            return Err(ApiError::conflict(format!(
+        if let Some(agent) = session.agent().filter(|a| a.agent_id != agent_id) {
+            return Err(DomainError::Conflict(format!(
                 "This livechat session is assigned to agent {}",
                 agent.agent_id
             )));
@@ -952,7 +1098,7 @@ impl LivechatStore {
             .sessions
             .get(session_id)
             .map(Session::wire)
-            .ok_or_else(|| ApiError::internal("The session vanished"))?;
+            .ok_or_else(vanished)?;
         Ok((wire, events))
     }
 
@@ -976,15 +1122,15 @@ impl LivechatStore {
 
     /// Deletes closed sessions older than their chatbot's `retention_days`, with their messages,
     /// attachments and tokens.
-    pub fn purge_expired(&mut self, defaults: &LivechatSettings, now: &Now) {
+    pub fn purge_expired(&mut self, defaults: &LivechatSettings, now: Timestamp) {
         let expired: Vec<(String, String)> = self
             .sessions
             .values()
             .filter(|s| {
                 let days = self.settings_for(&s.chatbot_id, defaults).retention_days;
-                match (s.closed, days) {
-                    (Some(closed), Some(days)) => {
-                        closed + Duration::from_secs(u64::from(days) * 86_400) <= now.at
+                match (&s.phase, days) {
+                    (Phase::Closed { at, .. }, Some(days)) => {
+                        *at + Duration::from_secs(u64::from(days) * 86_400) <= now
                     }
                     _ => false,
                 }
@@ -1030,7 +1176,7 @@ impl LivechatStore {
 }
 
 /// A plain text part (system lines, the auto agent).
-pub(crate) fn text(text: impl Into<String>) -> Part {
+pub fn text(text: impl Into<String>) -> Part {
     Part::Text(TextPart {
         part_id: None,
         text: text.into(),
@@ -1050,5 +1196,119 @@ fn unavailable_message(availability: &LivechatConfig) -> String {
             "Livechat is outside its working hours; no agent will answer".to_owned()
         }
         _ => "Livechat is not available now".to_owned(),
+    }
+}
+
+/// The `livechat` block for `settings` at `now`, decided in this order: switched off →
+/// `disabled`; a manual override → `manual_live`/`manual_offline`; no working hours →
+/// `always_on`; else inside or outside the hours, in the hours' timezone.
+pub fn availability(
+    settings: &LivechatSettings,
+    now: Timestamp,
+    configured: bool,
+) -> LivechatConfig {
+    let (status, reason) = if !settings.enabled {
+        (AvailabilityStatus::Offline, AvailabilityReason::Disabled)
+    } else if settings.manual_override == Some(ManualOverride::Live) {
+        (AvailabilityStatus::Live, AvailabilityReason::ManualLive)
+    } else if settings.manual_override == Some(ManualOverride::Offline) {
+        (
+            AvailabilityStatus::Offline,
+            AvailabilityReason::ManualOffline,
+        )
+    } else if let Some(hours) = &settings.working_hours {
+        // Settings are validated on the way in; an unreadable zone can only mean UTC.
+        let zone = tz::parse(&hours.timezone).unwrap_or(tz::Zone::Fixed(0));
+        let (day, minute) = zone.local(now);
+        if hours.is_open(&day, minute) {
+            (
+                AvailabilityStatus::Live,
+                AvailabilityReason::WithinWorkingHours,
+            )
+        } else {
+            (
+                AvailabilityStatus::Offline,
+                AvailabilityReason::OutsideWorkingHours,
+            )
+        }
+    } else {
+        (AvailabilityStatus::Live, AvailabilityReason::AlwaysOn)
+    };
+    LivechatConfig {
+        enabled: settings.enabled,
+        configured,
+        availability_status: status,
+        availability_reason: Some(reason),
+        show_livechat_logo: false,
+        attachments_enabled: settings.attachments_enabled,
+        max_attachment_size_bytes: Some(max_attachment_bytes(settings)),
+    }
+}
+
+/// The largest livechat upload the settings allow ([`rules::livechat_upload_limit`]).
+pub fn max_attachment_bytes(settings: &LivechatSettings) -> u64 {
+    rules::livechat_upload_limit(settings.max_attachment_size_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dialoge_api::livechat::{Weekday, WorkingDay, WorkingHours};
+
+    fn weekdays_nine_to_five(timezone: &str) -> LivechatSettings {
+        let days = [
+            Weekday::Monday,
+            Weekday::Tuesday,
+            Weekday::Wednesday,
+            Weekday::Thursday,
+            Weekday::Friday,
+        ]
+        .into_iter()
+        .map(|day| WorkingDay {
+            day,
+            open: "09:00".to_owned(),
+            close: "17:00".to_owned(),
+        })
+        .collect();
+        LivechatSettings {
+            enabled: true,
+            working_hours: Some(WorkingHours {
+                timezone: timezone.to_owned(),
+                days,
+            }),
+            ..LivechatSettings::default()
+        }
+    }
+
+    #[test]
+    fn working_hours_are_read_in_their_own_timezone() {
+        // Monday 2025-06-16 07:30 UTC is 09:30 in Copenhagen (summer time) but 07:30 in UTC.
+        let at = Timestamp::from_unix_secs(1_750_059_000);
+        let copenhagen = availability(&weekdays_nine_to_five("Europe/Copenhagen"), at, true);
+        assert_eq!(copenhagen.availability_status, AvailabilityStatus::Live);
+        assert_eq!(
+            copenhagen.availability_reason,
+            Some(AvailabilityReason::WithinWorkingHours)
+        );
+        let utc = availability(&weekdays_nine_to_five("UTC"), at, true);
+        assert_eq!(
+            utc.availability_reason,
+            Some(AvailabilityReason::OutsideWorkingHours)
+        );
+    }
+
+    #[test]
+    fn a_manual_override_beats_working_hours_but_not_disabled() {
+        let at = Timestamp::from_unix_secs(1_750_059_000);
+        let mut settings = weekdays_nine_to_five("UTC");
+        settings.manual_override = Some(ManualOverride::Live);
+        assert_eq!(
+            availability(&settings, at, true).availability_reason,
+            Some(AvailabilityReason::ManualLive)
+        );
+        settings.enabled = false;
+        let off = availability(&settings, at, true);
+        assert_eq!(off.availability_status, AvailabilityStatus::Offline);
+        assert_eq!(off.availability_reason, Some(AvailabilityReason::Disabled));
     }
 }

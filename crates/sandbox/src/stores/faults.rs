@@ -1,25 +1,15 @@
-//! Fault switches: a test arms a fault for the next N requests to a path, and the sandbox
-//! misbehaves on cue (ARCHITECTURE.md habit 8). Only in development mode; otherwise the routes
-//! do not exist.
+//! Domain layer: the fault switches a test arms for the next N requests to a path, so the
+//! sandbox misbehaves on cue (ARCHITECTURE.md habit 8).
 //!
-//! Status and delay faults are applied by [`apply_faults`], a middleware in front of the API, so
-//! they work on every endpoint. Stream faults (drop, byte-by-byte, stall) are taken by the
-//! `POST /messages` handler itself, so a `GET /messages` history load in between cannot use them
-//! up.
+//! [`FaultBoard`] only keeps and hands out faults; applying them is the routes layer's business
+//! (`routes::faults`). Status and delay faults are taken by a middleware in front of the API;
+//! stream faults (drop, byte-by-byte, stall) by the `POST /messages` handler itself, so a
+//! `GET /messages` history load in between cannot use them up. Like every store it never locks,
+//! awaits or touches HTTP.
 
 use std::time::Duration;
 
-use axum::extract::{OriginalUri, Request, State};
-use axum::http::{Method, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use dialoge_api::error::ErrorCode;
 use serde::{Deserialize, Serialize};
-
-use crate::error::{ApiError, ApiJson};
-use crate::state::AppState;
-use crate::streaming::StreamFaults;
 
 /// `POST /sandbox/faults` body: what to break, where, and how many times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +69,17 @@ pub enum Fault {
     },
 }
 
+/// The stream fault switches that apply to one stream.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamFaults {
+    /// End the body after this many events, with no terminal event.
+    pub drop_after_events: Option<usize>,
+    /// Write every byte as its own chunk.
+    pub byte_by_byte: bool,
+    /// After this many events, send only keep-alives for this long.
+    pub stall: Option<(usize, Duration)>,
+}
+
 impl Fault {
     fn is_stream_fault(&self) -> bool {
         matches!(
@@ -102,15 +103,30 @@ pub struct FaultBoard {
 }
 
 impl FaultBoard {
+    /// Arms a fault (after it was validated).
+    pub fn arm(&mut self, request: FaultRequest) {
+        self.armed.push(request);
+    }
+
+    /// Disarms everything.
+    pub fn clear(&mut self) {
+        self.armed.clear();
+    }
+
+    /// Takes one use of every armed status or delay fault matching the request.
+    pub fn take_request_faults(&mut self, method: &str, path: &str) -> Vec<Fault> {
+        self.take(method, path, false)
+    }
+
     /// Takes one use of every armed fault matching the request, `stream` choosing between the
     /// stream faults and the others.
-    fn take(&mut self, method: &Method, path: &str, stream: bool) -> Vec<Fault> {
+    fn take(&mut self, method: &str, path: &str, stream: bool) -> Vec<Fault> {
         let mut taken = Vec::new();
         for armed in &mut self.armed {
             let method_matches = armed
                 .method
                 .as_deref()
-                .is_none_or(|wanted| wanted.eq_ignore_ascii_case(method.as_str()));
+                .is_none_or(|wanted| wanted.eq_ignore_ascii_case(method));
             if armed.path == path
                 && method_matches
                 && armed.fault.is_stream_fault() == stream
@@ -127,7 +143,7 @@ impl FaultBoard {
     /// The stream faults for one `POST` stream on `path`.
     pub fn take_stream_faults(&mut self, path: &str) -> StreamFaults {
         let mut faults = StreamFaults::default();
-        for fault in self.take(&Method::POST, path, true) {
+        for fault in self.take("POST", path, true) {
             match fault {
                 Fault::Drop { after_events } => faults.drop_after_events = Some(after_events),
                 Fault::ByteByByte => faults.byte_by_byte = true,
@@ -140,105 +156,12 @@ impl FaultBoard {
         faults
     }
 
-    fn list(&self) -> FaultList {
+    /// What is armed.
+    pub fn list(&self) -> FaultList {
         FaultList {
             faults: self.armed.clone(),
         }
     }
-}
-
-/// Middleware: applies armed status and delay faults before the request reaches its handler.
-pub async fn apply_faults(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if !state.options().dev_mode || request.method() == Method::OPTIONS {
-        return next.run(request).await;
-    }
-    // Inside the nested API router the URI is relative to the nest; faults name full paths.
-    let path = request.extensions().get::<OriginalUri>().map_or_else(
-        || request.uri().path().to_owned(),
-        |original| original.path().to_owned(),
-    );
-    let faults = state.faults().take(request.method(), &path, false);
-    let mut status_error = None;
-    for fault in faults {
-        match fault {
-            Fault::Delay { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
-            Fault::Status {
-                status,
-                retry_after,
-            } => {
-                status_error = Some(injected_error(status, retry_after));
-            }
-            Fault::Drop { .. } | Fault::ByteByByte | Fault::Stall { .. } => {}
-        }
-    }
-    match status_error {
-        Some(error) => error.into_response(),
-        None => next.run(request).await,
-    }
-}
-
-fn injected_error(status: u16, retry_after: Option<u64>) -> ApiError {
-    let message = format!("Injected fault: HTTP {status}");
-    match ErrorCode::from_status(status) {
-        ErrorCode::RateLimited => ApiError::rate_limited(message, Some(retry_after.unwrap_or(1))),
-        code if code.status() == status => ApiError::new(code, message),
-        _ => ApiError::other(
-            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            "injected",
-            message,
-        ),
-    }
-}
-
-/// `POST /sandbox/faults`: arms a fault.
-pub async fn post_fault(
-    State(state): State<AppState>,
-    ApiJson(request): ApiJson<FaultRequest>,
-) -> Result<(StatusCode, Json<FaultList>), ApiError> {
-    validate(&request)?;
-    let mut board = state.faults();
-    board.armed.push(request);
-    Ok((StatusCode::CREATED, Json(board.list())))
-}
-
-/// `GET /sandbox/faults`: what is armed.
-pub async fn get_faults(State(state): State<AppState>) -> Json<FaultList> {
-    Json(state.faults().list())
-}
-
-/// `DELETE /sandbox/faults`: disarms everything.
-pub async fn delete_faults(State(state): State<AppState>) -> Json<FaultList> {
-    let mut board = state.faults();
-    board.armed.clear();
-    Json(board.list())
-}
-
-fn validate(request: &FaultRequest) -> Result<(), ApiError> {
-    let mut problems = crate::error::Problems::default();
-    if !request.path.starts_with('/') || request.path.contains('?') {
-        problems.add(
-            "path",
-            "A path starts with '/' and has no query, e.g. /api/v1/chat/messages",
-        );
-    }
-    if request.count == 0 {
-        problems.add("count", "count must be at least 1");
-    }
-    if let Some(method) = &request.method {
-        if Method::from_bytes(method.as_bytes()).is_err() {
-            problems.add("method", "Not an HTTP method");
-        }
-    }
-    match request.fault {
-        Fault::Status { status, .. } if !(400..=599).contains(&status) => {
-            problems.add("status", "status must be an error status (400-599)");
-        }
-        Fault::Delay { ms } | Fault::Stall { ms, .. } if ms > 600_000 => {
-            problems.add("ms", "ms must be at most 600000 (10 minutes)");
-        }
-        _ => {}
-    }
-    problems.into_result()
 }
 
 #[cfg(test)]
@@ -257,10 +180,10 @@ mod tests {
             &mut board,
             r#"{"path":"/a","fault":"status","status":500,"count":2}"#,
         );
-        assert_eq!(board.take(&Method::GET, "/b", false), vec![]);
-        assert_eq!(board.take(&Method::GET, "/a", false).len(), 1);
-        assert_eq!(board.take(&Method::POST, "/a", false).len(), 1);
-        assert_eq!(board.take(&Method::GET, "/a", false), vec![]);
+        assert_eq!(board.take("GET", "/b", false), vec![]);
+        assert_eq!(board.take("GET", "/a", false).len(), 1);
+        assert_eq!(board.take("POST", "/a", false).len(), 1);
+        assert_eq!(board.take("GET", "/a", false), vec![]);
     }
 
     #[test]
@@ -270,7 +193,7 @@ mod tests {
             &mut board,
             r#"{"path":"/m","fault":"drop","after_events":3}"#,
         );
-        assert_eq!(board.take(&Method::GET, "/m", false), vec![]);
+        assert_eq!(board.take("GET", "/m", false), vec![]);
         let faults = board.take_stream_faults("/m");
         assert_eq!(faults.drop_after_events, Some(3));
         assert_eq!(board.take_stream_faults("/m"), StreamFaults::default());
@@ -283,9 +206,9 @@ mod tests {
             &mut board,
             r#"{"path":"/m","method":"post","fault":"delay","ms":5}"#,
         );
-        assert_eq!(board.take(&Method::GET, "/m", false), vec![]);
+        assert_eq!(board.take("GET", "/m", false), vec![]);
         assert_eq!(
-            board.take(&Method::POST, "/m", false),
+            board.take("POST", "/m", false),
             vec![Fault::Delay { ms: 5 }]
         );
     }

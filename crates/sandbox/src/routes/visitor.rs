@@ -1,5 +1,5 @@
-//! The remaining visitor endpoints (CONTRACT.md sections 3 and 7): config, rating, deletion,
-//! export, session values, forms and banners. Each answers with a `dialoge-api` type.
+//! Routes: the remaining visitor endpoints (CONTRACT.md sections 3 and 7) — config, rating,
+//! deletion, export, session values, forms and banners. Each answers with a `dialoge-api` type.
 
 use std::collections::BTreeMap;
 
@@ -7,62 +7,66 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::{delete, get, patch, post};
+use axum::{Json, Router};
 use dialoge_api::actions::{
     Banners, DeleteResponse, DeletedCounts, FormDefinition, PatchFormValues, RateRequest,
     SessionValue, SessionValues,
 };
 use dialoge_api::config::Config;
 use dialoge_api::message::Message;
+use dialoge_api::rules::{self, Finding, Problem};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::actions::validate_fields;
+use super::{accepted_values, origin_of};
 use crate::auth::VisitorAuth;
-use crate::error::{ApiError, ApiJson, Problems};
-use crate::state::{AppState, Rating, Submission, Visitor};
+use crate::delivery;
+use crate::error::{ApiError, ApiJson};
+use crate::state::AppState;
+use crate::stores::visitors::{Rating, Submission, Visitor};
+use crate::wording::{check, Context};
 
-/// Longest feedback text on `/rate`.
-const MAX_FEEDBACK_CHARS: usize = 2_000;
+/// The visitor's own endpoints, relative to the API base (`DELETE /` included).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", delete(delete_visitor))
+        .route("/config", get(get_config))
+        .route("/rate", post(post_rate))
+        .route("/export", get(get_export))
+        .route("/session", get(get_session))
+        .route("/forms/{form_id}", get(get_form))
+        .route("/forms/{form_id}/values", patch(patch_form_values))
+        .route("/banners", get(get_banners))
+}
 
-/// The rules shared by `/rate` and `/livechat/feedback`: a rating of 1–5 and a feedback text of at
-/// most [`MAX_FEEDBACK_CHARS`] characters, each problem named by its field.
-pub(crate) fn check_rating(rating: u8, feedback: Option<&str>) -> Result<(), ApiError> {
-    let mut problems = Problems::default();
-    if !(1..=5).contains(&rating) {
-        problems.add("rating", "Rating must be a whole number from 1 to 5");
-    }
-    if feedback.is_some_and(|text| text.chars().count() > MAX_FEEDBACK_CHARS) {
-        problems.add(
-            "feedback",
-            format!("Feedback is longer than {MAX_FEEDBACK_CHARS} characters"),
-        );
-    }
-    problems.into_result()
+/// `DELETE /api/v1/chat/` with the trailing slash, for clients that join the base URL and "/"
+/// literally; the app mounts it beside the API.
+pub fn trailing_slash_router() -> Router<AppState> {
+    Router::new().route("/api/v1/chat/", delete(delete_visitor))
 }
 
 /// `GET /api/v1/chat/config`; the `livechat` block follows the livechat settings.
-pub async fn get_config(
+async fn get_config(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     headers: HeaderMap,
 ) -> Json<Config> {
-    let mut config = visitor.chatbot.config_for(&crate::origin_of(&headers));
-    config.livechat = Some(crate::livechat::settings::current(
-        &state,
-        &visitor.claims.chatbot_id,
-    ));
+    let mut config = visitor.chatbot.config_for(&origin_of(&headers));
+    config.livechat = Some(state.livechat_availability(&visitor.claims.chatbot_id));
     Json(config)
 }
 
 /// `POST /api/v1/chat/rate`: 200 with an empty body.
-pub async fn post_rate(
+async fn post_rate(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     ApiJson(request): ApiJson<RateRequest>,
 ) -> Result<StatusCode, ApiError> {
-    check_rating(request.rating, request.feedback.as_deref())?;
-    let created_at = state.clock().rfc3339();
+    check(
+        rules::check_rating(request.rating, request.feedback.as_deref()),
+        &Context::default(),
+    )?;
+    let created_at = state.now();
     with_visitor(&state, &visitor, |record| {
         record.ratings.push(Rating {
             rating: request.rating,
@@ -75,25 +79,18 @@ pub async fn post_rate(
 
 /// `DELETE /api/v1/chat`: removes everything about the visitor, livechat included; their
 /// tokens then get 401, and the agent system gets `visitor.data.deleted`.
-pub async fn delete_visitor(
+async fn delete_visitor(
     State(state): State<AppState>,
     visitor: VisitorAuth,
 ) -> Result<Json<DeleteResponse>, ApiError> {
-    let record = {
-        let mut store = state.store();
-        let record = store.visitors.remove(visitor.visitor_id()).ok_or_else(|| {
-            ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
-        })?;
-        store.deleted.insert(visitor.visitor_id().to_owned());
-        record
-    };
+    let record = state.store().delete(visitor.visitor_id())?;
     let livechat = state.livechat().forget_visitor(visitor.visitor_id());
     let deleted = DeletedCounts {
         messages: record.messages.len() as u64 + livechat.messages,
         attachments: record.attachment_count() + livechat.attachments,
         livechat_sessions: livechat.sessions,
     };
-    crate::webhooks::visitor_deleted(
+    delivery::visitor_deleted(
         &state,
         &visitor.claims.chatbot_id,
         visitor.visitor_id(),
@@ -165,22 +162,22 @@ impl From<&Submission> for SubmissionExport {
             form_id: s.form_id.clone(),
             values: s.values.clone(),
             attachment_names: s.attachment_names.clone(),
-            created_at: s.created_at.clone(),
+            created_at: s.created_at.rfc3339(),
         }
     }
 }
 
 /// `GET /api/v1/chat/export`: a JSON download.
-pub async fn get_export(
+async fn get_export(
     State(state): State<AppState>,
     visitor: VisitorAuth,
 ) -> Result<Response, ApiError> {
-    let exported_at = state.clock().rfc3339();
+    let exported_at = state.now().rfc3339();
     let document = with_visitor(&state, &visitor, |record| ExportDocument {
         exported_at,
         chatbot_id: record.chatbot_id.clone(),
         visitor_id: visitor.visitor_id().to_owned(),
-        visitor_created_at: record.created_at.clone(),
+        visitor_created_at: record.created_at.rfc3339(),
         conversation_id: record.conversation_id.clone(),
         messages: record.messages.clone(),
         submissions: record
@@ -194,7 +191,7 @@ pub async fn get_export(
             .map(|r| RatingExport {
                 rating: r.rating,
                 feedback: r.feedback.clone(),
-                created_at: r.created_at.clone(),
+                created_at: r.created_at.rfc3339(),
             })
             .collect(),
         values: record.values.values().cloned().collect(),
@@ -212,7 +209,7 @@ pub async fn get_export(
 }
 
 /// `GET /api/v1/chat/session`.
-pub async fn get_session(
+async fn get_session(
     State(state): State<AppState>,
     visitor: VisitorAuth,
 ) -> Result<Json<SessionValues>, ApiError> {
@@ -226,7 +223,7 @@ fn session_values(record: &mut Visitor) -> SessionValues {
 }
 
 /// `GET /api/v1/chat/forms/{form_id}`.
-pub async fn get_form(
+async fn get_form(
     visitor: VisitorAuth,
     Path(form_id): Path<String>,
 ) -> Result<Json<FormDefinition>, ApiError> {
@@ -239,7 +236,7 @@ pub async fn get_form(
 
 /// `PATCH /api/v1/chat/forms/{form_id}/values`: stores the given values (a partial update:
 /// only the keys sent are checked and changed) and answers with the session values.
-pub async fn patch_form_values(
+async fn patch_form_values(
     State(state): State<AppState>,
     visitor: VisitorAuth,
     Path(form_id): Path<String>,
@@ -263,36 +260,25 @@ pub async fn patch_form_values(
             field
         })
         .collect();
-    let mut problems = Problems::default();
-    for key in request.values.keys() {
-        if !form.definition.fields.iter().any(|field| &field.key == key) {
-            problems.add(format!("values.{key}"), "Unknown field");
-        }
-    }
-    let known: BTreeMap<String, String> = request
-        .values
-        .iter()
-        .filter(|(key, _)| sent.iter().any(|field| &field.key == *key))
-        .map(|(key, value)| (key.clone(), value.clone()))
+    // Keys the form does not have first, then text for file fields, then the values' problems.
+    let mut stray = rules::stray_values(&form.definition.fields, &request.values);
+    stray.sort_by_key(|(_, problem)| *problem != Problem::UnknownField);
+    let findings = stray
+        .into_iter()
+        .chain(rules::validate(&sent, &request.values, |_| false, 0).fields)
+        .map(|(key, problem)| Finding {
+            path: format!("values.{key}"),
+            key: Some(key),
+            problem,
+        })
         .collect();
-    let accepted = validate_fields(&sent, &known, "values", &mut problems);
-    problems.into_result()?;
-    let now = state.clock().rfc3339();
+    check(findings, &Context::form(&sent))?;
+    let accepted = accepted_values(&sent, &request.values);
+    let now = state.now();
     with_visitor(&state, &visitor, |record| {
         for field in &sent {
             match accepted.iter().find(|(f, _)| f.key == field.key) {
-                Some((field, value)) => {
-                    record.values.insert(
-                        field.key.clone(),
-                        SessionValue {
-                            key: field.key.clone(),
-                            label: Some(field.label.clone()),
-                            value_type: Some(field.field_type.as_str().to_owned()),
-                            value: Value::String(value.clone()),
-                            updated_at: Some(now.clone()),
-                        },
-                    );
-                }
+                Some((field, value)) => record.set_value(field, value.clone(), now),
                 // An empty value clears the field.
                 None => {
                     record.values.remove(&field.key);
@@ -312,7 +298,7 @@ struct BannerQuery {
 
 /// `GET /api/v1/chat/banners?url=U`: banners whose pattern matches the page (without `url`,
 /// only the banners meant for every page).
-pub async fn get_banners(
+async fn get_banners(
     visitor: VisitorAuth,
     headers: HeaderMap,
     uri: Uri,
@@ -321,7 +307,7 @@ pub async fn get_banners(
         .map_err(|rejection| ApiError::invalid("url", rejection.body_text()))?;
     let banners = visitor
         .chatbot
-        .banners_for(query.url.as_deref(), &crate::origin_of(&headers));
+        .banners_for(query.url.as_deref(), &origin_of(&headers));
     Ok(Json(Banners { banners }))
 }
 
@@ -332,11 +318,5 @@ fn with_visitor<T>(
     f: impl FnOnce(&mut Visitor) -> T,
 ) -> Result<T, ApiError> {
     let mut store = state.store();
-    store
-        .visitors
-        .get_mut(visitor.visitor_id())
-        .map(f)
-        .ok_or_else(|| {
-            ApiError::unauthorized("This visitor's data was deleted; the token is no longer valid")
-        })
+    Ok(f(store.visitor_mut(visitor.visitor_id())?))
 }

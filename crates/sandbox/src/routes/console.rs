@@ -1,4 +1,4 @@
-//! The agent console (`/console`, development mode): a plain page where a person takes a waiting
+//! Routes: the agent console (`/console`, development mode): a plain page where a person takes a waiting
 //! livechat session and chats as the agent, with the widget open in another tab.
 //!
 //! It is a client of the public API like any agent system: API-key endpoints for the session
@@ -10,8 +10,19 @@
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 
-use crate::shop::CSP;
+use super::CSP;
+use crate::state::AppState;
+
+/// The console page and its files (development mode only).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(page))
+        .route("/console/console.js", get(script))
+        .route("/console/console.css", get(stylesheet))
+}
 
 fn asset(content_type: &'static str, body: &'static str, csp: bool) -> Response {
     let mut response = body.into_response();
@@ -25,28 +36,28 @@ fn asset(content_type: &'static str, body: &'static str, csp: bool) -> Response 
 }
 
 /// `GET /console`.
-pub async fn page() -> Response {
+async fn page() -> Response {
     asset(
         "text/html; charset=utf-8",
-        include_str!("../assets/console/console.html"),
+        include_str!("../../assets/console/console.html"),
         true,
     )
 }
 
 /// `GET /console/console.js`.
-pub async fn script() -> Response {
+async fn script() -> Response {
     asset(
         "text/javascript; charset=utf-8",
-        include_str!("../assets/console/console.js"),
+        include_str!("../../assets/console/console.js"),
         false,
     )
 }
 
 /// `GET /console/console.css`.
-pub async fn stylesheet() -> Response {
+async fn stylesheet() -> Response {
     asset(
         "text/css; charset=utf-8",
-        include_str!("../assets/console/console.css"),
+        include_str!("../../assets/console/console.css"),
         false,
     )
 }

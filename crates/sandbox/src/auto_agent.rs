@@ -1,4 +1,4 @@
-//! The auto agent (`--auto-agent`, [`crate::SandboxOptions::auto_agent`]): a scripted human for
+//! Effects layer: the auto agent (`--auto-agent`, [`crate::SandboxOptions::auto_agent`]): a scripted human for
 //! the demo. It takes sessions that have waited [`crate::SandboxOptions::auto_agent_delay`],
 //! greets, and answers the visitor's latest message by keyword, typing first like a person:
 //!
@@ -12,26 +12,26 @@
 //!
 //! It acts through the same store transitions as the agent API, so it obeys the same rules
 //! (a session a person took in the console first is left alone). It never holds the store lock
-//! across a pause.
+//! across a pause, and never answers an HTTP request.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use bytes::Bytes;
-use dialoge_api::livechat::{AgentProfile, LivechatStatus};
+use dialoge_api::livechat::AgentProfile;
 use dialoge_api::message::{Part, Role};
 
-use super::{Now, Prepared};
 use crate::chatbot::keyword_matches;
+use crate::delivery::emit;
 use crate::state::AppState;
-use crate::webhooks;
+use crate::stores::livechat::{Phase, Prepared};
 
 /// The auto agent's `agent_id`.
 pub const AUTO_AGENT_ID: &str = "auto_alice";
 /// How often it looks for work.
 const TICK: Duration = Duration::from_millis(200);
 
-const SIZE_CHART: &[u8] = include_bytes!("../../assets/size-chart.pdf");
+const SIZE_CHART: &[u8] = include_bytes!("../assets/size-chart.pdf");
 
 enum Task {
     Join {
@@ -60,27 +60,20 @@ pub(crate) async fn run(state: AppState) {
 }
 
 fn plan(state: &AppState, answered: &HashMap<String, u64>) -> Vec<Task> {
-    let now = state.clock().now();
+    let now = state.now();
     let delay = state.options().auto_agent_delay;
     let store = state.livechat();
     let mut tasks = Vec::new();
     for session in store.sessions.values() {
-        match session.status {
-            LivechatStatus::Waiting
-                if session.agent.is_none() && session.requested + delay <= now =>
-            {
+        match &session.phase {
+            Phase::Waiting if session.requested + delay <= now => {
                 tasks.push(Task::Join {
                     session_id: session.id.clone(),
                     chatbot_id: session.chatbot_id.clone(),
                     origin: session.origin.clone(),
                 });
             }
-            LivechatStatus::Active
-                if session
-                    .agent
-                    .as_ref()
-                    .is_some_and(|a| a.agent_id == AUTO_AGENT_ID) =>
-            {
+            Phase::Active { joined, .. } if joined.agent.agent_id == AUTO_AGENT_ID => {
                 let last = store.visitors.get(&session.visitor_id).and_then(|record| {
                     record
                         .messages
@@ -157,15 +150,14 @@ async fn act(state: &AppState, task: Task, answered: &mut HashMap<String, u64>) 
             let reply = reply_to(&text);
             send(state, &session_id, reply.parts);
             if reply.close {
-                let now = Now::of(state);
                 let closed = state.livechat().agent_close(
                     &session_id,
                     AUTO_AGENT_ID,
                     Some("resolved".to_owned()),
-                    &now,
+                    state.now(),
                 );
                 if let Ok((_, events)) = closed {
-                    webhooks::emit(state, events);
+                    emit(state, events);
                 }
             }
         }
@@ -175,11 +167,10 @@ async fn act(state: &AppState, task: Task, answered: &mut HashMap<String, u64>) 
 /// Shows "typing" for `pause`; `false` if the session cannot be taken (closed, or a person
 /// took it).
 async fn type_for(state: &AppState, session_id: &str, pause: Duration) -> bool {
-    let now = Now::of(state);
     let timeout = state.options().typing_timeout;
     if state
         .livechat()
-        .agent_typing(session_id, AUTO_AGENT_ID, true, timeout, &now)
+        .agent_typing(session_id, AUTO_AGENT_ID, true, timeout, state.now())
         .is_err()
     {
         return false;
@@ -191,11 +182,10 @@ async fn type_for(state: &AppState, session_id: &str, pause: Duration) -> bool {
 }
 
 fn send(state: &AppState, session_id: &str, parts: Vec<Prepared>) {
-    let now = Now::of(state);
     // A session closed by the visitor meanwhile simply gets no answer.
     let _ = state
         .livechat()
-        .agent_send(session_id, AUTO_AGENT_ID, parts, &now);
+        .agent_send(session_id, AUTO_AGENT_ID, parts, state.now());
 }
 
 struct Reply {

@@ -1,4 +1,4 @@
-//! The demo shop: a few plain HTML pages that embed the widget with the script tag exactly as
+//! Routes: the demo shop — a few plain HTML pages that embed the widget with the script tag exactly as
 //! EMBED.md shows, their stylesheet, script and images, and `POST /shop/chat-token` — the shop
 //! backend's half of the token handshake, which holds the API key server-side.
 //!
@@ -9,39 +9,57 @@ use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use dialoge_api::auth::{AuthRequest, TokenResponse};
 use serde::{Deserialize, Serialize};
 
+use super::{origin_of, CSP};
+use crate::auth::authenticate;
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 use crate::token;
 
-/// The Content-Security-Policy of the demo pages (EMBED.md section 4).
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'";
+/// The shop's pages and files. The token endpoint is [`token_router`]: the app mounts it
+/// separately, behind the fault middleware.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/products/{slug}", get(product))
+        .route("/privacy", get(privacy))
+        .route("/shop/shop.css", get(stylesheet))
+        .route("/shop/shop.js", get(script))
+        .route("/shop/img/{name}", get(image))
+        .route("/shop/files/size-chart.pdf", get(size_chart))
+}
 
-const LAYOUT: &str = include_str!("../assets/pages/layout.html");
+/// `POST /shop/chat-token`, the shop backend's token endpoint.
+pub fn token_router() -> Router<AppState> {
+    Router::new().route("/shop/chat-token", post(chat_token))
+}
+
+const LAYOUT: &str = include_str!("../../assets/pages/layout.html");
 
 /// `GET /`.
-pub async fn home(headers: HeaderMap) -> Response {
+async fn home(headers: HeaderMap) -> Response {
     page(
         "Spring sale",
-        include_str!("../assets/pages/home.html"),
+        include_str!("../../assets/pages/home.html"),
         &headers,
     )
 }
 
 /// `GET /products/{slug}`: the tee and the hoodie (the widget's `url_pattern` tests use them).
-pub async fn product(Path(slug): Path<String>, headers: HeaderMap) -> Response {
+async fn product(Path(slug): Path<String>, headers: HeaderMap) -> Response {
     match slug.as_str() {
         "tee" => page(
             "Organic Basic Tee",
-            include_str!("../assets/pages/tee.html"),
+            include_str!("../../assets/pages/tee.html"),
             &headers,
         ),
         "hoodie" => page(
             "Nordlys Hoodie",
-            include_str!("../assets/pages/hoodie.html"),
+            include_str!("../../assets/pages/hoodie.html"),
             &headers,
         ),
         _ => {
@@ -57,10 +75,10 @@ pub async fn product(Path(slug): Path<String>, headers: HeaderMap) -> Response {
 }
 
 /// `GET /privacy`.
-pub async fn privacy(headers: HeaderMap) -> Response {
+async fn privacy(headers: HeaderMap) -> Response {
     page(
         "Privacy",
-        include_str!("../assets/pages/privacy.html"),
+        include_str!("../../assets/pages/privacy.html"),
         &headers,
     )
 }
@@ -71,7 +89,7 @@ fn page(title: &str, main: &str, headers: &HeaderMap) -> Response {
     let html = LAYOUT
         .replace("{{title}}", title)
         .replace("{{main}}", main)
-        .replace("{{api_base}}", &crate::origin_of(headers));
+        .replace("{{api_base}}", &origin_of(headers));
     let mut response = html.into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -92,39 +110,39 @@ fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
 }
 
 /// `GET /shop/shop.css`.
-pub async fn stylesheet() -> Response {
+async fn stylesheet() -> Response {
     asset(
         "text/css; charset=utf-8",
-        include_bytes!("../assets/shop.css"),
+        include_bytes!("../../assets/shop.css"),
     )
 }
 
 /// `GET /shop/shop.js`.
-pub async fn script() -> Response {
+async fn script() -> Response {
     asset(
         "text/javascript; charset=utf-8",
-        include_bytes!("../assets/shop.js"),
+        include_bytes!("../../assets/shop.js"),
     )
 }
 
 /// `GET /shop/files/size-chart.pdf` (the `file` part of the media scenario).
-pub async fn size_chart() -> Response {
+async fn size_chart() -> Response {
     asset(
         "application/pdf",
-        include_bytes!("../assets/size-chart.pdf"),
+        include_bytes!("../../assets/size-chart.pdf"),
     )
 }
 
 /// `GET /shop/img/{name}`: the product pictures, bot avatar and logo.
-pub async fn image(Path(name): Path<String>) -> Response {
+async fn image(Path(name): Path<String>) -> Response {
     let body: &'static [u8] = match name.as_str() {
-        "bot.svg" => include_bytes!("../assets/img/bot.svg"),
-        "logo.svg" => include_bytes!("../assets/img/logo.svg"),
-        "tee.svg" => include_bytes!("../assets/img/tee.svg"),
-        "hoodie.svg" => include_bytes!("../assets/img/hoodie.svg"),
-        "truck.svg" => include_bytes!("../assets/img/truck.svg"),
-        "box.svg" => include_bytes!("../assets/img/box.svg"),
-        "agent.svg" => include_bytes!("../assets/img/agent.svg"),
+        "bot.svg" => include_bytes!("../../assets/img/bot.svg"),
+        "logo.svg" => include_bytes!("../../assets/img/logo.svg"),
+        "tee.svg" => include_bytes!("../../assets/img/tee.svg"),
+        "hoodie.svg" => include_bytes!("../../assets/img/hoodie.svg"),
+        "truck.svg" => include_bytes!("../../assets/img/truck.svg"),
+        "box.svg" => include_bytes!("../../assets/img/box.svg"),
+        "agent.svg" => include_bytes!("../../assets/img/agent.svg"),
         // The products scenario's "broken image" points here on purpose.
         _ => return ApiError::not_found(format!("No image {name}")).into_response(),
     };
@@ -144,7 +162,7 @@ pub struct ChatTokenRequest {
 /// `POST /shop/chat-token`: what a shop's backend does — look up its API key for the chatbot and
 /// ask `/auth` for a token. A previous token of this sandbox (even an expired one) names the
 /// visitor to re-issue for, so the conversation continues; anything else starts a new visitor.
-pub async fn chat_token(
+async fn chat_token(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<ChatTokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
@@ -168,5 +186,5 @@ pub async fn chat_token(
         chatbot_id: request.chatbot_id,
         visitor_id,
     };
-    crate::auth::authenticate(&state, &api_key, &auth).map(Json)
+    authenticate(&state, &api_key, &auth).map(Json)
 }

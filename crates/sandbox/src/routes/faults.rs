@@ -1,0 +1,123 @@
+//! Routes: the fault switches (development mode only) — `POST`/`GET`/`DELETE /sandbox/faults`
+//! to arm, list and disarm, and [`apply_faults`], the middleware that applies armed status and
+//! delay faults in front of the API, the shop's token endpoint and the webhook inbox. Stream
+//! faults are taken by `POST /messages` itself. The board they are kept on is
+//! [`crate::stores::faults`].
+
+use std::time::Duration;
+
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use dialoge_api::error::ErrorCode;
+
+use crate::error::{ApiError, ApiJson, Problems};
+use crate::state::AppState;
+use crate::stores::faults::{Fault, FaultList, FaultRequest};
+
+/// `/faults`, relative to `/sandbox`.
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/faults",
+        post(post_fault).get(get_faults).delete(delete_faults),
+    )
+}
+
+/// Middleware: applies armed status and delay faults before the request reaches its handler.
+pub async fn apply_faults(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !state.options().dev_mode || request.method() == Method::OPTIONS {
+        return next.run(request).await;
+    }
+    // Inside the nested API router the URI is relative to the nest; faults name full paths.
+    let path = request.extensions().get::<OriginalUri>().map_or_else(
+        || request.uri().path().to_owned(),
+        |original| original.path().to_owned(),
+    );
+    let faults = state
+        .faults()
+        .take_request_faults(request.method().as_str(), &path);
+    let mut status_error = None;
+    for fault in faults {
+        match fault {
+            Fault::Delay { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
+            Fault::Status {
+                status,
+                retry_after,
+            } => {
+                status_error = Some(injected_error(status, retry_after));
+            }
+            Fault::Drop { .. } | Fault::ByteByByte | Fault::Stall { .. } => {}
+        }
+    }
+    match status_error {
+        Some(error) => error.into_response(),
+        None => next.run(request).await,
+    }
+}
+
+fn injected_error(status: u16, retry_after: Option<u64>) -> ApiError {
+    let message = format!("Injected fault: HTTP {status}");
+    match ErrorCode::from_status(status) {
+        ErrorCode::RateLimited => ApiError::rate_limited(message, Some(retry_after.unwrap_or(1))),
+        code if code.status() == status => ApiError::new(code, message),
+        _ => ApiError::other(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            "injected",
+            message,
+        ),
+    }
+}
+
+/// `POST /sandbox/faults`: arms a fault.
+async fn post_fault(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<FaultRequest>,
+) -> Result<(StatusCode, Json<FaultList>), ApiError> {
+    validate(&request)?;
+    let mut board = state.faults();
+    board.arm(request);
+    Ok((StatusCode::CREATED, Json(board.list())))
+}
+
+/// `GET /sandbox/faults`: what is armed.
+async fn get_faults(State(state): State<AppState>) -> Json<FaultList> {
+    Json(state.faults().list())
+}
+
+/// `DELETE /sandbox/faults`: disarms everything.
+async fn delete_faults(State(state): State<AppState>) -> Json<FaultList> {
+    let mut board = state.faults();
+    board.clear();
+    Json(board.list())
+}
+
+fn validate(request: &FaultRequest) -> Result<(), ApiError> {
+    let mut problems = Problems::default();
+    if !request.path.starts_with('/') || request.path.contains('?') {
+        problems.add(
+            "path",
+            "A path starts with '/' and has no query, e.g. /api/v1/chat/messages",
+        );
+    }
+    if request.count == 0 {
+        problems.add("count", "count must be at least 1");
+    }
+    if let Some(method) = &request.method {
+        if Method::from_bytes(method.as_bytes()).is_err() {
+            problems.add("method", "Not an HTTP method");
+        }
+    }
+    match request.fault {
+        Fault::Status { status, .. } if !(400..=599).contains(&status) => {
+            problems.add("status", "status must be an error status (400-599)");
+        }
+        Fault::Delay { ms } | Fault::Stall { ms, .. } if ms > 600_000 => {
+            problems.add("ms", "ms must be at most 600000 (10 minutes)");
+        }
+        _ => {}
+    }
+    problems.into_result()
+}
