@@ -6,10 +6,11 @@
 use dialoge_api::actions::ActionResponse;
 use dialoge_api::config::Config;
 use dialoge_api::send::{InputPart, SendMessage};
-use dialoge_api::stream::StreamEvent;
+use dialoge_api::sse::SseEvent;
 
 use super::{BackendError, Capabilities, TurnEnd, TurnEvent};
 use crate::life::sleep;
+use crate::transport::stream::decode;
 
 /// What the preview can show: everything but a person and the visitor's stored data.
 pub const CAPABILITIES: Capabilities = Capabilities {
@@ -70,7 +71,12 @@ impl Preview {
         let reply = format!("(Preview) You wrote: {said}");
         let part = format!("preview_{n}");
         let mut emit = |name: &str, data: String| {
-            if let Ok(event) = StreamEvent::from_sse(name, &data) {
+            let frame = SseEvent {
+                event: name.to_owned(),
+                data,
+                id: None,
+            };
+            if let Some(event) = decode(&frame) {
                 on_event(TurnEvent::Stream(event));
             }
         };

@@ -3,7 +3,7 @@
 //! each frame is decoded into a typed [`StreamEvent`]. A malformed frame is logged and skipped;
 //! a body that ends without `done` or `error` is reported as dropped, never as an answer.
 
-use dialoge_api::sse::SseParser;
+use dialoge_api::sse::{SseEvent, SseParser};
 use dialoge_api::stream::StreamEvent;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -54,18 +54,29 @@ pub async fn read_events(
             .map_err(|_| ApiError::Protocol("stream chunk without value".into()))?;
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
         for frame in parser.push(&bytes) {
-            match StreamEvent::from_sse(&frame.event, &frame.data) {
-                Ok(event) => {
-                    let terminal = matches!(event, StreamEvent::Done(_) | StreamEvent::Error(_));
-                    on_event(event);
-                    if terminal {
-                        // The server closes after a terminal event; don't wait for it.
-                        let _ = reader.cancel();
-                        return Ok(StreamEnd::Terminal);
-                    }
+            if let Some(event) = decode(&frame) {
+                let terminal = matches!(event, StreamEvent::Done(_) | StreamEvent::Error(_));
+                on_event(event);
+                if terminal {
+                    // The server closes after a terminal event; don't wait for it.
+                    let _ = reader.cancel();
+                    return Ok(StreamEnd::Terminal);
                 }
-                Err(e) => log_skipped(&frame.event, &e.to_string()),
             }
+        }
+    }
+}
+
+/// One frame as a typed event; a malformed one is logged and skipped. Every stream (the
+/// network's, the preview's scripted one) decodes through here, so the decoder is in the wasm
+/// once.
+#[inline(never)]
+pub fn decode(frame: &SseEvent) -> Option<StreamEvent> {
+    match StreamEvent::from_sse(&frame.event, &frame.data) {
+        Ok(event) => Some(event),
+        Err(e) => {
+            log_skipped(&frame.event, &e.to_string());
+            None
         }
     }
 }

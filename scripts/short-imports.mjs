@@ -1,0 +1,131 @@
+// Shortens the names the wasm imports its JavaScript glue functions by. wasm-bindgen names each
+// import after the JS function and a hash (`__wbg_addEventListener_4e3a…`) under the module
+// `./dialoge-widget_bg.js`; there are hundreds, and each name is in the wasm's import section
+// and again in the glue. Renamed to `a`, `b`, … under the module `w` in both (the wasm's import
+// section is rewritten, the glue's import object keys with it), the widget is a few KB smaller
+// over the wire and behaves exactly the same.
+//
+// Used by scripts/minify.mjs (the release post-build hook) before terser runs on the glue.
+import { readFileSync, writeFileSync } from "node:fs";
+
+function readU32(buf, pos) {
+  let result = 0, shift = 0, byte;
+  do {
+    byte = buf[pos++];
+    result += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [result, pos];
+}
+
+function writeU32(n) {
+  const out = [];
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return Buffer.from(out);
+}
+
+function name(str) {
+  const bytes = Buffer.from(str, "utf8");
+  return Buffer.concat([writeU32(bytes.length), bytes]);
+}
+
+/** Skips one import description; returns the position after it. */
+function skipDesc(buf, pos) {
+  const kind = buf[pos++];
+  const limits = (p) => {
+    const flags = buf[p++];
+    [, p] = readU32(buf, p);
+    if (flags & 1) [, p] = readU32(buf, p);
+    return p;
+  };
+  switch (kind) {
+    case 0x00: return readU32(buf, pos)[1]; // function: type index
+    case 0x01: return limits(pos + 1); // table: reftype, limits
+    case 0x02: return limits(pos); // memory: limits
+    case 0x03: return pos + 2; // global: valtype, mutability
+    case 0x04: return readU32(buf, pos + 1)[1]; // tag: attribute, type index
+    default: throw new Error(`unknown import kind ${kind}`);
+  }
+}
+
+/** The module every renamed import comes from. */
+const SHORT_MODULE = "w";
+
+/** The n-th short name: a, b, …, z, A, …, Z, aa, ab, … (valid JS identifiers). */
+function shortName(n) {
+  const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  let s = "";
+  do {
+    s = chars[n % chars.length] + s;
+    n = Math.floor(n / chars.length) - 1;
+  } while (n >= 0);
+  return s;
+}
+
+/** Renames the glue's imports of `wasmPath` and the matching keys in `gluePath`, in place. */
+export function shortenImports(wasmPath, gluePath) {
+  const buf = readFileSync(wasmPath);
+  let glue = readFileSync(gluePath, "utf8");
+  if (buf.readUInt32LE(0) !== 0x6d736100) throw new Error(`${wasmPath} is not a wasm module`);
+  let pos = 8;
+  const parts = [buf.subarray(0, 8)];
+  const renames = new Map();
+  let glueModule = null;
+  while (pos < buf.length) {
+    const id = buf[pos];
+    const [size, bodyStart] = readU32(buf, pos + 1);
+    const end = bodyStart + size;
+    if (id !== 2) {
+      parts.push(buf.subarray(pos, end));
+      pos = end;
+      continue;
+    }
+    let p = bodyStart;
+    let count;
+    [count, p] = readU32(buf, p);
+    const body = [writeU32(count)];
+    for (let i = 0; i < count; i++) {
+      let len;
+      [len, p] = readU32(buf, p);
+      const module = buf.subarray(p, p + len).toString("utf8");
+      p += len;
+      [len, p] = readU32(buf, p);
+      const field = buf.subarray(p, p + len).toString("utf8");
+      p += len;
+      const descStart = p;
+      p = skipDesc(buf, p);
+      let fresh = field;
+      let from = module;
+      if (module.startsWith("./") && module.endsWith("_bg.js")) {
+        if (!renames.has(field)) renames.set(field, shortName(renames.size));
+        fresh = renames.get(field);
+        from = SHORT_MODULE;
+        glueModule = module;
+      }
+      body.push(name(from), name(fresh), buf.subarray(descStart, p));
+    }
+    const section = Buffer.concat(body);
+    parts.push(Buffer.from([2]), writeU32(section.length), section);
+    pos = end;
+  }
+  // Each name is a unique hashed identifier; every mention in the glue is that import.
+  for (const [long, short] of renames) {
+    const pattern = new RegExp(`\\b${long.replace(/\$/g, "\\$")}\\b`, "g");
+    const before = glue.length;
+    glue = glue.replace(pattern, short);
+    if (glue.length === before) throw new Error(`import ${long} is not in the glue`);
+  }
+  if (glueModule) {
+    const key = JSON.stringify(glueModule);
+    if (!glue.includes(key)) throw new Error(`module ${key} is not in the glue`);
+    glue = glue.split(key).join(JSON.stringify(SHORT_MODULE));
+  }
+  writeFileSync(wasmPath, Buffer.concat(parts));
+  writeFileSync(gluePath, glue);
+  return renames.size;
+}
