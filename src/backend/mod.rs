@@ -55,6 +55,9 @@ pub enum TurnEvent {
     Accepted,
     /// A typed event of the answer.
     Stream(StreamEvent),
+    /// The final message as the service wrote it, for the host page's `message` event (after
+    /// the `done` event it belongs to).
+    Final(wasm_bindgen::JsValue),
 }
 
 /// The service behind this mount.
@@ -67,6 +70,13 @@ pub enum Backend {
 pub type SharedBackend = Rc<Backend>;
 
 type Result<T> = std::result::Result<T, BackendError>;
+
+/// A typed answer and the same answer as the page's own JSON (the host page's events carry
+/// messages as the service wrote them).
+pub struct Raw<T> {
+    pub value: T,
+    pub json: wasm_bindgen::JsValue,
+}
 
 impl Backend {
     /// The backend the options ask for.
@@ -215,7 +225,7 @@ impl Backend {
         cursor: Option<&str>,
         wait_ms: Option<u32>,
         signal: Option<&AbortSignal>,
-    ) -> Result<SyncResponse> {
+    ) -> Result<Raw<SyncResponse>> {
         match self {
             Backend::Dialoge(d) => d.livechat_sync(after, cursor, wait_ms, signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
@@ -226,7 +236,7 @@ impl Backend {
         &self,
         after: u64,
         signal: Option<&AbortSignal>,
-    ) -> Result<LivechatMessages> {
+    ) -> Result<Raw<LivechatMessages>> {
         match self {
             Backend::Dialoge(d) => d.livechat_messages(after, signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),

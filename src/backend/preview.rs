@@ -10,7 +10,7 @@ use dialoge_api::sse::SseEvent;
 
 use super::{BackendError, Capabilities, TurnEnd, TurnEvent};
 use crate::life::sleep;
-use crate::transport::stream::decode;
+use crate::transport::stream::{decode, raw_message};
 
 /// What the preview can show: everything but a person and the visitor's stored data.
 pub const CAPABILITIES: Capabilities = Capabilities {
@@ -108,12 +108,18 @@ impl Preview {
             sleep(WORD_MS).await;
         }
         let text = serde_json::to_string(&reply).unwrap_or_default();
-        emit(
-            "done",
-            format!(
-                r#"{{"message":{{"message_id":"msg_{part}","role":"assistant","parts":[{{"type":"rich_text","part_id":"{part}","blocks":[{{"type":"paragraph","spans":[{{"type":"text","text":{text}}}]}}]}}]}}}}"#
-            ),
+        let done = format!(
+            r#"{{"message":{{"message_id":"msg_{part}","role":"assistant","parts":[{{"type":"rich_text","part_id":"{part}","blocks":[{{"type":"paragraph","spans":[{{"type":"text","text":{text}}}]}}]}}]}}}}"#
         );
+        let frame = SseEvent {
+            event: "done".to_owned(),
+            data: done,
+            id: None,
+        };
+        if let Some(event) = decode(&frame) {
+            on_event(TurnEvent::Stream(event));
+            on_event(TurnEvent::Final(raw_message(&frame)));
+        }
         Ok(TurnEnd::Terminal)
     }
 }

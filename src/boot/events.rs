@@ -4,7 +4,7 @@
 //! [`HostEvent::emit`].
 
 use dialoge_api::livechat::LivechatStatus;
-use dialoge_api::message::{AgentInfo, Message};
+use dialoge_api::message::AgentInfo;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit};
 
@@ -41,8 +41,8 @@ pub enum HostEvent<'a> {
     },
     Open,
     Close,
-    /// A final message (visitor, assistant or agent), as on the wire.
-    Message(&'a Message),
+    /// A final message (visitor, assistant or agent), as the service wrote it.
+    Message(&'a JsValue),
     /// A `custom` marker for the site's own flow.
     Marker {
         part_id: &'a str,
@@ -88,8 +88,7 @@ impl HostEvent<'_> {
         match self {
             HostEvent::Ready { chatbot_id } => set("chatbotId", (*chatbot_id).into()),
             HostEvent::Open | HostEvent::Close => {}
-            // Wire types go out as on the wire (snake_case), through JSON.
-            HostEvent::Message(m) => return json(m),
+            HostEvent::Message(m) => return (*m).clone(),
             HostEvent::Marker {
                 part_id,
                 key,
@@ -136,6 +135,23 @@ impl HostEvent<'_> {
     }
 }
 
+/// The message with this `message_id` in a page of messages as the service wrote it (`null`
+/// when it is not there).
+pub fn raw_message_in(page: &JsValue, id: &str) -> JsValue {
+    let list = js_sys::Reflect::get(page, &"messages".into()).unwrap_or(JsValue::NULL);
+    js_sys::Array::from(&list)
+        .iter()
+        .find(|m| {
+            js_sys::Reflect::get(m, &"message_id".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .as_deref()
+                == Some(id)
+        })
+        .unwrap_or(JsValue::NULL)
+}
+
+/// Wire types go out as on the wire (snake_case), through JSON.
 fn json<T: serde::Serialize>(value: &T) -> JsValue {
     serde_json::to_string(value)
         .ok()

@@ -384,6 +384,7 @@ impl Conversation {
             let this = *self;
             let mut on_event = |event: TurnEvent| match event {
                 TurnEvent::Accepted => entry.set_state(EntryState::Sent),
+                TurnEvent::Final(raw) => HostEvent::Message(&raw).emit(),
                 TurnEvent::Stream(event) => match applier.apply(event) {
                     Ok(Applied::Error(e)) => failure = Some(e),
                     Ok(applied) => this.on_applied(applied, &env.backend),
@@ -444,13 +445,13 @@ impl Conversation {
                     self.set_status.set(Status::Idle);
                 }
             }
-            Applied::Done(message, token) => {
+            Applied::Done(_, token) => {
                 if let Some(token) = token {
                     backend.adopt(token);
                 }
                 self.set_status.set(Status::Idle);
                 self.ui.note_unread();
-                HostEvent::Message(&message).emit();
+                // The host page hears of it with the service's own JSON (`TurnEvent::Final`).
             }
             // Handled when the turn ends (`stream_error`).
             Applied::Error(_) => {}

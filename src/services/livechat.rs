@@ -20,7 +20,8 @@ use super::conversation::Conversation;
 use super::ui::Ui;
 use super::{log, Outcome, Shared};
 use crate::backend::BackendError;
-use crate::boot::events::{HostEvent, Where};
+use crate::backend::Raw;
+use crate::boot::events::{raw_message_in, HostEvent, Where};
 use crate::life::sleep;
 use crate::state::conversation::{Entry, EntryState};
 
@@ -242,10 +243,10 @@ impl Livechat {
                             )
                             .await;
                         let answer = match sync {
-                            Ok(sync) => {
+                            Ok(Raw { value: sync, json }) => {
                                 let cursor = sync.sync_cursor.clone();
                                 this.apply_state(sync.state);
-                                this.apply_messages(sync.messages);
+                                this.apply_messages(sync.messages, &json);
                                 Answer::Synced { cursor }
                             }
                             // No sync on this service: the machine falls back to polling.
@@ -287,7 +288,7 @@ impl Livechat {
             .backend
             .livechat_messages(after, signal.as_ref())
             .await?;
-        self.apply_messages(page.messages);
+        self.apply_messages(page.value.messages, &page.json);
         Ok(())
     }
 
@@ -331,7 +332,8 @@ impl Livechat {
         );
     }
 
-    fn apply_messages(&self, messages: Vec<Message>) {
+    /// Merges a page of messages; `page` is the same page as the service wrote it.
+    fn apply_messages(&self, messages: Vec<Message>, page: &wasm_bindgen::JsValue) {
         let Some(fresh) = self.machine.try_update_value(|m| m.merge(messages)) else {
             return;
         };
@@ -345,7 +347,7 @@ impl Livechat {
                 self.ui.note_unread();
             }
             self.conversation.push_message(&m);
-            HostEvent::Message(&m).emit();
+            HostEvent::Message(&raw_message_in(page, &m.message_id)).emit();
         }
     }
 
@@ -510,7 +512,8 @@ impl Livechat {
                 .backend
                 .livechat_messages(after, signal.as_ref())
                 .await
-                .ok()?;
+                .ok()?
+                .value;
             for m in &page.messages {
                 for p in &m.parts {
                     let hit = match p {

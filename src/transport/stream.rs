@@ -20,10 +20,11 @@ pub enum StreamEnd {
     Dropped,
 }
 
-/// Reads the whole stream, calling `on_event` for each event in order.
+/// Reads the whole stream, calling `on_event` for each event in order (with its frame, for
+/// whoever wants the data as the server wrote it).
 pub async fn read_events(
     resp: &Response,
-    mut on_event: impl FnMut(StreamEvent),
+    mut on_event: impl FnMut(StreamEvent, &SseEvent),
 ) -> Result<StreamEnd, ApiError> {
     let content_type = resp
         .headers()
@@ -56,7 +57,7 @@ pub async fn read_events(
         for frame in parser.push(&bytes) {
             if let Some(event) = decode(&frame) {
                 let terminal = matches!(event, StreamEvent::Done(_) | StreamEvent::Error(_));
-                on_event(event);
+                on_event(event, &frame);
                 if terminal {
                     // The server closes after a terminal event; don't wait for it.
                     let _ = reader.cancel();
@@ -79,6 +80,15 @@ pub fn decode(frame: &SseEvent) -> Option<StreamEvent> {
             None
         }
     }
+}
+
+/// The message of a `done` frame as the page's own JSON object: the host page's `message` event
+/// carries it as the server wrote it (unknown fields included), and the wasm needs no serializer
+/// for messages just for that.
+pub fn raw_message(frame: &SseEvent) -> wasm_bindgen::JsValue {
+    js_sys::JSON::parse(&frame.data)
+        .and_then(|v| js_sys::Reflect::get(&v, &"message".into()))
+        .unwrap_or(wasm_bindgen::JsValue::NULL)
 }
 
 fn log_skipped(name: &str, why: &str) {

@@ -15,12 +15,13 @@ use dialoge_api::livechat::{
     LivechatSession, LivechatState, SyncResponse, TypingRequest,
 };
 use dialoge_api::send::SendMessage;
+use dialoge_api::stream::StreamEvent;
 use web_sys::AbortSignal;
 
-use super::{Capabilities, TurnEnd, TurnEvent};
+use super::{Capabilities, Raw, TurnEnd, TurnEvent};
 use crate::boot::options::Options;
 use crate::transport::storage::Store;
-use crate::transport::stream::read_events;
+use crate::transport::stream::{raw_message, read_events};
 use crate::transport::{http, ApiError};
 use client::{ApiClient, Call};
 use token::TokenSource;
@@ -102,6 +103,20 @@ impl Dialoge {
         self.api.get_json(path, signal).await
     }
 
+    /// `GET {path}`: the typed answer and the same JSON as the page's own object.
+    async fn get_raw<T: dialoge_api::FromJson>(
+        &self,
+        path: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Raw<T>> {
+        let resp = self.call(Call::new("GET", path, None), signal).await?;
+        let text = http::text(&resp).await?;
+        let value = dialoge_api::from_json(&text)
+            .map_err(|e| ApiError::Protocol(format!("bad JSON: {e}")))?;
+        let json = js_sys::JSON::parse(&text).unwrap_or(wasm_bindgen::JsValue::NULL);
+        Ok(Raw { value, json })
+    }
+
     async fn post<T: dialoge_api::FromJson>(
         &self,
         path: &str,
@@ -130,7 +145,14 @@ impl Dialoge {
     ) -> Result<TurnEnd> {
         let resp = self.api.open_stream(body, key, signal).await?;
         on_event(TurnEvent::Accepted);
-        read_events(&resp, |event| on_event(TurnEvent::Stream(event))).await
+        read_events(&resp, |event, frame| {
+            let done = matches!(event, StreamEvent::Done(_));
+            on_event(TurnEvent::Stream(event));
+            if done {
+                on_event(TurnEvent::Final(raw_message(frame)));
+            }
+        })
+        .await
     }
 
     pub async fn history(
@@ -189,7 +211,7 @@ impl Dialoge {
         cursor: Option<&str>,
         wait_ms: Option<u32>,
         signal: Option<&AbortSignal>,
-    ) -> Result<SyncResponse> {
+    ) -> Result<Raw<SyncResponse>> {
         let mut path = format!("/livechat/sync?after_sequence_number={after}");
         if let Some(c) = cursor {
             path.push_str("&cursor=");
@@ -198,16 +220,16 @@ impl Dialoge {
         if let Some(ms) = wait_ms {
             path.push_str(&format!("&wait_ms={ms}"));
         }
-        self.get(&path, signal).await
+        self.get_raw(&path, signal).await
     }
 
     pub async fn livechat_messages(
         &self,
         after: u64,
         signal: Option<&AbortSignal>,
-    ) -> Result<LivechatMessages> {
+    ) -> Result<Raw<LivechatMessages>> {
         let path = format!("/livechat/messages?after_sequence_number={after}");
-        self.get(&path, signal).await
+        self.get_raw(&path, signal).await
     }
 
     pub async fn livechat_send(
