@@ -11,6 +11,8 @@ use std::sync::Arc;
 use dialoge_api::config::{Config, PopupMessage};
 use leptos::prelude::*;
 
+use crate::state::Read;
+
 use super::ui::Ui;
 use super::{log, Shared};
 use crate::backend::BackendError;
@@ -37,12 +39,9 @@ enum Fetch {
 pub struct Branding {
     env: Shared,
     ui: Ui,
-    config: ReadSignal<Option<Arc<Config>>>,
-    set_config: WriteSignal<Option<Arc<Config>>>,
-    dark: ReadSignal<bool>,
-    set_dark: WriteSignal<bool>,
-    popups: ReadSignal<Vec<PopupMessage>>,
-    set_popups: WriteSignal<Vec<PopupMessage>>,
+    config: RwSignal<Option<Arc<Config>>>,
+    dark: RwSignal<bool>,
+    popups: RwSignal<Vec<PopupMessage>>,
     fetch: StoredValue<Fetch>,
     /// The popup delays of the current plan; replaced when the config changes.
     timers: StoredValue<Option<Life>, LocalStorage>,
@@ -77,36 +76,30 @@ fn dismissed(store: &Store) -> Vec<String> {
 
 impl Branding {
     pub(super) fn new(env: Shared, ui: Ui) -> Branding {
-        let (config, set_config) = signal(None);
-        let (dark, set_dark) = signal(false);
-        let (popups, set_popups) = signal(Vec::new());
         Branding {
             env,
             ui,
-            config,
-            set_config,
-            dark,
-            set_dark,
-            popups,
-            set_popups,
+            config: RwSignal::new(None),
+            dark: RwSignal::new(false),
+            popups: RwSignal::new(Vec::new()),
             fetch: StoredValue::new(Fetch::Idle),
             timers: StoredValue::new_local(None),
             mounted_at: js_sys::Date::now(),
         }
     }
 
-    pub fn config(&self) -> ReadSignal<Option<Arc<Config>>> {
-        self.config
+    pub fn config(&self) -> Read<Option<Arc<Config>>> {
+        Read::of(self.config)
     }
 
     /// The visitor's system prefers dark (kept live by `view::theme::use_theme`).
-    pub fn dark(&self) -> ReadSignal<bool> {
-        self.dark
+    pub fn dark(&self) -> Read<bool> {
+        Read::of(self.dark)
     }
 
     /// Popup messages whose time has come (URL matches, not dismissed), oldest first.
-    pub fn popups(&self) -> ReadSignal<Vec<PopupMessage>> {
-        self.popups
+    pub fn popups(&self) -> Read<Vec<PopupMessage>> {
+        Read::of(self.popups)
     }
 
     /// The bot's display name (config), for the header and the dialog's label.
@@ -120,7 +113,7 @@ impl Branding {
 
     /// The colour scheme changed (`prefers-color-scheme`).
     pub fn set_dark(&self, dark: bool) {
-        self.set_dark.try_set(dark);
+        self.dark.try_set(dark);
     }
 
     /// At mount: the config an earlier visit cached, so the launcher is branded at once.
@@ -173,7 +166,7 @@ impl Branding {
             browser.as_deref(),
         ));
         self.schedule_popups(&config, &env.store, &env.life);
-        self.set_config.set(Some(Arc::new(config)));
+        self.config.set(Some(Arc::new(config)));
     }
 
     /// (Re)plans the teasers for `config`: those already shown stay (with the new text), the
@@ -195,7 +188,7 @@ impl Branding {
             }
             let wait = (popup.delay_ms.unwrap_or(0) as f64 - elapsed).clamp(0.0, MAX_DELAY_MS);
             let popup = popup.clone();
-            let popups = self.set_popups;
+            let popups = self.popups;
             timers.spawn(async move {
                 sleep(wait as u32).await;
                 popups.update(|list| {
@@ -205,12 +198,12 @@ impl Branding {
                 });
             });
         }
-        self.set_popups.set(shown);
+        self.popups.set(shown);
     }
 
     /// The teaser's close button: gone now and on later page loads.
     pub fn dismiss_popup(&self, id: &str) {
-        self.set_popups.update(|list| list.retain(|p| p.id != id));
+        self.popups.update(|list| list.retain(|p| p.id != id));
         if let Some(env) = self.env.get() {
             let mut ids = dismissed(&env.store);
             if !ids.iter().any(|d| d == id) {

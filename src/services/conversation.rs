@@ -12,6 +12,8 @@ use dialoge_api::send::{Context, InputPart, OutgoingMessage, SendMessage};
 use dialoge_api::stream::{StreamErrorCode, StreamErrorEvent};
 use leptos::prelude::*;
 
+use crate::state::Read;
+
 use super::ui::Ui;
 use super::{log, Shared};
 use crate::backend::{BackendError, TurnEnd, TurnEvent};
@@ -80,14 +82,10 @@ pub struct Conversation {
     env: Shared,
     ui: Ui,
     transcript: Transcript,
-    status: ReadSignal<Status>,
-    set_status: WriteSignal<Status>,
-    busy: ReadSignal<bool>,
-    set_busy: WriteSignal<bool>,
-    draft: ReadSignal<String>,
-    set_draft: WriteSignal<String>,
-    history_loading: ReadSignal<bool>,
-    set_history_loading: WriteSignal<bool>,
+    status: RwSignal<Status>,
+    busy: RwSignal<bool>,
+    draft: RwSignal<String>,
+    history_loading: RwSignal<bool>,
     history_cursor: RwSignal<Option<String>>,
     outbox: StoredValue<Vec<Outgoing>>,
     /// The answer in flight: ending it is the stop button.
@@ -100,22 +98,14 @@ pub struct Conversation {
 
 impl Conversation {
     pub(super) fn new(env: Shared, ui: Ui, store: &Store) -> Conversation {
-        let (status, set_status) = signal(Status::Idle);
-        let (busy, set_busy) = signal(false);
-        let (draft, set_draft) = signal(store.get(DRAFT_KEY).unwrap_or_default());
-        let (history_loading, set_history_loading) = signal(false);
         Conversation {
             env,
             ui,
             transcript: Transcript::new(),
-            status,
-            set_status,
-            busy,
-            set_busy,
-            draft,
-            set_draft,
-            history_loading,
-            set_history_loading,
+            status: RwSignal::new(Status::Idle),
+            busy: RwSignal::new(false),
+            draft: RwSignal::new(store.get(DRAFT_KEY).unwrap_or_default()),
+            history_loading: RwSignal::new(false),
             history_cursor: RwSignal::new(None),
             outbox: StoredValue::new(Vec::new()),
             turn: StoredValue::new_local(None),
@@ -124,31 +114,37 @@ impl Conversation {
         }
     }
 
-    pub fn entries(&self) -> ReadSignal<Vec<Entry>> {
+    pub fn entries(&self) -> Read<Vec<Entry>> {
         self.transcript.entries()
     }
 
-    pub fn status(&self) -> ReadSignal<Status> {
-        self.status
+    pub fn status(&self) -> Read<Status> {
+        Read::of(self.status)
     }
 
     /// An answer is on its way (the composer offers "stop" instead of "send").
-    pub fn busy(&self) -> ReadSignal<bool> {
-        self.busy
+    pub fn busy(&self) -> Read<bool> {
+        Read::of(self.busy)
     }
 
-    pub fn draft(&self) -> ReadSignal<String> {
-        self.draft
+    pub fn draft(&self) -> Read<String> {
+        Read::of(self.draft)
     }
 
     /// A history page is on its way.
-    pub fn history_loading(&self) -> ReadSignal<bool> {
-        self.history_loading
+    pub fn history_loading(&self) -> Read<bool> {
+        Read::of(self.history_loading)
     }
 
     /// Whether older history can be loaded.
     pub fn has_older(&self) -> bool {
         self.history_cursor.with_untracked(Option::is_some)
+    }
+
+    /// Whether the visitor wrote anything in this page.
+    pub fn visitor_spoke(&self) -> Signal<bool> {
+        let entries = self.entries();
+        Signal::derive(move || entries.with(|e| e.iter().any(|x| x.from_visitor)))
     }
 
     fn lang(&self) -> Lang {
@@ -164,7 +160,7 @@ impl Conversation {
                 env.store.set(DRAFT_KEY, &text);
             }
         }
-        self.set_draft.set(text);
+        self.draft.set(text);
     }
 
     /// `Dialoge('setContext', obj)`: replaces the context sent with the next messages.
@@ -211,7 +207,7 @@ impl Conversation {
         if self.history_loading.get_untracked() {
             return;
         }
-        self.set_history_loading.set(true);
+        self.history_loading.set(true);
         let this = *self;
         let life = env.conversation_life();
         life.clone().spawn(async move {
@@ -228,7 +224,7 @@ impl Conversation {
                 // A failed history load loses nothing: the visitor can still write.
                 Err(e) => log(&format!("history: {e}")),
             }
-            this.set_history_loading.set(false);
+            this.history_loading.set(false);
         });
     }
 
@@ -346,7 +342,7 @@ impl Conversation {
 
     /// Marks the composer busy (a livechat send) or free again.
     pub(crate) fn set_busy(&self, busy: bool) {
-        self.set_busy.try_set(busy);
+        self.busy.try_set(busy);
     }
 
     /// Runs one assistant turn for `entry` (already in the outbox). Runs inside the
@@ -363,8 +359,8 @@ impl Conversation {
             old.end();
         }
         let signal = request.signal();
-        self.set_busy.set(true);
-        self.set_status.set(Status::Connecting);
+        self.busy.set(true);
+        self.status.set(Status::Connecting);
         entry.set_state(EntryState::Sending);
         // The first history page goes first, so this turn is never shown twice.
         while self.history_loading.get_untracked() && !request.is_over() {
@@ -410,12 +406,12 @@ impl Conversation {
                 }) if waits < MAX_RATE_LIMIT_WAITS => {
                     waits += 1;
                     let seconds = retry_after.unwrap_or(2 << waits).clamp(1, 60);
-                    self.set_status.set(Status::Waiting { seconds });
+                    self.status.set(Status::Waiting { seconds });
                     sleep_within(&request, seconds * 1000).await;
                     if request.is_over() {
                         break Err(BackendError::Aborted);
                     }
-                    self.set_status.set(Status::Connecting);
+                    self.status.set(Status::Connecting);
                 }
                 other => break other,
             }
@@ -425,7 +421,7 @@ impl Conversation {
                 *t = None;
             }
         });
-        self.set_busy.set(false);
+        self.busy.set(false);
         if let (Ok(TurnEnd::Terminal), Some(e)) = (&end, &failure) {
             return self.stream_error(&entry, e);
         }
@@ -435,21 +431,21 @@ impl Conversation {
     fn on_applied(&self, applied: Applied, backend: &crate::backend::Backend) {
         match applied {
             Applied::Nothing => {}
-            Applied::Processing => self.set_status.set(Status::Thinking),
+            Applied::Processing => self.status.set(Status::Thinking),
             Applied::Content => {
                 if matches!(
                     self.status.get_untracked(),
                     Status::Connecting | Status::Thinking
                 ) {
                     // The answer itself now shows progress.
-                    self.set_status.set(Status::Idle);
+                    self.status.set(Status::Idle);
                 }
             }
             Applied::Done(_, token) => {
                 if let Some(token) = token {
                     backend.adopt(token);
                 }
-                self.set_status.set(Status::Idle);
+                self.status.set(Status::Idle);
                 self.ui.note_unread();
                 // The host page hears of it with the service's own JSON (`TurnEvent::Final`).
             }
@@ -489,14 +485,14 @@ impl Conversation {
                 code: ErrorCode::Conflict,
                 ..
             }) => {
-                self.set_status.set(Status::Idle);
+                self.status.set(Status::Idle);
                 TurnOutcome::TakenOver(user.clone())
             }
             Err(BackendError::Aborted) => {
                 if let Some(a) = answer {
                     a.set_state(EntryState::Incomplete);
                 }
-                self.set_status.set(Status::Idle);
+                self.status.set(Status::Idle);
                 TurnOutcome::Over
             }
             Err(e) => {
@@ -510,7 +506,7 @@ impl Conversation {
     /// The server ended the turn with an `error` event.
     fn stream_error(&self, user: &Entry, e: &StreamErrorEvent) -> TurnOutcome {
         if e.code == StreamErrorCode::LivechatActive {
-            self.set_status.set(Status::Idle);
+            self.status.set(Status::Idle);
             return TurnOutcome::TakenOver(user.clone());
         }
         let retry = e.retryable.then_some(user.key);
@@ -554,7 +550,7 @@ impl Conversation {
             place,
         }
         .emit();
-        self.set_status.try_set(Status::Error {
+        self.status.try_set(Status::Error {
             message: message.to_owned(),
             retry,
         });
@@ -566,11 +562,11 @@ impl Conversation {
         self.outbox.try_set_value(Vec::new());
         self.transcript.clear();
         self.history_cursor.set(None);
-        self.set_history_loading.set(false);
-        self.set_busy.set(false);
+        self.history_loading.set(false);
+        self.busy.set(false);
         self.started.set_value(false);
         self.set_draft(String::new());
-        self.set_status.set(Status::Idle);
+        self.status.set(Status::Idle);
     }
 }
 

@@ -16,6 +16,8 @@ use dialoge_api::message::{AgentInfo, Message, Part, Role};
 use dialoge_api::send::{OutgoingMessage, SendMessage};
 use leptos::prelude::*;
 
+use crate::state::Read;
+
 use super::conversation::Conversation;
 use super::ui::Ui;
 use super::{log, Outcome, Shared};
@@ -49,16 +51,11 @@ pub struct Livechat {
     env: Shared,
     ui: Ui,
     conversation: Conversation,
-    status: ReadSignal<LivechatStatus>,
-    set_status: WriteSignal<LivechatStatus>,
-    agent: ReadSignal<Option<AgentInfo>>,
-    set_agent: WriteSignal<Option<AgentInfo>>,
-    agent_typing: ReadSignal<bool>,
-    set_agent_typing: WriteSignal<bool>,
-    closed: ReadSignal<Option<Closed>>,
-    set_closed: WriteSignal<Option<Closed>>,
-    feedback_pending: ReadSignal<bool>,
-    set_feedback_pending: WriteSignal<bool>,
+    status: RwSignal<LivechatStatus>,
+    agent: RwSignal<Option<AgentInfo>>,
+    agent_typing: RwSignal<bool>,
+    closed: RwSignal<Option<Closed>>,
+    feedback_pending: RwSignal<bool>,
     machine: StoredValue<LivechatSync>,
     following: StoredValue<bool>,
     typing: StoredValue<Typing>,
@@ -72,49 +69,39 @@ fn page_visible() -> bool {
 
 impl Livechat {
     pub(super) fn new(env: Shared, ui: Ui, conversation: Conversation) -> Livechat {
-        let (status, set_status) = signal(LivechatStatus::Inactive);
-        let (agent, set_agent) = signal(None);
-        let (agent_typing, set_agent_typing) = signal(false);
-        let (closed, set_closed) = signal(None);
-        let (feedback_pending, set_feedback_pending) = signal(false);
         Livechat {
             env,
             ui,
             conversation,
-            status,
-            set_status,
-            agent,
-            set_agent,
-            agent_typing,
-            set_agent_typing,
-            closed,
-            set_closed,
-            feedback_pending,
-            set_feedback_pending,
+            status: RwSignal::new(LivechatStatus::Inactive),
+            agent: RwSignal::new(None),
+            agent_typing: RwSignal::new(false),
+            closed: RwSignal::new(None),
+            feedback_pending: RwSignal::new(false),
             machine: StoredValue::new(LivechatSync::new()),
             following: StoredValue::new(false),
             typing: StoredValue::new(Typing::default()),
         }
     }
 
-    pub fn status(&self) -> ReadSignal<LivechatStatus> {
-        self.status
+    pub fn status(&self) -> Read<LivechatStatus> {
+        Read::of(self.status)
     }
 
-    pub fn agent(&self) -> ReadSignal<Option<AgentInfo>> {
-        self.agent
+    pub fn agent(&self) -> Read<Option<AgentInfo>> {
+        Read::of(self.agent)
     }
 
-    pub fn agent_typing(&self) -> ReadSignal<bool> {
-        self.agent_typing
+    pub fn agent_typing(&self) -> Read<bool> {
+        Read::of(self.agent_typing)
     }
 
-    pub fn closed(&self) -> ReadSignal<Option<Closed>> {
-        self.closed
+    pub fn closed(&self) -> Read<Option<Closed>> {
+        Read::of(self.closed)
     }
 
-    pub fn feedback_pending(&self) -> ReadSignal<bool> {
-        self.feedback_pending
+    pub fn feedback_pending(&self) -> Read<bool> {
+        Read::of(self.feedback_pending)
     }
 
     /// Whether visitor input goes to the agent rather than the assistant.
@@ -183,7 +170,7 @@ impl Livechat {
         if status.is_open() {
             // Show it at once; the first synced state (with its version) takes over from here.
             if !self.status.get_untracked().is_open() {
-                self.set_status.set(status);
+                self.status.set(status);
             }
             self.follow();
         }
@@ -305,11 +292,11 @@ impl Livechat {
             return;
         }
         let active = state.status == LivechatStatus::Active;
-        self.set_agent_typing.set(typing && active);
+        self.agent_typing.set(typing && active);
         if change == StateChange::Status {
-            self.set_status.set(state.status.clone());
-            self.set_agent.set(state.active_agent.clone());
-            self.set_closed
+            self.status.set(state.status.clone());
+            self.agent.set(state.active_agent.clone());
+            self.closed
                 .set((state.status == LivechatStatus::Closed).then(|| Closed {
                     by: state.closed_by.clone(),
                     reason: state.close_reason.clone(),
@@ -323,7 +310,7 @@ impl Livechat {
                 .emit();
             }
         }
-        self.set_feedback_pending.set(
+        self.feedback_pending.set(
             state.status == LivechatStatus::Closed
                 && state
                     .feedback
@@ -495,7 +482,7 @@ impl Livechat {
             .livechat_feedback(&request, signal.as_ref())
             .await;
         match &result {
-            Ok(()) => self.set_feedback_pending.set(false),
+            Ok(()) => self.feedback_pending.set(false),
             Err(e) => log(&format!("feedback: {e}")),
         }
         Outcome::from_result(result)
@@ -540,10 +527,10 @@ impl Livechat {
     pub(super) fn clear(&self) {
         self.machine.update_value(LivechatSync::reset);
         self.following.set_value(false);
-        self.set_status.set(LivechatStatus::Inactive);
-        self.set_agent.set(None);
-        self.set_agent_typing.set(false);
-        self.set_closed.set(None);
-        self.set_feedback_pending.set(false);
+        self.status.set(LivechatStatus::Inactive);
+        self.agent.set(None);
+        self.agent_typing.set(false);
+        self.closed.set(None);
+        self.feedback_pending.set(false);
     }
 }

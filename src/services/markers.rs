@@ -12,6 +12,8 @@ use dialoge_api::livechat::{HandoverSource, LivechatStatus};
 use dialoge_api::message::CustomMarker;
 use leptos::prelude::*;
 
+use crate::state::Read;
+
 use super::livechat::Livechat;
 use super::{Outcome, Shared};
 use crate::boot::events::HostEvent;
@@ -55,8 +57,7 @@ pub struct Markers {
     env: Shared,
     livechat: Livechat,
     /// The rating is offered inline (the conversation went quiet).
-    rating_offered: ReadSignal<bool>,
-    set_rating_offered: WriteSignal<bool>,
+    rating_offered: RwSignal<bool>,
     /// Markers answered in this page, with what to show instead (confirmation, file name).
     sent: RwSignal<Vec<(String, Option<String>)>>,
     /// Part ids of `custom` markers already emitted.
@@ -71,20 +72,18 @@ impl Markers {
             .get(CUSTOM_SEEN_KEY)
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default();
-        let (rating_offered, set_rating_offered) = signal(false);
         Markers {
             env,
             livechat,
-            rating_offered,
-            set_rating_offered,
+            rating_offered: RwSignal::new(false),
             sent: RwSignal::new(Vec::new()),
             emitted: StoredValue::new(emitted),
             quiet: StoredValue::new_local(None),
         }
     }
 
-    pub fn rating_offered(&self) -> ReadSignal<bool> {
-        self.rating_offered
+    pub fn rating_offered(&self) -> Read<bool> {
+        Read::of(self.rating_offered)
     }
 
     /// Sends a marker form's answer. On success the marker counts as sent and a
@@ -227,12 +226,12 @@ impl Markers {
             return;
         }
         env.store.set(RATING_OFFERED_KEY, "1");
-        self.set_rating_offered.try_set(true);
+        self.rating_offered.try_set(true);
     }
 
     /// The visitor put the inline offer away.
     pub fn dismiss_rating(&self) {
-        self.set_rating_offered.try_set(false);
+        self.rating_offered.try_set(false);
     }
 
     /// A new conversation: forget what was sent, emitted and offered.
@@ -240,7 +239,7 @@ impl Markers {
         self.not_quiet();
         self.sent.try_set(Vec::new());
         self.emitted.try_set_value(Vec::new());
-        self.set_rating_offered.try_set(false);
+        self.rating_offered.try_set(false);
         if let Some(env) = self.env.get() {
             env.store.remove(CUSTOM_SEEN_KEY);
             env.store.remove(RATING_OFFERED_KEY);

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::state::Read;
+
 use crate::boot::events::HostEvent;
 use crate::boot::options::{Options, Position};
 use crate::i18n::Lang;
@@ -11,14 +13,10 @@ use crate::i18n::Lang;
 /// Panel, launcher, unread badge and language.
 #[derive(Clone, Copy)]
 pub struct Ui {
-    open: ReadSignal<bool>,
-    set_open: WriteSignal<bool>,
-    launcher: ReadSignal<bool>,
-    set_launcher: WriteSignal<bool>,
-    unread: ReadSignal<u32>,
-    set_unread: WriteSignal<u32>,
-    lang: ReadSignal<Lang>,
-    set_lang: WriteSignal<Lang>,
+    open: RwSignal<bool>,
+    launcher: RwSignal<bool>,
+    unread: RwSignal<u32>,
+    lang: RwSignal<Lang>,
     left: bool,
     starts_open: bool,
 }
@@ -26,42 +24,34 @@ pub struct Ui {
 impl Ui {
     pub fn new(options: &Options) -> Ui {
         let browser = web_sys::window().and_then(|w| w.navigator().language());
-        let (open, set_open) = signal(false);
-        let (launcher, set_launcher) = signal(!options.hidden);
-        let (unread, set_unread) = signal(0);
-        let (lang, set_lang) = signal(Lang::pick([
-            options.language.as_deref(),
-            browser.as_deref(),
-        ]));
         Ui {
             // Opened at boot by `Services::start`, so it runs the same path as a click.
-            open,
-            set_open,
-            launcher,
-            set_launcher,
-            unread,
-            set_unread,
-            lang,
-            set_lang,
+            open: RwSignal::new(false),
+            launcher: RwSignal::new(!options.hidden),
+            unread: RwSignal::new(0),
+            lang: RwSignal::new(Lang::pick([
+                options.language.as_deref(),
+                browser.as_deref(),
+            ])),
             left: options.position == Position::Left,
             starts_open: options.open,
         }
     }
 
-    pub fn open(&self) -> ReadSignal<bool> {
-        self.open
+    pub fn open(&self) -> Read<bool> {
+        Read::of(self.open)
     }
 
-    pub fn launcher_visible(&self) -> ReadSignal<bool> {
-        self.launcher
+    pub fn launcher_visible(&self) -> Read<bool> {
+        Read::of(self.launcher)
     }
 
-    pub fn unread(&self) -> ReadSignal<u32> {
-        self.unread
+    pub fn unread(&self) -> Read<u32> {
+        Read::of(self.unread)
     }
 
-    pub fn lang(&self) -> ReadSignal<Lang> {
-        self.lang
+    pub fn lang(&self) -> Read<Lang> {
+        Read::of(self.lang)
     }
 
     /// `data-position="left"`.
@@ -87,9 +77,9 @@ impl Ui {
         if self.open.try_get_untracked() != Some(!open) {
             return false;
         }
-        self.set_open.set(open);
+        self.open.set(open);
         if open {
-            self.set_unread.set(0);
+            self.unread.set(0);
             HostEvent::Open.emit();
         } else {
             HostEvent::Close.emit();
@@ -99,20 +89,20 @@ impl Ui {
 
     /// `show` / `hide`.
     pub fn set_launcher_visible(&self, visible: bool) {
-        self.set_launcher.try_set(visible);
+        self.launcher.try_set(visible);
     }
 
     /// Something arrived while the panel was closed.
     pub(crate) fn note_unread(&self) {
         if self.open.try_get_untracked() == Some(false) {
-            self.set_unread.update(|n| *n += 1);
+            self.unread.update(|n| *n += 1);
         }
     }
 
     /// The language branding chose (or a test sets).
     pub fn set_lang(&self, lang: Lang) {
         if self.lang.try_get_untracked() != Some(lang) {
-            self.set_lang.try_set(lang);
+            self.lang.try_set(lang);
         }
     }
 }

@@ -10,6 +10,7 @@ use dialoge_api::stream::{Delta, StreamEvent};
 use leptos::prelude::*;
 
 use super::live::{LiveBlock, LiveBlockKind, LiveKind, LivePart, LiveSpan};
+use super::Read;
 
 /// Where a message is in its life.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,41 +39,37 @@ pub struct Entry {
     pub from_visitor: bool,
     /// Who wrote it, for agent messages.
     pub agent: Option<dialoge_api::message::AgentInfo>,
-    message_id: ReadSignal<Option<String>>,
-    set_message_id: WriteSignal<Option<String>>,
-    parts: ReadSignal<Vec<LivePart>>,
-    set_parts: WriteSignal<Vec<LivePart>>,
-    state: ReadSignal<EntryState>,
-    set_state: WriteSignal<EntryState>,
+    message_id: RwSignal<Option<String>>,
+    parts: RwSignal<Vec<LivePart>>,
+    state: RwSignal<EntryState>,
 }
 
 impl Entry {
-    pub fn message_id(&self) -> ReadSignal<Option<String>> {
-        self.message_id
+    pub fn message_id(&self) -> Read<Option<String>> {
+        Read::of(self.message_id)
     }
 
-    pub fn parts(&self) -> ReadSignal<Vec<LivePart>> {
-        self.parts
+    pub fn parts(&self) -> Read<Vec<LivePart>> {
+        Read::of(self.parts)
     }
 
-    pub fn state(&self) -> ReadSignal<EntryState> {
-        self.state
+    pub fn state(&self) -> Read<EntryState> {
+        Read::of(self.state)
     }
 
     pub(crate) fn set_state(&self, state: EntryState) {
-        self.set_state.try_set(state);
+        self.state.try_set(state);
     }
 
     pub(crate) fn set_message_id(&self, id: String) {
-        self.set_message_id.try_set(Some(id));
+        self.message_id.try_set(Some(id));
     }
 }
 
 /// The messages shown in the panel, in order.
 #[derive(Clone, Copy)]
 pub struct Transcript {
-    entries: ReadSignal<Vec<Entry>>,
-    set_entries: WriteSignal<Vec<Entry>>,
+    entries: RwSignal<Vec<Entry>>,
     next: StoredValue<u64>,
 }
 
@@ -84,10 +81,8 @@ impl Default for Transcript {
 
 impl Transcript {
     pub fn new() -> Self {
-        let (entries, set_entries) = signal(Vec::new());
         Transcript {
-            entries,
-            set_entries,
+            entries: RwSignal::new(Vec::new()),
             next: StoredValue::new(1),
         }
     }
@@ -99,35 +94,29 @@ impl Transcript {
     }
 
     /// The entries, for views.
-    pub fn entries(&self) -> ReadSignal<Vec<Entry>> {
-        self.entries
+    pub fn entries(&self) -> Read<Vec<Entry>> {
+        Read::of(self.entries)
     }
 
     /// Shows the visitor's message at once, before the server has seen it.
     pub fn push_user(&self, parts: &[Part]) -> Entry {
-        let (message_id, set_message_id) = signal(None);
-        let (parts, set_parts) = signal(parts.iter().map(LivePart::from_part).collect());
-        let (state, set_state) = signal(EntryState::Sending);
         let entry = Entry {
             key: self.key(),
             role: Role::User,
             from_visitor: true,
-            message_id,
-            set_message_id,
-            parts,
-            set_parts,
-            state,
-            set_state,
+            message_id: RwSignal::new(None),
+            parts: RwSignal::new(parts.iter().map(LivePart::from_part).collect()),
+            state: RwSignal::new(EntryState::Sending),
             agent: None,
         };
-        self.set_entries.update(|e| e.push(entry.clone()));
+        self.entries.update(|e| e.push(entry.clone()));
         entry
     }
 
     /// Appends a finished message (history, livechat): rendered once, never again.
     pub fn push_message(&self, message: &Message) -> Entry {
         let entry = self.entry_for(message);
-        self.set_entries.update(|e| e.push(entry.clone()));
+        self.entries.update(|e| e.push(entry.clone()));
         entry
     }
 
@@ -145,58 +134,46 @@ impl Transcript {
             .map(|m| self.entry_for(m))
             .collect();
         if !fresh.is_empty() {
-            self.set_entries.update(|e| {
+            self.entries.update(|e| {
                 e.splice(0..0, fresh);
             });
         }
     }
 
     fn entry_for(&self, message: &Message) -> Entry {
-        let (message_id, set_message_id) = signal(Some(message.message_id.clone()));
-        let (parts, set_parts) = signal(message.parts.iter().map(LivePart::from_part).collect());
-        let (state, set_state) = signal(EntryState::Done);
         Entry {
             key: self.key(),
             role: message.role.clone(),
-            message_id,
-            set_message_id,
-            parts,
-            set_parts,
-            state,
-            set_state,
+            message_id: RwSignal::new(Some(message.message_id.clone())),
+            parts: RwSignal::new(message.parts.iter().map(LivePart::from_part).collect()),
+            state: RwSignal::new(EntryState::Done),
             from_visitor: false,
             agent: message.agent.clone(),
         }
     }
 
     fn push_assistant(&self) -> Entry {
-        let (message_id, set_message_id) = signal(None);
-        let (parts, set_parts) = signal(Vec::new());
-        let (state, set_state) = signal(EntryState::Streaming);
         let entry = Entry {
             key: self.key(),
             role: Role::Assistant,
-            message_id,
-            set_message_id,
-            parts,
-            set_parts,
-            state,
-            set_state,
+            message_id: RwSignal::new(None),
+            parts: RwSignal::new(Vec::new()),
+            state: RwSignal::new(EntryState::Streaming),
             from_visitor: false,
             agent: None,
         };
-        self.set_entries.update(|e| e.push(entry.clone()));
+        self.entries.update(|e| e.push(entry.clone()));
         entry
     }
 
     /// Removes an entry (a partial answer before its turn is retried).
     pub fn remove(&self, key: u64) {
-        self.set_entries.update(|e| e.retain(|x| x.key != key));
+        self.entries.update(|e| e.retain(|x| x.key != key));
     }
 
     /// Forgets everything (reset).
     pub fn clear(&self) {
-        self.set_entries.set(Vec::new());
+        self.entries.set(Vec::new());
     }
 
     /// The entry with this key.
@@ -282,7 +259,7 @@ impl TurnApplier {
             }
             StreamEvent::Error(e) => {
                 if let Some(entry) = &self.entry {
-                    entry.set_state.set(EntryState::Incomplete);
+                    entry.state.set(EntryState::Incomplete);
                 }
                 Ok(Applied::Error(e))
             }
@@ -297,7 +274,7 @@ impl TurnApplier {
             Change::PartStarted { index } => {
                 if let Some(p) = self.builder.parts().get(index) {
                     let live = LivePart::from_part(p);
-                    entry.set_parts.update(|parts| parts.push(live));
+                    entry.parts.update(|parts| parts.push(live));
                 }
             }
             Change::BlockStarted { part, block } => {
@@ -409,7 +386,7 @@ impl TurnApplier {
                 || entry.parts.with_untracked(|p| p.len()) <= index
             {
                 let live = LivePart::from_part(final_part);
-                entry.set_parts.update(|parts| {
+                entry.parts.update(|parts| {
                     if index < parts.len() {
                         parts[index] = live;
                     } else {
@@ -430,13 +407,13 @@ impl TurnApplier {
                 .zip(&message.parts)
                 .take_while(|(a, b)| a == b)
                 .count();
-            entry.set_parts.update(|parts| {
+            entry.parts.update(|parts| {
                 parts.truncate(same_prefix);
                 parts.extend(message.parts[same_prefix..].iter().map(LivePart::from_part));
             });
         }
-        entry.set_message_id.set(Some(message.message_id.clone()));
-        entry.set_state.set(EntryState::Done);
+        entry.message_id.set(Some(message.message_id.clone()));
+        entry.state.set(EntryState::Done);
     }
 }
 

@@ -4,3 +4,53 @@
 
 pub mod conversation;
 pub mod live;
+
+use leptos::prelude::*;
+
+/// A read-only handle on a signal that a service (or the transcript) owns and alone writes.
+///
+/// Not `RwSignal::read_only()`: that makes a new reactive node on every call, and these
+/// accessors are called in render closures. This is the same node, with only the reading half
+/// of its methods, and costs nothing.
+pub struct Read<T: 'static>(RwSignal<T>);
+
+impl<T> Clone for Read<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Read<T> {}
+
+impl<T: Send + Sync + 'static> Read<T> {
+    pub(crate) fn of(signal: RwSignal<T>) -> Read<T> {
+        Read(signal)
+    }
+
+    /// Reads and tracks (inside a reactive closure, a change re-runs it).
+    pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        self.0.with(f)
+    }
+
+    /// Reads without tracking.
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        self.0.with_untracked(f)
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Read<T> {
+    /// The value, tracked.
+    pub fn get(&self) -> T {
+        self.0.get()
+    }
+
+    /// The value, not tracked.
+    pub fn get_untracked(&self) -> T {
+        self.0.get_untracked()
+    }
+
+    /// The value, not tracked; `None` once the owner is gone.
+    pub fn try_get_untracked(&self) -> Option<T> {
+        self.0.try_get_untracked()
+    }
+}
