@@ -25,6 +25,16 @@ pub struct DefinitionError {
     reason: String,
 }
 
+impl DefinitionError {
+    /// A definition file that does not parse, and why.
+    pub fn new(file: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// One chatbot as the sandbox plays it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ChatbotDefinition {

@@ -1,15 +1,17 @@
 //! `dialoge-sandbox`: a scriptable emulator of the Dialoge Chatbot API (CONTRACT.md sections 1–9)
-//! for developing and testing the widget, plus the demo shop page that embeds it and an agent
-//! console for livechat.
+//! and of OpenDialog's Chat API v3 (OPENDIALOG.md, under `/chat-api`) for developing and testing
+//! the widget, plus the demo shop page that embeds it and an agent console for livechat.
 //!
 //! [`app`] merges the routers of [`routes`] over an [`AppState`] (and starts the background sweep
 //! and the auto agent once); `main` only parses flags and binds. Request layers, outermost first:
 //! body limit → CORS (API and sandbox routes) → fault switches (API, the shop's token endpoint
-//! and the webhook inbox) → handlers. Every response body is a `dialoge-api` type or the
-//! contract's error envelope ([`error::ApiError`]); nothing builds JSON by hand.
+//! and the webhook inbox) → handlers; `/chat-api` has its own per-scenario CORS with
+//! credentials in place of the shared one. Every response body is a `dialoge-api` type or the
+//! contract's error envelope ([`error::ApiError`]) — on `/chat-api`, an OpenDialog wire type or
+//! a Laravel error ([`opendialog::laravel`]); nothing builds JSON by hand.
 //!
 //! Modules form layers that only depend downwards (the README has the map):
-//! foundation (`clock`, `tz`, `token`, `signing`, `options`, `chatbot`, `error`) → pure logic
+//! foundation (`clock`, `tz`, `token`, `signing`, `options`, `chatbot`, `error`, `opendialog`) → pure logic
 //! (`scenarios`, `wording`) → domain (`stores`) → `streaming` → `mapping` → `state` → effects
 //! (`auth`, `delivery`, `auto_agent`, `background`) → `routes` → this file.
 //!
@@ -23,6 +25,7 @@ pub mod clock;
 mod delivery;
 pub mod error;
 mod mapping;
+pub mod opendialog;
 pub mod options;
 pub mod routes;
 pub mod scenarios;
@@ -79,6 +82,14 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(routes::shop::router())
         .merge(routes::shop::token_router().layer(faults.clone()))
+        // OpenDialog's Chat API v3 beside the Dialoge API: its own CORS (per scenario, with
+        // credentials) outside the fault switches.
+        .nest(
+            "/chat-api",
+            routes::opendialog::router().layer(faults.clone()).layer(
+                middleware::from_fn_with_state(state.clone(), routes::opendialog::cors),
+            ),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/widget", ServeDir::new(&options.widget_dir));
 
@@ -86,6 +97,7 @@ pub fn app(state: AppState) -> Router {
         let sandbox = Router::new()
             .merge(routes::faults::router())
             .merge(routes::agent::dev_router())
+            .merge(routes::opendialog::dev_router())
             // A test can make the inbox fail (and watch the retries) with a fault.
             .merge(routes::webhooks::inbox_router().layer(faults))
             .layer(cors(&options.allowed_origins));

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use dialoge_sandbox::{app, AppState, SandboxOptions};
 
 const USAGE: &str = "\
-dialoge-sandbox: a scriptable emulator of the Dialoge Chatbot API, with a demo shop page
+dialoge-sandbox: a scriptable emulator of the Dialoge Chatbot API (and of OpenDialog's Chat
+API v3 under /chat-api), with a demo shop page
 
 USAGE: dialoge-sandbox [OPTIONS]
 
@@ -166,6 +167,7 @@ async fn main() -> ExitCode {
     println!("dialoge-sandbox listening on http://{shown}");
     println!("  demo shop:      http://{shown}/");
     println!("  API:            http://{shown}/api/v1/chat");
+    println!("  OpenDialog API: http://{shown}/chat-api (scenarios 3377699723000023, 0x420)");
     println!("  widget files:   {}", widget_dir.display());
     println!(
         "  fault switches: {}",

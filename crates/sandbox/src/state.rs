@@ -1,6 +1,6 @@
 //! State layer: [`AppState`], the owner of every store's lock, plus the options, the chatbot
-//! definitions and the webhook HTTP client. It sits above the stores and below everything that
-//! handles a request or runs in the background.
+//! definitions (the OpenDialog bot's too) and the webhook HTTP client. It sits above the stores
+//! and below everything that handles a request or runs in the background.
 //!
 //! Everything lives in memory and is lost on restart (visitor tokens survive a restart because the
 //! signing key is fixed; their visitor simply starts with an empty history). Locks are plain
@@ -19,9 +19,11 @@ use dialoge_api::livechat::LivechatSettings;
 use crate::chatbot::{ChatbotDefinition, DefinitionError};
 use crate::clock::{Clock, Timestamp};
 use crate::error::BodyLimit;
+use crate::opendialog::definition::OpenDialogDefinition;
 use crate::options::SandboxOptions;
 use crate::stores::faults::FaultBoard;
 use crate::stores::livechat::{availability, LivechatStore};
+use crate::stores::opendialog::OpenDialogStore;
 use crate::stores::visitors::Store;
 use crate::stores::webhooks::{Inbox, WebhookStore};
 
@@ -37,6 +39,9 @@ struct Inner {
     livechat: Mutex<LivechatStore>,
     webhooks: Mutex<WebhookStore>,
     inbox: Mutex<Inbox>,
+    /// The scripted OpenDialog bot and its scenarios.
+    opendialog_definition: Arc<OpenDialogDefinition>,
+    opendialog: Mutex<OpenDialogStore>,
     /// The webhook client; `None` if it could not be built (deliveries then fail visibly).
     http: Option<reqwest::Client>,
     /// Set once the background tasks (sweep, auto agent) run, so a second `app()` adds none.
@@ -50,6 +55,14 @@ impl AppState {
             .into_iter()
             .map(|definition| (definition.chatbot_id.clone(), Arc::new(definition)))
             .collect();
+        let opendialog_definition = OpenDialogDefinition::builtin()
+            .map_err(|error| DefinitionError::new("opendialog.json", error.to_string()))?;
+        let opendialog = OpenDialogStore::new(
+            opendialog_definition
+                .scenarios
+                .iter()
+                .map(|scenario| (scenario.scenario_id.clone(), scenario.security.clone())),
+        );
         Ok(Self(Arc::new(Inner {
             chatbots,
             store: Mutex::new(Store::default()),
@@ -57,6 +70,8 @@ impl AppState {
             livechat: Mutex::new(LivechatStore::default()),
             webhooks: Mutex::new(WebhookStore::default()),
             inbox: Mutex::new(Inbox::default()),
+            opendialog_definition: Arc::new(opendialog_definition),
+            opendialog: Mutex::new(opendialog),
             http: webhook_client(&options),
             background: AtomicBool::new(false),
             options,
@@ -113,6 +128,19 @@ impl AppState {
     /// What the development webhook receiver has caught.
     pub(crate) fn inbox(&self) -> MutexGuard<'_, Inbox> {
         self.0.inbox.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The scripted OpenDialog bot (scenarios, configuration, replies).
+    pub fn opendialog_definition(&self) -> &OpenDialogDefinition {
+        &self.0.opendialog_definition
+    }
+
+    /// OpenDialog conversations and each scenario's security switches.
+    pub(crate) fn opendialog(&self) -> MutexGuard<'_, OpenDialogStore> {
+        self.0
+            .opendialog
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The HTTP client webhooks are delivered with.

@@ -80,6 +80,15 @@ impl Zone {
         }
     }
 
+    /// The instant `at` as local civil time in this zone, written with a `strftime` pattern
+    /// (`%Y-%m-%d %H:%M`).
+    pub fn format(&self, at: Timestamp, pattern: &str) -> String {
+        self.time_zone()
+            .to_datetime(instant(at))
+            .strftime(pattern)
+            .to_string()
+    }
+
     /// The local weekday and minute of the day at the instant `at`.
     pub fn local(&self, at: Timestamp) -> (Weekday, u16) {
         let local = self.time_zone().to_datetime(instant(at));

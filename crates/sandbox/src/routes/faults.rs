@@ -1,8 +1,8 @@
 //! Routes: the fault switches (development mode only) — `POST`/`GET`/`DELETE /sandbox/faults`
 //! to arm, list and disarm, and [`apply_faults`], the middleware that applies armed status and
-//! delay faults in front of the API, the shop's token endpoint and the webhook inbox. Stream
-//! faults are taken by `POST /messages` itself. The board they are kept on is
-//! [`crate::stores::faults`].
+//! delay faults in front of the API (OpenDialog's `/chat-api/*` too, answered in Laravel's
+//! shape), the shop's token endpoint and the webhook inbox. Stream faults are taken by
+//! `POST /messages` itself. The board they are kept on is [`crate::stores::faults`].
 
 use std::time::Duration;
 
@@ -15,6 +15,7 @@ use axum::{Json, Router};
 use dialoge_api::error::ErrorCode;
 
 use crate::error::{ApiError, ApiJson, Problems};
+use crate::opendialog::laravel::LaravelError;
 use crate::state::AppState;
 use crate::stores::faults::{Fault, FaultList, FaultRequest};
 
@@ -40,6 +41,7 @@ pub async fn apply_faults(State(state): State<AppState>, request: Request, next:
         .faults()
         .take_request_faults(request.method().as_str(), &path);
     let mut status_error = None;
+    let mut status_fault = None;
     for fault in faults {
         match fault {
             Fault::Delay { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
@@ -48,11 +50,17 @@ pub async fn apply_faults(State(state): State<AppState>, request: Request, next:
                 retry_after,
             } => {
                 status_error = Some(injected_error(status, retry_after));
+                status_fault = Some((status, retry_after));
             }
             Fault::Drop { .. } | Fault::ByteByByte | Fault::Stall { .. } => {}
         }
     }
     match status_error {
+        // OpenDialog's paths answer like Laravel would, so a client sees the shape it expects.
+        Some(_) if path.starts_with("/chat-api/") => {
+            let (status, retry_after) = status_fault.unwrap_or((500, None));
+            LaravelError::injected(status, retry_after).into_response()
+        }
         Some(error) => error.into_response(),
         None => next.run(request).await,
     }

@@ -15,6 +15,7 @@ pub mod console;
 pub mod faults;
 pub mod livechat;
 pub mod messages;
+pub mod opendialog;
 pub mod settings;
 pub mod shop;
 pub mod visitor;

@@ -11,6 +11,7 @@
 
 pub mod faults;
 pub mod livechat;
+pub mod opendialog;
 pub mod visitors;
 pub mod webhooks;
 
@@ -30,4 +31,17 @@ pub enum DomainError {
     /// A record another one points at is gone: a bug, not the caller's fault (500).
     #[error("{0}")]
     Inconsistent(String),
+    /// The caller is not who they claim (401), e.g. an OpenDialog user id on someone else's
+    /// anonymous cookie.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// A value refers to something the store does not know for this caller (422 naming the
+    /// field), e.g. feedback on a message template the user was never shown.
+    #[error("{message}")]
+    Invalid {
+        /// The request field.
+        field: String,
+        /// Why it is refused.
+        message: String,
+    },
 }

@@ -13,6 +13,7 @@ mod faults;
 mod fixtures;
 mod livechat;
 mod messages;
+mod opendialog;
 mod scenarios;
 mod shop;
 mod visitor;
