@@ -66,9 +66,6 @@ pub enum Backend {
     Preview(preview::Preview),
 }
 
-/// A backend shared by the services of one mount.
-pub type SharedBackend = Rc<Backend>;
-
 type Result<T> = std::result::Result<T, BackendError>;
 
 /// A typed answer and the same answer as the page's own JSON (the host page's events carry

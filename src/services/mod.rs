@@ -278,10 +278,9 @@ impl Services {
         };
         let signal = env.conversation_life().signal();
         let result = env.backend.delete(signal.as_ref()).await;
-        if result.is_ok() {
-            self.reset();
-        } else if let Err(e) = &result {
-            log(&format!("delete: {e}"));
+        match &result {
+            Ok(()) => self.reset(),
+            Err(e) => log(&format!("delete: {e}")),
         }
         Outcome::from_result(result)
     }
