@@ -53,6 +53,13 @@ export async function armFault(sandboxUrl, fault) {
   if (!res.ok) throw new Error(`arming ${JSON.stringify(fault)} failed: ${res.status} ${await res.text()}`);
 }
 
+/** The requests the sandbox itself saw (its own record), oldest first: [{at_ms, method, path}]. */
+export async function sandboxRequests(sandboxUrl) {
+  const res = await fetch(sandboxUrl + "/sandbox/requests");
+  if (!res.ok) throw new Error(`request record: ${res.status}`);
+  return (await res.json()).requests;
+}
+
 /** Clears every armed fault. */
 export async function clearFaults(sandboxUrl) {
   await fetch(sandboxUrl + "/sandbox/faults", { method: "DELETE" });

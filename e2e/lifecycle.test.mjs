@@ -1,11 +1,11 @@
 // One mount, one life: `Dialoge('destroy')` in the middle of anything stops all of it — the
 // stream being read, a 429 wait, a held livechat sync, an upload, a popup's delay — and the
 // same page can load the widget again and chat (the wasm module is reused: a trap there would
-// break it). After each destroy no request leaves the page for the sandbox, and nothing is
-// logged as an error.
+// break it). After each destroy no request leaves the page (the browser's view) and none
+// reaches the sandbox (its own record), and nothing is logged as an error.
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, armFault, clearFaults, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, armFault, clearFaults, sandboxRequests, Widget } from "./harness.mjs";
 
 // A 1×1 PNG.
 const PNG = Buffer.from(
@@ -44,12 +44,20 @@ beforeEach(async () => {
   browser.problems.length = 0;
 });
 
-/** Destroys the widget now; resolves to the requests sent during the next `ms`. */
+/** How long a request sent just before the destroy may take to reach the sandbox. */
+const IN_FLIGHT_MS = 200;
+
+/**
+ * Destroys the widget now; resolves to the requests sent during the next `ms`, as the browser
+ * saw them. Also asserts the sandbox's own record shows none arriving after the destroy.
+ */
 async function destroyAndWatch(page, ms) {
   const at = Date.now();
   await page.evaluate(() => window.Dialoge("destroy"));
   assert.equal(await page.evaluate(() => document.querySelectorAll("[data-dialoge]").length), 0);
   await page.waitForTimeout(ms);
+  const arrived = (await sandboxRequests(sandbox.url)).filter((r) => r.at_ms > at + IN_FLIGHT_MS);
+  assert.deepEqual(arrived, [], "the sandbox saw no request after the destroy");
   return requests.filter(([t]) => t > at);
 }
 

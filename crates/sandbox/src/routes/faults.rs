@@ -10,21 +10,23 @@ use axum::extract::{OriginalUri, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use dialoge_api::error::ErrorCode;
 
 use crate::error::{ApiError, ApiJson, Problems};
 use crate::opendialog::laravel::LaravelError;
 use crate::state::AppState;
-use crate::stores::faults::{Fault, FaultList, FaultRequest};
+use crate::stores::faults::{Fault, FaultList, FaultRequest, SeenList};
 
 /// `/faults`, relative to `/sandbox`.
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/faults",
-        post(post_fault).get(get_faults).delete(delete_faults),
-    )
+    Router::new()
+        .route(
+            "/faults",
+            post(post_fault).get(get_faults).delete(delete_faults),
+        )
+        .route("/requests", get(get_seen).delete(delete_seen))
 }
 
 /// Middleware: applies armed status and delay faults before the request reaches its handler.
@@ -37,9 +39,12 @@ pub async fn apply_faults(State(state): State<AppState>, request: Request, next:
         || request.uri().path().to_owned(),
         |original| original.path().to_owned(),
     );
-    let faults = state
-        .faults()
-        .take_request_faults(request.method().as_str(), &path);
+    let now = state.clock().now().unix_millis();
+    let faults = {
+        let mut board = state.faults();
+        board.saw(now, request.method().as_str(), &path);
+        board.take_request_faults(request.method().as_str(), &path)
+    };
     let mut status_error = None;
     let mut status_fault = None;
     for fault in faults {
@@ -93,6 +98,19 @@ async fn post_fault(
 /// `GET /sandbox/faults`: what is armed.
 async fn get_faults(State(state): State<AppState>) -> Json<FaultList> {
     Json(state.faults().list())
+}
+
+/// `GET /sandbox/requests`: every request the fault middleware saw (API, token endpoint,
+/// `/chat-api`), oldest first.
+async fn get_seen(State(state): State<AppState>) -> Json<SeenList> {
+    Json(state.faults().seen())
+}
+
+/// `DELETE /sandbox/requests`: forgets them.
+async fn delete_seen(State(state): State<AppState>) -> Json<SeenList> {
+    let mut board = state.faults();
+    board.forget_seen();
+    Json(board.seen())
 }
 
 /// `DELETE /sandbox/faults`: disarms everything.

@@ -6,6 +6,9 @@
 //! stream faults (drop, byte-by-byte, stall) by the `POST /messages` handler itself, so a
 //! `GET /messages` history load in between cannot use them up. Like every store it never locks,
 //! awaits or touches HTTP.
+//!
+//! The board also keeps the sandbox's own record of the requests it saw (`GET /sandbox/requests`),
+//! so a test can assert what reached the server — not only what a browser says it sent.
 
 use std::time::Duration;
 
@@ -96,10 +99,31 @@ pub struct FaultList {
     pub faults: Vec<FaultRequest>,
 }
 
-/// The armed faults.
+/// Most requests the record keeps; the oldest go first (a long demo session must not grow it).
+pub const MAX_SEEN: usize = 10_000;
+
+/// One request the sandbox saw, in the order it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// Arrival, milliseconds since the epoch (sandbox clock).
+    pub at_ms: i64,
+    pub method: String,
+    /// The path without its query.
+    pub path: String,
+}
+
+/// `GET /sandbox/requests` response.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SeenList {
+    /// Oldest first.
+    pub requests: Vec<Seen>,
+}
+
+/// The armed faults, and the record of requests seen.
 #[derive(Debug, Default)]
 pub struct FaultBoard {
     armed: Vec<FaultRequest>,
+    seen: std::collections::VecDeque<Seen>,
 }
 
 impl FaultBoard {
@@ -111,6 +135,30 @@ impl FaultBoard {
     /// Disarms everything.
     pub fn clear(&mut self) {
         self.armed.clear();
+    }
+
+    /// Records a request that arrived at `at_ms`.
+    pub fn saw(&mut self, at_ms: i64, method: &str, path: &str) {
+        if self.seen.len() >= MAX_SEEN {
+            self.seen.pop_front();
+        }
+        self.seen.push_back(Seen {
+            at_ms,
+            method: method.to_owned(),
+            path: path.to_owned(),
+        });
+    }
+
+    /// The requests seen, oldest first.
+    pub fn seen(&self) -> SeenList {
+        SeenList {
+            requests: self.seen.iter().cloned().collect(),
+        }
+    }
+
+    /// Forgets the requests seen.
+    pub fn forget_seen(&mut self) {
+        self.seen.clear();
     }
 
     /// Takes one use of every armed status or delay fault matching the request.

@@ -294,3 +294,43 @@ async fn the_shop_token_endpoint_can_be_faulted_too() {
         .unwrap();
     assert_eq!(response.status(), 500);
 }
+
+#[tokio::test]
+async fn the_sandbox_keeps_its_own_record_of_the_requests_it_saw_until_told_to_forget() {
+    let app = spawn_app().await;
+    let token = app.token().await;
+    let before = app.clock.now().unix_millis();
+    assert_eq!(app.get(CONFIG, &token).await.status(), 200);
+    let seen: dialoge_sandbox::stores::faults::SeenList = app
+        .client
+        .get(app.url("/sandbox/requests"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let config = seen
+        .requests
+        .iter()
+        .find(|r| r.path == CONFIG)
+        .expect("the /config request is recorded");
+    assert_eq!(config.method, "GET");
+    assert!(config.at_ms >= before);
+    // The token endpoint and the API are both recorded; the record itself is not.
+    assert!(seen
+        .requests
+        .iter()
+        .all(|r| !r.path.starts_with("/sandbox/")));
+
+    let cleared: dialoge_sandbox::stores::faults::SeenList = app
+        .client
+        .delete(app.url("/sandbox/requests"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert!(cleared.requests.is_empty());
+}
