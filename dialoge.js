@@ -62,8 +62,9 @@
   var loading = null;
   var gen = 0; // only the latest start() mounts, however many boot calls raced
   function start() {
-    // A site that boots through JS may leave data-chatbot-id off the tag.
-    if (!opts.chatbotId) return;
+    // A site that boots through JS may leave data-chatbot-id off the tag (an OpenDialog
+    // scenario names itself with data-scenario-id).
+    if (!opts.chatbotId && !opts.scenarioId) return;
     var my = ++gen;
     if (!host) {
       host = d.createElement("div");

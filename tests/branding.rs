@@ -284,6 +284,7 @@ fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Servic
         language: language.map(str::to_owned),
         storage,
         preview: true,
+        backend: Default::default(),
         rating_delay_ms: None,
     };
     Services::new(options)

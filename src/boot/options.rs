@@ -21,6 +21,24 @@ pub enum Position {
     Right,
 }
 
+/// Which service the widget speaks (`data-backend`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum BackendKind {
+    #[default]
+    Dialoge,
+    /// OpenDialog's Chat API v3 (OPENDIALOG.md section 6).
+    OpenDialog {
+        /// `data-scenario-id`.
+        scenario_id: String,
+        /// `data-app-key`; else the site's token endpoint answers it.
+        app_key: Option<String>,
+        /// `data-csrf-cookie` (default Laravel's `XSRF-TOKEN`).
+        csrf_cookie: String,
+        /// `data-csrf-header` (default `X-XSRF-TOKEN`).
+        csrf_header: String,
+    },
+}
+
 /// The production API; the sandbox is chosen with `data-api-base`.
 pub const DEFAULT_API_BASE: &str = "https://api.dialogintelligens.dk";
 
@@ -38,6 +56,7 @@ pub struct Options {
     pub language: Option<String>,
     pub storage: StorageKind,
     pub preview: bool,
+    pub backend: BackendKind,
     /// Quiet time after the last answer before the rating is offered inline
     /// (`data-rating-delay-ms`; tests shorten it). `None`: the widget's default.
     pub rating_delay_ms: Option<u32>,
@@ -50,6 +69,12 @@ pub enum BootError {
     MissingChatbotId,
     #[error("data-token-url (or a getToken function) is required")]
     MissingTokenSource,
+    #[error("data-backend=\"opendialog\" needs data-scenario-id")]
+    MissingScenarioId,
+    #[error("data-backend=\"{0}\" is not a backend this widget speaks (dialoge, opendialog)")]
+    UnknownBackend(String),
+    #[error("this build speaks the Dialoge API: load dialoge.js from the opendialog/ folder for data-backend=\"opendialog\"")]
+    OpenDialogBuild,
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -78,11 +103,31 @@ fn flag(obj: &JsValue, key: &str) -> bool {
 impl Options {
     /// Reads options from the loader's object. `page_query` is `location.search`, for `?chat=open`.
     pub fn from_js(obj: &JsValue, page_query: &str) -> Result<Options, BootError> {
-        let chatbot_id = string(obj, "chatbotId").ok_or(BootError::MissingChatbotId)?;
+        let backend = match string(obj, "backend").as_deref() {
+            None | Some("dialoge") => BackendKind::Dialoge,
+            Some("opendialog") => BackendKind::OpenDialog {
+                scenario_id: string(obj, "scenarioId").ok_or(BootError::MissingScenarioId)?,
+                app_key: string(obj, "appKey"),
+                csrf_cookie: string(obj, "csrfCookie").unwrap_or_else(|| "XSRF-TOKEN".into()),
+                csrf_header: string(obj, "csrfHeader").unwrap_or_else(|| "X-XSRF-TOKEN".into()),
+            },
+            Some(other) => return Err(BootError::UnknownBackend(other.to_owned())),
+        };
+        if cfg!(not(feature = "opendialog")) && backend != BackendKind::Dialoge {
+            return Err(BootError::OpenDialogBuild);
+        }
+        // An OpenDialog scenario is the chatbot; its storage keys are per scenario.
+        let chatbot_id = match &backend {
+            BackendKind::OpenDialog { scenario_id, .. } => {
+                string(obj, "chatbotId").unwrap_or_else(|| scenario_id.clone())
+            }
+            BackendKind::Dialoge => string(obj, "chatbotId").ok_or(BootError::MissingChatbotId)?,
+        };
         let get_token = get(obj, "getToken").dyn_into::<js_sys::Function>().ok();
         let token_url = string(obj, "tokenUrl");
         let preview = flag(obj, "preview");
-        if token_url.is_none() && get_token.is_none() && !preview {
+        let has_key = matches!(&backend, BackendKind::OpenDialog { app_key: Some(_), .. });
+        if token_url.is_none() && get_token.is_none() && !preview && !has_key {
             return Err(BootError::MissingTokenSource);
         }
         let api_base = string(obj, "apiBase")
@@ -109,6 +154,7 @@ impl Options {
             language: string(obj, "language"),
             storage,
             preview,
+            backend,
             rating_delay_ms: string(obj, "ratingDelayMs")
                 .and_then(|s| s.parse().ok())
                 .or_else(|| get(obj, "ratingDelayMs").as_f64().map(|ms| ms as u32)),

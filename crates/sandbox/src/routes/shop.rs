@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/products/{slug}", get(product))
         .route("/privacy", get(privacy))
+        .route("/opendialog", get(opendialog))
         .route("/shop/shop.css", get(stylesheet))
         .route("/shop/shop.js", get(script))
         .route("/shop/img/{name}", get(image))
@@ -83,12 +84,34 @@ async fn privacy(headers: HeaderMap) -> Response {
     )
 }
 
+/// The widget as every page embeds it: the Dialoge API, through the shop's token endpoint.
+const DIALOGE_WIDGET: &str = r#"<script async src="/widget/dialoge.js" data-chatbot-id="shop-bot" data-token-url="/shop/chat-token" data-api-base="{{api_base}}"></script>"#;
+
+/// The OpenDialog build of the widget on the scenario with anonymous auth, CSRF and CORS on.
+const OPENDIALOG_WIDGET: &str = r#"<script async src="/widget/opendialog/dialoge.js" data-backend="opendialog" data-api-base="{{api_base}}" data-scenario-id="3377699723000023" data-app-key="1|sbxNordlysSecureAppKey0000000000000000001"></script>"#;
+
+/// `GET /opendialog`: the shop with the widget speaking OpenDialog's Chat API v3.
+async fn opendialog(headers: HeaderMap) -> Response {
+    page_with(
+        "OpenDialog",
+        include_str!("../../assets/pages/opendialog.html"),
+        OPENDIALOG_WIDGET,
+        &headers,
+    )
+}
+
+/// Fills the layout with the Dialoge widget.
+fn page(title: &str, main: &str, headers: &HeaderMap) -> Response {
+    page_with(title, main, DIALOGE_WIDGET, headers)
+}
+
 /// Fills the layout. The only dynamic value is the origin, taken from a validated Host header,
 /// so nothing a request sends can inject markup.
-fn page(title: &str, main: &str, headers: &HeaderMap) -> Response {
+fn page_with(title: &str, main: &str, widget: &str, headers: &HeaderMap) -> Response {
     let html = LAYOUT
         .replace("{{title}}", title)
         .replace("{{main}}", main)
+        .replace("{{widget}}", widget)
         .replace("{{api_base}}", &origin_of(headers));
     let mut response = html.into_response();
     let headers = response.headers_mut();
