@@ -32,6 +32,7 @@ pub mod livechat;
 pub mod livechat_follow;
 pub mod livechat_sync;
 pub mod message;
+pub mod opendialog;
 pub mod reducer;
 pub mod rules;
 pub mod send;
