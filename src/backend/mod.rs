@@ -12,6 +12,8 @@
 //! Every method takes the abort signal of the life it runs in (see `crate::life`).
 
 pub mod dialoge;
+#[cfg(feature = "opendialog")]
+pub mod opendialog;
 pub mod preview;
 
 use std::rc::Rc;
@@ -45,8 +47,12 @@ pub struct Capabilities {
     pub attachments: bool,
     /// The conversation can be rated.
     pub rating: bool,
-    /// The visitor can download and delete their data.
+    /// The visitor can download their data (or the transcript).
     pub export: bool,
+    /// The visitor can delete their data.
+    pub delete: bool,
+    /// The visitor can rate single answers (thumbs up or down).
+    pub message_feedback: bool,
 }
 
 /// One step of a turn, as the conversation sees it.
@@ -64,9 +70,19 @@ pub enum TurnEvent {
 pub enum Backend {
     Dialoge(dialoge::Dialoge),
     Preview(preview::Preview),
+    /// OpenDialog's Chat API v3 (its own build: the `opendialog` feature).
+    #[cfg(feature = "opendialog")]
+    OpenDialog(Box<opendialog::OpenDialog>),
 }
 
 type Result<T> = std::result::Result<T, BackendError>;
+
+/// A file for the visitor to save.
+pub struct Download {
+    pub filename: String,
+    pub mime: &'static str,
+    pub body: String,
+}
 
 /// A typed answer and the same answer as the page's own JSON (the host page's events carry
 /// messages as the service wrote them).
@@ -79,16 +95,21 @@ impl Backend {
     /// The backend the options ask for.
     pub fn from_options(options: &Options, store: Rc<Store>) -> Backend {
         if options.preview {
-            Backend::Preview(preview::Preview::new(options.api_base.clone()))
-        } else {
-            Backend::Dialoge(dialoge::Dialoge::new(options, store))
+            return Backend::Preview(preview::Preview::new(options.api_base.clone()));
         }
+        #[cfg(feature = "opendialog")]
+        if let crate::boot::options::BackendKind::OpenDialog { .. } = &options.backend {
+            return Backend::OpenDialog(Box::new(opendialog::OpenDialog::new(options, store)));
+        }
+        Backend::Dialoge(dialoge::Dialoge::new(options, store))
     }
 
     pub fn capabilities(&self) -> Capabilities {
         match self {
             Backend::Dialoge(_) => dialoge::CAPABILITIES,
             Backend::Preview(_) => preview::CAPABILITIES,
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => opendialog::CAPABILITIES,
         }
     }
 
@@ -97,6 +118,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.base(),
             Backend::Preview(p) => p.base(),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(o) => o.base(),
         }
     }
 
@@ -105,6 +128,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.knows_visitor(),
             Backend::Preview(_) => false,
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(o) => o.knows_visitor(),
         }
     }
 
@@ -117,8 +142,57 @@ impl Backend {
 
     /// Forgets the visitor (reset, data deleted).
     pub fn forget_visitor(&self) {
-        if let Backend::Dialoge(d) = self {
-            d.forget();
+        match self {
+            Backend::Dialoge(d) => d.forget(),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(o) => o.forget(),
+            Backend::Preview(_) => {}
+        }
+    }
+
+    /// The service's own opening of a conversation (OpenDialog's `chat_open`), answered like a
+    /// turn; nothing when the service has none or the visitor is mid-conversation.
+    #[cfg(feature = "opendialog")]
+    pub async fn greeting(
+        &self,
+        signal: Option<&AbortSignal>,
+        on_event: &mut dyn FnMut(TurnEvent),
+    ) -> Result<()> {
+        match self {
+            Backend::OpenDialog(o) => o.greeting(signal, on_event).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Messages a marker action was answered with (OpenDialog answers forms with messages).
+    #[cfg(feature = "opendialog")]
+    pub fn take_replies(&self) -> Vec<dialoge_api::message::Message> {
+        match self {
+            Backend::OpenDialog(o) => o.take_replies(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether this answer can be rated with thumbs.
+    #[cfg(feature = "opendialog")]
+    pub fn rates_answer(&self, message_id: &str) -> bool {
+        match self {
+            Backend::OpenDialog(o) => o.rates_answer(message_id),
+            _ => false,
+        }
+    }
+
+    /// Thumbs up or down on one answer.
+    #[cfg(feature = "opendialog")]
+    pub async fn answer_feedback(
+        &self,
+        message_id: &str,
+        positive: bool,
+        signal: Option<&AbortSignal>,
+    ) -> Result<()> {
+        match self {
+            Backend::OpenDialog(o) => o.answer_feedback(message_id, positive, signal).await,
+            _ => Err(BackendError::Unsupported),
         }
     }
 
@@ -127,6 +201,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.config(signal).await,
             Backend::Preview(p) => p.config(),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(o) => o.config(signal).await,
         }
     }
 
@@ -142,6 +218,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.send(body, key, signal, on_event).await,
             Backend::Preview(p) => p.send(body, on_event).await,
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(o) => o.send(body, key, signal, on_event).await,
         }
     }
 
@@ -157,6 +235,8 @@ impl Backend {
                 messages: Vec::new(),
                 next_cursor: None,
             }),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(o) => o.history(cursor, signal).await,
         }
     }
 
@@ -169,6 +249,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.action(request, signal).await,
             Backend::Preview(_) => Ok(preview::action_response()),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(o) => o.action(request, signal).await,
         }
     }
 
@@ -176,14 +258,18 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.rate(request, signal).await,
             Backend::Preview(_) => Ok(()),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 
-    /// Everything stored about the visitor, as the JSON text to save.
-    pub async fn export(&self, signal: Option<&AbortSignal>) -> Result<String> {
+    /// Everything stored about the visitor (or the transcript), as a file to save.
+    pub async fn export(&self, signal: Option<&AbortSignal>) -> Result<Download> {
         match self {
             Backend::Dialoge(d) => d.export(signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(o) => o.export(signal).await,
         }
     }
 
@@ -192,6 +278,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.delete(signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 
@@ -204,6 +292,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.handover(request, signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 
@@ -211,6 +301,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.livechat_state(signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 
@@ -226,6 +318,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.livechat_sync(after, cursor, wait_ms, signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 
@@ -237,6 +331,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.livechat_messages(after, signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 
@@ -248,6 +344,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.livechat_send(body, signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 
@@ -255,6 +353,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.livechat_typing(typing, signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 
@@ -262,6 +362,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.livechat_close(signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 
@@ -273,6 +375,8 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.livechat_feedback(request, signal).await,
             Backend::Preview(_) => Err(BackendError::Unsupported),
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
     }
 }

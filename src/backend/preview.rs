@@ -20,6 +20,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     attachments: true,
     rating: true,
     export: false,
+    delete: false,
+    message_feedback: false,
 };
 
 /// Pause between the words of a scripted reply: slow enough to be seen streaming.

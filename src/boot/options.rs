@@ -126,7 +126,13 @@ impl Options {
         let get_token = get(obj, "getToken").dyn_into::<js_sys::Function>().ok();
         let token_url = string(obj, "tokenUrl");
         let preview = flag(obj, "preview");
-        let has_key = matches!(&backend, BackendKind::OpenDialog { app_key: Some(_), .. });
+        let has_key = matches!(
+            &backend,
+            BackendKind::OpenDialog {
+                app_key: Some(_),
+                ..
+            }
+        );
         if token_url.is_none() && get_token.is_none() && !preview && !has_key {
             return Err(BootError::MissingTokenSource);
         }

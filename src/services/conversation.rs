@@ -94,6 +94,9 @@ pub struct Conversation {
     context: StoredValue<serde_json::Map<String, serde_json::Value>>,
     /// History was asked for in this conversation.
     started: StoredValue<bool>,
+    /// The service opened this conversation (see `greet`).
+    #[cfg(feature = "opendialog")]
+    greeted: StoredValue<bool>,
 }
 
 impl Conversation {
@@ -111,6 +114,8 @@ impl Conversation {
             turn: StoredValue::new_local(None),
             context: StoredValue::new(serde_json::Map::new()),
             started: StoredValue::new(false),
+            #[cfg(feature = "opendialog")]
+            greeted: StoredValue::new(false),
         }
     }
 
@@ -464,6 +469,13 @@ impl Conversation {
         match end {
             Ok(TurnEnd::Terminal) => {
                 self.delivered(user, None);
+                // A service may answer with nothing to show (OpenDialog's `url_click`).
+                if matches!(
+                    self.status.get_untracked(),
+                    Status::Connecting | Status::Thinking
+                ) {
+                    self.status.set(Status::Idle);
+                }
                 TurnOutcome::Over
             }
             Ok(TurnEnd::Dropped) => {
@@ -556,6 +568,48 @@ impl Conversation {
         });
     }
 
+    /// The service's own opening of the conversation (OpenDialog's `chat_open`), once per
+    /// conversation, after the first history page: answered like a turn, with no visitor
+    /// message before it.
+    #[cfg(feature = "opendialog")]
+    pub(super) fn greet(&self) {
+        let Some(env) = self.env.get() else { return };
+        if self
+            .greeted
+            .try_update_value(|g| std::mem::replace(g, true))
+            != Some(false)
+        {
+            return;
+        }
+        let this = *self;
+        let life = env.conversation_life();
+        life.clone().spawn(async move {
+            while this.history_loading.get_untracked() {
+                sleep(50).await;
+            }
+            let signal = life.signal();
+            let mut applier = TurnApplier::new(this.transcript);
+            let mut on_event = |event: TurnEvent| match event {
+                TurnEvent::Accepted => {}
+                TurnEvent::Final(raw) => HostEvent::Message(&raw).emit(),
+                TurnEvent::Stream(event) => match applier.apply(event) {
+                    Ok(applied) => this.on_applied(applied, &env.backend),
+                    Err(why) => log(&format!("skipped a delta: {why}")),
+                },
+            };
+            match env.backend.greeting(signal.as_ref(), &mut on_event).await {
+                Ok(()) => {}
+                Err(e) => log(&format!("greeting: {e}")),
+            }
+            if matches!(
+                this.status.get_untracked(),
+                Status::Connecting | Status::Thinking
+            ) {
+                this.status.set(Status::Idle);
+            }
+        });
+    }
+
     /// A new conversation: nothing shown, nothing pending, nothing typed.
     pub(super) fn clear(&self) {
         self.turn.try_set_value(None);
@@ -565,6 +619,8 @@ impl Conversation {
         self.history_loading.set(false);
         self.busy.set(false);
         self.started.set_value(false);
+        #[cfg(feature = "opendialog")]
+        self.greeted.set_value(false);
         self.set_draft(String::new());
         self.status.set(Status::Idle);
     }

@@ -56,6 +56,8 @@ pub enum RatingTarget {
 pub struct Markers {
     env: Shared,
     livechat: Livechat,
+    #[cfg(feature = "opendialog")]
+    conversation: super::conversation::Conversation,
     /// The rating is offered inline (the conversation went quiet).
     rating_offered: RwSignal<bool>,
     /// Markers answered in this page, with what to show instead (confirmation, file name).
@@ -67,7 +69,12 @@ pub struct Markers {
 }
 
 impl Markers {
-    pub(super) fn new(env: Shared, store: &Store, livechat: Livechat) -> Markers {
+    pub(super) fn new(
+        env: Shared,
+        store: &Store,
+        livechat: Livechat,
+        #[cfg(feature = "opendialog")] conversation: super::conversation::Conversation,
+    ) -> Markers {
         let emitted = store
             .get(CUSTOM_SEEN_KEY)
             .and_then(|s| serde_json::from_str(&s).ok())
@@ -75,6 +82,8 @@ impl Markers {
         Markers {
             env,
             livechat,
+            #[cfg(feature = "opendialog")]
+            conversation,
             rating_offered: RwSignal::new(false),
             sent: RwSignal::new(Vec::new()),
             emitted: StoredValue::new(emitted),
@@ -97,6 +106,11 @@ impl Markers {
         match &result {
             Ok(response) => {
                 self.mark_sent(&request.part_id, response.confirmation_text.clone());
+                // A service that answers a form with messages (OpenDialog) hands them over here.
+                #[cfg(feature = "opendialog")]
+                for message in env.backend.take_replies() {
+                    self.conversation.push_message(&message);
+                }
                 if let Some(session) = &response.livechat_session {
                     self.livechat.started(session.status.clone());
                 }

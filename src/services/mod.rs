@@ -158,7 +158,13 @@ impl Services {
         let branding = branding::Branding::new(env, ui);
         let conversation = conversation::Conversation::new(env, ui, &store);
         let livechat = livechat::Livechat::new(env, ui, conversation);
-        let markers = markers::Markers::new(env, &store, livechat);
+        let markers = markers::Markers::new(
+            env,
+            &store,
+            livechat,
+            #[cfg(feature = "opendialog")]
+            conversation,
+        );
         Services {
             ui,
             branding,
@@ -216,6 +222,8 @@ impl Services {
             if self.conversation.begin() {
                 self.livechat.resume();
             }
+            #[cfg(feature = "opendialog")]
+            self.conversation.greet();
         }
     }
 
@@ -269,6 +277,33 @@ impl Services {
         self.conversation.clear();
         self.livechat.clear();
         self.markers.clear();
+        // A service that opens conversations itself opens the new one at once.
+        #[cfg(feature = "opendialog")]
+        if self.ui.open().get_untracked() {
+            self.conversation.greet();
+        }
+    }
+
+    /// Thumbs up or down on one answer (backends with `message_feedback`).
+    #[cfg(feature = "opendialog")]
+    pub async fn rate_answer(&self, message_id: String, positive: bool) -> Outcome<()> {
+        let Some(env) = self.env.get() else {
+            return Outcome::Cancelled;
+        };
+        let signal = env.conversation_life().signal();
+        Outcome::from_result(
+            env.backend
+                .answer_feedback(&message_id, positive, signal.as_ref())
+                .await,
+        )
+    }
+
+    /// Whether this answer can be rated with thumbs.
+    #[cfg(feature = "opendialog")]
+    pub fn rates_answer(&self, message_id: &str) -> bool {
+        self.env
+            .get()
+            .is_some_and(|env| env.backend.rates_answer(message_id))
     }
 
     /// Deletes the visitor's data on the server, then everything local (a fresh visitor next).
@@ -285,18 +320,14 @@ impl Services {
         Outcome::from_result(result)
     }
 
-    /// `GET /export`, saved as a JSON file through the browser's download.
+    /// The visitor's data (or the transcript), saved through the browser's download.
     pub fn export_data(&self) {
         let Some(env) = self.env.get() else { return };
         let conversation = self.conversation;
         self.spawn(async move {
             let signal = env.conversation_life().signal();
             match env.backend.export(signal.as_ref()).await {
-                Ok(json) => {
-                    if let Err(e) = download("my-chat-data.json", &json) {
-                        log(&format!("export download: {e:?}"));
-                    }
-                }
+                Ok(file) => save(&file),
                 Err(BackendError::Aborted) => {}
                 Err(e) => {
                     log(&format!("export: {e}"));
@@ -314,12 +345,21 @@ impl Services {
     }
 }
 
-/// Saves `text` as a file: a Blob URL on a temporary `<a download>`.
-fn download(filename: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+/// Saves a file through the browser's download (a failure is logged: there is nothing else to
+/// do about it).
+pub(crate) fn save(file: &crate::backend::Download) {
+    if let Err(e) = download(file) {
+        log(&format!("download: {e:?}"));
+    }
+}
+
+/// A Blob URL on a temporary `<a download>`.
+fn download(file: &crate::backend::Download) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;
+    let (filename, text) = (file.filename.as_str(), file.body.as_str());
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(file.mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let document = web_sys::window()

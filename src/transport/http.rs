@@ -37,6 +37,16 @@ impl<'a> HttpRequest<'a> {
 
 /// Sends the request; resolves to the response only if it is 2xx.
 pub async fn send(req: HttpRequest<'_>) -> Result<Response, ApiError> {
+    let resp = fetch(req).await?;
+    if resp.ok() {
+        Ok(resp)
+    } else {
+        Err(error_from_response(&resp).await)
+    }
+}
+
+/// Sends the request; resolves to the response whatever its status (the caller reads it).
+pub async fn fetch(req: HttpRequest<'_>) -> Result<Response, ApiError> {
     let headers = Headers::new().map_err(js_error)?;
     if req.json_body.is_some() {
         headers
@@ -62,16 +72,11 @@ pub async fn send(req: HttpRequest<'_>) -> Result<Response, ApiError> {
         init.set_signal(Some(signal));
     }
     let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
-    let resp: Response = JsFuture::from(window.fetch_with_str_and_init(req.url, &init))
+    JsFuture::from(window.fetch_with_str_and_init(req.url, &init))
         .await
         .map_err(js_error)?
         .dyn_into()
-        .map_err(|_| ApiError::Protocol("fetch did not return a Response".into()))?;
-    if resp.ok() {
-        Ok(resp)
-    } else {
-        Err(error_from_response(&resp).await)
-    }
+        .map_err(|_| ApiError::Protocol("fetch did not return a Response".into()))
 }
 
 /// Reads a non-2xx response as the contract's envelope; unknown codes go by status.

@@ -65,7 +65,7 @@ pub fn HeaderMenu(svc: Services) -> impl IntoView {
                         {can.rating.then(|| item(|t| t.rate_conversation, "menu-rate", Box::new(move || {
                             state.set(MenuState::Rate);
                         })))}
-                        {can.export.then(|| item(|t| t.delete_data, "menu-delete", Box::new(move || {
+                        {can.delete.then(|| item(|t| t.delete_data, "menu-delete", Box::new(move || {
                             state.set(MenuState::ConfirmDelete);
                         })))}
                     </div>

@@ -193,6 +193,50 @@ fn message_view(svc: Services, entry: Entry) -> impl IntoView {
             <Show when=move || state.get() == EntryState::Failed>
                 <span class="dlg-not-sent">{move || t().not_sent}</span>
             </Show>
+            {answer_feedback(svc, message_id)}
         </div>
+    }
+}
+
+/// Nothing: only a backend with per-answer feedback draws the thumbs.
+#[cfg(not(feature = "opendialog"))]
+fn answer_feedback(_: Services, _: crate::state::Read<Option<String>>) -> impl IntoView {}
+
+/// Thumbs up / down under an answer the backend lets the visitor rate (OpenDialog's answers
+/// with a `message_template_id`). Sent once; the choice stays pressed.
+#[cfg(feature = "opendialog")]
+fn answer_feedback(svc: Services, message_id: crate::state::Read<Option<String>>) -> impl IntoView {
+    let chosen = RwSignal::new(None::<bool>);
+    let rateable = move || {
+        svc.capabilities().message_feedback
+            && message_id.with(|id| id.as_deref().is_some_and(|id| svc.rates_answer(id)))
+    };
+    let t = move || svc.ui.lang().get().t();
+    let rate = move |positive: bool| {
+        if chosen.get_untracked().is_some() {
+            return;
+        }
+        let Some(id) = message_id.get_untracked() else {
+            return;
+        };
+        chosen.set(Some(positive));
+        svc.spawn(async move {
+            if svc.rate_answer(id, positive).await != crate::services::Outcome::Done(()) {
+                // Not stored: the visitor may try again.
+                chosen.try_set(None);
+            }
+        });
+    };
+    view! {
+        <Show when=rateable>
+            <div class="dlg-answer-feedback" role="group" aria-label=move || t().rate_answer>
+                <button type="button" class="dlg-thumb" data-testid="thumb-up"
+                    aria-label=move || t().helpful aria-pressed=move || (chosen.get() == Some(true)).to_string()
+                    disabled=move || chosen.get().is_some() on:click=move |_| rate(true)>"👍"</button>
+                <button type="button" class="dlg-thumb" data-testid="thumb-down"
+                    aria-label=move || t().not_helpful aria-pressed=move || (chosen.get() == Some(false)).to_string()
+                    disabled=move || chosen.get().is_some() on:click=move |_| rate(false)>"👎"</button>
+            </div>
+        </Show>
     }
 }

@@ -18,7 +18,7 @@ use dialoge_api::send::SendMessage;
 use dialoge_api::stream::StreamEvent;
 use web_sys::AbortSignal;
 
-use super::{Capabilities, Raw, TurnEnd, TurnEvent};
+use super::{Capabilities, Download, Raw, TurnEnd, TurnEvent};
 use crate::boot::options::Options;
 use crate::transport::storage::Store;
 use crate::transport::stream::{raw_message, read_events};
@@ -34,6 +34,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     attachments: true,
     rating: true,
     export: true,
+    delete: true,
+    message_feedback: false,
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -182,9 +184,13 @@ impl Dialoge {
             .map(drop)
     }
 
-    pub async fn export(&self, signal: Option<&AbortSignal>) -> Result<String> {
+    pub async fn export(&self, signal: Option<&AbortSignal>) -> Result<Download> {
         let resp = self.call(Call::new("GET", "/export", None), signal).await?;
-        http::text(&resp).await
+        Ok(Download {
+            filename: "my-chat-data.json".to_owned(),
+            mime: "application/json",
+            body: http::text(&resp).await?,
+        })
     }
 
     pub async fn delete(&self, signal: Option<&AbortSignal>) -> Result<()> {
