@@ -18,34 +18,46 @@ const files = [
   ["css", "dialoge.css"],
 ];
 
-const rows = [];
-const total = { raw: 0, gzip: 0, brotli: 0 };
-for (const [label, name] of files) {
-  const path = join(dist, name);
-  if (!existsSync(path)) {
-    console.error(`missing ${path}: run trunk build --release first`);
-    process.exit(1);
+/** Raw, gzip and brotli bytes of each file of a built folder, and the total; prints a table. */
+function report(dir, heading) {
+  const rows = [];
+  const total = { raw: 0, gzip: 0, brotli: 0 };
+  for (const [label, name] of files) {
+    const path = join(dir, name);
+    if (!existsSync(path)) {
+      console.error(`missing ${path}: run trunk build --release first`);
+      process.exit(1);
+    }
+    const buf = readFileSync(path);
+    const row = {
+      label,
+      name,
+      raw: buf.length,
+      gzip: gzipSync(buf, { level: 9 }).length,
+      brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+    rows.push(row);
+    for (const k of ["raw", "gzip", "brotli"]) total[k] += row[k];
   }
-  const buf = readFileSync(path);
-  const row = {
-    label,
-    name,
-    raw: buf.length,
-    gzip: gzipSync(buf, { level: 9 }).length,
-    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
-  rows.push(row);
-  for (const k of ["raw", "gzip", "brotli"]) total[k] += row[k];
+  rows.push({ label: "total", name: "", ...total });
+  const kb = (n) => (n / 1024).toFixed(1).padStart(8);
+  console.log(heading);
+  console.log("| part     | file                     |      raw |     gzip |   brotli |");
+  console.log("|----------|--------------------------|---------:|---------:|---------:|");
+  for (const r of rows) {
+    console.log(`| ${r.label.padEnd(8)} | ${r.name.padEnd(24)} | ${kb(r.raw)} | ${kb(r.gzip)} | ${kb(r.brotli)} |`);
+  }
+  return total;
 }
-rows.push({ label: "total", name: "", ...total });
 
-const kb = (n) => (n / 1024).toFixed(1).padStart(8);
-console.log("| part     | file                     |      raw |     gzip |   brotli |");
-console.log("|----------|--------------------------|---------:|---------:|---------:|");
-for (const r of rows) {
-  console.log(`| ${r.label.padEnd(8)} | ${r.name.padEnd(24)} | ${kb(r.raw)} | ${kb(r.gzip)} | ${kb(r.brotli)} |`);
-}
+const total = report(dist, "Dialoge build (dist/):");
 console.log("(KB = 1024 bytes; targets: total ≤ 100 KB brotli, loader ≤ 2 KB brotli)");
+// The OpenDialog build (its own folder, `--features opendialog`): reported, not gated.
+const od = join(dist, "opendialog");
+if (existsSync(join(od, "dialoge-widget_bg.wasm"))) {
+  const odTotal = report(od, "\nOpenDialog build (dist/opendialog/):");
+  console.log(`(${((odTotal.brotli - total.brotli) / 1024).toFixed(1)} KB brotli more than the Dialoge build)`);
+}
 
 const totalKb = total.brotli / 1024;
 if (totalKb > budget) {

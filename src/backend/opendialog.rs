@@ -530,9 +530,6 @@ impl OpenDialog {
                 }
             }
             BotBody::Form(form) => {
-                if let Some(text) = &form.text {
-                    push_text(parts, &format!("{id}_text"), text);
-                }
                 parts.push(Part::ShowForm(form_of(form, id)));
                 self.forms.borrow_mut().push(form.clone());
             }
