@@ -1,7 +1,8 @@
 //! The opening of a conversation, from `/config`: the welcome message as the first assistant
 //! bubble (view only, never stored or sent) and the start prompts for this page's URL, as
 //! buttons that send their text. Not `data-testid="message"`: it is not a message of the log.
-//! Plain DOM (see `view::dom`); one delegated click handler serves every prompt.
+//! Plain DOM (see `view::dom`); one delegated click handler serves every prompt. Measured on
+//! 2026-11-29: as a `view!` component (same DOM, a handler per prompt) it costs +1.7 KB brotli.
 
 use leptos::html;
 use leptos::prelude::*;

@@ -2,7 +2,8 @@
 //! for: the conversation's (header menu, and [`QuietRating`] inline at the end of the
 //! conversation once it has been quiet after an answer, once per conversation) and a closed
 //! livechat's feedback. The stars are a real radio group (arrow keys, one tab stop, read as
-//! "3 stars").
+//! "3 stars"). Reactive attributes and text go through the `Flag`/`Text`/`MaybeText` signals of
+//! `parts::forms` (as plain closures, measured on 2026-11-29: +1.0 KB brotli; see there).
 
 use dialoge_api::message::Role;
 use leptos::ev;
