@@ -86,7 +86,6 @@ pub struct OpenDialog {
     user_id: String,
     /// The user id was kept from an earlier visit.
     returning: bool,
-    store: Rc<Store>,
     config: RefCell<Option<Configuration>>,
     choices: RefCell<Vec<Choice>>,
     /// Forms and long texts shown, by `callback_id`, for their responses.
@@ -95,6 +94,10 @@ pub struct OpenDialog {
     /// The messages the last form or long text was answered with.
     replies: RefCell<Vec<Message>>,
     turns: Cell<u32>,
+    /// "New conversation" asked for a restart (see `greeting`).
+    restart: Cell<bool>,
+    /// A restart happened in this page.
+    restarted: Cell<bool>,
 }
 
 impl OpenDialog {
@@ -135,13 +138,14 @@ impl OpenDialog {
             csrf_header,
             user_id,
             returning,
-            store,
             config: RefCell::new(None),
             choices: RefCell::new(Vec::new()),
             forms: RefCell::new(Vec::new()),
             long_texts: RefCell::new(Vec::new()),
             replies: RefCell::new(Vec::new()),
             turns: Cell::new(0),
+            restart: Cell::new(false),
+            restarted: Cell::new(false),
         }
     }
 
@@ -152,6 +156,7 @@ impl OpenDialog {
     /// A visitor from an earlier visit whose history the configuration wants shown.
     pub fn knows_visitor(&self) -> bool {
         self.returning
+            && !self.restarted.get()
             && self
                 .config
                 .borrow()
@@ -159,9 +164,12 @@ impl OpenDialog {
                 .is_none_or(|c| c.webchat_history.show_history)
     }
 
-    /// A new conversation: a new user (the old cookie stays bound to the old id).
+    /// A new conversation: OpenDialog's restart — the same user (its cookie is bound to the
+    /// id), and the next greeting is the configured restart trigger.
     pub fn forget(&self) {
-        self.store.remove(USER_KEY);
+        self.restart.set(true);
+        // The screen was cleared on purpose: its history does not come back.
+        self.restarted.set(true);
     }
 
     fn sender(&self) -> Sender {
@@ -250,9 +258,14 @@ impl OpenDialog {
                     .into(),
                 );
             }
+            // The visitor sees calm words (a 422 is the embed's fault, told in the console).
+            let code = match status {
+                422 => ErrorCode::Other("opendialog_refused".to_owned()),
+                other => ErrorCode::from_status(other),
+            };
             return Err(ApiError::Http {
                 status,
-                code: ErrorCode::from_status(status),
+                code,
                 message: laravel.message,
                 params: Vec::new(),
                 retry_after: None,
@@ -303,24 +316,36 @@ impl OpenDialog {
         on_event: &mut dyn FnMut(TurnEvent),
     ) -> Result<()> {
         self.configuration(signal).await?;
-        let intent = {
+        let restart = self.restart.replace(false);
+        let (intent, restart_callback) = {
             let config = self.config.borrow();
             let Some(config) = config.as_ref() else {
                 return Ok(());
             };
-            if config.user_type == Some(UserType::Ongoing) {
+            let callback = config
+                .general
+                .restart_button_callback
+                .clone()
+                .filter(|_| config.general.show_restart_button);
+            if config.user_type == Some(UserType::Ongoing) && !restart {
                 return Ok(());
             }
-            match config.chat_open_intent() {
-                Some(intent) => intent.to_owned(),
-                None => return Ok(()),
-            }
+            (config.chat_open_intent().map(str::to_owned), callback)
         };
-        let page = web_sys::window()
-            .and_then(|w| w.location().href().ok())
-            .unwrap_or_default();
         let id = crate::services::conversation::new_idempotency_key();
-        let request = MessageRequest::chat_open(&self.sender(), &id, &intent, &page);
+        let request = match (restart, restart_callback, intent) {
+            // The restart button's own trigger.
+            (true, Some(callback), _) => {
+                MessageRequest::trigger(&self.sender(), &id, &callback, None)
+            }
+            (_, _, Some(intent)) => {
+                let page = web_sys::window()
+                    .and_then(|w| w.location().href().ok())
+                    .unwrap_or_default();
+                MessageRequest::chat_open(&self.sender(), &id, &intent, &page)
+            }
+            (_, _, None) => return Ok(()),
+        };
         self.exchange(&request, signal, on_event).await.map(drop)
     }
 

@@ -68,6 +68,10 @@ impl Default for Attachments {
 impl Attachments {
     /// Checks and reads files from any source (chooser, drop, paste).
     pub fn add(&self, svc: Services, files: Vec<File>) {
+        // A backend without uploads takes none, however they come (drop, paste, chooser).
+        if !svc.capabilities().attachments {
+            return;
+        }
         let limit = attachment_limit(svc);
         let t = svc.ui.lang().get_untracked().t();
         self.refusal.set(None);

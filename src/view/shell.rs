@@ -212,7 +212,7 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
             <input type="file" class="dlg-sr" tabindex="-1" multiple accept=ACCEPT node_ref=chooser
                 data-testid="attach-input" aria-hidden="true" on:change=on_chosen/>
             <button type="button" class="dlg-attach" data-testid="attach-button"
-                aria-label=move || t().attach
+                hidden=!svc.capabilities().attachments aria-label=move || t().attach
                 on:click=move |_| { if let Some(i) = chooser.get_untracked() { i.click(); } }>
                 <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7L5.8 11.4a6 6 0 0 0 8.5 8.5l6.4-6.4"/></svg>
             </button>
