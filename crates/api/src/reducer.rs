@@ -163,6 +163,15 @@ pub enum DeltaError {
         /// The block's type.
         block_type: String,
     },
+    /// A delta for a part whose final `part` event was already applied: the final part wins,
+    /// so a late (reordered or duplicated) delta must not change it.
+    #[error("delta `{action}` for part `{part_id}`, which is already final")]
+    PartFinal {
+        /// The part id.
+        part_id: String,
+        /// The delta action.
+        action: String,
+    },
     /// An action this version does not know (or could not read).
     #[error("unknown delta action `{action}` for part `{part_id}`")]
     UnknownAction {
@@ -177,6 +186,10 @@ pub enum DeltaError {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MessageBuilder {
     parts: Vec<Part>,
+    /// Per part (same positions as `parts`): its final `part` event was applied. Without this,
+    /// a delta arriving after the final part (reordered or duplicated on the way) would edit
+    /// it, and the view would show text the final part does not have.
+    finished: Vec<bool>,
 }
 
 impl MessageBuilder {
@@ -216,15 +229,20 @@ impl MessageBuilder {
     }
 
     /// Applies a final part: it replaces whatever deltas built for its `part_id`, or is appended.
+    /// Later deltas for it are refused ([`DeltaError::PartFinal`]): the final part wins.
     pub fn apply_part(&mut self, part: Part) -> Change {
         let existing = part.part_id().and_then(|id| self.position(id));
         match existing.and_then(|index| self.parts.get_mut(index).map(|slot| (index, slot))) {
             Some((index, slot)) => {
                 *slot = part;
+                if let Some(finished) = self.finished.get_mut(index) {
+                    *finished = true;
+                }
                 Change::PartReplaced { index }
             }
             None => {
                 self.parts.push(part);
+                self.finished.push(true);
                 Change::PartAppended {
                     index: self.parts.len() - 1,
                 }
@@ -271,6 +289,7 @@ impl MessageBuilder {
                     }
                 };
                 self.parts.push(part);
+                self.finished.push(false);
                 Ok(Change::PartStarted {
                     index: self.parts.len() - 1,
                 })
@@ -285,6 +304,12 @@ impl MessageBuilder {
                     action: delta.action().to_owned(),
                 };
                 let index = self.position(part_id).ok_or_else(unknown)?;
+                if self.finished.get(index).copied().unwrap_or(false) {
+                    return Err(DeltaError::PartFinal {
+                        part_id: part_id.to_owned(),
+                        action: delta.action().to_owned(),
+                    });
+                }
                 let part = self.parts.get_mut(index).ok_or_else(unknown)?;
                 apply_to_part(index, part, part_id, delta)
             }
