@@ -890,7 +890,12 @@ fn form_of(form: &FormData, id: &str) -> ShowForm {
     ShowForm {
         part_id: format!("{id}_form"),
         form_id: form.callback_id.clone(),
-        name: form.submit_text.clone().unwrap_or_default(),
+        // The form's own words are its title (the submit button keeps the widget's label).
+        name: form
+            .text
+            .as_deref()
+            .map(dialoge_api::opendialog::decode_entities)
+            .unwrap_or_default(),
         confirmation_text: None,
         fields,
         min_filled_fields: None,
