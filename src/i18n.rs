@@ -67,8 +67,11 @@ pub struct Strings {
     pub error_generic: &'static str,
     pub error_auth: &'static str,
     pub not_sent: &'static str,
+    #[cfg(feature = "opendialog")]
     pub rate_answer: &'static str,
+    #[cfg(feature = "opendialog")]
     pub helpful: &'static str,
+    #[cfg(feature = "opendialog")]
     pub not_helpful: &'static str,
     pub link_blocked: &'static str,
     pub you: &'static str,
@@ -135,8 +138,11 @@ static EN: Strings = Strings {
     error_generic: "Something went wrong. Please try again.",
     error_auth: "We could not start the chat. Please reload the page.",
     not_sent: "Not sent",
+    #[cfg(feature = "opendialog")]
     rate_answer: "Was this answer helpful?",
+    #[cfg(feature = "opendialog")]
     helpful: "Helpful",
+    #[cfg(feature = "opendialog")]
     not_helpful: "Not helpful",
     link_blocked: "(link removed)",
     you: "You",
@@ -202,8 +208,11 @@ static DA: Strings = Strings {
     error_generic: "Noget gik galt. Prøv igen.",
     error_auth: "Vi kunne ikke starte chatten. Genindlæs siden.",
     not_sent: "Ikke sendt",
+    #[cfg(feature = "opendialog")]
     rate_answer: "Var svaret nyttigt?",
+    #[cfg(feature = "opendialog")]
     helpful: "Nyttigt",
+    #[cfg(feature = "opendialog")]
     not_helpful: "Ikke nyttigt",
     link_blocked: "(link fjernet)",
     you: "Dig",

@@ -105,17 +105,18 @@ impl Options {
     pub fn from_js(obj: &JsValue, page_query: &str) -> Result<Options, BootError> {
         let backend = match string(obj, "backend").as_deref() {
             None | Some("dialoge") => BackendKind::Dialoge,
+            #[cfg(feature = "opendialog")]
             Some("opendialog") => BackendKind::OpenDialog {
                 scenario_id: string(obj, "scenarioId").ok_or(BootError::MissingScenarioId)?,
                 app_key: string(obj, "appKey"),
                 csrf_cookie: string(obj, "csrfCookie").unwrap_or_else(|| "XSRF-TOKEN".into()),
                 csrf_header: string(obj, "csrfHeader").unwrap_or_else(|| "X-XSRF-TOKEN".into()),
             },
+            // This build has no OpenDialog backend: say where it is.
+            #[cfg(not(feature = "opendialog"))]
+            Some("opendialog") => return Err(BootError::OpenDialogBuild),
             Some(other) => return Err(BootError::UnknownBackend(other.to_owned())),
         };
-        if cfg!(not(feature = "opendialog")) && backend != BackendKind::Dialoge {
-            return Err(BootError::OpenDialogBuild);
-        }
         // An OpenDialog scenario is the chatbot; its storage keys are per scenario.
         let chatbot_id = match &backend {
             BackendKind::OpenDialog { scenario_id, .. } => {
