@@ -231,3 +231,39 @@ test("a reload keeps the user and shows history; the transcript downloads; host 
   assert.match(Buffer.concat(text).toString("utf8"), /Bot: Just this one message\./);
   noProblems(problems);
 });
+
+test("a followed link is reported as url_click; the menu is what the configuration switches on", async () => {
+  const { page, context, problems } = browser;
+  const w = await openWidget(page);
+  await nextAnswer(w, 0);
+  const links = await ask(w, "links");
+  const popup = context.waitForEvent("page");
+  await links.locator("a", { hasText: "Privacy policy" }).click();
+  await (await popup).close();
+  await page.waitForFunction(() => true);
+  for (let i = 0; i < 50 && !calls.some((c) => c.body && JSON.parse(c.body).content?.type === "url_click"); i++) {
+    await page.waitForTimeout(100);
+  }
+  const click = calls.find((c) => c.body && JSON.parse(c.body).content?.type === "url_click");
+  assert.ok(click, "the followed link was reported");
+  assert.match(JSON.parse(click.body).content.data.url, /\/privacy$/);
+
+  // Restart, transcript and end chat, as the scenario's configuration has them; nothing this
+  // backend cannot do (rating the conversation, deleting data).
+  await page.getByTestId("menu-button").click();
+  for (const id of ["menu-new", "menu-export", "menu-end"]) {
+    assert.equal(await page.getByTestId(id).count(), 1, `${id} is offered`);
+  }
+  for (const id of ["menu-rate", "menu-delete"]) {
+    assert.equal(await page.getByTestId(id).count(), 0, `${id} is not offered`);
+  }
+  // End chat: the panel closes and the next open starts over with the restart trigger.
+  await page.getByTestId("menu-end").click();
+  await w.panel.waitFor({ state: "hidden" });
+  await w.open();
+  await nextAnswer(w, 0);
+  const trigger = calls.filter((c) => c.method === "POST").map((c) => JSON.parse(c.body).content).at(-1);
+  assert.equal(trigger.type, "trigger");
+  assert.equal(trigger.callback_id, "WELCOME");
+  noProblems(problems);
+});

@@ -77,6 +77,27 @@ pub enum Backend {
 
 type Result<T> = std::result::Result<T, BackendError>;
 
+/// What the header menu offers (beyond what the capabilities decide).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Menu {
+    /// "New conversation".
+    pub new_conversation: bool,
+    /// "Download my data" (the transcript, on OpenDialog).
+    pub download: bool,
+    /// "End chat" (OpenDialog's button).
+    pub end_chat: bool,
+}
+
+impl Default for Menu {
+    fn default() -> Self {
+        Menu {
+            new_conversation: true,
+            download: true,
+            end_chat: false,
+        }
+    }
+}
+
 /// A file for the visitor to save.
 pub struct Download {
     pub filename: String,
@@ -170,6 +191,28 @@ impl Backend {
         match self {
             Backend::OpenDialog(o) => o.take_replies(),
             _ => Vec::new(),
+        }
+    }
+
+    /// The header menu's items: everything the capabilities allow, or what OpenDialog's
+    /// configuration switches on.
+    pub fn menu(&self) -> Menu {
+        match self {
+            #[cfg(feature = "opendialog")]
+            Backend::OpenDialog(o) => o.menu(),
+            _ => Menu {
+                download: self.capabilities().export,
+                ..Menu::default()
+            },
+        }
+    }
+
+    /// A link in an answer was followed.
+    #[cfg(feature = "opendialog")]
+    pub async fn link_followed(&self, url: &str, signal: Option<&AbortSignal>) -> Result<()> {
+        match self {
+            Backend::OpenDialog(o) => o.link_followed(url, signal).await,
+            _ => Ok(()),
         }
     }
 

@@ -98,6 +98,8 @@ pub struct OpenDialog {
     restart: Cell<bool>,
     /// A restart happened in this page.
     restarted: Cell<bool>,
+    /// The configuration is being fetched.
+    config_pending: Cell<bool>,
 }
 
 impl OpenDialog {
@@ -146,6 +148,7 @@ impl OpenDialog {
             turns: Cell::new(0),
             restart: Cell::new(false),
             restarted: Cell::new(false),
+            config_pending: Cell::new(false),
         }
     }
 
@@ -287,9 +290,12 @@ impl OpenDialog {
     /// The configuration, kept for the lifecycle; the branding it carries as the widget's own
     /// config (cached verbatim by the branding service, so it is the mapped one).
     pub async fn config(&self, signal: Option<&AbortSignal>) -> Result<(Config, String)> {
+        self.config_pending.set(true);
         let text = self
             .text("GET", "/chat-api/configuration", None, signal)
-            .await?;
+            .await;
+        self.config_pending.set(false);
+        let text = text?;
         let value: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| ApiError::Protocol(format!("bad JSON: {e}")))?;
         let od = Configuration::read(&value)
@@ -301,7 +307,16 @@ impl OpenDialog {
         Ok((config, mapped))
     }
 
+    /// The configuration, fetched once: a caller that finds the first fetch under way waits
+    /// for it. Two first calls at once would both be a new user's first call, and the second
+    /// anonymous-auth cookie could arrive after a request that needed the first.
     async fn configuration(&self, signal: Option<&AbortSignal>) -> Result<()> {
+        // At most ~10 s: a fetch whose task ended never clears the flag.
+        let mut waits = 0;
+        while self.config.borrow().is_none() && self.config_pending.get() && waits < 200 {
+            sleep(50).await;
+            waits += 1;
+        }
         if self.config.borrow().is_none() {
             self.config(signal).await?;
         }
@@ -786,6 +801,28 @@ impl OpenDialog {
             mime: "text/plain",
             body: http::text(&resp).await?,
         })
+    }
+
+    /// The header menu as the configuration switches it (restart, transcript, end chat).
+    pub fn menu(&self) -> super::Menu {
+        let config = self.config.borrow();
+        let general = config.as_ref().map(|c| &c.general);
+        super::Menu {
+            new_conversation: general.is_none_or(|g| g.show_restart_button),
+            download: general.is_none_or(|g| g.show_download_button),
+            end_chat: general.is_some_and(|g| g.show_end_chat_button),
+        }
+    }
+
+    /// `url_click`: OpenDialog hears which link was followed (answered with an empty body).
+    pub async fn link_followed(&self, url: &str, signal: Option<&AbortSignal>) -> Result<()> {
+        let id = crate::services::conversation::new_idempotency_key();
+        let request = MessageRequest::url_click(&self.sender(), &id, url);
+        let body =
+            serde_json::to_string(&request).map_err(|e| ApiError::Protocol(e.to_string()))?;
+        self.call("POST", "/chat-api/message", Some(body), signal)
+            .await
+            .map(drop)
     }
 
     pub fn rates_answer(&self, message_id: &str) -> bool {

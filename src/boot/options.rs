@@ -69,6 +69,7 @@ pub enum BootError {
     MissingChatbotId,
     #[error("data-token-url (or a getToken function) is required")]
     MissingTokenSource,
+    #[cfg(feature = "opendialog")]
     #[error("data-backend=\"opendialog\" needs data-scenario-id")]
     MissingScenarioId,
     #[error("data-backend=\"{0}\" is not a backend this widget speaks (dialoge, opendialog)")]

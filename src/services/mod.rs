@@ -298,6 +298,34 @@ impl Services {
         )
     }
 
+    /// The visitor followed a link in an answer (OpenDialog's `url_click`; nothing to show).
+    #[cfg(feature = "opendialog")]
+    pub fn link_followed(&self, url: String) {
+        let Some(env) = self.env.get() else { return };
+        self.spawn(async move {
+            let signal = env.conversation_life().signal();
+            if let Err(e) = env.backend.link_followed(&url, signal.as_ref()).await {
+                log(&format!("url_click: {e}"));
+            }
+        });
+    }
+
+    /// The header menu's items, as the backend (and its configuration) allows.
+    pub fn menu(&self) -> crate::backend::Menu {
+        self.env
+            .get()
+            .map(|env| env.backend.menu())
+            .unwrap_or_default()
+    }
+
+    /// "End chat" (OpenDialog's button): the conversation ends and the panel closes; the next
+    /// open starts a new one.
+    #[cfg(feature = "opendialog")]
+    pub fn end_chat(&self) {
+        self.set_open(false);
+        self.reset();
+    }
+
     /// Whether this answer can be rated with thumbs.
     #[cfg(feature = "opendialog")]
     pub fn rates_answer(&self, message_id: &str) -> bool {

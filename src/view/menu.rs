@@ -22,6 +22,8 @@ enum MenuState {
 pub fn HeaderMenu(svc: Services) -> impl IntoView {
     let state = RwSignal::new(MenuState::Closed);
     let can = svc.capabilities();
+    // Read when the menu opens: OpenDialog's configuration decides some items.
+    let menu = move || svc.menu();
     let t = move || svc.ui.lang().get().t();
     let on_keydown = move |e: ev::KeyboardEvent| {
         if e.key() == "Escape" && state.get_untracked() != MenuState::Closed {
@@ -53,12 +55,12 @@ pub fn HeaderMenu(svc: Services) -> impl IntoView {
                 MenuState::Closed => ().into_any(),
                 MenuState::Open => view! {
                     <div class="dlg-menu-list" role="menu">
-                        {item(|t| t.new_conversation, "menu-new", Box::new(move || {
+                        {menu().new_conversation.then(|| item(|t| t.new_conversation, "menu-new", Box::new(move || {
                             svc.reset();
                             state.set(MenuState::Closed);
-                        }))}
+                        })))}
                         // Only what this backend can do.
-                        {can.export.then(|| item(|t| t.download_data, "menu-export", Box::new(move || {
+                        {menu().download.then(|| item(|t| t.download_data, "menu-export", Box::new(move || {
                             svc.export_data();
                             state.set(MenuState::Closed);
                         })))}
@@ -68,6 +70,7 @@ pub fn HeaderMenu(svc: Services) -> impl IntoView {
                         {can.delete.then(|| item(|t| t.delete_data, "menu-delete", Box::new(move || {
                             state.set(MenuState::ConfirmDelete);
                         })))}
+                        {end_chat_item(svc, state)}
                     </div>
                 }.into_any(),
                 MenuState::Rate => view! {
@@ -102,3 +105,20 @@ pub fn HeaderMenu(svc: Services) -> impl IntoView {
         </div>
     }
 }
+
+/// "End chat", where OpenDialog's configuration shows it.
+#[cfg(feature = "opendialog")]
+fn end_chat_item(svc: Services, state: RwSignal<MenuState>) -> impl IntoView {
+    svc.menu().end_chat.then(|| {
+        view! {
+            <button type="button" role="menuitem" class="dlg-menu-item" data-testid="menu-end"
+                on:click=move |_| { state.set(MenuState::Closed); svc.end_chat(); }>
+                {move || svc.ui.lang().get().t().end_chat}
+            </button>
+        }
+    })
+}
+
+/// Nothing: only OpenDialog has an "End chat" button.
+#[cfg(not(feature = "opendialog"))]
+fn end_chat_item(_: Services, _: RwSignal<MenuState>) -> impl IntoView {}

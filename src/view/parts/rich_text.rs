@@ -71,6 +71,18 @@ pub fn span_view(span: &Span) -> AnyView {
 
 fn link_view(text: String, url: &str) -> AnyView {
     match safe_link(url) {
+        // OpenDialog hears of a followed link (`url_click`); the link opens as any other.
+        #[cfg(feature = "opendialog")]
+        Some(href) => {
+            let svc = crate::services::use_services();
+            let followed = href.clone();
+            view! {
+                <a href=href target="_blank" rel="noopener noreferrer"
+                    on:click=move |_| { if let Some(s) = svc { s.link_followed(followed.clone()); } }>{text}</a>
+            }
+            .into_any()
+        }
+        #[cfg(not(feature = "opendialog"))]
         Some(href) => view! {
             <a href=href target="_blank" rel="noopener noreferrer">{text}</a>
         }
