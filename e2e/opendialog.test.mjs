@@ -29,12 +29,15 @@ after(async () => {
 
 beforeEach(async () => {
   const { page, context } = browser;
-  await context.clearCookies();
-  await page.goto(sandbox.url + "/opendialog");
+  // A new visitor: storage and cookies cleared on a page without the widget, so no widget of
+  // the last visitor is still talking while they go.
+  await page.goto(sandbox.url + "/healthz", { waitUntil: "networkidle" });
   await page.evaluate(() => localStorage.clear());
-  await page.reload();
+  await context.clearCookies();
+  // Before the page loads: the widget's first calls can leave before `goto` resolves.
   calls = [];
   browser.problems.length = 0;
+  await page.goto(sandbox.url + "/opendialog");
 });
 
 function noProblems(problems) {
