@@ -118,11 +118,7 @@ impl OpenDialog {
             ),
             BackendKind::Dialoge => Default::default(),
         };
-        let key_source = match (&options.get_token, &options.token_url) {
-            (Some(f), _) => Some(TokenSource::Function(f.clone())),
-            (None, Some(url)) => Some(TokenSource::Url(url.clone())),
-            (None, None) => None,
-        };
+        let key_source = TokenSource::from_options(options);
         let stored = store.get(USER_KEY);
         let returning = stored.is_some();
         let user_id = stored.unwrap_or_else(|| {

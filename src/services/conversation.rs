@@ -386,11 +386,11 @@ impl Conversation {
             let mut on_event = |event: TurnEvent| match event {
                 TurnEvent::Accepted => entry.set_state(EntryState::Sent),
                 TurnEvent::Final(raw) => HostEvent::Message(&raw).emit(),
-                TurnEvent::Stream(event) => match applier.apply(event) {
-                    Ok(Applied::Error(e)) => failure = Some(e),
-                    Ok(applied) => this.on_applied(applied, &env.backend),
-                    Err(why) => log(&format!("skipped a delta: {why}")),
-                },
+                TurnEvent::Stream(event) => {
+                    if let Some(e) = this.apply_stream(&mut applier, event, &env.backend) {
+                        failure = Some(e);
+                    }
+                }
             };
             let result = env
                 .backend
@@ -433,19 +433,43 @@ impl Conversation {
         self.finish_turn(&entry, end, applier.entry())
     }
 
+    /// Applies one stream event to the answer; the server's own `error` event is handed back
+    /// (what it means is decided when the turn ends).
+    fn apply_stream(
+        &self,
+        applier: &mut TurnApplier,
+        event: dialoge_api::stream::StreamEvent,
+        backend: &crate::backend::Backend,
+    ) -> Option<StreamErrorEvent> {
+        match applier.apply(event) {
+            Ok(Applied::Error(e)) => Some(e),
+            Ok(applied) => {
+                self.on_applied(applied, backend);
+                None
+            }
+            Err(why) => {
+                log(&format!("skipped a delta: {why}"));
+                None
+            }
+        }
+    }
+
+    /// "Connecting" and "thinking" give way to nothing once the answer shows (or is over).
+    fn settle_status(&self) {
+        if matches!(
+            self.status.get_untracked(),
+            Status::Connecting | Status::Thinking
+        ) {
+            self.status.set(Status::Idle);
+        }
+    }
+
     fn on_applied(&self, applied: Applied, backend: &crate::backend::Backend) {
         match applied {
             Applied::Nothing => {}
             Applied::Processing => self.status.set(Status::Thinking),
-            Applied::Content => {
-                if matches!(
-                    self.status.get_untracked(),
-                    Status::Connecting | Status::Thinking
-                ) {
-                    // The answer itself now shows progress.
-                    self.status.set(Status::Idle);
-                }
-            }
+            // The answer itself now shows progress.
+            Applied::Content => self.settle_status(),
             Applied::Done(_, token) => {
                 if let Some(token) = token {
                     backend.adopt(token);
@@ -470,12 +494,7 @@ impl Conversation {
             Ok(TurnEnd::Terminal) => {
                 self.delivered(user, None);
                 // A service may answer with nothing to show (OpenDialog's `url_click`).
-                if matches!(
-                    self.status.get_untracked(),
-                    Status::Connecting | Status::Thinking
-                ) {
-                    self.status.set(Status::Idle);
-                }
+                self.settle_status();
                 TurnOutcome::Over
             }
             Ok(TurnEnd::Dropped) => {
@@ -592,21 +611,15 @@ impl Conversation {
             let mut on_event = |event: TurnEvent| match event {
                 TurnEvent::Accepted => {}
                 TurnEvent::Final(raw) => HostEvent::Message(&raw).emit(),
-                TurnEvent::Stream(event) => match applier.apply(event) {
-                    Ok(applied) => this.on_applied(applied, &env.backend),
-                    Err(why) => log(&format!("skipped a delta: {why}")),
-                },
+                TurnEvent::Stream(event) => {
+                    // A failed greeting is only logged: the visitor has asked nothing yet.
+                    this.apply_stream(&mut applier, event, &env.backend);
+                }
             };
-            match env.backend.greeting(signal.as_ref(), &mut on_event).await {
-                Ok(()) => {}
-                Err(e) => log(&format!("greeting: {e}")),
+            if let Err(e) = env.backend.greeting(signal.as_ref(), &mut on_event).await {
+                log(&format!("greeting: {e}"));
             }
-            if matches!(
-                this.status.get_untracked(),
-                Status::Connecting | Status::Thinking
-            ) {
-                this.status.set(Status::Idle);
-            }
+            this.settle_status();
         });
     }
 

@@ -58,11 +58,7 @@ fn encode(value: &str) -> String {
 
 impl Dialoge {
     pub fn new(options: &Options, store: Rc<Store>) -> Dialoge {
-        let source = match (&options.get_token, &options.token_url) {
-            (Some(f), _) => Some(TokenSource::Function(f.clone())),
-            (None, Some(url)) => Some(TokenSource::Url(url.clone())),
-            (None, None) => None,
-        };
+        let source = TokenSource::from_options(options);
         Dialoge {
             api: ApiClient::new(
                 options.api_base.clone(),

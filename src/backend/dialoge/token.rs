@@ -11,13 +11,24 @@ use web_sys::RequestCredentials;
 use crate::transport::http::{self, HttpRequest};
 use crate::transport::ApiError;
 
-/// Where visitor tokens come from.
+/// Where visitor tokens (or, on OpenDialog, the appKey) come from.
 #[derive(Clone, Debug)]
 pub enum TokenSource {
     /// `POST {url}` on the site's own origin, cookies included.
     Url(String),
     /// `getToken(previousToken) → Promise<string>`.
     Function(js_sys::Function),
+}
+
+impl TokenSource {
+    /// The booted `getToken` function, else `data-token-url`; `None` when neither is given.
+    pub fn from_options(options: &crate::boot::options::Options) -> Option<TokenSource> {
+        match (&options.get_token, &options.token_url) {
+            (Some(f), _) => Some(TokenSource::Function(f.clone())),
+            (None, Some(url)) => Some(TokenSource::Url(url.clone())),
+            (None, None) => None,
+        }
+    }
 }
 
 #[derive(Serialize)]
