@@ -63,8 +63,8 @@
   var gen = 0; // only the latest start() mounts, however many boot calls raced
   function start() {
     // A site that boots through JS may leave data-chatbot-id off the tag (an OpenDialog
-    // scenario names itself with data-scenario-id).
-    if (!opts.chatbotId && !opts.scenarioId) return;
+    // scenario names itself with data-scenario-id; a branding preview needs no chatbot).
+    if (!opts.chatbotId && !opts.scenarioId && !("preview" in opts)) return;
     var my = ++gen;
     if (!host) {
       host = d.createElement("div");
@@ -96,7 +96,7 @@
     });
   }
 
-  ["open", "close", "toggle", "show", "hide", "send", "setContext", "reset", "destroy", "on", "off", "boot", "preview"]
+  ["open", "close", "toggle", "show", "hide", "send", "setContext", "reset", "destroy", "on", "off", "boot", "preview", "previewScene"]
     .forEach(function (n) { Dialoge[n] = function () { return Dialoge.apply(null, [n].concat([].slice.call(arguments))); }; });
   Dialoge.loaded = true;
   w.Dialoge = Dialoge;

@@ -284,6 +284,9 @@ fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Servic
         language: language.map(str::to_owned),
         storage,
         preview: true,
+        preview_config: None,
+        config_url: None,
+        color_scheme: None,
         backend: Default::default(),
         rating_delay_ms: None,
     };
@@ -565,4 +568,90 @@ async fn an_avatar_that_fails_to_load_falls_back_to_the_first_letter() {
         Some("n"),
         "upper-cased by CSS"
     );
+}
+
+/// `Dialoge('preview', config)`: the mounted widget takes the new config in place. The same
+/// root and the same rendered header stay (no remount, so no flash), the colours and the name
+/// change; a config that cannot be read changes nothing; the fixed dark scheme picks
+/// `dark_theme`.
+#[wasm_bindgen_test]
+async fn a_preview_re_themes_in_place_and_ignores_unreadable_configs() {
+    let options = Options {
+        chatbot_id: "test-preview".to_owned(),
+        token_url: None,
+        get_token: None,
+        api_base: "https://api.example.com".to_owned(),
+        open: true,
+        hidden: false,
+        position: Position::Right,
+        language: Some("en".to_owned()),
+        storage: StorageKind::None,
+        preview: true,
+        preview_config: Some(
+            json!({"display": {"name": "First"}, "theme": {"brand": {"primary_color": "#112233"}},
+                   "dark_theme": {"brand": {"primary_color": "#0A0B0C"}}})
+            .to_string(),
+        ),
+        config_url: None,
+        color_scheme: Some(false),
+        backend: Default::default(),
+        rating_delay_ms: None,
+    };
+    let svc = Services::new(options);
+    svc.start();
+    let root = mount(svc).await;
+    let widget = one(&root, ".dlg-root").unchecked_into::<HtmlElement>();
+    let input = one(&root, "[data-testid=composer-input]");
+    let name = || text(&root, "[data-testid=bot-name]");
+    let primary = |el: &HtmlElement| el.style().get_property_value("--dlg-primary").unwrap();
+    assert_eq!(primary(&widget), "#112233");
+    assert_eq!(name(), "First");
+
+    svc.preview(Some(
+        json!({"display": {"name": "Second"}, "theme": {"brand": {"primary_color": "#445566"}}})
+            .to_string(),
+    ));
+    leptos::task::tick().await;
+    let same_root = one(&root, ".dlg-root").unchecked_into::<HtmlElement>();
+    assert!(same_root == widget, "the root was replaced");
+    // The conversation and the composer are the same nodes (what the visitor typed stays); the
+    // header's branded part is rebuilt from the config in the same task, so it never flashes.
+    assert!(
+        one(&root, "[data-testid=composer-input]") == input,
+        "the composer was re-rendered"
+    );
+    assert_eq!(primary(&widget), "#445566");
+    assert_eq!(name(), "Second");
+
+    svc.preview(Some("{\"theme\": ".to_owned()));
+    leptos::task::tick().await;
+    assert_eq!(primary(&widget), "#445566");
+    assert_eq!(name(), "Second");
+
+    // A dark-fixed preview of the same kind of config shows the dark theme's colour.
+    let dark = Services::new(Options {
+        chatbot_id: "test-preview-dark".to_owned(),
+        token_url: None,
+        get_token: None,
+        api_base: "https://api.example.com".to_owned(),
+        open: true,
+        hidden: false,
+        position: Position::Right,
+        language: Some("en".to_owned()),
+        storage: StorageKind::None,
+        preview: true,
+        preview_config: Some(
+            json!({"theme": {"brand": {"primary_color": "#112233"}},
+                   "dark_theme": {"brand": {"primary_color": "#0A0B0C"}}})
+            .to_string(),
+        ),
+        config_url: None,
+        color_scheme: Some(true),
+        backend: Default::default(),
+        rating_delay_ms: None,
+    });
+    dark.start();
+    let root = mount(dark).await;
+    let widget = one(&root, ".dlg-root").unchecked_into::<HtmlElement>();
+    assert_eq!(primary(&widget), "#0A0B0C");
 }

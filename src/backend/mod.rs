@@ -144,11 +144,20 @@ impl Backend {
         }
     }
 
+    /// The scripted preview, when this mount is one.
+    pub fn preview(&self) -> Option<&preview::Preview> {
+        match self {
+            Backend::Preview(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Whether a visitor from an earlier visit is known (so history is worth loading).
     pub fn knows_visitor(&self) -> bool {
         match self {
             Backend::Dialoge(d) => d.knows_visitor(),
-            Backend::Preview(_) => false,
+            // The sample conversation is the preview's visitor.
+            Backend::Preview(_) => true,
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(o) => o.knows_visitor(),
         }
@@ -274,6 +283,8 @@ impl Backend {
     ) -> Result<HistoryPage> {
         match self {
             Backend::Dialoge(d) => d.history(cursor, signal).await,
+            // Only the latest page: the sample is one page.
+            Backend::Preview(p) if cursor.is_none() => p.history(),
             Backend::Preview(_) => Ok(HistoryPage {
                 messages: Vec::new(),
                 next_cursor: None,
@@ -334,7 +345,7 @@ impl Backend {
     ) -> Result<LivechatSession> {
         match self {
             Backend::Dialoge(d) => d.handover(request, signal).await,
-            Backend::Preview(_) => Err(BackendError::Unsupported),
+            Backend::Preview(p) => p.handover(),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
@@ -343,7 +354,7 @@ impl Backend {
     pub async fn livechat_state(&self, signal: Option<&AbortSignal>) -> Result<LivechatState> {
         match self {
             Backend::Dialoge(d) => d.livechat_state(signal).await,
-            Backend::Preview(_) => Err(BackendError::Unsupported),
+            Backend::Preview(p) => p.livechat_state(),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
@@ -360,7 +371,7 @@ impl Backend {
     ) -> Result<Raw<SyncResponse>> {
         match self {
             Backend::Dialoge(d) => d.livechat_sync(after, cursor, wait_ms, signal).await,
-            Backend::Preview(_) => Err(BackendError::Unsupported),
+            Backend::Preview(_) => Err(preview::Preview::no_sync()),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
@@ -373,7 +384,7 @@ impl Backend {
     ) -> Result<Raw<LivechatMessages>> {
         match self {
             Backend::Dialoge(d) => d.livechat_messages(after, signal).await,
-            Backend::Preview(_) => Err(BackendError::Unsupported),
+            Backend::Preview(p) => p.livechat_messages(after),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
@@ -386,7 +397,7 @@ impl Backend {
     ) -> Result<LivechatSendResponse> {
         match self {
             Backend::Dialoge(d) => d.livechat_send(body, signal).await,
-            Backend::Preview(_) => Err(BackendError::Unsupported),
+            Backend::Preview(p) => p.livechat_send(body),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
@@ -395,7 +406,7 @@ impl Backend {
     pub async fn livechat_typing(&self, typing: bool, signal: Option<&AbortSignal>) -> Result<()> {
         match self {
             Backend::Dialoge(d) => d.livechat_typing(typing, signal).await,
-            Backend::Preview(_) => Err(BackendError::Unsupported),
+            Backend::Preview(_) => Ok(()),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
@@ -404,7 +415,10 @@ impl Backend {
     pub async fn livechat_close(&self, signal: Option<&AbortSignal>) -> Result<()> {
         match self {
             Backend::Dialoge(d) => d.livechat_close(signal).await,
-            Backend::Preview(_) => Err(BackendError::Unsupported),
+            Backend::Preview(p) => {
+                p.livechat_close();
+                Ok(())
+            }
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }
@@ -417,7 +431,10 @@ impl Backend {
     ) -> Result<()> {
         match self {
             Backend::Dialoge(d) => d.livechat_feedback(request, signal).await,
-            Backend::Preview(_) => Err(BackendError::Unsupported),
+            Backend::Preview(p) => {
+                p.livechat_feedback();
+                Ok(())
+            }
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }

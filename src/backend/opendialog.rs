@@ -963,6 +963,16 @@ fn long_text_form(long: &LongTextData, id: &str) -> ShowForm {
     }
 }
 
+/// A previewed OpenDialog `configuration` (the branding studio) as the widget's config: the
+/// same mapping as a fetched one.
+pub fn preview_config(text: &str) -> std::result::Result<Config, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}"))?;
+    let od = Configuration::read(&value).map_err(|e| format!("bad configuration: {e}"))?;
+    dialoge_api::from_json::<Config>(&branding(&od).to_string())
+        .map_err(|e| format!("bad config: {e}"))
+}
+
 /// OpenDialog's `general` and `colours` as the widget's own config: the same custom properties
 /// as Dialoge branding (the theme view validates every colour again).
 fn branding(od: &Configuration) -> serde_json::Value {

@@ -56,6 +56,14 @@ pub struct Options {
     pub language: Option<String>,
     pub storage: StorageKind,
     pub preview: bool,
+    /// The previewed config as JSON (`Dialoge('boot', {preview: true, config})`); an
+    /// OpenDialog `configuration` when the backend is OpenDialog.
+    pub preview_config: Option<String>,
+    /// `data-config-url`: where a preview reads its config instead.
+    pub config_url: Option<String>,
+    /// `data-color-scheme="light" | "dark"`: `Some(dark)` fixes the scheme (the studio's light
+    /// and dark frames); `None` follows the visitor's system.
+    pub color_scheme: Option<bool>,
     pub backend: BackendKind,
     /// Quiet time after the last answer before the rating is offered inline
     /// (`data-rating-delay-ms`; tests shorten it). `None`: the widget's default.
@@ -123,7 +131,10 @@ impl Options {
             BackendKind::OpenDialog { scenario_id, .. } => {
                 string(obj, "chatbotId").unwrap_or_else(|| scenario_id.clone())
             }
-            BackendKind::Dialoge => string(obj, "chatbotId").ok_or(BootError::MissingChatbotId)?,
+            // A preview stands for no chatbot in particular.
+            BackendKind::Dialoge => string(obj, "chatbotId")
+                .or_else(|| flag(obj, "preview").then(|| "preview".to_owned()))
+                .ok_or(BootError::MissingChatbotId)?,
         };
         let get_token = get(obj, "getToken").dyn_into::<js_sys::Function>().ok();
         let token_url = string(obj, "tokenUrl");
@@ -147,9 +158,19 @@ impl Options {
             _ => Position::Right,
         };
         let storage = match string(obj, "storage").as_deref() {
+            // A preview keeps nothing: no shop visitor's cache, draft or dismissals are touched.
+            _ if preview => StorageKind::None,
             Some("session") => StorageKind::Session,
             Some("none") => StorageKind::None,
             _ => StorageKind::Local,
+        };
+        let config = get(obj, "config");
+        let preview_config = match config.as_string() {
+            Some(text) => Some(text),
+            None if config.is_object() => js_sys::JSON::stringify(&config)
+                .ok()
+                .and_then(|s| s.as_string()),
+            None => None,
         };
         Ok(Options {
             chatbot_id,
@@ -162,6 +183,13 @@ impl Options {
             language: string(obj, "language"),
             storage,
             preview,
+            preview_config,
+            config_url: string(obj, "configUrl"),
+            color_scheme: match string(obj, "colorScheme").as_deref() {
+                Some("dark") => Some(true),
+                Some("light") => Some(false),
+                _ => None,
+            },
             backend,
             rating_delay_ms: string(obj, "ratingDelayMs")
                 .and_then(|s| s.parse().ok())

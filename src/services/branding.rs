@@ -18,6 +18,7 @@ use super::{log, Shared};
 use crate::backend::BackendError;
 use crate::i18n::Lang;
 use crate::life::{sleep, Life};
+use crate::transport::http::{self, HttpRequest};
 use crate::transport::storage::Store;
 
 /// The last `/config` answer, verbatim, per chatbot (the store's keys are per chatbot).
@@ -119,6 +120,12 @@ impl Branding {
     /// At mount: the config an earlier visit cached, so the launcher is branded at once.
     pub fn restore(&self) {
         let Some(env) = self.env.get() else { return };
+        // A preview shows the config it was given, never a shop visitor's cached one (and its
+        // store is in memory only).
+        if let (true, Some(text)) = (env.options.preview, &env.options.preview_config) {
+            self.preview(text);
+            return;
+        }
         let cached = env.store.get(CONFIG_KEY);
         if let Some(config) = cached.and_then(|s| serde_json::from_str::<Config>(&s).ok()) {
             self.apply(config);
@@ -130,7 +137,29 @@ impl Branding {
     /// calls it too).
     pub fn fetch(&self) {
         let Some(env) = self.env.get() else { return };
-        if self.fetch.try_get_value() != Some(Fetch::Idle) || env.options.preview {
+        if self.fetch.try_get_value() != Some(Fetch::Idle) {
+            return;
+        }
+        if env.options.preview {
+            // `data-config-url` is the one request a preview makes: the config itself.
+            if let (None, Some(url)) = (&env.options.preview_config, &env.options.config_url) {
+                self.fetch.set_value(Fetch::Running);
+                let (this, url) = (*self, url.clone());
+                env.life.clone().spawn(async move {
+                    let signal = env.life.signal();
+                    let mut req = HttpRequest::new("GET", &url);
+                    req.signal = signal.as_ref();
+                    let text = match http::send(req).await {
+                        Ok(resp) => http::text(&resp).await,
+                        Err(e) => Err(e),
+                    };
+                    this.fetch.set_value(Fetch::Done);
+                    match text {
+                        Ok(text) => this.preview(&text),
+                        Err(e) => log(&format!("data-config-url: {e}")),
+                    }
+                });
+            }
             return;
         }
         self.fetch.set_value(Fetch::Running);
@@ -156,6 +185,28 @@ impl Branding {
         });
     }
 
+    /// A previewed config (`Dialoge('preview', config)`, the boot's `config`, or the file at
+    /// `data-config-url`): applied in place, like a fresh `/config`. An OpenDialog
+    /// `configuration` is mapped the way that backend maps it. A config that cannot be read is
+    /// said in the console and changes nothing, so a half-typed edit never blanks the preview.
+    pub fn preview(&self, text: &str) {
+        let Some(env) = self.env.get() else { return };
+        #[cfg(feature = "opendialog")]
+        if let crate::boot::options::BackendKind::OpenDialog { .. } = env.options.backend {
+            match crate::backend::opendialog::preview_config(text) {
+                Ok(config) => self.apply(config),
+                Err(e) => log(&format!("preview: {e}")),
+            }
+            return;
+        }
+        let _ = &env;
+        // The same reader as the cached config in `restore`, so the wasm has one.
+        match serde_json::from_str::<Config>(text) {
+            Ok(config) => self.apply(config),
+            Err(e) => log(&format!("preview: not a config: {e}")),
+        }
+    }
+
     /// Applies a config: language, teasers, and (through the view) the theme.
     pub fn apply(&self, config: Config) {
         let Some(env) = self.env.get() else { return };
@@ -165,13 +216,13 @@ impl Branding {
             config.language.as_deref(),
             browser.as_deref(),
         ));
-        self.schedule_popups(&config, &env.store, &env.life);
+        self.schedule_popups(&config, &env.store, &env.life, env.options.preview);
         self.config.set(Some(Arc::new(config)));
     }
 
     /// (Re)plans the teasers for `config`: those already shown stay (with the new text), the
     /// rest appear once their delay, counted from page load, has passed.
-    fn schedule_popups(&self, config: &Config, store: &Store, life: &Life) {
+    fn schedule_popups(&self, config: &Config, store: &Store, life: &Life, preview: bool) {
         let timers = life.child();
         if let Some(Some(old)) = self.timers.try_update_value(|t| t.replace(timers.clone())) {
             old.end();
@@ -186,7 +237,13 @@ impl Branding {
                 shown.push(popup.clone());
                 continue;
             }
-            let wait = (popup.delay_ms.unwrap_or(0) as f64 - elapsed).clamp(0.0, MAX_DELAY_MS);
+            // A preview shows every teaser at once: the person branding wants to see them.
+            let delay = if preview {
+                0.0
+            } else {
+                popup.delay_ms.unwrap_or(0) as f64
+            };
+            let wait = (delay - elapsed).clamp(0.0, MAX_DELAY_MS);
             let popup = popup.clone();
             let popups = self.popups;
             timers.spawn(async move {

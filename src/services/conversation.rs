@@ -94,6 +94,8 @@ pub struct Conversation {
     context: StoredValue<serde_json::Map<String, serde_json::Value>>,
     /// History was asked for in this conversation.
     started: StoredValue<bool>,
+    /// The preview's scripted tail (see `play_sample`): its task and the entries it showed.
+    sample: StoredValue<(Option<Life>, Vec<u64>), LocalStorage>,
     /// The service opened this conversation (see `greet`).
     #[cfg(feature = "opendialog")]
     greeted: StoredValue<bool>,
@@ -114,6 +116,7 @@ impl Conversation {
             turn: StoredValue::new_local(None),
             context: StoredValue::new(serde_json::Map::new()),
             started: StoredValue::new(false),
+            sample: StoredValue::new_local((None, Vec::new())),
             #[cfg(feature = "opendialog")]
             greeted: StoredValue::new(false),
         }
@@ -191,7 +194,6 @@ impl Conversation {
             .started
             .try_update_value(|s| std::mem::replace(s, true))
             != Some(false)
-            || env.options.preview
             || !env.backend.knows_visitor()
         {
             return false;
@@ -620,6 +622,71 @@ impl Conversation {
                 log(&format!("greeting: {e}"));
             }
             this.settle_status();
+        });
+    }
+
+    /// The preview's scripted tail, after the sample history: a streamed answer, then a visitor
+    /// message that failed to send (with its retry, answered locally). Played again from the
+    /// start by `Dialoge('preview')`: what the last play showed is taken away first (a failed
+    /// message the visitor has since retried stays, with its answer).
+    pub(super) fn play_sample(&self) {
+        let Some(env) = self.env.get() else { return };
+        if env.backend.preview().is_none() {
+            return;
+        }
+        let life = env.conversation_life().child();
+        let old = self
+            .sample
+            .try_update_value(|(task, keys)| (task.replace(life.clone()), std::mem::take(keys)));
+        if let Some((task, keys)) = old {
+            if let Some(task) = task {
+                task.end();
+            }
+            for key in keys {
+                if self.transcript.find(key).is_some_and(|e| !e.from_visitor)
+                    || self.outgoing(key).is_some()
+                {
+                    self.transcript.remove(key);
+                    self.outbox.update_value(|o| o.retain(|x| x.entry != key));
+                }
+            }
+        }
+        self.status.set(Status::Idle);
+        let this = *self;
+        life.spawn(async move {
+            while this.history_loading.get_untracked() {
+                sleep(50).await;
+            }
+            let Some(preview) = env.backend.preview() else {
+                return;
+            };
+            let mut applier = TurnApplier::new(this.transcript);
+            {
+                let mut on_event = |event: TurnEvent| {
+                    if let TurnEvent::Stream(event) = event {
+                        this.apply_stream(&mut applier, event, &env.backend);
+                    }
+                };
+                let _ = preview
+                    .stream(crate::backend::preview::SAMPLE_REPLY, &mut on_event)
+                    .await;
+            }
+            let mut keys: Vec<u64> = applier.entry().map(|e| e.key).into_iter().collect();
+            this.settle_status();
+            let failed = crate::backend::preview::SAMPLE_FAILED.to_owned();
+            if let Some(entry) = this.push_visitor(failed, Vec::new()) {
+                entry.set_state(EntryState::Failed);
+                keys.push(entry.key);
+                let t = this.lang().t();
+                this.show_error(
+                    "network",
+                    t.error_network,
+                    Some(entry.key),
+                    true,
+                    Where::Send,
+                );
+            }
+            this.sample.update_value(|(_, k)| *k = keys);
         });
     }
 

@@ -58,6 +58,8 @@ pub struct Livechat {
     feedback_pending: RwSignal<bool>,
     machine: StoredValue<LivechatSync>,
     following: StoredValue<bool>,
+    /// A new session began while the follower ran: it starts over, asking first.
+    renew: StoredValue<bool>,
     typing: StoredValue<Typing>,
 }
 
@@ -80,6 +82,7 @@ impl Livechat {
             feedback_pending: RwSignal::new(false),
             machine: StoredValue::new(LivechatSync::new()),
             following: StoredValue::new(false),
+            renew: StoredValue::new(false),
             typing: StoredValue::new(Typing::default()),
         }
     }
@@ -172,6 +175,9 @@ impl Livechat {
             if !self.status.get_untracked().is_open() {
                 self.status.set(status);
             }
+            // A follower still winding down the last session (its state says closed) would
+            // stop without looking: it asks again first instead.
+            self.renew.set_value(true);
             self.follow();
         }
     }
@@ -210,6 +216,9 @@ impl Livechat {
             let signal = life.signal();
             let mut follower = Follower::new();
             loop {
+                if this.renew.try_update_value(std::mem::take) == Some(true) {
+                    follower = Follower::new();
+                }
                 let (status, last) = this.machine.with_value(|m| (m.status(), m.last_sequence()));
                 let looking = this.ui.open().get_untracked();
                 match follower.next(&status, last, looking, page_visible()) {

@@ -180,6 +180,9 @@ impl Services {
     pub fn start(&self) {
         self.branding.restore();
         self.branding.fetch();
+        if self.env.get().is_some_and(|e| e.options.preview) {
+            self.start_preview();
+        }
         if self.ui.starts_open() {
             self.set_open(true);
         }
@@ -191,12 +194,53 @@ impl Services {
         }
     }
 
+    /// A preview plays its sample at once, open or not: a closed panel then shows the
+    /// launcher's unread badge for the streamed answer, as a shopper would see it.
+    fn start_preview(&self) {
+        if self.conversation.begin() {
+            self.livechat.resume();
+        }
+        self.conversation.play_sample();
+    }
+
+    /// `Dialoge('preview', config)` re-themes in place; `Dialoge('preview')` replays the
+    /// sample's streamed answer. Only a widget booted as a preview takes either.
+    pub fn preview(&self, config: Option<String>) {
+        let Some(env) = self.env.get() else { return };
+        if !env.options.preview {
+            log("'preview' needs a widget booted with preview: true");
+            return;
+        }
+        match config {
+            Some(text) => self.branding.preview(&text),
+            None => self.conversation.play_sample(),
+        }
+    }
+
+    /// `Dialoge('previewScene', name)`: the sample livechat's state (`none`, `waiting`,
+    /// `active` with the agent typing, `closed` with feedback asked for).
+    pub fn preview_scene(&self, name: &str) {
+        let Some(env) = self.env.get() else { return };
+        match env.backend.preview() {
+            Some(p) if p.set_scene(name) => self.livechat.resume(),
+            Some(_) => log(&format!(
+                "previewScene: '{name}' is none of none, waiting, active, closed"
+            )),
+            None => log("'previewScene' needs a widget booted with preview: true"),
+        }
+    }
+
     /// What this mount's backend can do.
     pub fn capabilities(&self) -> Capabilities {
         self.env
             .get()
             .map(|e| e.backend.capabilities())
             .unwrap_or(crate::backend::preview::CAPABILITIES)
+    }
+
+    /// `data-color-scheme`: `Some(dark)` when the page fixed it.
+    pub fn color_scheme(&self) -> Option<bool> {
+        self.env.get().and_then(|e| e.options.color_scheme)
     }
 
     /// The base that host-less URLs in parts resolve against.
@@ -277,6 +321,9 @@ impl Services {
         self.conversation.clear();
         self.livechat.clear();
         self.markers.clear();
+        if self.env.get().is_some_and(|e| e.options.preview) {
+            self.start_preview();
+        }
         // A service that opens conversations itself opens the new one at once.
         #[cfg(feature = "opendialog")]
         if self.ui.open().get_untracked() {

@@ -236,7 +236,10 @@ fn dark_query() -> Option<MediaQueryList> {
 pub fn use_theme(svc: Services, root: NodeRef<html::Div>) {
     let branding = svc.branding;
     let dark = branding.dark();
-    if let Some(query) = dark_query() {
+    if let Some(fixed) = svc.color_scheme() {
+        // `data-color-scheme`: the studio's light and dark frames, whatever the system says.
+        branding.set_dark(fixed);
+    } else if let Some(query) = dark_query() {
         branding.set_dark(query.matches());
         let current = query.clone();
         let listener = Closure::<dyn Fn()>::new(move || {

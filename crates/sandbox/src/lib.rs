@@ -41,12 +41,17 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::{
+    AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, RETRY_AFTER,
+};
 use axum::http::{HeaderName, HeaderValue, Method};
+use axum::response::Redirect;
 use axum::routing::get;
 use axum::{middleware, Router};
+use tower::ServiceBuilder;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use clock::{Clock, Timestamp};
 pub use options::{ChatbotKey, SandboxOptions, CLOSED_BOT_API_KEY, SHOP_BOT_API_KEY};
@@ -91,7 +96,23 @@ pub fn app(state: AppState) -> Router {
             ),
         )
         .route("/healthz", get(|| async { "ok" }))
-        .nest_service("/widget", ServeDir::new(&options.widget_dir));
+        // The branding studio ships inside the built widget folder (so a shop can host it next
+        // to the widget); here it is one short address away.
+        .route(
+            "/studio",
+            get(|| async { Redirect::temporary("/widget/studio/") }),
+        )
+        // The built folder's pages (the development page, the studio) run under the same strict
+        // CSP as the shop's: the header is ignored on scripts, styles and wasm.
+        .nest_service(
+            "/widget",
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(routes::CSP),
+                ))
+                .service(ServeDir::new(&options.widget_dir)),
+        );
 
     if options.dev_mode {
         let sandbox = Router::new()

@@ -167,6 +167,7 @@ async fn main() -> ExitCode {
     println!("dialoge-sandbox listening on http://{shown}");
     println!("  demo shop:      http://{shown}/");
     println!("  on OpenDialog:  http://{shown}/opendialog (the widget's OpenDialog build)");
+    println!("  studio:         http://{shown}/studio (branding preview, no account needed)");
     println!("  API:            http://{shown}/api/v1/chat");
     println!("  OpenDialog API: http://{shown}/chat-api (scenarios 3377699723000023, 0x420)");
     println!("  widget files:   {}", widget_dir.display());

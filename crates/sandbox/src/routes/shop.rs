@@ -28,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/products/{slug}", get(product))
         .route("/privacy", get(privacy))
         .route("/opendialog", get(opendialog))
+        .route("/preview", get(preview))
+        .route("/shop/branding.json", get(branding))
         .route("/shop/shop.css", get(stylesheet))
         .route("/shop/shop.js", get(script))
         .route("/shop/img/{name}", get(image))
@@ -98,6 +100,31 @@ async fn opendialog(headers: HeaderMap) -> Response {
         OPENDIALOG_WIDGET,
         &headers,
     )
+}
+
+/// The widget as a branding preview (EMBED.md section 5): the config from a file the shop
+/// hosts, no token endpoint, no API.
+const PREVIEW_WIDGET: &str = r#"<script async src="/widget/dialoge.js" data-preview data-config-url="/shop/branding.json" data-open="true"></script>"#;
+
+/// `GET /preview`: the shop with the widget previewing its branding file, network-free.
+async fn preview(headers: HeaderMap) -> Response {
+    page_with(
+        "Branding preview",
+        "<article class=\"text-page\"><h1>Branding preview</h1><p>The widget on this page is a preview: it shows <code>/shop/branding.json</code> with a sample conversation and sends nothing. The <a href=\"/studio\">studio</a> edits it live.</p></article>",
+        PREVIEW_WIDGET,
+        &headers,
+    )
+}
+
+/// `GET /shop/branding.json`: the shop bot's `/config` as a file a shop could host for
+/// `data-config-url` (what the studio exports).
+async fn branding(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(bot) = state.chatbot("shop-bot") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut config = bot.config_for(&origin_of(&headers));
+    config.livechat = Some(state.livechat_availability("shop-bot"));
+    Json(config).into_response()
 }
 
 /// Fills the layout with the Dialoge widget.

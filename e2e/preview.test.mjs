@@ -1,0 +1,141 @@
+// The branding preview (EMBED.md section 5) on the sandbox's /preview page: the widget booted
+// with data-preview and data-config-url shows a sample with every part type and marker, a
+// streamed answer, a failed message with its retry, the livechat states, the teaser and the
+// badge; it re-themes in place with Dialoge('preview', config); and it asks nothing of any API.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startSandbox, startBrowser, Widget } from "./harness.mjs";
+
+let sandbox;
+let browser;
+
+before(async () => {
+  sandbox = await startSandbox();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  sandbox?.stop();
+});
+
+const PART_TYPES = [
+  "rich_text", "table", "products", "suggestions", "quick_replies", "image", "file", "text",
+  "show_contact_form", "show_support_ticket", "show_form", "request_image_upload",
+  "request_human_agent",
+];
+
+/** Opens /preview, recording every request the page makes from the start. */
+async function openPreview(page) {
+  const requests = [];
+  const onRequest = (r) => requests.push(new URL(r.url()).pathname);
+  page.on("request", onRequest);
+  await page.goto(sandbox.url + "/preview");
+  const w = new Widget(page);
+  await w.panel.waitFor({ state: "visible" });
+  return { w, requests, stop: () => page.off("request", onRequest) };
+}
+
+/** A custom property on the widget root, as the browser computes it. */
+function rootVar(page, name) {
+  return page.evaluate((name) => {
+    const root = document.querySelector("[data-dialoge]").shadowRoot.querySelector(".dlg-root");
+    return getComputedStyle(root).getPropertyValue(name).trim();
+  }, name);
+}
+
+test("the preview shows every part type and marker, the streamed answer and a retry, and asks no API", async () => {
+  const { page, problems } = browser;
+  const { w, requests, stop } = await openPreview(page);
+  for (const type of PART_TYPES) {
+    await page.locator(`[data-testid=part][data-part-type=${type}]`).first().waitFor({ timeout: 10000 });
+  }
+  // The product card has its discount and splash.
+  const products = page.locator("[data-testid=part][data-part-type=products]");
+  assert.match(await products.innerText(), /-25%/);
+  assert.match(await products.innerText(), /79/);
+  // The streamed answer arrives, then the failed message offers a retry, answered locally.
+  await page.getByText("Give me the order number.", { exact: false }).waitFor();
+  await page.getByTestId("retry-button").waitFor();
+  await page.getByTestId("retry-button").click();
+  await page.getByText("(Preview) You wrote: Can I pay with MobilePay?").waitFor();
+  // The composer answers locally too.
+  await w.ask("Hello studio");
+  await page.getByText("(Preview) You wrote: Hello studio").waitFor();
+  // Replaying the answer streams it again at the end (the old one is taken away).
+  await page.evaluate(() => window.Dialoge("preview"));
+  await page.getByTestId("retry-button").waitFor();
+  assert.equal(await page.getByText("Give me the order number.", { exact: false }).count(), 1);
+  stop();
+  const foreign = requests.filter((p) => !p.startsWith("/widget/") && p !== "/preview" && p !== "/shop/branding.json"
+    && !p.startsWith("/shop/shop.") && !p.startsWith("/shop/img/"));
+  assert.deepEqual(foreign, [], `the preview asked: ${foreign.join(", ")}`);
+  assert.ok(!requests.some((p) => p.startsWith("/api/") || p === "/shop/chat-token"), requests.join(", "));
+  assert.deepEqual(problems.filter((p) => !/\[dialoge\]/.test(p)), []);
+});
+
+test("Dialoge('preview', config) re-themes in place: same elements, new colours, no remount", async () => {
+  const { page } = browser;
+  await openPreview(page);
+  await page.locator("[data-testid=part][data-part-type=table]").waitFor();
+  const config = await page.evaluate(() => fetch("/shop/branding.json").then((r) => r.json()));
+  const before = await page.evaluate(() => {
+    const root = document.querySelector("[data-dialoge]").shadowRoot.querySelector(".dlg-root");
+    window.__rootBefore = root;
+    window.__partBefore = root.querySelector("[data-part-type=table]");
+    return true;
+  });
+  assert.ok(before);
+  config.theme.brand.primary_color = "#7a1fa2";
+  config.display.name = "Studio Bot";
+  await page.evaluate((c) => window.Dialoge("preview", c), config);
+  await page.waitForFunction(() => {
+    const root = document.querySelector("[data-dialoge]").shadowRoot.querySelector(".dlg-root");
+    return getComputedStyle(root).getPropertyValue("--dlg-primary").trim() === "#7a1fa2";
+  }, null, { timeout: 2000 });
+  assert.equal(await rootVar(page, "--dlg-primary"), "#7a1fa2");
+  const same = await page.evaluate(() => {
+    const root = document.querySelector("[data-dialoge]").shadowRoot.querySelector(".dlg-root");
+    return root === window.__rootBefore && root.querySelector("[data-part-type=table]") === window.__partBefore;
+  });
+  assert.ok(same, "the preview remounted instead of re-theming in place");
+  await page.getByText("Studio Bot").first().waitFor();
+  // A config that cannot be read changes nothing.
+  await page.evaluate(() => window.Dialoge("preview", "{not json"));
+  await page.waitForTimeout(100);
+  assert.equal(await rootVar(page, "--dlg-primary"), "#7a1fa2");
+});
+
+test("the livechat scenes: waiting, active with the agent typing, closed with feedback; a handover joins", async () => {
+  const { page } = browser;
+  await openPreview(page);
+  const banner = page.getByTestId("livechat");
+  await page.evaluate(() => window.Dialoge("previewScene", "waiting"));
+  await page.locator("[data-testid=livechat][data-status=waiting]").waitFor();
+  await page.evaluate(() => window.Dialoge("previewScene", "active"));
+  await page.locator("[data-testid=livechat][data-status=active]").waitFor();
+  await page.getByTestId("agent-typing").waitFor();
+  await page.locator("[data-testid=message][data-role=agent]").first().waitFor();
+  await page.evaluate(() => window.Dialoge("previewScene", "closed"));
+  await page.locator("[data-testid=livechat][data-status=closed]").waitFor();
+  await banner.locator("form, [role=radiogroup], button").first().waitFor();
+  await page.evaluate(() => window.Dialoge("previewScene", "none"));
+  await banner.waitFor({ state: "detached" });
+  // The sample's handover offer starts a livechat the sample agent joins.
+  await page.locator("[data-testid=part][data-part-type=request_human_agent] button").first().click();
+  await page.locator("[data-testid=livechat][data-status=waiting]").waitFor();
+  await page.locator("[data-testid=livechat][data-status=active]").waitFor({ timeout: 10000 });
+});
+
+test("closed, the preview shows the teaser and the launcher's unread badge", async () => {
+  const { page } = browser;
+  await openPreview(page);
+  const config = await page.evaluate(() => fetch("/shop/branding.json").then((r) => r.json()));
+  config.popup_messages = [{ id: "studio-teaser", text: "Spring sale: ask me about sizes!", delay_ms: 60000 }];
+  await page.evaluate((c) => window.Dialoge("preview", c), config);
+  await page.evaluate(() => window.Dialoge("close"));
+  await page.evaluate(() => window.Dialoge("preview"));
+  await page.getByTestId("popup").waitFor();
+  assert.match(await page.getByTestId("popup").innerText(), /Spring sale/);
+  await page.getByTestId("launcher-badge").waitFor({ timeout: 10000 });
+});
