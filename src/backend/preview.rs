@@ -11,9 +11,10 @@ use dialoge_api::actions::ActionResponse;
 use dialoge_api::config::Config;
 use dialoge_api::history::HistoryPage;
 use dialoge_api::livechat::{
-    LivechatMessages, LivechatSendResponse, LivechatSession, LivechatState,
+    ClosedBy, FeedbackState, FeedbackStatus, LivechatMessages, LivechatSendResponse,
+    LivechatSession, LivechatState, LivechatStatus,
 };
-use dialoge_api::message::Message;
+use dialoge_api::message::{AgentInfo, Message};
 use dialoge_api::send::{InputPart, SendMessage};
 use dialoge_api::sse::SseEvent;
 use dialoge_api::{from_json, ErrorCode};
@@ -70,6 +71,8 @@ impl Scene {
     }
 }
 
+/// The sample agent (named in `message_json` too).
+const AGENT_NAME: &str = "Maja";
 /// The sample agent's words, by sequence number (1-based).
 const AGENT_LINES: [&str; 2] = [
     "Hi, I'm Maja from customer service. I can see your order. What would you like to change?",
@@ -269,38 +272,38 @@ impl Preview {
 
     pub fn livechat_state(&self) -> Result<LivechatState, BackendError> {
         let scene = self.current();
-        let status = match scene {
-            Scene::None => "inactive",
-            Scene::Waiting => "waiting",
-            Scene::Active => "active",
-            Scene::Closed => "closed",
-        };
         let agent = matches!(scene, Scene::Active | Scene::Closed);
-        let mut json = format!(
-            r#"{{"status":"{status}","state_version":{},"is_agent_typing":{}"#,
-            self.version.get(),
-            scene == Scene::Active
-        );
-        if agent {
-            json.push_str(r#","livechat_session_id":"preview","active_agent":{"agent_id":"preview-agent","display_name":"Maja"}"#);
-        }
-        if scene == Scene::Closed {
-            let by = if self.closed_by_visitor.get() {
-                "customer"
-            } else {
-                "agent"
-            };
-            let feedback = if self.feedback_given.get() {
-                "given"
-            } else {
-                "pending"
-            };
-            json.push_str(&format!(
-                r#","closed_by":"{by}","feedback":{{"status":"{feedback}"}}"#
-            ));
-        }
-        json.push('}');
-        from_json(&json).map_err(unread)
+        let closed = scene == Scene::Closed;
+        Ok(LivechatState {
+            status: match scene {
+                Scene::None => LivechatStatus::Inactive,
+                Scene::Waiting => LivechatStatus::Waiting,
+                Scene::Active => LivechatStatus::Active,
+                Scene::Closed => LivechatStatus::Closed,
+            },
+            active_agent: agent.then(|| AgentInfo {
+                agent_id: "preview-agent".to_owned(),
+                display_name: AGENT_NAME.to_owned(),
+                avatar_url: None,
+            }),
+            is_agent_typing: scene == Scene::Active,
+            closed_by: closed.then(|| {
+                if self.closed_by_visitor.get() {
+                    ClosedBy::Customer
+                } else {
+                    ClosedBy::Agent
+                }
+            }),
+            feedback: closed.then(|| FeedbackState {
+                status: if self.feedback_given.get() {
+                    FeedbackStatus::Submitted
+                } else {
+                    FeedbackStatus::Pending
+                },
+            }),
+            state_version: self.version.get(),
+            ..Default::default()
+        })
     }
 
     /// The agent's lines the scene has reached and the visitor's messages to the agent.
