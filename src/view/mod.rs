@@ -11,6 +11,7 @@ pub mod menu;
 pub mod messages;
 pub mod number;
 pub mod parts;
+pub mod phone;
 pub mod rating;
 pub mod shell;
 pub mod teaser;
