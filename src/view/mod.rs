@@ -11,7 +11,6 @@ pub mod menu;
 pub mod messages;
 pub mod number;
 pub mod parts;
-pub mod phone;
 pub mod rating;
 pub mod shell;
 pub mod teaser;
