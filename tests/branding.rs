@@ -12,7 +12,7 @@ use dialoge_widget::services::Services;
 use dialoge_widget::state::live::LiveKind;
 use dialoge_widget::transport::storage::Store;
 use dialoge_widget::view::shell::Shell;
-use dialoge_widget::view::theme::{apply, font_family, is_color, theme_vars};
+use dialoge_widget::view::theme::{apply, contrast, font_family, is_color, theme_vars};
 use dialoge_widget::Options;
 use leptos::prelude::*;
 use serde_json::json;
@@ -55,22 +55,42 @@ fn var<'a>(vars: &'a [(&'static str, String)], name: &str) -> Option<&'a str> {
 
 #[wasm_bindgen_test]
 fn every_theme_colour_becomes_its_custom_property() {
-    let vars = theme_vars(&config(json!({"theme": full_theme("AA")})), false);
+    let mut theme = full_theme("AA");
+    // Text colours readable on their fills, so they are kept as they are (weak ones are
+    // replaced: `a_weak_config_text_colour_is_replaced_by_a_readable_one`).
+    for (path, light) in [
+        (&["header", "button", "background_color"][..], "#AAFF04"),
+        (
+            &["messages", "assistant", "background_color"][..],
+            "#AAFF06",
+        ),
+        (&["input", "background_color"][..], "#AAFF11"),
+        (&["surface", "background_color"][..], "#AAFF02"),
+        (&["messages", "user", "background_color"][..], "#AAFF0C"),
+    ] {
+        let mut at = &mut theme;
+        for key in path {
+            at = &mut at[*key];
+        }
+        *at = json!(light);
+    }
+    theme["brand"]["primary_color"] = json!("#AAFF01");
+    let vars = theme_vars(&config(json!({"theme": theme})), false);
     let expected = [
-        ("--dlg-primary", "#AA0001"),
-        ("--dlg-bg", "#AA0002"),
+        ("--dlg-primary", "#AAFF01"),
+        ("--dlg-bg", "#AAFF02"),
         ("--dlg-muted", "#AA0003"),
-        ("--dlg-header-btn-bg", "#AA0004"),
+        ("--dlg-header-btn-bg", "#AAFF04"),
         ("--dlg-header-btn-fg", "#AA0005"),
-        ("--dlg-bot-bg", "#AA0006"),
+        ("--dlg-bot-bg", "#AAFF06"),
         ("--dlg-bot-fg", "#AA0007"),
         ("--dlg-bot-border", "#AA0008"),
-        ("--dlg-user-bg", "#AA000C"),
+        ("--dlg-user-bg", "#AAFF0C"),
         ("--dlg-user-fg", "#AA000D"),
         ("--dlg-user-border", "#AA000E"),
         ("--dlg-input-fg", "#AA000F"),
         ("--dlg-placeholder", "#AA0010"),
-        ("--dlg-input-bg", "#AA0011"),
+        ("--dlg-input-bg", "#AAFF11"),
         ("--dlg-input-border", "#AA0012"),
         ("--dlg-send", "#AA0013"),
         ("--dlg-discount", "#AA0014"),
@@ -86,9 +106,9 @@ fn every_theme_colour_becomes_its_custom_property() {
     for (name, value) in expected {
         assert_eq!(var(&vars, name), Some(value), "{name}");
     }
-    // Text on the brand colour is chosen for contrast: #AA0001 is dark, so white.
-    assert_eq!(var(&vars, "--dlg-on-primary"), Some("#fff"));
-    assert_eq!(var(&vars, "--dlg-header-fg"), Some("#fff"));
+    // Text on the brand colour is chosen for contrast: #AAFF01 is light, so dark text.
+    assert_eq!(var(&vars, "--dlg-on-primary"), Some("#111827"));
+    assert_eq!(var(&vars, "--dlg-header-fg"), Some("#111827"));
 }
 
 #[wasm_bindgen_test]
@@ -98,6 +118,67 @@ fn text_on_a_light_brand_colour_is_dark() {
         false,
     );
     assert_eq!(var(&vars, "--dlg-on-primary"), Some("#111827"));
+}
+
+/// WCAG's own examples: the ratio is exact, not an approximation.
+#[wasm_bindgen_test]
+fn contrast_is_the_wcag_ratio() {
+    let close = |a: f64, b: f64| (a - b).abs() < 0.01;
+    assert!(close(contrast("#000000", "#ffffff"), 21.0));
+    assert!(close(contrast("#ffffff", "#ffffff"), 1.0));
+    assert!(close(contrast("#999999", "#ffffff"), 2.85));
+    assert!(close(contrast("#767676", "#ffffff"), 4.54));
+    // The demo's brand: white reads at 5.02:1, the old choice (dark) at 3.54:1.
+    assert!(close(contrast("#ffffff", "#0E7C7B"), 5.015));
+    assert!(close(contrast("#111827", "#0E7C7B"), 3.538));
+}
+
+/// Whatever the brand colour, the text the widget derives for it reads at 4.5:1 or more
+/// (the header title, buttons on the brand colour, product card buttons).
+#[wasm_bindgen_test]
+fn derived_text_is_readable_on_every_brand_colour() {
+    let mut worst = (21.0, String::new());
+    for r in (0..=255).step_by(17) {
+        for g in (0..=255).step_by(17) {
+            for b in (0..=255).step_by(17) {
+                let fill = format!("#{r:02X}{g:02X}{b:02X}");
+                let vars = theme_vars(
+                    &config(json!({"theme": {"brand": {"primary_color": fill},
+                        "product_card": {"button": {"background_color": fill}}}})),
+                    false,
+                );
+                for name in ["--dlg-header-fg", "--dlg-on-primary", "--dlg-card-btn-fg"] {
+                    let text = var(&vars, name).unwrap();
+                    let ratio = contrast(text, &fill);
+                    if ratio < worst.0 {
+                        worst = (ratio, format!("{name} {text} on {fill}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(worst.0 >= 4.5, "{} is {:.2}:1", worst.1, worst.0);
+}
+
+/// A config's own text colour that is too weak on its fill is replaced by a readable one; a
+/// readable one is kept as it is.
+#[wasm_bindgen_test]
+fn a_weak_config_text_colour_is_replaced_by_a_readable_one() {
+    let vars = theme_vars(
+        &config(json!({"theme": {
+            "brand": {"primary_color": "#0E7C7B"},
+            "messages": {"assistant": {"background_color": "#FFFFFF", "text_color": "#999999"},
+                         "user": {"text_color": "#0F8A89"}},
+            "input": {"text_color": "#333333"}
+        }})),
+        false,
+    );
+    for (fg, bg) in [("--dlg-bot-fg", "#FFFFFF"), ("--dlg-user-fg", "#0E7C7B")] {
+        let text = var(&vars, fg).unwrap();
+        assert!(contrast(text, bg) >= 4.5, "{fg} {text} on {bg}");
+    }
+    assert_eq!(var(&vars, "--dlg-bot-fg"), Some("#111827"));
+    assert_eq!(var(&vars, "--dlg-input-fg"), Some("#333333"));
 }
 
 #[wasm_bindgen_test]

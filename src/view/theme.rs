@@ -105,25 +105,64 @@ pub fn font_family(value: &str) -> Option<String> {
     ok.then(|| format!("{}, {FONT_FALLBACK}", names.join(", ")))
 }
 
-/// Whether dark text reads better than white on `color` (a valid colour). Squares stand in for
-/// the sRGB curve: close enough to choose between two text colours, and no `powf` in the wasm.
-fn is_light(color: &str) -> bool {
+/// WCAG 2 relative luminance of a valid colour (its alpha ignored). The sRGB curve's power goes
+/// through JS's `Math.pow`: Rust's would bring a float library into the wasm.
+fn luminance(color: &str) -> f64 {
     let channel = |i: usize| {
         let v = color
             .get(i..i + 2)
             .and_then(|h| u8::from_str_radix(h, 16).ok())
             .unwrap_or(0);
-        let v = f32::from(v) / 255.0;
-        v * v
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            js_sys::Math::pow((v + 0.055) / 1.055, 2.4)
+        }
     };
-    let luminance = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-    // White wins while 1.05/(L+0.05) > (L+0.05)/0.05, i.e. below L ≈ 0.18.
-    luminance > 0.179
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
 }
 
-fn text_on(color: &str) -> String {
-    if is_light(color) { DARK_TEXT } else { "#fff" }.to_owned()
+/// The WCAG contrast ratio of two valid colours (1 to 21).
+pub fn contrast(a: &str, b: &str) -> f64 {
+    let (a, b) = (luminance(a) + 0.05, luminance(b) + 0.05);
+    a.max(b) / a.min(b)
 }
+
+/// Full six digits: [`contrast`] reads only those.
+const WHITE: &str = "#ffffff";
+/// WCAG AA for normal text.
+const READABLE: f64 = 4.5;
+
+/// Text for a fill the config gives no text colour for (or a too weak one): white or the
+/// stylesheet's dark text, whichever reads better, and black when neither reaches 4.5:1
+/// (mid-tone fills, where no softer dark does).
+pub fn text_on(fill: &str) -> String {
+    let (white, dark) = (contrast(WHITE, fill), contrast(DARK_TEXT, fill));
+    let best = if white.max(dark) < READABLE {
+        // Past white's 4.5:1 (luminance above 0.183), black is always above it (4.66:1+).
+        "#000000"
+    } else if white >= dark {
+        WHITE
+    } else {
+        DARK_TEXT
+    };
+    best.to_owned()
+}
+
+/// Config text colours and the fill they sit on (with the stylesheet's default fill when the
+/// config sets none; `None`: the brand colour). A pair under 4.5:1 gets a readable text colour
+/// instead: a shop's typo must not make its chat unreadable.
+const TEXT_PAIRS: &[(&str, &str, Option<&str>)] = &[
+    ("--dlg-bot-fg", "--dlg-bot-bg", Some("#f3f4f6")),
+    ("--dlg-user-fg", "--dlg-user-bg", None),
+    ("--dlg-input-fg", "--dlg-input-bg", Some("#ffffff")),
+    ("--dlg-header-btn-fg", "--dlg-header-btn-bg", None),
+    ("--dlg-muted", "--dlg-bg", Some("#ffffff")),
+];
+
+/// The stylesheet's brand colour, for fills that follow it.
+const DEFAULT_PRIMARY: &str = "#0b5fff";
 
 /// The themes in force, lowest priority first: the light theme is the base, and under
 /// `prefers-color-scheme: dark` the dark theme (when the config has one) overrides what it sets,
@@ -164,6 +203,19 @@ pub fn theme_vars(config: &Config, dark: bool) -> Vec<(&'static str, String)> {
     if let Some(primary) = get(&vars, "--dlg-primary") {
         vars.push(("--dlg-on-primary", text_on(&primary)));
         vars.push(("--dlg-header-fg", text_on(&primary)));
+    }
+    let primary = get(&vars, "--dlg-primary").unwrap_or_else(|| DEFAULT_PRIMARY.to_owned());
+    for (fg, bg, default) in TEXT_PAIRS {
+        let fill = get(&vars, bg)
+            // A transparent header button sits on the header, i.e. the brand colour.
+            .filter(|c| !c.ends_with("00") || c.len() != 9)
+            .or_else(|| default.map(str::to_owned))
+            .unwrap_or_else(|| primary.clone());
+        if let Some(slot) = vars.iter_mut().find(|(n, _)| n == fg) {
+            if contrast(&slot.1, &fill) < READABLE {
+                slot.1 = text_on(&fill);
+            }
+        }
     }
     if let Some(button) = get(&vars, "--dlg-card-btn-bg") {
         vars.push(("--dlg-card-btn-fg", text_on(&button)));
