@@ -59,7 +59,7 @@ tools_ok() {
     node -e 'const l=require("./.tools/package.json").dependencies;for(const[n,v]of Object.entries(l)){if(require("./.tools/node_modules/"+n+"/package.json").version!==v)process.exit(1)}' 2>/dev/null
 }
 if ! tools_ok; then
-  say "installing npm tools (binaryen, playwright-core)"
+  say "installing npm tools (binaryen, terser, playwright-core, axe-core)"
   (cd .tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -66,6 +66,8 @@ const DERIVED: &[&str] = &[
     "--dlg-on-primary",
     "--dlg-header-fg",
     "--dlg-card-btn-fg",
+    "--dlg-on-discount",
+    "--dlg-error",
     "--dlg-thinking",
     "--dlg-avatar-size",
     "--dlg-card-btn-weight",
@@ -161,6 +163,10 @@ const TEXT_PAIRS: &[(&str, &str, Option<&str>)] = &[
     ("--dlg-muted", "--dlg-bg", Some("#ffffff")),
 ];
 
+/// The stylesheet's error red, and the one for dark backgrounds.
+const ERROR_ON_LIGHT: &str = "#b91c1c";
+const ERROR_ON_DARK: &str = "#fca5a5";
+
 /// The stylesheet's brand colour, for fills that follow it.
 const DEFAULT_PRIMARY: &str = "#0b5fff";
 
@@ -219,6 +225,17 @@ pub fn theme_vars(config: &Config, dark: bool) -> Vec<(&'static str, String)> {
     }
     if let Some(button) = get(&vars, "--dlg-card-btn-bg") {
         vars.push(("--dlg-card-btn-fg", text_on(&button)));
+    }
+    // Error text (the status line, a failed message) in the red that reads on the background:
+    // the stylesheet's dark red on light themes, a light red on dark ones.
+    if let Some(bg) = get(&vars, "--dlg-bg") {
+        if contrast(ERROR_ON_LIGHT, &bg) < contrast(ERROR_ON_DARK, &bg) {
+            vars.push(("--dlg-error", ERROR_ON_DARK.to_owned()));
+        }
+    }
+    // The discount splash is text on the discount colour.
+    if let Some(discount) = get(&vars, "--dlg-discount") {
+        vars.push(("--dlg-on-discount", text_on(&discount)));
     }
     let gradient = top(&themes, |t| {
         let stops = &t.messages.assistant.thinking_border_gradient;

@@ -290,6 +290,7 @@ fn MarkerForm(
         focus_in(form_ref.get_untracked(), first);
     };
 
+    let sent_ref = NodeRef::<leptos::html::P>::new();
     let on_submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         if state.phase.get_untracked() != Phase::Editing {
@@ -388,7 +389,17 @@ fn MarkerForm(
                     Phase::Editing
                 }
             };
+            let done = matches!(next, Phase::Sent(_));
             state.phase.try_set(next);
+            // The form hides with its focused button: focus moves to the confirmation, so a
+            // keyboard is not dropped out of the panel (where Escape and Tab work).
+            if done {
+                request_animation_frame(move || {
+                    if let Some(p) = sent_ref.get_untracked() {
+                        let _ = p.focus();
+                    }
+                });
+            }
         });
     };
 
@@ -421,7 +432,7 @@ fn MarkerForm(
     let labelled_by = has_title.then(|| title_id.clone());
     view! {
         <div class="dlg-form" data-testid="form" data-state=phase_name>
-            <p class="dlg-form-sent" role="status" hidden=not_sent>
+            <p class="dlg-form-sent" role="status" hidden=not_sent tabindex="-1" node_ref=sent_ref>
                 <span class="dlg-form-check" aria-hidden="true">"✓"</span>
                 <span>{sent_message}</span>
             </p>

@@ -64,7 +64,13 @@ pub fn ImageView(part: ImagePart) -> impl IntoView {
         .and_then(|u| safe_image(u, &base))
         .or_else(|| full.clone());
     let caption = part.caption.clone();
-    let alt = caption.clone().unwrap_or_default();
+    // The image is a link: with no caption it still needs a name.
+    let alt = caption.clone().unwrap_or_else(|| {
+        use_services()
+            .map(|s| s.ui.lang().get_untracked().t().image)
+            .unwrap_or("Image")
+            .to_owned()
+    });
     // A signed livechat URL that stopped working is fetched afresh, once (never stored).
     let src = RwSignal::new(thumb.clone());
     let href = RwSignal::new(full.clone());
