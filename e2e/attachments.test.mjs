@@ -1,8 +1,8 @@
 // Attachments from the composer: the file chooser and the clipboard; type and size refused
 // before anything is sent; the visitor's image shown from its data: URL.
-import { test, before, after, beforeEach } from "node:test";
+import { test, before, after, afterEach, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, Widget } from "./harness.mjs";
 
 // A 1×1 PNG.
 const PNG = Buffer.from(
@@ -27,6 +27,7 @@ after(async () => {
   await browser?.close();
   sandbox?.stop();
 });
+afterEach(() => assertNoProblems(browser));
 
 beforeEach(async () => {
   const { page } = browser;

@@ -1,8 +1,8 @@
 // The conversation against a sandbox that misbehaves on purpose: nothing the visitor typed is
 // lost or sent twice, whatever the network does.
-import { test, before, after, beforeEach } from "node:test";
+import { test, before, after, afterEach, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, Widget, armFault, clearFaults, serverHistory } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, Widget, armFault, clearFaults, serverHistory } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -17,6 +17,7 @@ after(async () => {
   await browser?.close();
   sandbox?.stop();
 });
+afterEach(() => assertNoProblems(browser, /Failed to load resource/));
 
 beforeEach(async () => {
   await clearFaults(sandbox.url);

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import assert from "node:assert/strict";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(ROOT, ".tools", "package.json"));
@@ -36,6 +37,12 @@ export async function startSandbox(extraArgs = []) {
     child.stderr.on("data", onData);
     child.on("exit", (code) => reject(new Error(`sandbox exited (${code}):\n${log}`)));
   });
+  // The sandbox never keeps the test file alive, and dies with it: an `after` hook that throws
+  // before its `stop()` (a browser closing with CSP violations) must not leave the file hanging.
+  child.unref();
+  child.stdout.unref();
+  child.stderr.unref();
+  process.once("exit", () => child.kill("SIGTERM"));
   return {
     url,
     stop: () => child.kill("SIGTERM"),
@@ -76,10 +83,23 @@ export async function serverHistory(page, sandboxUrl) {
   return (await res.json()).messages.reverse();
 }
 
-/** A fresh headless Chromium profile; resolves to { context, page, close, problems }. */
-export async function startBrowser() {
+/**
+ * A fresh headless Chromium profile; resolves to { context, page, close, problems, violations,
+ * takeViolations }.
+ *
+ * Every document of the context — each page and each frame, before any script of its own —
+ * reports its `securitypolicyviolation` events: each lands in `violations` as {url,
+ * violatedDirective, blockedURI, sourceFile, lineNumber, sample, problem} and, worded as
+ * `problem`, in `problems`, beside the console errors and uncaught errors of every page. Tests
+ * assert `problems` is empty (or call `assertNoProblems`); `close()` fails if any violation is
+ * still recorded, so a test that forgets to check still fails its file. A test that causes
+ * violations on purpose takes them out with `takeViolations()`.
+ */
+export async function startBrowser(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), "dialoge-e2e-"));
   const context = await chromium.launchPersistentContext(profile, {
+    // Viewport, touch and the like, for the phone tests.
+    ...options,
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: [
@@ -87,23 +107,80 @@ export async function startBrowser() {
       "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
     ],
   });
-  const page = context.pages()[0] ?? (await context.newPage());
   // Anything the browser complains about (CSP violations, uncaught errors) fails the tests.
   const problems = [];
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    const text = m.text();
-    if (m.type() === "error" || /Content Security Policy/i.test(text)) problems.push(`console: ${text}`);
+  const violations = [];
+  await context.exposeBinding("__dialogeCspViolation", (_source, v) => {
+    v.problem =
+      `csp: ${v.violatedDirective} blocked ${v.blockedURI || "(inline)"} at ${v.sourceFile || "?"}:${v.lineNumber}` +
+      ` on ${v.url}${v.sample ? ` (${v.sample})` : ""}`;
+    violations.push(v);
+    problems.push(v.problem);
   });
+  await context.addInitScript(() => {
+    // Capturing on the document: a violation inside a shadow root is composed and reaches it.
+    document.addEventListener(
+      "securitypolicyviolation",
+      (e) => {
+        const v = {
+          url: location.href,
+          violatedDirective: e.violatedDirective,
+          blockedURI: e.blockedURI,
+          sourceFile: e.sourceFile,
+          lineNumber: e.lineNumber,
+          sample: e.sample,
+        };
+        (window.__dialogeCspViolations ??= []).push(v); // the document's own record, for debugging
+        window.__dialogeCspViolation(v);
+      },
+      true,
+    );
+  });
+  const watch = (p) => {
+    p.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    p.on("console", (m) => {
+      const text = m.text();
+      if (m.type() === "error" || /Content Security Policy/i.test(text)) problems.push(`console: ${text}`);
+    });
+  };
+  context.pages().forEach(watch);
+  context.on("page", watch);
+  const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
     page,
     problems,
+    violations,
+    /**
+     * Takes the recorded violations `match` picks (all by default) out of `violations` and
+     * `problems`, for a test that caused them on purpose, and returns them.
+     */
+    takeViolations(match = () => true) {
+      const taken = violations.filter(match);
+      for (const v of taken) {
+        violations.splice(violations.indexOf(v), 1);
+        const i = problems.indexOf(v.problem);
+        if (i >= 0) problems.splice(i, 1);
+      }
+      return taken;
+    },
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+      assert.deepEqual(violations, [], "no securitypolicyviolation on any page of this browser");
     },
   };
+}
+
+/**
+ * Asserts the browser recorded no problem since the last check — console error, uncaught error
+ * or CSP violation — and starts the list afresh. `ignore` drops expected lines (the browser
+ * logs a 4xx the widget handles as "Failed to load resource"); CSP violations are never ignored.
+ */
+export function assertNoProblems(browser, ignore = null) {
+  const real = browser.problems.filter((p) => p.startsWith("csp: ") || !ignore?.test(p));
+  browser.problems.length = 0;
+  assert.deepEqual(real, [], "no console errors, uncaught errors or CSP violations");
 }
 
 /** Page object for the widget on a page. */

@@ -1,7 +1,7 @@
 // The public JavaScript API of EMBED.md section 3, driven the way a shop's own scripts would.
-import { test, before, after } from "node:test";
+import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, Widget } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -15,6 +15,7 @@ after(async () => {
   await browser?.close();
   sandbox?.stop();
 });
+afterEach(() => assertNoProblems(browser));
 
 test("calls queued by the stub before the loader runs are replayed, events reach listeners", async () => {
   const page = await browser.context.newPage();

@@ -2,9 +2,9 @@
 // and acts as the agent with its session token → typing, text and a file reach the visitor →
 // the visitor answers → the agent closes → the visitor leaves feedback. Then the same with a
 // reload in the middle.
-import { test, before, after, beforeEach } from "node:test";
+import { test, before, after, afterEach, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, Widget } from "./harness.mjs";
 
 const KEY = "Basic " + Buffer.from("sk_test_shop_bot:").toString("base64");
 const AGENT = "00000000-0000-4000-8000-0000000000a1";
@@ -59,6 +59,7 @@ after(async () => {
   await browser?.close();
   sandbox?.stop();
 });
+afterEach(() => assertNoProblems(browser, /Failed to load resource/));
 
 let w;
 beforeEach(async () => {

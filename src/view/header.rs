@@ -8,6 +8,8 @@ use dialoge_api::config::HeaderAlignment;
 use js_sys::Function;
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -200,7 +202,7 @@ pub fn Header(svc: Services) -> impl IntoView {
             <button type="button" class="dlg-header-btn dlg-close"
                 aria-label=move || svc.ui.lang().get().t().close_chat
                 on:click=move |_| svc.set_open(false)>
-                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>
+                <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::CLOSE/></svg>
             </button>
         </header>
     }

@@ -6,6 +6,8 @@
 use dialoge_api::livechat::{ClosedBy, LivechatStatus};
 use leptos::prelude::*;
 
+use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
+
 use crate::services::markers::RatingTarget;
 use crate::services::Services;
 use crate::view::rating::RatingForm;
@@ -75,9 +77,7 @@ pub fn HumanButton(svc: Services) -> impl IntoView {
             <button type="button" class="dlg-header-btn dlg-human-btn" data-testid="human-button"
                 aria-label=move || t().talk_to_person title=move || t().talk_to_person
                 on:click=move |_| svc.request_human()>
-                <svg viewBox="0 0 24 24" aria-hidden="true">
-                    <path d="M12 3a7 7 0 0 0-7 7v5a2 2 0 0 0 2 2h1v-6H7v-1a5 5 0 0 1 10 0v1h-1v6h1v1a2 2 0 0 1-2 2h-2v2h2a4 4 0 0 0 4-4v-1a2 2 0 0 0 2-2v-5a7 7 0 0 0-7-7z"/>
-                </svg>
+                <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::PERSON/></svg>
             </button>
         </Show>
     }

@@ -5,6 +5,8 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
+
 use crate::services::{Outcome, Services};
 use crate::view::rating::RatingForm;
 
@@ -47,9 +49,7 @@ pub fn HeaderMenu(svc: Services) -> impl IntoView {
                 on:click=move |_| state.update(|s| {
                     *s = if *s == MenuState::Closed { MenuState::Open } else { MenuState::Closed }
                 })>
-                <svg viewBox="0 0 24 24" aria-hidden="true">
-                    <circle cx="5" cy="12" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="19" cy="12" r="2"/>
-                </svg>
+                <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::MORE/></svg>
             </button>
             {move || match state.get() {
                 MenuState::Closed => ().into_any(),

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod dom;
 pub mod files;
 pub mod header;
+pub mod icons;
 pub mod intro;
 pub mod livechat;
 pub mod menu;

@@ -9,6 +9,8 @@ use dialoge_api::message::Role;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::view::icons::ARIA_TRUE;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::fill;
@@ -95,7 +97,7 @@ pub fn RatingForm(
                     value=n.to_string() prop:checked=checked
                     on:change=move |_| { stars.set(n); error.set(None); }/>
                 <label class="dlg-star" class:dlg-star-on=lit for=id data-testid=star_id>
-                    <span aria-hidden="true">"★"</span>
+                    <span aria-hidden=ARIA_TRUE>"★"</span>
                     <span class="dlg-sr">{label}</span>
                 </label>
             }

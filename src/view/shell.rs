@@ -3,6 +3,8 @@
 
 use leptos::ev;
 use leptos::prelude::*;
+
+use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 use wasm_bindgen::JsCast;
 
 use crate::services::conversation::Status;
@@ -71,11 +73,11 @@ fn Launcher(svc: Services) -> impl IntoView {
             aria-expanded=move || svc.ui.open().get().to_string()
             on:click=move |_| svc.set_open(!svc.ui.open().get_untracked())
         >
-            <svg class="dlg-icon-chat" viewBox="0 0 24 24" aria-hidden="true">
-                <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/>
+            <svg class="dlg-icon-chat" viewBox=VIEW_BOX aria-hidden=ARIA_TRUE>
+                <path d=icons::CHAT/>
             </svg>
-            <svg class="dlg-icon-close" viewBox="0 0 24 24" aria-hidden="true">
-                <path d="M6 6l12 12M18 6L6 18"/>
+            <svg class="dlg-icon-close" viewBox=VIEW_BOX aria-hidden=ARIA_TRUE>
+                <path d=icons::CLOSE/>
             </svg>
             <Show when=move || { svc.ui.unread().get() > 0 }>
                 <span class="dlg-badge" data-testid="launcher-badge"
@@ -214,7 +216,7 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
             <button type="button" class="dlg-attach" data-testid="attach-button"
                 hidden=!svc.capabilities().attachments aria-label=move || t().attach
                 on:click=move |_| { if let Some(i) = chooser.get_untracked() { i.click(); } }>
-                <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7L5.8 11.4a6 6 0 0 0 8.5 8.5l6.4-6.4"/></svg>
+                <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::ATTACH/></svg>
             </button>
             <label class="dlg-sr" for="dlg-input">{move || t().input_label}</label>
             <textarea
@@ -237,13 +239,13 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
                     <button type="submit" class="dlg-send" data-testid="send-button"
                         aria-label=move || t().send
                         disabled=move || (svc.conversation.draft().get().trim().is_empty() && !has_files()) || !att.ready()>
-                        <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z"/></svg>
+                        <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::SEND/></svg>
                     </button>
                 }
             >
                 <button type="button" class="dlg-stop" data-testid="stop-button"
                     aria-label=move || t().stop on:click=move |_| svc.conversation.stop()>
-                    <svg viewBox="0 0 24 24" aria-hidden="true"><rect x="6" y="6" width="12" height="12" rx="2"/></svg>
+                    <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::STOP/></svg>
                 </button>
             </Show>
         </form>

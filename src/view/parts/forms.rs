@@ -17,6 +17,8 @@ use dialoge_api::send::MAX_ACTION_ATTACHMENT_BYTES;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::view::icons::ARIA_TRUE;
 use wasm_bindgen::JsCast;
 
 use super::media::human_size;
@@ -433,7 +435,7 @@ fn MarkerForm(
     view! {
         <div class="dlg-form" data-testid="form" data-state=phase_name>
             <p class="dlg-form-sent" role="status" hidden=not_sent tabindex="-1" node_ref=sent_ref>
-                <span class="dlg-form-check" aria-hidden="true">"✓"</span>
+                <span class="dlg-form-check" aria-hidden=ARIA_TRUE>"✓"</span>
                 <span>{sent_message}</span>
             </p>
             <form novalidate node_ref=form_ref hidden=sent aria-busy=busy

@@ -39,8 +39,23 @@ use crate::state::AppState;
 use crate::stores::livechat::{max_attachment_bytes, Prepared};
 use crate::wording::{check, Context};
 
+/// [`CSP`] as a literal, so [`TRUSTED_TYPES_CSP`] can extend it at compile time.
+macro_rules! strict_csp {
+    () => {
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'"
+    };
+}
+
 /// The Content-Security-Policy of the demo pages and the console (EMBED.md section 4).
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'";
+pub const CSP: &str = strict_csp!();
+
+/// The Trusted Types demo page's policy (`GET /trusted-types`): [`CSP`], and every DOM sink that
+/// can run script (`innerHTML`, `script.src`, `eval`, …) takes only typed values while no policy
+/// may be created — so no code on the page can turn a string into one.
+pub const TRUSTED_TYPES_CSP: &str = concat!(
+    strict_csp!(),
+    "; require-trusted-types-for 'script'; trusted-types 'none'"
+);
 
 /// Longest close reason.
 const MAX_REASON_CHARS: usize = 500;

@@ -5,7 +5,7 @@
 //! Pages carry no inline scripts or styles and are served under the strict CSP of EMBED.md, so
 //! the demo proves the widget works there.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use dialoge_api::auth::{AuthRequest, TokenResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{origin_of, CSP};
+use super::{origin_of, CSP, TRUSTED_TYPES_CSP};
 use crate::auth::authenticate;
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/products/{slug}", get(product))
         .route("/privacy", get(privacy))
+        .route("/trusted-types", get(trusted_types))
         .route("/opendialog", get(opendialog))
         .route("/preview", get(preview))
         .route("/shop/branding.json", get(branding))
@@ -86,6 +87,22 @@ async fn privacy(headers: HeaderMap) -> Response {
     )
 }
 
+/// `GET /trusted-types`: the home page under [`TRUSTED_TYPES_CSP`] — the strict CSP with Trusted
+/// Types enforced and no policy allowed — proving the widget (and the shop's own script) writes
+/// no string into a script-capable DOM sink.
+async fn trusted_types(headers: HeaderMap) -> Response {
+    let mut response = page(
+        "Trusted Types",
+        include_str!("../../assets/pages/home.html"),
+        &headers,
+    );
+    response.headers_mut().insert(
+        CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(TRUSTED_TYPES_CSP),
+    );
+    response
+}
+
 /// The widget as every page embeds it: the Dialoge API, through the shop's token endpoint.
 const DIALOGE_WIDGET: &str = r#"<script async src="/widget/dialoge.js" data-chatbot-id="shop-bot" data-token-url="/shop/chat-token" data-api-base="{{api_base}}"></script>"#;
 
@@ -106,12 +123,26 @@ async fn opendialog(headers: HeaderMap) -> Response {
 /// hosts, no token endpoint, no API.
 const PREVIEW_WIDGET: &str = r#"<script async src="/widget/dialoge.js" data-preview data-config-url="/shop/branding.json" data-open="true"></script>"#;
 
-/// `GET /preview`: the shop with the widget previewing its branding file, network-free.
-async fn preview(headers: HeaderMap) -> Response {
+/// The same preview in the dark colour scheme (`/preview?scheme=dark`).
+const PREVIEW_WIDGET_DARK: &str = r#"<script async src="/widget/dialoge.js" data-preview data-config-url="/shop/branding.json" data-open="true" data-color-scheme="dark"></script>"#;
+
+/// `?scheme=dark` of `/preview`.
+#[derive(Deserialize)]
+struct PreviewQuery {
+    scheme: Option<String>,
+}
+
+/// `GET /preview`: the shop with the widget previewing its branding file, network-free;
+/// `?scheme=dark` fixes the dark theme.
+async fn preview(Query(query): Query<PreviewQuery>, headers: HeaderMap) -> Response {
+    let widget = match query.scheme.as_deref() {
+        Some("dark") => PREVIEW_WIDGET_DARK,
+        _ => PREVIEW_WIDGET,
+    };
     page_with(
         "Branding preview",
         "<article class=\"text-page\"><h1>Branding preview</h1><p>The widget on this page is a preview: it shows <code>/shop/branding.json</code> with a sample conversation and sends nothing. The <a href=\"/studio\">studio</a> edits it live.</p></article>",
-        PREVIEW_WIDGET,
+        widget,
         &headers,
     )
 }

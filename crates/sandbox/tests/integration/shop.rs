@@ -226,3 +226,66 @@ async fn healthz_answers_ok() {
     let response = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(response.text().await.unwrap(), "ok");
 }
+
+#[tokio::test]
+async fn the_preview_page_previews_the_branding_file_without_a_token_endpoint() {
+    let app = spawn_app().await;
+    for (path, scheme) in [
+        ("/preview", ""),
+        ("/preview?scheme=dark", r#" data-color-scheme="dark""#),
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-security-policy"], CSP);
+        let html = response.text().await.unwrap();
+        let tag = format!(
+            r#"<script async src="/widget/dialoge.js" data-preview data-config-url="/shop/branding.json" data-open="true"{scheme}></script>"#
+        );
+        assert!(html.contains(&tag), "{html}");
+        assert!(!html.contains("data-token-url"));
+    }
+    // The file is the shop bot's config, its URLs on this origin, livechat availability in it.
+    let config: dialoge_api::config::Config = app
+        .client
+        .get(app.url("/shop/branding.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(config.theme.brand.primary_color.as_deref(), Some("#0E7C7B"));
+    assert!(config.dark_theme.is_some());
+    assert!(config.livechat.is_some());
+}
+
+#[tokio::test]
+async fn the_studio_is_one_redirect_away_and_the_built_folder_is_under_the_strict_csp() {
+    let dir =
+        std::env::temp_dir().join(format!("dialoge-studio-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(dir.join("studio")).unwrap();
+    std::fs::write(
+        dir.join("studio").join("index.html"),
+        "<!doctype html><title>studio</title>",
+    )
+    .unwrap();
+    let widget_dir = dir.clone();
+    let app = spawn_with(move |options| options.widget_dir = widget_dir).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client.get(app.url("/studio")).send().await.unwrap();
+    assert_eq!(response.status(), 307);
+    assert_eq!(response.headers()["location"], "/widget/studio/");
+    let page = app
+        .client
+        .get(app.url("/widget/studio/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["content-security-policy"], CSP);
+    assert!(page.text().await.unwrap().contains("studio"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
