@@ -651,14 +651,10 @@ async fn an_avatar_that_fails_to_load_falls_back_to_the_first_letter() {
     );
 }
 
-/// `Dialoge('preview', config)`: the mounted widget takes the new config in place. The same
-/// root and the same rendered header stay (no remount, so no flash), the colours and the name
-/// change; a config that cannot be read changes nothing; the fixed dark scheme picks
-/// `dark_theme`.
-#[wasm_bindgen_test]
-async fn a_preview_re_themes_in_place_and_ignores_unreadable_configs() {
-    let options = Options {
-        chatbot_id: "test-preview".to_owned(),
+/// Boot options of a preview of `config`, its colour scheme fixed (`dark`).
+fn preview_options(chatbot_id: &str, config: serde_json::Value, dark: bool) -> Options {
+    Options {
+        chatbot_id: chatbot_id.to_owned(),
         token_url: None,
         get_token: None,
         api_base: "https://api.example.com".to_owned(),
@@ -668,16 +664,26 @@ async fn a_preview_re_themes_in_place_and_ignores_unreadable_configs() {
         language: Some("en".to_owned()),
         storage: StorageKind::None,
         preview: true,
-        preview_config: Some(
-            json!({"display": {"name": "First"}, "theme": {"brand": {"primary_color": "#112233"}},
-                   "dark_theme": {"brand": {"primary_color": "#0A0B0C"}}})
-            .to_string(),
-        ),
+        preview_config: Some(config.to_string()),
         config_url: None,
-        color_scheme: Some(false),
+        color_scheme: Some(dark),
         backend: Default::default(),
         rating_delay_ms: None,
-    };
+    }
+}
+
+/// `Dialoge('preview', config)`: the mounted widget takes the new config in place. The same
+/// root and the same rendered header stay (no remount, so no flash), the colours and the name
+/// change; a config that cannot be read changes nothing; the fixed dark scheme picks
+/// `dark_theme`.
+#[wasm_bindgen_test]
+async fn a_preview_re_themes_in_place_and_ignores_unreadable_configs() {
+    let options = preview_options(
+        "test-preview",
+        json!({"display": {"name": "First"}, "theme": {"brand": {"primary_color": "#112233"}},
+               "dark_theme": {"brand": {"primary_color": "#0A0B0C"}}}),
+        false,
+    );
     let svc = Services::new(options);
     svc.start();
     let root = mount(svc).await;
@@ -710,27 +716,12 @@ async fn a_preview_re_themes_in_place_and_ignores_unreadable_configs() {
     assert_eq!(name(), "Second");
 
     // A dark-fixed preview of the same kind of config shows the dark theme's colour.
-    let dark = Services::new(Options {
-        chatbot_id: "test-preview-dark".to_owned(),
-        token_url: None,
-        get_token: None,
-        api_base: "https://api.example.com".to_owned(),
-        open: true,
-        hidden: false,
-        position: Position::Right,
-        language: Some("en".to_owned()),
-        storage: StorageKind::None,
-        preview: true,
-        preview_config: Some(
-            json!({"theme": {"brand": {"primary_color": "#112233"}},
-                   "dark_theme": {"brand": {"primary_color": "#0A0B0C"}}})
-            .to_string(),
-        ),
-        config_url: None,
-        color_scheme: Some(true),
-        backend: Default::default(),
-        rating_delay_ms: None,
-    });
+    let dark = Services::new(preview_options(
+        "test-preview-dark",
+        json!({"theme": {"brand": {"primary_color": "#112233"}},
+               "dark_theme": {"brand": {"primary_color": "#0A0B0C"}}}),
+        true,
+    ));
     dark.start();
     let root = mount(dark).await;
     let widget = one(&root, ".dlg-root").unchecked_into::<HtmlElement>();
