@@ -1,0 +1,162 @@
+// An XSS corpus against every text- and URL-bearing config field (names, welcome, subtitle and
+// its link, avatar and logo URLs, the privacy link, start prompts, teasers, colours, the font),
+// pushed into a branding preview with Dialoge('preview', config). Asserted in the browser: no
+// script runs, no dangerous URL is clickable or loadable, no element or attribute outside what
+// a benign config renders appears, and colours and fonts that are not what they claim are
+// refused (the theme's custom properties keep only valid values).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startSandbox, startBrowser, Widget } from "./harness.mjs";
+
+let sandbox;
+let browser;
+
+before(async () => {
+  sandbox = await startSandbox();
+  browser = await startBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  sandbox?.stop();
+});
+
+/** Text payloads: each sets `window.__xss` if it ever runs. */
+const TEXTS = [
+  `<script>window.__xss="script"</script>`,
+  `<img src=x onerror="window.__xss='img'">`,
+  `"><svg onload="window.__xss='svg'">`,
+  `</p><iframe srcdoc="<script>parent.__xss='iframe'</script>"></iframe>`,
+  `{{constructor.constructor('window.__xss="tpl"')()}}`,
+  `<a href="javascript:window.__xss='a'">click</a>`,
+  `&lt;b&gt;entities&lt;/b&gt; &#60;script&#62;`,
+];
+
+/** URL payloads: none may become a link or an image source. */
+const URLS = [
+  "javascript:window.__xss='url'",
+  "JaVaScRiPt:window.__xss='case'",
+  "java\tscript:window.__xss='tab'",
+  " \njavascript:window.__xss='space'",
+  "&#106;avascript:window.__xss='entity'",
+  "data:text/html,<script>window.__xss='data'</script>",
+  "DATA:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9J2I2NCc8L3NjcmlwdD4=",
+  "vbscript:msgbox(1)",
+  "VBScript:msgbox(1)",
+  "file:///etc/passwd",
+];
+
+/** Colour payloads: not `#RRGGBB`/`#RRGGBBAA`, so never set. */
+const COLOURS = [
+  "red;}</style><script>window.__xss='css'</script>",
+  "#fff;background:url(javascript:window.__xss='bg')",
+  "expression(window.__xss='expr')",
+  "var(--dlg-bg)",
+  "#12345G",
+  "#0E7C7B !important",
+  "rgb(1,2,3)",
+  "#0E7C7B;color:red",
+];
+
+/** Fonts that are more than family names. */
+const FONTS = [
+  "x;}</style><script>window.__xss='font'</script>",
+  "Inter; background: url(https://evil.example/x)",
+  "url(https://evil.example/font.woff)",
+  "Inter\\\"; }",
+];
+
+/** The shape of what a widget shows: tag names, attribute names, and the URLs it uses. */
+function shape() {
+  const root = document.querySelector("[data-dialoge]").shadowRoot;
+  const tags = new Set();
+  const attrs = new Set();
+  const urls = [];
+  for (const el of root.querySelectorAll("*")) {
+    tags.add(el.localName);
+    for (const a of el.attributes) {
+      attrs.add(a.name);
+      if (["href", "src", "action", "formaction", "xlink:href", "srcdoc"].includes(a.name)) urls.push(`${el.localName} ${a.name}=${a.value}`);
+    }
+  }
+  const style = root.querySelector(".dlg-root").style;
+  const vars = {};
+  for (let i = 0; i < style.length; i++) vars[style[i]] = style.getPropertyValue(style[i]);
+  return { tags: [...tags].sort(), attrs: [...attrs].sort(), urls, vars };
+}
+
+/** The corpus entry `i` applied to every field of `base`. */
+function hostile(base, text, url, colour, font) {
+  const c = structuredClone(base);
+  c.display.name = text;
+  c.display.welcome_message = text;
+  c.display.avatar = { url };
+  c.display.subtitle = { text, link: { text, url } };
+  c.display.privacy_policy_url = url;
+  c.start_prompts = [{ prompt_text: text }, { prompt_text: text, url_pattern: text }];
+  c.popup_messages = [{ id: text, text }];
+  for (const theme of [c.theme, c.dark_theme]) {
+    theme.brand.primary_color = colour;
+    theme.surface.background_color = colour;
+    theme.header.logo = { url };
+    theme.header.button = { background_color: colour, icon_color: colour };
+    theme.messages.assistant.text_color = colour;
+    theme.messages.assistant.thinking_border_gradient = [colour, "#000000"];
+    theme.messages.user = { background_color: colour, text_color: colour };
+    theme.input.background_color = colour;
+    theme.product_card.discount_price_color = colour;
+    theme.product_card.button = { background_color: colour };
+    theme.font = { web: { family: font } };
+  }
+  return c;
+}
+
+const SAFE_URL = /^(https?:|mailto:|tel:)|^data:image\//i;
+
+test("a hostile config in every field runs nothing, links nothing dangerous and sets no invalid style", async () => {
+  const { page } = browser;
+  await page.goto(sandbox.url + "/preview");
+  const w = new Widget(page);
+  await w.panel.waitFor({ state: "visible" });
+  await page.getByTestId("retry-button").waitFor({ timeout: 15000 });
+  const base = await page.evaluate(() => fetch("/shop/branding.json").then((r) => r.json()));
+  const benign = await page.evaluate(shape);
+  const entries = Math.max(TEXTS.length, URLS.length, COLOURS.length, FONTS.length);
+  let tried = 0;
+  for (let i = 0; i < entries; i++) {
+    const config = hostile(base, TEXTS[i % TEXTS.length], URLS[i % URLS.length], COLOURS[i % COLOURS.length], FONTS[i % FONTS.length]);
+    await page.evaluate((c) => window.Dialoge("preview", c), config);
+    // Shown both ways: the panel (name, welcome, prompts, theme) and closed (teaser, launcher).
+    await page.evaluate(() => window.Dialoge("close"));
+    await page.getByTestId("popup").first().waitFor();
+    const closed = await page.evaluate(shape);
+    await page.evaluate(() => window.Dialoge("open"));
+    await w.panel.waitFor({ state: "visible" });
+    await page.waitForTimeout(50);
+    const open = await page.evaluate(shape);
+    for (const [state, s] of [["closed", closed], ["open", open]]) {
+      const what = `entry ${i} (${state})`;
+      assert.deepEqual(s.tags.filter((t) => !benign.tags.includes(t)), [], `${what}: new elements`);
+      assert.deepEqual(s.attrs.filter((a) => !benign.attrs.includes(a)), [], `${what}: new attributes`);
+      assert.deepEqual(s.attrs.filter((a) => a.startsWith("on")), [], `${what}: event handler attributes`);
+      const bad = s.urls.filter((u) => !SAFE_URL.test(u.slice(u.indexOf("=") + 1).trim()));
+      assert.deepEqual(bad, [], `${what}: dangerous URLs`);
+      for (const [name, value] of Object.entries(s.vars)) {
+        if (name === "--dlg-font") assert.match(value, /^[\p{L}\p{N} ,'"_-]+$/u, `${what}: ${name}`);
+        else if (name === "--dlg-thinking") assert.match(value, /^#[0-9a-fA-F]{6,8}(, #[0-9a-fA-F]{6,8})*$/, `${what}: ${name}`);
+        else if (!["--dlg-avatar-size", "--dlg-card-btn-weight"].includes(name)) assert.match(value, /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, `${what}: ${name}=${value}`);
+      }
+    }
+    // The words themselves are shown as text.
+    assert.ok((await page.getByTestId("bot-name").first().textContent()).includes(TEXTS[i % TEXTS.length].slice(0, 8)));
+    tried++;
+  }
+  // Give anything that might fire late (an image error, a timer) its chance.
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__xss), undefined, "a payload ran");
+  assert.equal(tried, entries);
+  // Each entry puts its text in 8 fields, its URL in 5, its colour in 14 per theme (2) and its
+  // font in 1 per theme: this many field/payload pairs were tried.
+  const pairs = entries * (8 + 5 + 28 + 2);
+  console.log(`xss corpus (config): ${TEXTS.length + URLS.length + COLOURS.length + FONTS.length} payloads, ${pairs} field/payload pairs`);
+});
