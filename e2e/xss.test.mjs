@@ -160,3 +160,58 @@ test("a hostile config in every field runs nothing, links nothing dangerous and 
   const pairs = entries * (8 + 5 + 28 + 2);
   console.log(`xss corpus (config): ${TEXTS.length + URLS.length + COLOURS.length + FONTS.length} payloads, ${pairs} field/payload pairs`);
 });
+
+/** One reply with every part type and marker, each text field `t` and each URL `u`. */
+function everyPart(t, u) {
+  const para = (text) => ({ type: "paragraph", spans: [{ type: "text", text }] });
+  return [
+    { type: "rich_text", part_id: "r", blocks: [
+      { type: "paragraph", spans: [{ type: "text", text: t }, { type: "bold", text: t }, { type: "strike", text: t }, { type: "link", text: t, url: u }] },
+      { type: "bullet_list", items: [{ spans: [{ type: "text", text: t }] }] },
+    ] },
+    { type: "table", part_id: "t", caption: t, headers: [{ blocks: [para(t)] }, { blocks: [para(t)] }], alignments: ["left", "right"],
+      rows: [[{ blocks: [para(t)] }, { blocks: [{ type: "image", url: u, alt: t }] }]] },
+    { type: "products", part_id: "p", products: [{ id: t, title: t, description: t, image_url: u, price: { amount: 1, currency: "EUR" },
+      original_price: { amount: 2, currency: "EUR" }, splash: t, url: u, add_to_cart: { sku: t, url: u } }] },
+    { type: "suggestions", part_id: "s", suggestions: [{ id: "s1", title: t, description: t, image_url: u, prompt_text: t }] },
+    { type: "quick_replies", part_id: "q", replies: [t] },
+    { type: "image", url: u, caption: t },
+    { type: "file", filename: t, url: u, mime_type: "application/pdf" },
+    { type: "show_contact_form", part_id: "c", fields: [{ key: "name", label: t, placeholder: t, required: true },
+      { key: "topic", label: t, type: "dropdown", options: [t, "b"] }] },
+    { type: "show_support_ticket", part_id: "k", fields: [{ key: "subject", label: t, placeholder: t }] },
+    { type: "show_form", part_id: "f", form_id: "f_x", name: t, confirmation_text: t, fields: [{ key: "a", label: t }] },
+    { type: "request_image_upload", part_id: "i" },
+    { type: "custom", part_id: "m", key: t, payload: { x: t } },
+  ];
+}
+
+test("hostile content in every part type and marker runs nothing and links nothing dangerous", async () => {
+  const { page } = browser;
+  await page.goto(sandbox.url + "/");
+  const w = new Widget(page);
+  await w.open();
+  const script = (parts) => fetch(sandbox.url + "/sandbox/replies", {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ parts }),
+  }).then((r) => assert.equal(r.status, 204));
+  await script(everyPart("plain words", "https://shop.example.com/ok"));
+  await w.ask("benign");
+  await w.answer(0);
+  const benign = await page.evaluate(shape);
+  let n = 1;
+  for (let i = 0; i < Math.max(TEXTS.length, URLS.length); i++) {
+    await script(everyPart(TEXTS[i % TEXTS.length], URLS[i % URLS.length]));
+    await w.ask(`hostile ${i}`);
+    await w.answer(n++);
+    const s = await page.evaluate(shape);
+    const what = `entry ${i}`;
+    assert.deepEqual(s.tags.filter((t) => !benign.tags.includes(t)), [], `${what}: new elements`);
+    assert.deepEqual(s.attrs.filter((a) => !benign.attrs.includes(a)), [], `${what}: new attributes`);
+    const bad = s.urls.filter((u) => !SAFE_URL.test(u.slice(u.indexOf("=") + 1).trim()));
+    assert.deepEqual(bad, [], `${what}: dangerous URLs`);
+  }
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__xss), undefined, "a payload ran");
+  const fields = 28;
+  console.log(`xss corpus (parts): ${Math.max(TEXTS.length, URLS.length)} replies of every part type, ${Math.max(TEXTS.length, URLS.length) * fields} field/payload pairs`);
+});

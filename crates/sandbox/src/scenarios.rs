@@ -90,6 +90,25 @@ pub fn plan_reply(
     }
 }
 
+/// A reply a test scripted verbatim (`POST /sandbox/replies`): its parts as given (with
+/// `{origin}` filled in), each with a fresh id, normalized like every reply.
+pub fn scripted_reply(
+    parts: Vec<Part>,
+    origin: &str,
+    next_id: &mut dyn FnMut() -> String,
+) -> ReplyPlan {
+    let mut parts = localize(&parts, origin);
+    for part in &mut parts {
+        set_part_id(part, next_id());
+        normalize(part);
+    }
+    ReplyPlan {
+        scenario: "scripted".to_owned(),
+        parts,
+        failure: None,
+    }
+}
+
 fn has_upload(input: &[InputPart]) -> bool {
     input
         .iter()

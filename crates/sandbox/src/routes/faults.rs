@@ -27,6 +27,24 @@ pub fn router() -> Router<AppState> {
             post(post_fault).get(get_faults).delete(delete_faults),
         )
         .route("/requests", get(get_seen).delete(delete_seen))
+        .route("/replies", post(post_reply))
+}
+
+/// `POST /sandbox/replies` body: the parts the next assistant turn answers with.
+#[derive(Debug, serde::Deserialize)]
+struct ScriptedReply {
+    parts: Vec<dialoge_api::message::Part>,
+}
+
+/// `POST /sandbox/replies`: the next assistant turn answers with exactly these parts (streamed
+/// like any reply), whatever the visitor wrote — so a test can send any content, hostile
+/// included. Queued in order; `DELETE /sandbox/faults` drops what is left.
+async fn post_reply(
+    State(state): State<AppState>,
+    ApiJson(reply): ApiJson<ScriptedReply>,
+) -> StatusCode {
+    state.faults().script_reply(reply.parts);
+    StatusCode::NO_CONTENT
 }
 
 /// Middleware: applies armed status and delay faults before the request reaches its handler.

@@ -27,7 +27,7 @@ use super::{check_parts, origin_of};
 use crate::auth::{self, VisitorAuth};
 use crate::delivery::observe_assistant_conversation;
 use crate::error::{ApiError, ApiJson, Problems};
-use crate::scenarios::{plan_reply, ReplyPlan};
+use crate::scenarios::{plan_reply, scripted_reply, ReplyPlan};
 use crate::state::AppState;
 use crate::stores::visitors::{Turn, TurnOutcome};
 use crate::streaming::{failure_events, part_events, status, SseWriter, Stopped};
@@ -69,8 +69,12 @@ async fn post_messages(
         .ensure_assistant_turn(visitor.visitor_id())?;
     let key = idempotency_key(&headers)?;
     let origin = origin_of(&headers);
-    let faults = if state.options().dev_mode {
-        state.faults().take_stream_faults(MESSAGES_PATH)
+    let (faults, scripted) = if state.options().dev_mode {
+        let mut board = state.faults();
+        (
+            board.take_stream_faults(MESSAGES_PATH),
+            board.take_scripted_reply(),
+        )
     } else {
         Default::default()
     };
@@ -146,13 +150,17 @@ async fn post_messages(
                         },
                     );
                 }
-                let plan = plan_reply(
-                    &visitor.chatbot,
-                    &body.message.parts,
-                    1,
-                    &origin,
-                    &mut || record.part_id(),
-                );
+                let plan = match scripted {
+                    // A test scripted this reply (`POST /sandbox/replies`).
+                    Some(parts) => scripted_reply(parts, &origin, &mut || record.part_id()),
+                    None => plan_reply(
+                        &visitor.chatbot,
+                        &body.message.parts,
+                        1,
+                        &origin,
+                        &mut || record.part_id(),
+                    ),
+                };
                 Start::Generate {
                     plan,
                     key: key.clone(),

@@ -124,6 +124,8 @@ pub struct SeenList {
 pub struct FaultBoard {
     armed: Vec<FaultRequest>,
     seen: std::collections::VecDeque<Seen>,
+    /// Replies a test scripted verbatim, for the next assistant turns in order.
+    scripted: std::collections::VecDeque<Vec<dialoge_api::message::Part>>,
 }
 
 impl FaultBoard {
@@ -132,9 +134,20 @@ impl FaultBoard {
         self.armed.push(request);
     }
 
-    /// Disarms everything.
+    /// Queues a reply the next assistant turn gives instead of its scenario's.
+    pub fn script_reply(&mut self, parts: Vec<dialoge_api::message::Part>) {
+        self.scripted.push_back(parts);
+    }
+
+    /// The next scripted reply, if a test queued one.
+    pub fn take_scripted_reply(&mut self) -> Option<Vec<dialoge_api::message::Part>> {
+        self.scripted.pop_front()
+    }
+
+    /// Disarms everything (scripted replies too).
     pub fn clear(&mut self) {
         self.armed.clear();
+        self.scripted.clear();
     }
 
     /// Records a request that arrived at `at_ms`.

@@ -8,7 +8,7 @@ use dialoge_api::sse::SseEnd;
 use dialoge_api::stream::StreamEvent;
 use dialoge_sandbox::stores::faults::{Fault, FaultList, FaultRequest};
 
-use crate::common::{error_of, spawn_app, spawn_with};
+use crate::common::{error_of, spawn_app, spawn_with, visible_text};
 
 const MESSAGES: &str = "/api/v1/chat/messages";
 const CONFIG: &str = "/api/v1/chat/config";
@@ -333,4 +333,40 @@ async fn the_sandbox_keeps_its_own_record_of_the_requests_it_saw_until_told_to_f
         .await
         .expect("json");
     assert!(cleared.requests.is_empty());
+}
+
+#[tokio::test]
+async fn a_scripted_reply_answers_the_next_turn_verbatim_then_the_scenarios_resume() {
+    let app = spawn_app().await;
+    let token = app.token().await;
+    let response = app
+        .client
+        .post(app.url("/sandbox/replies"))
+        .header("content-type", "application/json")
+        .body(r#"{"parts":[{"type":"quick_replies","part_id":"x","replies":["<b>one</b>","javascript:two"]},{"type":"file","filename":"a\"<b>.pdf","url":"{origin}/f.pdf"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let scripted = app.send(&token, "what is your return policy?").await;
+    scripted.assert_consistent();
+    let parts = scripted.final_parts();
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    match parts[0] {
+        dialoge_api::message::Part::QuickReplies(q) => {
+            assert_eq!(q.replies, ["<b>one</b>", "javascript:two"]);
+            assert_ne!(q.part_id, "x", "a scripted part gets a fresh id");
+        }
+        other => panic!("{other:?}"),
+    }
+    match parts[1] {
+        dialoge_api::message::Part::File(f) => {
+            assert_eq!(f.filename, "a\"<b>.pdf");
+            assert_eq!(f.url, format!("{}/f.pdf", app.base));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Used up: the scenario answers again.
+    let next = app.send(&token, "what is your return policy?").await;
+    assert!(visible_text(&next.done_message().parts).contains("return"));
 }
