@@ -6,6 +6,16 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
-trunk build --release --offline
-trunk build --release --offline --features opendialog --dist dist/opendialog
+# A second run with nothing changed starts in seconds: the widget is built again only when a
+# file it is built from is newer than the last build (dist/.built).
+stamp="dist/.built"
+sources=(src style studio crates/api crates/api-derive dialoge.js index.html Trunk.toml Cargo.toml Cargo.lock scripts)
+if [ -f "$stamp" ] && [ -f dist/opendialog/dialoge.js ] &&
+   [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then
+  echo "widget up to date in dist/ (nothing changed since its build)"
+else
+  trunk build --release --offline
+  trunk build --release --offline --features opendialog --dist dist/opendialog
+  touch "$stamp"
+fi
 exec cargo run -p dialoge-sandbox --quiet -- --port "${PORT:-8080}" --widget-dir "$ROOT/dist"

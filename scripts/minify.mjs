@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Trunk post-build hook (Trunk.toml), release builds only: shortens the wasm's import names
-// (scripts/short-imports.mjs), then minifies the loader and the wasm-bindgen glue with terser —
-// Trunk's own JS minifier cannot parse the glue's ES module syntax.
+// (scripts/short-imports.mjs), minifies the loader and the wasm-bindgen glue with terser and the
+// stylesheet itself (Trunk's minifier is off: its JS minifier cannot parse the glue's ES module
+// syntax and warned on every build), then writes each file's brotli and gzip twin (`.br`, `.gz`)
+// so a server can send them as they are — the sandbox does, as a CDN would.
 import { readFileSync, writeFileSync } from "node:fs";
+import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { join, dirname } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -30,3 +33,25 @@ for (const [name, opts] of jobs) {
   writeFileSync(path, out.code);
   console.log(`minified ${name}: ${src.length} → ${out.code.length} bytes`);
 }
+
+// The stylesheet: comments out, whitespace collapsed, no space after `:` or around `{};,>`.
+// (A space before `:` is kept: `.a :hover` and `.a:hover` are different selectors.)
+const cssPath = join(dir, "dialoge.css");
+const css = readFileSync(cssPath, "utf8");
+const small = css
+  .replace(/\/\*[\s\S]*?\*\//g, "")
+  .replace(/\s+/g, " ")
+  .replace(/\s*([{};,>])\s*/g, "$1")
+  .replace(/:\s+/g, ":")
+  .replace(/;}/g, "}")
+  .trim();
+writeFileSync(cssPath, small);
+console.log(`minified dialoge.css: ${css.length} → ${small.length} bytes`);
+
+for (const name of ["dialoge.js", "dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css"]) {
+  const path = join(dir, name);
+  const body = readFileSync(path);
+  writeFileSync(path + ".br", brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  writeFileSync(path + ".gz", gzipSync(body, { level: 9 }));
+}
+console.log("wrote .br and .gz beside each file");

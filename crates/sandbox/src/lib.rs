@@ -42,7 +42,8 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::{
-    AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, RETRY_AFTER,
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+    RETRY_AFTER,
 };
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::response::Redirect;
@@ -102,8 +103,11 @@ pub fn app(state: AppState) -> Router {
             "/studio",
             get(|| async { Redirect::temporary("/widget/studio/") }),
         )
-        // The built folder's pages (the development page, the studio) run under the same strict
-        // CSP as the shop's: the header is ignored on scripts, styles and wasm.
+        // The built folder as a CDN serves it: the `.br`/`.gz` twins the build writes, by
+        // `Accept-Encoding`; `no-cache` (revalidated with `Last-Modified`, a 304 when unchanged)
+        // because the file names carry no version to cache them for long. Its pages (the
+        // development page, the studio) run under the same strict CSP as the shop's; the
+        // header is ignored on scripts, styles and wasm.
         .nest_service(
             "/widget",
             ServiceBuilder::new()
@@ -111,7 +115,15 @@ pub fn app(state: AppState) -> Router {
                     CONTENT_SECURITY_POLICY,
                     HeaderValue::from_static(routes::CSP),
                 ))
-                .service(ServeDir::new(&options.widget_dir)),
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
+                .service(
+                    ServeDir::new(&options.widget_dir)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         );
 
     if options.dev_mode {

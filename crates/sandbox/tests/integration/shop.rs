@@ -289,3 +289,44 @@ async fn the_studio_is_one_redirect_away_and_the_built_folder_is_under_the_stric
     assert!(page.text().await.unwrap().contains("studio"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn widget_files_are_served_precompressed_by_accept_encoding_and_revalidated() {
+    let dir = std::env::temp_dir().join(format!("dialoge-cdn-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("dialoge.js"), "plain").unwrap();
+    std::fs::write(dir.join("dialoge.js.br"), "brotli twin").unwrap();
+    std::fs::write(dir.join("dialoge.js.gz"), "gzip twin").unwrap();
+    let widget_dir = dir.clone();
+    let app = spawn_with(move |options| options.widget_dir = widget_dir).await;
+    let get = |encoding: &'static str| {
+        app.client
+            .get(app.url("/widget/dialoge.js"))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let br = get("gzip, deflate, br").await.unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["cache-control"], "no-cache");
+    assert!(br.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    let modified = br.headers()["last-modified"].clone();
+    assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli twin");
+    let gz = get("gzip").await.unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let plain = get("identity").await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), b"plain");
+    // Unchanged: a revalidation answers 304 without the body.
+    let again = app
+        .client
+        .get(app.url("/widget/dialoge.js"))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    std::fs::remove_dir_all(dir).unwrap();
+}
