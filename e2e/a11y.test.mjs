@@ -171,6 +171,9 @@ test("the keyboard alone opens the chat, sends, answers a form, follows a reply 
   }
   await page.keyboard.press("Enter");
   await form.locator(".dlg-form-sent").waitFor({ timeout: 10000 });
+  // Focus moves to the confirmation (the form hid its button), so the keyboard stays in the panel.
+  await page.waitForFunction(() =>
+    document.querySelector("[data-dialoge]").shadowRoot.activeElement?.classList.contains("dlg-form-sent"));
   // Escape closes the panel and focus returns to the launcher.
   await page.keyboard.press("Escape");
   await w.panel.waitFor({ state: "hidden" });
