@@ -52,11 +52,14 @@ const IN_FLIGHT_MS = 200;
  * saw them. Also asserts the sandbox's own record shows none arriving after the destroy.
  */
 async function destroyAndWatch(page, ms) {
-  const at = Date.now();
+  const asked = Date.now();
   await page.evaluate(() => window.Dialoge("destroy"));
+  // From here on the destroy has run: a request the page sent while the command was on its way
+  // (the boot's handshake racing it) is not a late one.
+  const at = Date.now();
   assert.equal(await page.evaluate(() => document.querySelectorAll("[data-dialoge]").length), 0);
   await page.waitForTimeout(ms);
-  const arrived = (await sandboxRequests(sandbox.url)).filter((r) => r.at_ms > at + IN_FLIGHT_MS);
+  const arrived = (await sandboxRequests(sandbox.url)).filter((r) => r.at_ms > asked + IN_FLIGHT_MS);
   assert.deepEqual(arrived, [], "the sandbox saw no request after the destroy");
   return requests.filter(([t]) => t > at);
 }
