@@ -352,9 +352,9 @@ async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
-/// Services that never touch the network (preview mode, no token source).
-fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Services {
-    let options = Options {
+/// Options that never touch the network (preview mode, no token source).
+fn options(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Options {
+    Options {
         chatbot_id: chatbot_id.to_owned(),
         token_url: None,
         get_token: None,
@@ -370,8 +370,12 @@ fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Servic
         color_scheme: None,
         backend: Default::default(),
         rating_delay_ms: None,
-    };
-    Services::new(options)
+    }
+}
+
+/// Services on [`options`].
+fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Services {
+    Services::new(options(chatbot_id, storage, language))
 }
 
 async fn mount(ctx: Services) -> HtmlElement {
@@ -654,21 +658,9 @@ async fn an_avatar_that_fails_to_load_falls_back_to_the_first_letter() {
 /// Boot options of a preview of `config`, its colour scheme fixed (`dark`).
 fn preview_options(chatbot_id: &str, config: serde_json::Value, dark: bool) -> Options {
     Options {
-        chatbot_id: chatbot_id.to_owned(),
-        token_url: None,
-        get_token: None,
-        api_base: "https://api.example.com".to_owned(),
-        open: true,
-        hidden: false,
-        position: Position::Right,
-        language: Some("en".to_owned()),
-        storage: StorageKind::None,
-        preview: true,
         preview_config: Some(config.to_string()),
-        config_url: None,
         color_scheme: Some(dark),
-        backend: Default::default(),
-        rating_delay_ms: None,
+        ..options(chatbot_id, StorageKind::None, Some("en"))
     }
 }
 

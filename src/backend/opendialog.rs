@@ -29,7 +29,7 @@ use dialoge_api::opendialog::{
     FeedbackRequest, FieldValue, FormData, History, LaravelError, LongTextData, MessageAnswer,
     MessageRequest, Sender, UserType, ViewType,
 };
-use dialoge_api::send::{InputPart, SendMessage};
+use dialoge_api::send::{texts, SendMessage};
 use dialoge_api::stream::{DoneEvent, PartEvent, StatusEvent, StreamEvent, StreamStatus};
 use serde_json::json;
 use wasm_bindgen::{JsCast, JsValue};
@@ -369,15 +369,7 @@ impl OpenDialog {
         signal: Option<&AbortSignal>,
         on_event: &mut dyn FnMut(TurnEvent),
     ) -> Result<TurnEnd> {
-        let text: String = body
-            .message
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                InputPart::Text { text } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect();
+        let text: String = texts(&body.message.parts).collect();
         let sender = self.sender();
         // `None`: the transcript button.
         let request = self

@@ -15,7 +15,7 @@ use dialoge_api::livechat::{
     LivechatSession, LivechatState, LivechatStatus,
 };
 use dialoge_api::message::{AgentInfo, Message};
-use dialoge_api::send::{InputPart, SendMessage};
+use dialoge_api::send::{texts, SendMessage};
 use dialoge_api::sse::SseEvent;
 use dialoge_api::{from_json, ErrorCode};
 
@@ -160,15 +160,7 @@ impl Preview {
         on_event: &mut dyn FnMut(TurnEvent),
     ) -> Result<TurnEnd, BackendError> {
         on_event(TurnEvent::Accepted);
-        let said: String = body
-            .message
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                InputPart::Text { text } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect();
+        let said: String = texts(&body.message.parts).collect();
         self.stream(&format!("(Preview) You wrote: {said}"), on_event)
             .await
     }
@@ -336,15 +328,7 @@ impl Preview {
 
     /// The visitor writes to the sample agent: kept and shown, answered by nobody.
     pub fn livechat_send(&self, body: &SendMessage) -> Result<LivechatSendResponse, BackendError> {
-        let text: String = body
-            .message
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                InputPart::Text { text } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect();
+        let text: String = texts(&body.message.parts).collect();
         let seq = AGENT_LINES.len() as u64 + self.echoed.borrow().len() as u64 + 1;
         let message = message_json(&format!("pv_visitor_{seq}"), "user", &text, seq, false);
         self.echoed.borrow_mut().push(message.clone());

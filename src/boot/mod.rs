@@ -64,16 +64,7 @@ impl Widget {
             "reset" => s.reset(),
             "setContext" => s.conversation.set_context(&arg),
             "destroy" => self.destroy(),
-            "preview" => {
-                let config = match arg.as_string() {
-                    Some(text) => Some(text),
-                    None if arg.is_object() => js_sys::JSON::stringify(&arg)
-                        .ok()
-                        .and_then(|s| s.as_string()),
-                    None => None,
-                };
-                s.preview(config);
-            }
+            "preview" => s.preview(options::json_text(&arg)),
             "previewScene" => s.preview_scene(&arg.as_string().unwrap_or_default()),
             other => log(&format!("unknown command '{other}'")),
         }

@@ -164,14 +164,7 @@ impl Options {
             Some("none") => StorageKind::None,
             _ => StorageKind::Local,
         };
-        let config = get(obj, "config");
-        let preview_config = match config.as_string() {
-            Some(text) => Some(text),
-            None if config.is_object() => js_sys::JSON::stringify(&config)
-                .ok()
-                .and_then(|s| s.as_string()),
-            None => None,
-        };
+        let preview_config = json_text(&get(obj, "config"));
         Ok(Options {
             chatbot_id,
             token_url,
@@ -195,6 +188,17 @@ impl Options {
                 .and_then(|s| s.parse().ok())
                 .or_else(|| get(obj, "ratingDelayMs").as_f64().map(|ms| ms as u32)),
         })
+    }
+}
+
+/// A config given as JSON text or as an object, as JSON text (`None` for anything else).
+pub fn json_text(value: &JsValue) -> Option<String> {
+    match value.as_string() {
+        Some(text) => Some(text),
+        None if value.is_object() => js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string()),
+        None => None,
     }
 }
 

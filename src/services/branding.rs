@@ -190,16 +190,16 @@ impl Branding {
     /// `configuration` is mapped the way that backend maps it. A config that cannot be read is
     /// said in the console and changes nothing, so a half-typed edit never blanks the preview.
     pub fn preview(&self, text: &str) {
-        let Some(env) = self.env.get() else { return };
         #[cfg(feature = "opendialog")]
-        if let crate::boot::options::BackendKind::OpenDialog { .. } = env.options.backend {
+        if let Some(crate::boot::options::BackendKind::OpenDialog { .. }) =
+            self.env.get().map(|env| env.options.backend.clone())
+        {
             match crate::backend::opendialog::preview_config(text) {
                 Ok(config) => self.apply(config),
                 Err(e) => log(&format!("preview: {e}")),
             }
             return;
         }
-        let _ = &env;
         // The same reader as the cached config in `restore`, so the wasm has one.
         match serde_json::from_str::<Config>(text) {
             Ok(config) => self.apply(config),

@@ -207,7 +207,7 @@ impl Services {
     /// sample's streamed answer. Only a widget booted as a preview takes either.
     pub fn preview(&self, config: Option<String>) {
         let Some(env) = self.env.get() else { return };
-        if !env.options.preview {
+        if env.backend.preview().is_none() {
             log("'preview' needs a widget booted with preview: true");
             return;
         }

@@ -68,6 +68,14 @@ pub enum InputPart {
     },
 }
 
+/// The text parts of a message, in order (attachments skipped).
+pub fn texts(parts: &[InputPart]) -> impl Iterator<Item = &str> {
+    parts.iter().filter_map(|part| match part {
+        InputPart::Text { text } => Some(text.as_str()),
+        _ => None,
+    })
+}
+
 /// Page context sent with a message.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Context {

@@ -42,12 +42,7 @@ pub fn plan_reply(
     origin: &str,
     next_id: &mut dyn FnMut() -> String,
 ) -> ReplyPlan {
-    let text = input
-        .iter()
-        .filter_map(|part| match part {
-            InputPart::Text { text } => Some(text.as_str()),
-            _ => None,
-        })
+    let text = dialoge_api::send::texts(input)
         .collect::<Vec<_>>()
         .join("\n");
     let scenario = chatbot.scenario_for(&text);
