@@ -50,6 +50,34 @@ export async function startSandbox(extraArgs = []) {
   };
 }
 
+/** Calls the sandbox (API, agent or dev routes) as a server would; resolves to the JSON body. */
+export async function sandboxApi(sandboxUrl, method, path, { auth, body } = {}) {
+  const res = await fetch(sandboxUrl + path, {
+    method,
+    headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/**
+ * Waits for a handover webhook in the sandbox's inbox after its first `since` deliveries;
+ * resolves to that delivery (its `body.data.livechat_session.token` is the agent's).
+ */
+export async function handoverDelivery(sandboxUrl, since) {
+  for (let i = 0; i < 100; i++) {
+    const { deliveries } = await sandboxApi(sandboxUrl, "GET", "/sandbox/webhook-inbox");
+    const hit = deliveries
+      .slice(since)
+      .find((d) => d.event === "livechat.handover.requested" && d.body?.data?.livechat_session?.token);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("no handover webhook arrived");
+}
+
 /** Arms a sandbox fault switch (see crates/sandbox/README.md). */
 export async function armFault(sandboxUrl, fault) {
   const res = await fetch(sandboxUrl + "/sandbox/faults", {

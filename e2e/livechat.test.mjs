@@ -4,7 +4,7 @@
 // reload in the middle.
 import { test, before, after, afterEach, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, assertNoProblems, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, sandboxApi, handoverDelivery, Widget } from "./harness.mjs";
 
 const KEY = "Basic " + Buffer.from("sk_test_shop_bot:").toString("base64");
 const AGENT = "00000000-0000-4000-8000-0000000000a1";
@@ -12,31 +12,13 @@ let sandbox;
 let browser;
 const events = [];
 
-async function api(method, path, { auth, body } = {}) {
-  const res = await fetch(sandbox.url + path, {
-    method,
-    headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const api = (method, path, options) => sandboxApi(sandbox.url, method, path, options);
 
 /** Waits for the handover webhook and returns the agent's session token from it. */
 async function handoverToken(since) {
-  for (let i = 0; i < 100; i++) {
-    const { deliveries } = await api("GET", "/sandbox/webhook-inbox");
-    const hit = deliveries
-      .slice(since)
-      .find((d) => d.event === "livechat.handover.requested" && d.body?.data?.livechat_session?.token);
-    if (hit) {
-      assert.ok(hit.signature_valid, "the webhook is signed with our secret");
-      return hit.body.data.livechat_session.token;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("no handover webhook arrived");
+  const hit = await handoverDelivery(sandbox.url, since);
+  assert.ok(hit.signature_valid, "the webhook is signed with our secret");
+  return hit.body.data.livechat_session.token;
 }
 
 const asAgent = (token) => ({ auth: `Bearer ${token}` });

@@ -3,23 +3,15 @@
 // runs nothing and links nothing dangerous. (The config and every part type are in xss.test.mjs.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, assertNoProblems, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, sandboxApi, handoverDelivery, Widget } from "./harness.mjs";
+import { SAFE_URL, shape } from "./xss-corpus.mjs";
 
 const KEY = "Basic " + Buffer.from("sk_test_shop_bot:").toString("base64");
 const AGENT = "00000000-0000-4000-8000-0000000000b2";
 let sandbox;
 let browser;
 
-async function api(method, path, { auth, body } = {}) {
-  const res = await fetch(sandbox.url + path, {
-    method,
-    headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const api = (method, path, options) => sandboxApi(sandbox.url, method, path, options);
 
 before(async () => {
   sandbox = await startSandbox(["--no-auto-agent"]);
@@ -59,13 +51,7 @@ for (let i = 0; i < NAMES.length; i++) {
     await w.answer(0);
     const since = (await api("GET", "/sandbox/webhook-inbox")).deliveries.length;
     await page.getByTestId("human-button").click();
-    let token = null;
-    for (let t = 0; t < 100 && !token; t++) {
-      const { deliveries } = await api("GET", "/sandbox/webhook-inbox");
-      token = deliveries.slice(since).find((d) => d.event === "livechat.handover.requested")?.body?.data?.livechat_session?.token;
-      if (!token) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(token, "no handover webhook");
+    const token = (await handoverDelivery(sandbox.url, since)).body.data.livechat_session.token;
     const asAgent = { auth: `Bearer ${token}` };
     await api("POST", "/api/v1/chat/livechat/agent/typing", { ...asAgent, body: { agent_id: AGENT, is_typing: true } });
     await page.locator("[data-testid=livechat][data-status=active]").waitFor({ timeout: 15000 });
@@ -80,18 +66,12 @@ for (let i = 0; i < NAMES.length; i++) {
     await page.locator("[data-testid=message][data-role=agent]").last().waitFor({ timeout: 15000 });
     await page.locator("[data-testid=message][data-role=agent] [data-part-type=file]").last().waitFor({ timeout: 15000 });
     assert.equal(await page.getByTestId("livechat-agent").innerText(), NAMES[i]);
-    const found = await page.evaluate(() => {
-      const root = document.querySelector("[data-dialoge]").shadowRoot;
-      const out = [];
-      for (const el of root.querySelectorAll("*")) {
-        if (["script", "iframe", "object", "embed", "style"].includes(el.localName)) out.push(`<${el.localName}>`);
-        for (const a of el.attributes) {
-          if (a.name.startsWith("on")) out.push(`${el.localName} ${a.name}`);
-          if (["href", "src"].includes(a.name) && !/^(https?:|mailto:|tel:|data:image\/)/i.test(a.value.trim())) out.push(`${el.localName} ${a.name}=${a.value}`);
-        }
-      }
-      return out;
-    });
+    const shown = await page.evaluate(shape);
+    const found = [
+      ...shown.tags.filter((t) => ["script", "iframe", "object", "embed", "style"].includes(t)).map((t) => `<${t}>`),
+      ...shown.attrs.filter((a) => a.startsWith("on")),
+      ...shown.urls.filter((u) => !SAFE_URL.test(u.slice(u.indexOf("=") + 1).trim())),
+    ];
     assert.deepEqual(found, []);
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => window.__xss), undefined, "a payload ran");
