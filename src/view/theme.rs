@@ -213,8 +213,9 @@ pub fn theme_vars(config: &Config, dark: bool) -> Vec<(&'static str, String)> {
     let primary = get(&vars, "--dlg-primary").unwrap_or_else(|| DEFAULT_PRIMARY.to_owned());
     for (fg, bg, default) in TEXT_PAIRS {
         let fill = get(&vars, bg)
-            // A transparent header button sits on the header, i.e. the brand colour.
-            .filter(|c| !c.ends_with("00") || c.len() != 9)
+            // A fully transparent fill (`#RRGGBB00`) shows what is under it: for the header
+            // button, the header, i.e. the brand colour.
+            .filter(|c| !(c.len() == 9 && c.ends_with("00")))
             .or_else(|| default.map(str::to_owned))
             .unwrap_or_else(|| primary.clone());
         if let Some(slot) = vars.iter_mut().find(|(n, _)| n == fg) {
