@@ -155,15 +155,21 @@ pub struct SkippedEntry {
     pub reason: String,
 }
 
+/// Parses a response body with `read`; an empty (or blank) body is the empty answer, and only a
+/// body that is not JSON at all is an error.
+fn parse_or_empty<T: Default>(body: &str, read: fn(&Value) -> T) -> Result<T, Error> {
+    if body.trim().is_empty() {
+        return Ok(T::default());
+    }
+    let value: Value = serde_json::from_str(body)?;
+    Ok(read(&value))
+}
+
 impl MessageAnswer {
     /// Parses a response body. An empty (or blank) body is an empty answer (`url_click` is
     /// answered so); only a body that is not JSON at all is an error.
     pub fn parse(body: &str) -> Result<Self, Error> {
-        if body.trim().is_empty() {
-            return Ok(Self::default());
-        }
-        let value: Value = serde_json::from_str(body)?;
-        Ok(Self::read(&value))
+        parse_or_empty(body, Self::read)
     }
 
     /// Reads a parsed body; never fails.
@@ -1026,11 +1032,7 @@ pub struct History {
 impl History {
     /// Parses a response body (an empty body is an empty history).
     pub fn parse(body: &str) -> Result<Self, Error> {
-        if body.trim().is_empty() {
-            return Ok(Self::default());
-        }
-        let value: Value = serde_json::from_str(body)?;
-        Ok(Self::read(&value))
+        parse_or_empty(body, Self::read)
     }
 
     /// Reads a parsed body: an array of rows, or Laravel's `{"data": [...]}` wrapping of one;
