@@ -14,12 +14,16 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(ROOT, ".tools", "package.json"));
 const { chromium } = require("playwright-core");
 
-/** Starts the sandbox; resolves to { url, stop } once it prints its address. */
+/**
+ * Starts the sandbox; resolves to { url, stop } once it prints its address. It serves the
+ * widget built in `dist/`, or in `DIALOGE_WIDGET_DIR` (a second build, so one build can be
+ * tested while another is made).
+ */
 export async function startSandbox(extraArgs = []) {
   const bin = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, "target"), "debug", "dialoge-sandbox");
   const child = spawn(
     bin,
-    ["--port", "0", "--widget-dir", join(ROOT, "dist"), "--pace-ms", "2", ...extraArgs],
+    ["--port", "0", "--widget-dir", process.env.DIALOGE_WIDGET_DIR ?? join(ROOT, "dist"), "--pace-ms", "2", ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";

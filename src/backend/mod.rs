@@ -351,10 +351,15 @@ impl Backend {
         }
     }
 
-    pub async fn livechat_state(&self, signal: Option<&AbortSignal>) -> Result<LivechatState> {
+    /// The session's state, with its JSON as the service wrote it (handed to the visitor's
+    /// other tabs; the preview has none to hand).
+    pub async fn livechat_state(&self, signal: Option<&AbortSignal>) -> Result<Raw<LivechatState>> {
         match self {
             Backend::Dialoge(d) => d.livechat_state(signal).await,
-            Backend::Preview(p) => p.livechat_state(),
+            Backend::Preview(p) => p.livechat_state().map(|value| Raw {
+                value,
+                json: wasm_bindgen::JsValue::NULL,
+            }),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
         }

@@ -94,6 +94,8 @@ pub struct Conversation {
     context: StoredValue<serde_json::Map<String, serde_json::Value>>,
     /// History was asked for in this conversation.
     started: StoredValue<bool>,
+    /// Another tab ended a turn while this one could not look (busy, loading): look after.
+    stale: StoredValue<bool>,
     /// The preview's scripted tail (see `play_sample`): its task and the entries it showed.
     sample: StoredValue<(Option<Life>, Vec<u64>), LocalStorage>,
     /// The service opened this conversation (see `greet`).
@@ -116,6 +118,7 @@ impl Conversation {
             turn: StoredValue::new_local(None),
             context: StoredValue::new(serde_json::Map::new()),
             started: StoredValue::new(false),
+            stale: StoredValue::new(false),
             sample: StoredValue::new_local((None, Vec::new())),
             #[cfg(feature = "opendialog")]
             greeted: StoredValue::new(false),
@@ -198,18 +201,20 @@ impl Conversation {
         {
             return false;
         }
-        self.load_history(None);
+        self.load_history(None, false);
         true
     }
 
     /// Loads the page before the oldest shown, if there is one (scrolled to the top).
     pub fn load_older(&self) {
         if let Some(cursor) = self.history_cursor.get_untracked() {
-            self.load_history(Some(cursor));
+            self.load_history(Some(cursor), false);
         }
     }
 
-    fn load_history(&self, cursor: Option<String>) {
+    /// Loads a history page: the first one, the one before `cursor` (both put before
+    /// everything shown), or — `newest` — what another tab added after what is shown.
+    fn load_history(&self, cursor: Option<String>, newest: bool) {
         let Some(env) = self.env.get() else { return };
         if self.history_loading.get_untracked() {
             return;
@@ -224,6 +229,11 @@ impl Conversation {
                 .history(cursor.as_deref(), signal.as_ref())
                 .await
             {
+                Ok(page) if newest => {
+                    if this.transcript.merge_newest(&page.into_chronological()) > 0 {
+                        this.ui.note_unread();
+                    }
+                }
                 Ok(page) => {
                     this.history_cursor.set(page.next_cursor.clone());
                     this.transcript.prepend(&page.into_chronological());
@@ -232,7 +242,42 @@ impl Conversation {
                 Err(e) => log(&format!("history: {e}")),
             }
             this.history_loading.set(false);
+            this.refresh_if_stale();
         });
+    }
+
+    /// Another tab of this visitor ended a turn: the newest history page has what it said,
+    /// and what it was answered. Shown after what this tab shows, each message once; a tab
+    /// that has not loaded its history yet gets it all with that first page.
+    pub(super) fn refresh(&self) {
+        if !self.started.get_value() {
+            // Never loaded (the panel was never opened) or started over since: the first page
+            // brings it all — now if the panel is open, else when it opens.
+            if self.ui.open().get_untracked() {
+                self.begin();
+            }
+            return;
+        }
+        // One request at a time, and never while this tab's own turn is arriving (its
+        // messages are not named yet): after it.
+        if self.busy.get_untracked() || self.history_loading.get_untracked() {
+            self.stale.set_value(true);
+            return;
+        }
+        self.load_history(None, true);
+    }
+
+    fn refresh_if_stale(&self) {
+        if self.stale.try_update_value(std::mem::take) == Some(true) {
+            self.refresh();
+        }
+    }
+
+    /// Tells the visitor's other tabs that the server has a new turn.
+    fn tell_tabs(&self) {
+        if let Some(tabs) = self.env.get().as_ref().and_then(|e| e.tabs.as_ref()) {
+            tabs.post(&crate::transport::tabs::Note::Turn);
+        }
     }
 
     /// Shows the visitor's message at once and puts its payload in the outbox. `None` when
@@ -429,6 +474,12 @@ impl Conversation {
             }
         });
         self.busy.set(false);
+        // The server has this turn (answered, or dropped on the way back): the visitor's other
+        // tabs show it too. A turn that never reached it stays here, with its retry.
+        if end.is_ok() {
+            self.tell_tabs();
+        }
+        self.refresh_if_stale();
         if let (Ok(TurnEnd::Terminal), Some(e)) = (&end, &failure) {
             return self.stream_error(&entry, e);
         }
@@ -699,6 +750,7 @@ impl Conversation {
         self.history_loading.set(false);
         self.busy.set(false);
         self.started.set_value(false);
+        self.stale.set_value(false);
         #[cfg(feature = "opendialog")]
         self.greeted.set_value(false);
         self.set_draft(String::new());

@@ -8,7 +8,7 @@
 use dialoge_api::error::ErrorCode;
 use dialoge_api::livechat::{
     ClientContext, ClosedBy, FeedbackRequest, FeedbackStatus, HandoverRequest, HandoverSource,
-    LivechatState, LivechatStatus,
+    LivechatMessages, LivechatState, LivechatStatus,
 };
 use dialoge_api::livechat_follow::{Answer, Follower, Step};
 use dialoge_api::livechat_sync::{LivechatSync, StateChange};
@@ -31,6 +31,10 @@ use crate::state::conversation::{Entry, EntryState};
 const TYPING_IDLE_MS: u32 = 3_000;
 /// At most one "typing" announcement per this interval while the visitor keeps typing.
 const TYPING_REPEAT_MS: f64 = 2_000.0;
+/// A tab waiting to follow says this often that someone looks at its livechat…
+const LOOK_EVERY_MS: u32 = 1_000;
+/// …and the follower counts them as looking for this long after the last word.
+const LOOK_LASTS_MS: f64 = 3_000.0;
 
 /// How a closed session ended, for the banner.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +65,10 @@ pub struct Livechat {
     /// A new session began while the follower ran: it starts over, asking first.
     renew: StoredValue<bool>,
     typing: StoredValue<Typing>,
+    /// Until when (epoch ms) another tab's visitor is looking at this livechat.
+    others_look_until: StoredValue<f64>,
+    /// A poll for what this tab missed of the other tabs' livechat is on its way.
+    catching_up: StoredValue<bool>,
 }
 
 fn page_visible() -> bool {
@@ -84,6 +92,8 @@ impl Livechat {
             following: StoredValue::new(false),
             renew: StoredValue::new(false),
             typing: StoredValue::new(Typing::default()),
+            others_look_until: StoredValue::new(0.0),
+            catching_up: StoredValue::new(false),
         }
     }
 
@@ -190,11 +200,96 @@ impl Livechat {
         life.clone().spawn(async move {
             let signal = life.signal();
             if let Ok(state) = env.backend.livechat_state(signal.as_ref()).await {
-                let open = state.status.is_open();
-                this.apply_state(state);
+                let open = state.value.status.is_open();
+                this.apply_state(state.value);
                 if open {
                     this.follow();
                 }
+            }
+        });
+    }
+
+    /// Another tab says its visitor looks at the livechat: this tab's follower must not pause.
+    pub(super) fn someone_looks(&self) {
+        self.others_look_until
+            .try_set_value(js_sys::Date::now() + LOOK_LASTS_MS);
+    }
+
+    /// What the follower in another tab learned: applied as if this tab had asked. A session
+    /// that is open is followed here too — that is, this tab waits to take over should the
+    /// follower's tab close. Messages after `after` are all there is since then; a tab that
+    /// has not seen up to `after` (it just learned of the session) asks once for what it
+    /// missed instead, so nothing between is skipped.
+    pub(super) fn heard_from_follower(&self, state: &str, page: &str, after: u64) {
+        if let Ok(state) = dialoge_api::from_json::<LivechatState>(state) {
+            let open = state.status.is_open();
+            self.apply_state(state);
+            if open {
+                self.follow();
+            }
+        }
+        let Some(last) = self.machine.try_with_value(LivechatSync::last_sequence) else {
+            return;
+        };
+        if last < after {
+            self.catch_up();
+        } else if let Ok(messages) = dialoge_api::from_json::<LivechatMessages>(page) {
+            let json = js_sys::JSON::parse(page).unwrap_or(wasm_bindgen::JsValue::NULL);
+            self.apply_messages(messages.messages, &json);
+        }
+    }
+
+    /// One poll for the messages this tab missed (one at a time).
+    fn catch_up(&self) {
+        let Some(env) = self.env.get() else { return };
+        if self
+            .catching_up
+            .try_update_value(|c| std::mem::replace(c, true))
+            != Some(false)
+        {
+            return;
+        }
+        let this = *self;
+        env.conversation_life().spawn(async move {
+            let after = this.machine.with_value(LivechatSync::last_sequence);
+            if let Err(e) = this.poll_once(after).await {
+                log(&format!("livechat catch-up: {e}"));
+            }
+            this.catching_up.set_value(false);
+        });
+    }
+
+    /// Hands what the follower learned to the visitor's other tabs.
+    fn tell_tabs(&self, state: &wasm_bindgen::JsValue, page: &wasm_bindgen::JsValue, after: u64) {
+        let Some(env) = self.env.get() else { return };
+        let Some(tabs) = env.tabs.as_ref() else {
+            return;
+        };
+        let text = |v: &wasm_bindgen::JsValue| {
+            js_sys::JSON::stringify(v)
+                .ok()
+                .and_then(|s| s.as_string())
+                .unwrap_or_default()
+        };
+        tabs.post(&crate::transport::tabs::Note::Live {
+            state: text(state),
+            page: text(page),
+            after,
+        });
+    }
+
+    /// While this tab waits to follow, it tells the follower whenever its visitor looks.
+    fn say_when_looking(&self, life: &crate::life::Life) {
+        let Some(env) = self.env.get() else { return };
+        let this = *self;
+        life.spawn(async move {
+            loop {
+                if this.ui.open().get_untracked() && page_visible() {
+                    if let Some(tabs) = env.tabs.as_ref() {
+                        tabs.post(&crate::transport::tabs::Note::Look);
+                    }
+                }
+                sleep(LOOK_EVERY_MS).await;
             }
         });
     }
@@ -214,14 +309,29 @@ impl Livechat {
         let life = env.conversation_life();
         life.clone().spawn(async move {
             let signal = life.signal();
+            // One follower among the visitor's tabs: the others hear from it (`heard_from_follower`)
+            // and wait here, and the next takes over when its tab closes. The lock goes with
+            // this task.
+            let _lock = match env.tabs.as_ref() {
+                Some(tabs) => {
+                    let waiting = life.child();
+                    this.say_when_looking(&waiting);
+                    let lock = tabs.follower_lock(signal.as_ref()).await;
+                    waiting.end();
+                    lock
+                }
+                None => None,
+            };
             let mut follower = Follower::new();
             loop {
                 if this.renew.try_update_value(std::mem::take) == Some(true) {
                     follower = Follower::new();
                 }
                 let (status, last) = this.machine.with_value(|m| (m.status(), m.last_sequence()));
-                let looking = this.ui.open().get_untracked();
-                match follower.next(&status, last, looking, page_visible()) {
+                // Someone looking in another tab counts as looking here.
+                let others = js_sys::Date::now() < this.others_look_until.get_value();
+                let looking = this.ui.open().get_untracked() || others;
+                match follower.next(&status, last, looking, page_visible() || others) {
                     Step::Stop => break,
                     Step::Wait { ms } => sleep(ms).await,
                     Step::Sync {
@@ -240,6 +350,9 @@ impl Livechat {
                             .await;
                         let answer = match sync {
                             Ok(Raw { value: sync, json }) => {
+                                let state = js_sys::Reflect::get(&json, &"state".into())
+                                    .unwrap_or(wasm_bindgen::JsValue::NULL);
+                                this.tell_tabs(&state, &json, after_sequence);
                                 let cursor = sync.sync_cursor.clone();
                                 this.apply_state(sync.state);
                                 this.apply_messages(sync.messages, &json);
@@ -279,11 +392,12 @@ impl Livechat {
         };
         let signal = env.conversation_life().signal();
         let state = env.backend.livechat_state(signal.as_ref()).await?;
-        self.apply_state(state);
+        self.apply_state(state.value);
         let page = env
             .backend
             .livechat_messages(after, signal.as_ref())
             .await?;
+        self.tell_tabs(&state.json, &page.json, after);
         self.apply_messages(page.value.messages, &page.json);
         Ok(())
     }
@@ -353,7 +467,7 @@ impl Livechat {
         let Some(env) = self.env.get() else { return };
         let signal = env.conversation_life().signal();
         if let Ok(state) = env.backend.livechat_state(signal.as_ref()).await {
-            self.apply_state(state);
+            self.apply_state(state.value);
         }
         self.follow();
         if self.active() {
@@ -536,6 +650,7 @@ impl Livechat {
     pub(super) fn clear(&self) {
         self.machine.update_value(LivechatSync::reset);
         self.following.set_value(false);
+        self.catching_up.set_value(false);
         self.status.set(LivechatStatus::Inactive);
         self.agent.set(None);
         self.agent_typing.set(false);

@@ -34,6 +34,7 @@ use crate::boot::events::HostEvent;
 use crate::boot::options::Options;
 use crate::life::Life;
 use crate::transport::storage::Store;
+use crate::transport::tabs::{Note, Tabs};
 
 /// What every service shares: the boot options, storage, the backend and the lives.
 pub struct Env {
@@ -44,6 +45,8 @@ pub struct Env {
     pub life: Life,
     /// The conversation's life, a child of the mount's: ends (and is replaced) on reset.
     conversation: RefCell<Life>,
+    /// The visitor's other tabs (`None` when tabs do not share a visitor).
+    pub tabs: Option<Tabs>,
 }
 
 impl Env {
@@ -141,12 +144,14 @@ impl Services {
         let life = Life::new();
         let conversation_life = life.child();
         let ui = ui::Ui::new(&options);
+        let tabs = Tabs::open(options.storage, &options.chatbot_id);
         let env = Shared(StoredValue::new_local(Rc::new(Env {
             options,
             store: store.clone(),
             backend,
             life,
             conversation: RefCell::new(conversation_life),
+            tabs,
         })));
         // The owner going away (unmount, a test's owner) ends every task too. Cleanups run
         // before the owner's values are freed, so the environment is still there.
@@ -175,9 +180,32 @@ impl Services {
         }
     }
 
+    /// What the visitor's other tabs say, for as long as this mount lives.
+    fn listen_to_tabs(&self) {
+        let Some(env) = self.env.get() else { return };
+        if env.tabs.is_none() {
+            return;
+        }
+        let this = *self;
+        env.life.clone().spawn(async move {
+            while let Some(tabs) = env.tabs.as_ref() {
+                match tabs.next().await {
+                    Note::Turn => this.conversation.refresh(),
+                    // Started over there: the same visitor starts over here (and tells no one).
+                    Note::Reset => this.start_over(),
+                    Note::Look => this.livechat.someone_looks(),
+                    Note::Live { state, page, after } => {
+                        this.livechat.heard_from_follower(&state, &page, after)
+                    }
+                }
+            }
+        });
+    }
+
     /// Boot: cached branding first (the launcher's colours before the network answers), then
     /// fresh branding, and the panel opened if the site asked for it.
     pub fn start(&self) {
+        self.listen_to_tabs();
         self.branding.restore();
         self.branding.fetch();
         if self.env.get().is_some_and(|e| e.options.preview) {
@@ -312,8 +340,16 @@ impl Services {
     }
 
     /// `Dialoge('reset')` and "new conversation": forget this visitor, stop everything the
-    /// conversation was doing, start fresh.
+    /// conversation was doing, start fresh — in the visitor's other tabs too.
     pub fn reset(&self) {
+        if let Some(tabs) = self.env.get().as_ref().and_then(|e| e.tabs.as_ref()) {
+            tabs.post(&Note::Reset);
+        }
+        self.start_over();
+    }
+
+    /// A reset in this tab only.
+    fn start_over(&self) {
         if let Some(env) = self.env.get() {
             env.renew_conversation();
             env.backend.forget_visitor();

@@ -66,6 +66,33 @@ impl Entry {
     }
 }
 
+/// A message's text parts, joined (what tells a visitor message from another).
+fn message_text(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .filter_map(|p| match p {
+            Part::Text(t) => Some(t.text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The text a visitor entry shows.
+fn entry_text(entry: &Entry) -> String {
+    entry.parts.with_untracked(|parts| {
+        parts
+            .iter()
+            .filter_map(|p| match &p.kind {
+                LiveKind::Whole(part) => match part.as_ref() {
+                    Part::Text(t) => Some(t.text.as_str()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    })
+}
+
 /// The messages shown in the panel, in order.
 #[derive(Clone, Copy)]
 pub struct Transcript {
@@ -138,6 +165,52 @@ impl Transcript {
                 e.splice(0..0, fresh);
             });
         }
+    }
+
+    /// Appends what the newest history page (oldest first) has after the newest message
+    /// shown: what another tab of this visitor said and was answered. A message already shown
+    /// (same id) is not shown twice, and a visitor message of this tab the server had not named
+    /// yet (same text, no id) gets the page's id instead of a second entry. Returns how many
+    /// messages were appended.
+    pub fn merge_newest(&self, page: &[Message]) -> usize {
+        let known: std::collections::HashSet<String> = self.entries.with_untracked(|e| {
+            e.iter()
+                .filter_map(|x| x.message_id.get_untracked())
+                .collect()
+        });
+        // Everything up to the newest known message is older than what is shown.
+        let start = page
+            .iter()
+            .rposition(|m| known.contains(&m.message_id))
+            .map_or(0, |i| i + 1);
+        let mut fresh = Vec::new();
+        for message in &page[start..] {
+            if known.contains(&message.message_id) {
+                continue;
+            }
+            if message.role == Role::User {
+                let text = message_text(&message.parts);
+                let unnamed = self.entries.with_untracked(|e| {
+                    e.iter()
+                        .find(|x| {
+                            x.from_visitor
+                                && x.message_id.get_untracked().is_none()
+                                && entry_text(x) == text
+                        })
+                        .cloned()
+                });
+                if let Some(own) = unnamed {
+                    own.set_message_id(message.message_id.clone());
+                    continue;
+                }
+            }
+            fresh.push(self.entry_for(message));
+        }
+        let count = fresh.len();
+        if count > 0 {
+            self.entries.update(|e| e.extend(fresh));
+        }
+        count
     }
 
     fn entry_for(&self, message: &Message) -> Entry {

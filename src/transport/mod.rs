@@ -6,6 +6,7 @@
 pub mod http;
 pub mod storage;
 pub mod stream;
+pub mod tabs;
 
 use dialoge_api::{ErrorCode, ErrorParam};
 

@@ -73,9 +73,17 @@ impl ApiClient {
         &self.base
     }
 
+    /// The visitor's token: the stored one first, so a token another tab of this visitor got
+    /// or renewed is used here too (one visitor, not one per tab).
+    fn current(&self) -> Option<String> {
+        self.store
+            .get(TOKEN_KEY)
+            .or_else(|| self.token.borrow().clone())
+    }
+
     /// Is there a token from an earlier visit (so history is worth loading)?
     pub fn has_token(&self) -> bool {
-        self.token.borrow().is_some()
+        self.current().is_some()
     }
 
     /// Adopts a token the stream handed us (`done.visitor_token`) before the next request.
@@ -92,8 +100,7 @@ impl ApiClient {
 
     /// A usable token: the stored one unless it is about to expire, else a fresh one.
     pub async fn token(&self) -> Result<String, ApiError> {
-        let current = self.token.borrow().clone();
-        match current {
+        match self.current() {
             Some(t) if !expires_soon(&t) => Ok(t),
             _ => self.renew().await,
         }
@@ -105,7 +112,7 @@ impl ApiClient {
             .source
             .as_ref()
             .ok_or_else(|| ApiError::Handshake("no token source (preview mode)".into()))?;
-        let previous = self.token.borrow().clone();
+        let previous = self.current();
         let fresh = token::handshake(source, &self.chatbot_id, previous.as_deref()).await?;
         self.adopt(fresh.clone());
         Ok(fresh)

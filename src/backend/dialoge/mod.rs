@@ -101,14 +101,19 @@ impl Dialoge {
         self.api.get_json(path, signal).await
     }
 
+    /// `GET {path}`'s body as text (one copy of the request code for every type read).
+    async fn get_text(&self, path: &str, signal: Option<&AbortSignal>) -> Result<String> {
+        let resp = self.call(Call::new("GET", path, None), signal).await?;
+        http::text(&resp).await
+    }
+
     /// `GET {path}`: the typed answer and the same JSON as the page's own object.
     async fn get_raw<T: dialoge_api::FromJson>(
         &self,
         path: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<Raw<T>> {
-        let resp = self.call(Call::new("GET", path, None), signal).await?;
-        let text = http::text(&resp).await?;
+        let text = self.get_text(path, signal).await?;
         let value = dialoge_api::from_json(&text)
             .map_err(|e| ApiError::Protocol(format!("bad JSON: {e}")))?;
         let json = js_sys::JSON::parse(&text).unwrap_or(wasm_bindgen::JsValue::NULL);
@@ -203,8 +208,11 @@ impl Dialoge {
             .await
     }
 
-    pub async fn livechat_state(&self, signal: Option<&AbortSignal>) -> Result<LivechatState> {
-        self.get("/livechat/state", signal).await
+    pub async fn livechat_state(
+        &self,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Raw<LivechatState>> {
+        self.get_raw("/livechat/state", signal).await
     }
 
     pub async fn livechat_sync(
