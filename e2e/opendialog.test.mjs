@@ -204,6 +204,39 @@ test("thumbs on an answer with a template id reach the sandbox, once", async () 
   noProblems(problems);
 });
 
+test("a template id with a # gets its thumbs whole, and a card says its text once", async () => {
+  const { page, problems } = browser;
+  const w = await openWidget(page);
+  await nextAnswer(w, 0);
+  const script = (answer) =>
+    fetch(`${sandbox.url}/sandbox/opendialog/scenarios/${SCENARIO}/replies`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ answer }),
+    });
+  try {
+    await script([
+      { author: "them", type: "text", message_template_id: "mt#50%off", request_id: "rq#1", data: { text: "Half price today." } },
+      { author: "them", type: "rich", data: { title: "Wool socks", subtitle: "Warm", text: "Knitted in Norway" } },
+    ]);
+    const answer = await ask(w, "deals");
+    await answer.getByTestId("thumb-up").click();
+    await answer.getByTestId("thumb-up").and(page.locator("[aria-pressed=true]")).waitFor();
+    const { feedback } = await (await fetch(`${sandbox.url}/sandbox/opendialog/scenarios/${SCENARIO}/feedback`)).json();
+    const mine = feedback.filter((f) => f.message_template_id.startsWith("mt#"));
+    assert.deepEqual(
+      mine.map((f) => [f.message_template_id, f.request_id]),
+      [["mt#50%off", "rq#1"]],
+      "the whole template and request ids, once",
+    );
+    const text = await answer.innerText();
+    assert.equal(text.split("Knitted in Norway").length - 1, 1, `the card's text once: ${text}`);
+  } finally {
+    await fetch(`${sandbox.url}/sandbox/opendialog/scenarios/${SCENARIO}/replies`, { method: "DELETE" });
+  }
+  noProblems(problems);
+});
+
 test("a reload keeps the user and shows history; the transcript downloads; host events arrive", async () => {
   const { page, problems } = browser;
   await page.evaluate(() => {

@@ -21,8 +21,8 @@ use dialoge_api::config::Config;
 use dialoge_api::error::ErrorCode;
 use dialoge_api::history::HistoryPage;
 use dialoge_api::message::{
-    FieldType, FormField, ImagePart, Message, Part, ProductCard, ProductsPart, QuickRepliesPart,
-    Role, ShowForm,
+    Block, FieldType, FormField, ImagePart, Message, Part, ProductCard, ProductsPart,
+    QuickRepliesPart, RichTextPart, Role, ShowForm, Span,
 };
 use dialoge_api::opendialog::{
     rich_text, BotBody, BotMessage, Button, ButtonAction, Configuration, ElementType, Feedback,
@@ -465,7 +465,11 @@ impl OpenDialog {
         }
         let mut message_id = format!("od-{}-{turn}", self.user_id);
         if let Some((template, request)) = target {
-            message_id = format!("{message_id}{ID_SEP}{template}{ID_SEP}{request}");
+            message_id = format!(
+                "{message_id}{ID_SEP}{}{ID_SEP}{}",
+                id_piece(&template),
+                id_piece(&request)
+            );
         }
         on_event(TurnEvent::Stream(StreamEvent::Done(DoneEvent {
             message: Message {
@@ -517,13 +521,11 @@ impl OpenDialog {
                 self.buttons(&b.buttons, id, parts);
             }
             BotBody::Rich(card) => {
+                // Its text is in the card's description (as in a carousel), not said twice.
                 parts.push(Part::Products(ProductsPart {
                     part_id: format!("{id}_card"),
                     products: vec![card_of(card)],
                 }));
-                if let Some(text) = &card.text {
-                    push_text(parts, &format!("{id}_text"), text);
-                }
                 self.buttons(&card.buttons, id, parts);
             }
             BotBody::List(list) => {
@@ -577,7 +579,7 @@ impl OpenDialog {
     /// transcript button a quick reply that downloads it.
     fn buttons(&self, buttons: &[Button], id: &str, parts: &mut Vec<Part>) {
         let mut replies = Vec::new();
-        let mut links = String::new();
+        let mut links = Vec::new();
         for button in buttons {
             match &button.action {
                 ButtonAction::Callback { callback_id, value } => {
@@ -594,28 +596,33 @@ impl OpenDialog {
                         text: button.text.clone(),
                     });
                 }
-                // As Markdown links, so they pass the same link policy as every text.
-                ButtonAction::Link { link, .. } => {
-                    links.push_str(&format!("[{}]({link})\n", markdown_label(&button.text)));
-                }
+                // As link spans of rich text, so they pass the same link policy as every
+                // text. Built as spans, never as Markdown: a `)` or a space in a URL must not
+                // end it early and let the rest read as a second link.
+                ButtonAction::Link { link, .. } => links.push((button.text.clone(), link.clone())),
                 ButtonAction::Phone { phone_number } => {
                     let number: String = phone_number
                         .chars()
                         .filter(|c| !c.is_whitespace())
                         .collect();
-                    links.push_str(&format!(
-                        "[{}](tel:{number})\n",
-                        markdown_label(&button.text)
-                    ));
+                    links.push((button.text.clone(), format!("tel:{number}")));
                 }
                 ButtonAction::TabSwitch { .. } | ButtonAction::Unknown => {}
             }
         }
         if !links.is_empty() {
-            parts.push(Part::RichText(rich_text(
-                &format!("{id}_links"),
-                links.trim_end(),
-            )));
+            parts.push(Part::RichText(RichTextPart {
+                part_id: format!("{id}_links"),
+                blocks: links
+                    .into_iter()
+                    .map(|(text, url)| Block::Paragraph {
+                        spans: vec![Span::Link {
+                            text: dialoge_api::opendialog::decode_entities(&text),
+                            url,
+                        }],
+                    })
+                    .collect(),
+            }));
         }
         if !replies.is_empty() {
             parts.push(Part::QuickReplies(QuickRepliesPart {
@@ -824,9 +831,10 @@ impl OpenDialog {
         positive: bool,
         signal: Option<&AbortSignal>,
     ) -> Result<()> {
-        let mut pieces = message_id.split(ID_SEP).skip(1);
+        let mut pieces = message_id.split(ID_SEP).skip(1).map(from_id_piece);
         let template = pieces.next().ok_or(ApiError::Unsupported)?;
         let request = pieces.next().filter(|r| !r.is_empty());
+        let (template, request) = (template.as_str(), request.as_deref());
         let feedback = if positive {
             Feedback::Positive
         } else {
@@ -853,9 +861,15 @@ fn push_text(parts: &mut Vec<Part>, id: &str, text: &str) {
     }
 }
 
-/// Button text inside a Markdown link label: brackets would end the label early.
-fn markdown_label(text: &str) -> String {
-    text.replace(['[', ']'], "")
+
+/// A feedback target inside an answer's id: its own `#` (and `%`) escaped, so a template id
+/// with a `#` in it is not cut at it.
+fn id_piece(text: &str) -> String {
+    text.replace('%', "%25").replace(ID_SEP, "%23")
+}
+
+fn from_id_piece(piece: &str) -> String {
+    piece.replace("%23", "#").replace("%25", "%")
 }
 
 fn card_of(card: &dialoge_api::opendialog::RichData) -> ProductCard {

@@ -1,7 +1,8 @@
 //! Domain layer: what the sandbox remembers of OpenDialog conversations, per scenario — its
 //! security switches (as changed at run time), each user's messages (both sides, in order),
-//! which users were issued an anonymous cookie, the message templates each user was shown and
-//! the feedback given on them.
+//! which users were issued an anonymous cookie, the message templates each user was shown, the
+//! feedback given on them, and (development mode) the answers and configuration a test scripted
+//! verbatim.
 //!
 //! The rules that decide a request live here as plain transitions: whether a user id may pass
 //! anonymous authentication ([`OpenDialogStore::admit`]), which origins CORS lets through, a
@@ -9,7 +10,7 @@
 //! store it never locks, awaits, reads a clock (times come in as values), verifies a cookie's
 //! signature (the caller says what was presented) or knows HTTP.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -32,6 +33,10 @@ struct ScenarioRecord {
     security: Security,
     users: HashMap<String, UserRecord>,
     feedback: Vec<FeedbackRecord>,
+    /// Scripted answers to the next messages, oldest first, each sent exactly as given.
+    scripted_answers: VecDeque<Value>,
+    /// A scripted configuration, sent exactly as given instead of the script's.
+    scripted_configuration: Option<Value>,
 }
 
 #[derive(Debug, Default)]
@@ -114,6 +119,57 @@ pub struct VisitorMessage {
     pub timezone: Option<String>,
 }
 
+/// A bot message as it is stored: its type and data as sent, whatever their shape (a scripted
+/// answer is kept verbatim).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BotRecord {
+    /// The `type`.
+    pub kind: String,
+    /// The `data`.
+    pub data: Value,
+    /// The intent.
+    pub intent: Option<String>,
+    /// The feedback template.
+    pub message_template_id: Option<String>,
+}
+
+impl From<&BotMessage> for BotRecord {
+    fn from(message: &BotMessage) -> Self {
+        Self {
+            kind: message.kind().to_owned(),
+            data: message.data(),
+            intent: message.intent.clone(),
+            message_template_id: message.message_template_id.clone(),
+        }
+    }
+}
+
+impl BotRecord {
+    /// The messages of an answer body as sent (an array of entries or one object): every
+    /// object with a string `type`; `false` and anything else is not a message and is not kept.
+    pub fn from_answer(answer: &Value) -> Vec<Self> {
+        let one = std::slice::from_ref(answer);
+        let entries = answer.as_array().map_or(one, Vec::as_slice);
+        entries
+            .iter()
+            .filter_map(|entry| {
+                let kind = entry.get("type")?.as_str()?.to_owned();
+                let text = |key: &str| match entry.get(key)? {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                };
+                Some(Self {
+                    kind,
+                    data: entry.get("data").cloned().unwrap_or(Value::Null),
+                    intent: text("intent"),
+                    message_template_id: text("message_template_id"),
+                })
+            })
+            .collect()
+    }
+}
+
 impl OpenDialogStore {
     /// A store serving these scenarios with their initial switches.
     pub fn new(scenarios: impl IntoIterator<Item = (String, Security)>) -> Self {
@@ -125,6 +181,8 @@ impl OpenDialogStore {
                         security,
                         users: HashMap::new(),
                         feedback: Vec::new(),
+                        scripted_answers: VecDeque::new(),
+                        scripted_configuration: None,
                     };
                     (id, record)
                 })
@@ -231,7 +289,7 @@ impl OpenDialogStore {
         scenario_id: &str,
         user_id: &str,
         visitor: VisitorMessage,
-        answer: &[BotMessage],
+        answer: &[BotRecord],
         now: Timestamp,
     ) -> Result<(), DomainError> {
         let mut next_id = self.next_row_id;
@@ -260,8 +318,8 @@ impl OpenDialogStore {
                 id: next_id,
                 at: now,
                 from_bot: true,
-                kind: message.kind().to_owned(),
-                data: message.data(),
+                kind: message.kind.clone(),
+                data: message.data.clone(),
                 message_id: format!("msg_{next_id}"),
                 intent: message.intent.clone(),
                 message_template_id: message.message_template_id.clone(),
@@ -365,6 +423,50 @@ impl OpenDialogStore {
     /// The feedback given in a scenario, oldest first.
     pub fn feedback(&self, scenario_id: &str) -> Result<&[FeedbackRecord], DomainError> {
         Ok(&self.scenario(scenario_id)?.feedback)
+    }
+
+    /// Queues an answer body to send, exactly as given, to the scenario's next message that is
+    /// not a `url_click` (whoever sends it); answers not taken yet wait in order.
+    pub fn script_answer(&mut self, scenario_id: &str, answer: Value) -> Result<(), DomainError> {
+        self.scenario_mut(scenario_id)?
+            .scripted_answers
+            .push_back(answer);
+        Ok(())
+    }
+
+    /// The oldest scripted answer, taken out; `None` when none waits (the script answers).
+    pub fn take_scripted_answer(&mut self, scenario_id: &str) -> Option<Value> {
+        self.scenarios
+            .get_mut(scenario_id)?
+            .scripted_answers
+            .pop_front()
+    }
+
+    /// Drops the scripted answers not taken yet; answers how many there were.
+    pub fn clear_scripted_answers(&mut self, scenario_id: &str) -> Result<usize, DomainError> {
+        let record = self.scenario_mut(scenario_id)?;
+        let dropped = record.scripted_answers.len();
+        record.scripted_answers.clear();
+        Ok(dropped)
+    }
+
+    /// Sets (or, with `None`, drops) the configuration sent exactly as given instead of the
+    /// script's, `userType` and all.
+    pub fn script_configuration(
+        &mut self,
+        scenario_id: &str,
+        configuration: Option<Value>,
+    ) -> Result<(), DomainError> {
+        self.scenario_mut(scenario_id)?.scripted_configuration = configuration;
+        Ok(())
+    }
+
+    /// The scripted configuration, if one is set.
+    pub fn scripted_configuration(&self, scenario_id: &str) -> Option<&Value> {
+        self.scenarios
+            .get(scenario_id)?
+            .scripted_configuration
+            .as_ref()
     }
 }
 
@@ -489,7 +591,7 @@ mod tests {
         let mut message = BotMessage::new("text", json!({"text": "t"})).unwrap();
         message.message_template_id = Some("mt_1".to_owned());
         store
-            .converse("s", "u", said("text"), &[message], now)
+            .converse("s", "u", said("text"), &[BotRecord::from(&message)], now)
             .unwrap();
         let request = |template: &str| FeedbackRequest {
             message_template_id: template.to_owned(),
@@ -528,5 +630,52 @@ mod tests {
             .unwrap();
         assert!(store.origin_allowed(Some("s"), "http://evil.example"));
         assert!(store.preflight_allows("http://evil.example"));
+    }
+
+    #[test]
+    fn scripted_answers_are_taken_in_order_and_kept_verbatim_in_history() {
+        let mut store = store(false);
+        let now = Timestamp::from_unix_secs(1_000);
+        assert_eq!(store.take_scripted_answer("s"), None);
+        let hostile = json!([
+            {"author": "them", "type": "text", "data": {"text": "<script>x</script>"},
+             "message_template_id": 7},
+            false,
+            {"type": "hologram", "data": "not an object"},
+            "not a message"
+        ]);
+        store.script_answer("s", hostile.clone()).unwrap();
+        store.script_answer("s", json!({"type": "text"})).unwrap();
+        assert!(store.script_answer("nope", json!([])).is_err());
+        let taken = store.take_scripted_answer("s").unwrap();
+        assert_eq!(taken, hostile);
+        let records = BotRecord::from_answer(&taken);
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].message_template_id.as_deref(), Some("7"));
+        assert_eq!(records[1].data, json!("not an object"));
+        store
+            .converse("s", "u", said("text"), &records, now)
+            .unwrap();
+        let rows = store.history("s", "u", None, &[]).unwrap();
+        assert_eq!(rows[1].data, json!({"text": "<script>x</script>"}));
+        assert_eq!(BotRecord::from_answer(&json!({"type": "text"})).len(), 1);
+        assert_eq!(store.clear_scripted_answers("s"), Ok(1));
+        assert_eq!(store.take_scripted_answer("s"), None);
+    }
+
+    #[test]
+    fn a_scripted_configuration_replaces_the_scripts_until_dropped() {
+        let mut store = store(false);
+        assert_eq!(store.scripted_configuration("s"), None);
+        store
+            .script_configuration("s", Some(json!({"general": {"chatbotName": "<b>x</b>"}})))
+            .unwrap();
+        assert_eq!(
+            store.scripted_configuration("s"),
+            Some(&json!({"general": {"chatbotName": "<b>x</b>"}}))
+        );
+        store.script_configuration("s", None).unwrap();
+        assert_eq!(store.scripted_configuration("s"), None);
+        assert!(store.script_configuration("nope", None).is_err());
     }
 }

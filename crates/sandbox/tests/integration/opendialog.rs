@@ -1133,3 +1133,123 @@ async fn the_security_switches_can_be_read_and_changed_at_run_time() {
     let missing = patch_security(&app, "nope", json!({})).await;
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn a_scripted_answer_and_configuration_are_sent_verbatim_until_used_or_dropped() {
+    let app = spawn_app().await;
+    let mut od = Od::secure(&app);
+    let replies = app.url(&format!("/sandbox/opendialog/scenarios/{SECURE}/replies"));
+    let configuration = app.url(&format!(
+        "/sandbox/opendialog/scenarios/{SECURE}/configuration"
+    ));
+
+    // A configuration no script would write: sent as given, no userType added.
+    let hostile = json!({"general": {"chatbotName": "<img src=x onerror=alert(1)>"},
+                         "colours": {"headerBackground": "red;}</style><script>"}});
+    let put = app
+        .client
+        .put(&configuration)
+        .json(&hostile)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 204);
+    let got: Value = od
+        .get("/chat-api/configuration")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got, hostile);
+
+    // Two answers queued: taken in order by the next messages that are not a url_click, with
+    // the usual checks first; then the script answers again.
+    let first = json!([{"author": "them", "type": "text", "data": {"text": "<b>raw</b>"}},
+                       false, {"type": "hologram", "data": "odd"}]);
+    let second = json!({"type": "image", "data": {"img_src": "javascript:alert(1)"}});
+    for answer in [&first, &second] {
+        let post = app
+            .client
+            .post(&replies)
+            .json(&json!({"answer": answer}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(post.status(), 204);
+    }
+    let click = od
+        .say_raw("url_click", None, json!({"url": "https://x.example"}))
+        .await;
+    assert_eq!(click.status(), 200);
+    assert_eq!(click.text().await.unwrap(), "");
+    let wire: Value = od
+        .say_raw("text", None, json!({"text": "hi"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wire, first);
+    let wire: Value = od
+        .say_raw("text", None, json!({"text": "hi"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wire, second);
+    assert!(
+        !messages(&od.text("hi").await).is_empty(),
+        "the script again"
+    );
+
+    // History keeps the scripted messages as sent.
+    let rows: Vec<HistoryRow> = od.get("/chat-api/history").await.json().await.unwrap();
+    assert!(rows.iter().any(|row| row.data == json!("odd")));
+    assert!(rows
+        .iter()
+        .any(|row| row.data["img_src"] == "javascript:alert(1)"));
+
+    // Dropped: answers not taken yet, and the scripted configuration.
+    app.client
+        .post(&replies)
+        .json(&json!({"answer": []}))
+        .send()
+        .await
+        .unwrap();
+    let dropped: Value = app
+        .client
+        .delete(&replies)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(dropped, json!({"dropped": 1}));
+    let delete = app.client.delete(&configuration).send().await.unwrap();
+    assert_eq!(delete.status(), 204);
+    let config: Configuration = od
+        .get("/chat-api/configuration")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(config.general.chatbot_name, "Nordlys Assistant");
+
+    // Another scenario is not touched, an unknown one is a 404, an answer must be given.
+    let missing = app
+        .client
+        .post(&replies)
+        .json(&json!({"parts": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 422);
+    let unknown = app
+        .client
+        .post(app.url("/sandbox/opendialog/scenarios/nope/replies"))
+        .json(&json!({"answer": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+}

@@ -1,15 +1,18 @@
 //! Routes: development switches of the OpenDialog emulation, under `/sandbox/opendialog`
 //! (development mode only, like the fault switches): list the scenarios, read and change a
 //! scenario's security switches at run time (so an end-to-end test can run one scenario with
-//! everything on, then each feature off), and read the feedback given.
+//! everything on, then each feature off), read the feedback given, and script the next answers
+//! and the configuration verbatim (so a test can send any content, hostile included).
 //!
 //! These are the sandbox's own endpoints, not OpenDialog's: they answer with the Dialoge
 //! envelope ([`ApiError`]) like every `/sandbox/*` route.
 
 use axum::extract::{Path, State};
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::{ApiError, ApiJson};
 use crate::opendialog::definition::{Security, SecurityPatch};
@@ -28,6 +31,76 @@ pub fn dev_router() -> Router<AppState> {
             "/opendialog/scenarios/{scenario_id}/feedback",
             get(get_feedback),
         )
+        .route(
+            "/opendialog/scenarios/{scenario_id}/replies",
+            post(post_reply).delete(delete_replies),
+        )
+        .route(
+            "/opendialog/scenarios/{scenario_id}/configuration",
+            axum::routing::put(put_configuration).delete(delete_configuration),
+        )
+}
+
+/// `POST /sandbox/opendialog/scenarios/{id}/replies` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScriptedAnswer {
+    /// The whole answer body, sent exactly as given: an array of entries (messages, `false`,
+    /// anything), a single object, or any other JSON.
+    pub answer: Value,
+}
+
+/// `DELETE /sandbox/opendialog/scenarios/{id}/replies` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DroppedAnswers {
+    /// How many scripted answers were still waiting.
+    pub dropped: usize,
+}
+
+/// `POST`: the scenario's next `POST /chat-api/message` that is not a `url_click` (after the
+/// usual checks) is answered with exactly this body, whatever was said; stored for history as
+/// sent. Queued in order.
+async fn post_reply(
+    State(state): State<AppState>,
+    Path(scenario_id): Path<String>,
+    ApiJson(scripted): ApiJson<ScriptedAnswer>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .opendialog()
+        .script_answer(&scenario_id, scripted.answer)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE`: drops the scripted answers not taken yet.
+async fn delete_replies(
+    State(state): State<AppState>,
+    Path(scenario_id): Path<String>,
+) -> Result<Json<DroppedAnswers>, ApiError> {
+    let dropped = state.opendialog().clear_scripted_answers(&scenario_id)?;
+    Ok(Json(DroppedAnswers { dropped }))
+}
+
+/// `PUT`: `GET /chat-api/configuration` answers exactly this body (any JSON; no `userType` is
+/// added) until `DELETE`.
+async fn put_configuration(
+    State(state): State<AppState>,
+    Path(scenario_id): Path<String>,
+    ApiJson(configuration): ApiJson<Value>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .opendialog()
+        .script_configuration(&scenario_id, Some(configuration))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE`: the script's configuration again.
+async fn delete_configuration(
+    State(state): State<AppState>,
+    Path(scenario_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .opendialog()
+        .script_configuration(&scenario_id, None)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /sandbox/opendialog/scenarios`.

@@ -4,7 +4,8 @@
 //! server. Every request first passes [`guard`] (headers, appKey, CSRF, anonymous cookie) behind
 //! [`cors`] and the fault switches; every failure is a Laravel body
 //! ([`crate::opendialog::laravel`]). [`dev_router`] adds the development switches under
-//! `/sandbox/opendialog`.
+//! `/sandbox/opendialog`, among them answers and a configuration scripted verbatim, which the
+//! handlers here send instead of the script's.
 //!
 //! Handlers read the request, check its shape, call one store transition under one short lock,
 //! and answer with a wire type. This area never imports another route module.
@@ -38,7 +39,7 @@ use crate::opendialog::wire::{
     BotEntry, ContentKind, FeedbackRequest, HistoryRow, IncomingMessage, MessageAnswer, BOT_AUTHOR,
 };
 use crate::state::AppState;
-use crate::stores::opendialog::{Row, VisitorMessage};
+use crate::stores::opendialog::{BotRecord, Row, VisitorMessage};
 use crate::tz::{self, Zone};
 
 /// `/chat-api/*`, relative to `/chat-api`.
@@ -86,10 +87,7 @@ fn message(
     let value = json_input(state, body)?;
     let incoming = validate_message(&value, caller)?;
     let now = state.now();
-    let plan = state
-        .opendialog_definition()
-        .plan(&incoming.content, &origin_of(headers));
-    let visitor = VisitorMessage {
+    let visitor = |incoming: &IncomingMessage| VisitorMessage {
         kind: incoming.content.kind.clone(),
         data: Value::Object(incoming.content.data.clone()),
         message_id: incoming
@@ -103,6 +101,24 @@ fn message(
             .as_ref()
             .and_then(|user| user.timezone.clone()),
     };
+    // A test's scripted answer (development mode), exactly as it was given.
+    if !matches!(incoming.content.content_kind(), ContentKind::UrlClick) {
+        let mut store = state.opendialog();
+        if let Some(answer) = store.take_scripted_answer(&caller.scenario_id) {
+            let records = BotRecord::from_answer(&answer);
+            store.converse(
+                &caller.scenario_id,
+                &caller.user_id,
+                visitor(&incoming),
+                &records,
+                now,
+            )?;
+            return Ok(Json(answer).into_response());
+        }
+    }
+    let plan = state
+        .opendialog_definition()
+        .plan(&incoming.content, &origin_of(headers));
     let mut entries = match plan {
         Plan::EmptyBody => Vec::new(),
         Plan::Entries(entries) => entries,
@@ -114,16 +130,20 @@ fn message(
             message.stamp(&date, &time);
         }
     }
-    let sent: Vec<_> = entries
+    let sent: Vec<BotRecord> = entries
         .iter()
         .filter_map(|entry| match entry {
-            BotEntry::Message(message) => Some((**message).clone()),
+            BotEntry::Message(message) => Some(BotRecord::from(&**message)),
             BotEntry::Skip => None,
         })
         .collect();
-    state
-        .opendialog()
-        .converse(&caller.scenario_id, &caller.user_id, visitor, &sent, now)?;
+    state.opendialog().converse(
+        &caller.scenario_id,
+        &caller.user_id,
+        visitor(&incoming),
+        &sent,
+        now,
+    )?;
     if matches!(incoming.content.content_kind(), ContentKind::UrlClick) {
         return Ok(StatusCode::OK.into_response());
     }
@@ -247,6 +267,14 @@ fn configuration(
     caller: &Caller,
     headers: &HeaderMap,
 ) -> Result<Response, LaravelError> {
+    // A test's scripted configuration (development mode), exactly as it was given.
+    if let Some(scripted) = state
+        .opendialog()
+        .scripted_configuration(&caller.scenario_id)
+        .cloned()
+    {
+        return Ok(Json(scripted).into_response());
+    }
     let definition = state.opendialog_definition();
     let mut configuration = definition.configuration_for(&origin_of(headers));
     let window = Duration::from_secs(definition.ongoing_minutes.saturating_mul(60));
