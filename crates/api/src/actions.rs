@@ -38,6 +38,9 @@ pub struct ContactForm {
     /// Visible fields, by key.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// **(ours)** The files of visible `file` fields, by key (as `form_submission` sends them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, AttachmentUpload>,
 }
 
 /// `support_ticket`.

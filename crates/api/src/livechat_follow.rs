@@ -13,6 +13,10 @@ use crate::LivechatStatus;
 
 /// How often a paused follower (panel closed or page hidden) looks again.
 pub const PAUSE_CHECK_MS: u32 = 300;
+/// With the panel closed on a page in view, the follower still glances this often (slower than
+/// the open cadence, never a held request), so an agent who joins or writes raises the
+/// launcher's unread badge.
+pub const GLANCE_MS: u32 = 10_000;
 
 /// What the widget does next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +87,8 @@ pub struct Follower {
     asked: Option<Asked>,
     /// The last answer calls for a wait (cadence or back-off) before the next request.
     must_wait: bool,
+    /// Pause checks since the last glance (panel closed, page in view).
+    glance_ticks: u32,
 }
 
 impl Default for Follower {
@@ -94,6 +100,7 @@ impl Default for Follower {
             failures: 0,
             asked: None,
             must_wait: false,
+            glance_ticks: 0,
         }
     }
 }
@@ -137,8 +144,22 @@ impl Follower {
                 // Paused: nobody sees it. On return, resync at once and from scratch.
                 self.cursor = None;
                 self.must_wait = false;
-                return Step::Wait { ms: PAUSE_CHECK_MS };
+                // A page in view with the panel closed still glances now and then (backing
+                // off like any request on failures); a hidden page never asks.
+                let every = self
+                    .failures
+                    .checked_sub(1)
+                    .map_or(GLANCE_MS, |i| {
+                        GLANCE_MS.max(BACKOFF_MS[(i as usize).min(BACKOFF_MS.len() - 1)])
+                    });
+                self.glance_ticks = self.glance_ticks.saturating_add(1);
+                if !page_visible || self.glance_ticks.saturating_mul(PAUSE_CHECK_MS) < every {
+                    return Step::Wait { ms: PAUSE_CHECK_MS };
+                }
+                self.glance_ticks = 0;
+                return self.ask(last_sequence);
             }
+            self.glance_ticks = 0;
             if self.must_wait {
                 self.must_wait = false;
                 let ms = next_poll_delay_ms(status, self.failures, page_visible, panel_open)
@@ -147,6 +168,11 @@ impl Follower {
             }
         }
         self.ask_first = false;
+        self.ask(last_sequence)
+    }
+
+    /// The request step: a poll, or a sync (held when there is a cursor).
+    fn ask(&mut self, last_sequence: u64) -> Step {
         if self.polling {
             self.asked = Some(Asked::Poll);
             Step::Poll {

@@ -57,8 +57,19 @@ impl LivechatSync {
         self.last_sequence
     }
 
-    /// Applies a state unless it is older than the one applied (`state_version` decides).
+    /// Applies a state unless it is older than the one applied (`state_version` decides). A
+    /// state of another session (a second handover) starts afresh: the server may count its
+    /// versions and sequence numbers from the start again.
     pub fn apply_state(&mut self, state: LivechatState) -> StateChange {
+        let new_session = matches!(
+            (&self.state, &state.livechat_session_id),
+            (Some(LivechatState { livechat_session_id: Some(old), .. }), Some(new)) if old != new
+        );
+        if new_session {
+            self.last_sequence = 0;
+            self.state = Some(state);
+            return StateChange::Status;
+        }
         let change = match &self.state {
             Some(current) if state.state_version < current.state_version => {
                 return StateChange::Stale
@@ -93,19 +104,29 @@ impl LivechatSync {
         }
         let mut fresh = Vec::new();
         for m in messages {
-            if self.seen_ids.contains(&m.message_id) {
-                continue;
-            }
             if let Some(seq) = m.sequence_number {
                 if seq <= self.last_sequence {
                     continue;
                 }
+                // Even a message shown already (the visitor's own send) moves the cursor on.
                 self.last_sequence = seq;
+            }
+            if self.seen_ids.contains(&m.message_id) {
+                continue;
             }
             self.seen_ids.push(m.message_id.clone());
             fresh.push(m);
         }
         fresh
+    }
+
+    /// A message already shown by other means (the answer to the visitor's own send): never
+    /// shown again, but unlike [`LivechatSync::merge`] it does not move `last_sequence`, so the
+    /// messages before it that a sync has yet to bring are not skipped.
+    pub fn mark_seen(&mut self, message_id: &str) {
+        if !self.seen_ids.iter().any(|id| id == message_id) {
+            self.seen_ids.push(message_id.to_owned());
+        }
     }
 
     /// Forgets everything (a new visitor).

@@ -271,9 +271,9 @@ pub fn stray_values(fields: &[FormField], values: &Values) -> Vec<(String, Probl
     stray
 }
 
-/// The ticket's fields as the visitor sees them: `name`, `email` and `message` (required, with
-/// the caller's `labels` in that order), then the marker's own fields (minus any that reuse a
-/// base key, which the ticket already has).
+/// The ticket's fields as the visitor sees them: `name`, `email` and `message` (required, in
+/// that order, labelled by the marker when it names them among its fields, else with the
+/// caller's `labels`), then the marker's other fields.
 pub fn ticket_fields(marker: &ShowSupportTicket, labels: [&str; 3]) -> Vec<FormField> {
     let mut fields = Vec::with_capacity(3 + marker.fields.len());
     for ((key, field_type), label) in TICKET_BASE_KEYS
@@ -281,10 +281,16 @@ pub fn ticket_fields(marker: &ShowSupportTicket, labels: [&str; 3]) -> Vec<FormF
         .zip(TICKET_BASE_TYPES)
         .zip(labels)
     {
+        // The marker's own words for a base field win; its type and `required` do not.
+        let own = marker.fields.iter().find(|f| f.key == key);
         fields.push(FormField {
             key: key.to_owned(),
-            label: label.to_owned(),
-            placeholder: None,
+            label: own
+                .map(|f| f.label.as_str())
+                .filter(|l| !l.trim().is_empty())
+                .unwrap_or(label)
+                .to_owned(),
+            placeholder: own.and_then(|f| f.placeholder.clone()),
             field_type,
             required: true,
             options: Vec::new(),
@@ -337,10 +343,33 @@ fn visible_values(fields: &[FormField], values: &Values) -> Values {
 }
 
 /// `contact_form` for a `show_contact_form` marker.
-pub fn contact_action(fields: &[FormField], values: &Values) -> Action {
+pub fn contact_action(
+    fields: &[FormField],
+    values: &Values,
+    uploads: Vec<(String, AttachmentUpload)>,
+) -> Action {
     Action::ContactForm(ContactForm {
         fields: visible_values(fields, values),
+        files: visible_files(fields, values, uploads),
     })
+}
+
+/// The first upload of each visible `file` field, by key; the rest are not sent.
+fn visible_files(
+    fields: &[FormField],
+    values: &Values,
+    uploads: Vec<(String, AttachmentUpload)>,
+) -> BTreeMap<String, AttachmentUpload> {
+    let mut files = BTreeMap::new();
+    for (key, upload) in uploads {
+        let visible_file = fields
+            .iter()
+            .any(|f| f.key == key && f.field_type == FieldType::File && is_visible(f, values));
+        if visible_file && !files.contains_key(&key) {
+            files.insert(key, upload);
+        }
+    }
+    files
 }
 
 /// `support_ticket`: `name`, `email` and `message` at the top, the marker's other fields beside
@@ -373,33 +402,29 @@ pub fn form_action(
     values: &Values,
     uploads: Vec<(String, AttachmentUpload)>,
 ) -> Action {
-    let mut files = BTreeMap::new();
-    for (key, upload) in uploads {
-        let visible_file = fields
-            .iter()
-            .any(|f| f.key == key && f.field_type == FieldType::File && is_visible(f, values));
-        if visible_file && !files.contains_key(&key) {
-            files.insert(key, upload);
-        }
-    }
     Action::FormSubmission(FormSubmission {
         form_id: form_id.to_owned(),
         values: visible_values(fields, values),
-        files,
+        files: visible_files(fields, values, uploads),
     })
 }
 
 // ------------------------------------------------------------------------------------------------
 // Checking actions (the server)
 
-/// Checks a `contact_form` against its marker's fields: stray keys, then the visible fields.
-/// A contact form carries no files, so file fields are not checked.
+/// Checks a `contact_form` against its marker's fields: stray keys, then the visible fields,
+/// a required visible `file` field with its file.
 pub fn check_contact(fields: &[FormField], action: &ContactForm) -> Vec<Finding> {
     const AT: &str = "action.fields";
     let mut findings = stray_findings(AT, fields, &action.fields);
-    let fields = without_files(fields);
-    for (key, problem) in validate(&fields, &action.fields, |_| false, 0).fields {
-        findings.push(Finding::field(AT, &key, problem));
+    let has_file = |key: &str| action.files.contains_key(key);
+    for (key, problem) in validate(fields, &action.fields, has_file, 0).fields {
+        let at = if fields.iter().any(|f| f.key == key && f.field_type == FieldType::File) {
+            "action.files"
+        } else {
+            AT
+        };
+        findings.push(Finding::field(at, &key, problem));
     }
     findings
 }

@@ -1276,10 +1276,22 @@ fn fuzz_livechat_sync_never_applies_an_older_state_or_yields_a_message_twice() {
             for _ in 0..rng.below(30) {
                 if rng.chance(2) {
                     let state = gen_state(rng);
-                    let current = sync.state().map(|s| s.state_version);
+                    let current = sync
+                        .state()
+                        .map(|s| (s.state_version, s.livechat_session_id.clone()));
                     let change = sync.apply_state(state.clone());
                     match current {
-                        Some(v) if state.state_version < v => {
+                        // Another session starts afresh, whatever its version; its sequence
+                        // numbers may start again.
+                        Some((_, Some(old)))
+                            if state.livechat_session_id.as_ref().is_some_and(|n| *n != old) =>
+                        {
+                            assert_eq!(change, StateChange::Status);
+                            assert_eq!(sync.state(), Some(&state));
+                            assert_eq!(sync.last_sequence(), 0);
+                            highest = None;
+                        }
+                        Some((v, _)) if state.state_version < v => {
                             assert_eq!(change, StateChange::Stale);
                             assert_eq!(sync.state().map(|s| s.state_version), Some(v));
                         }
@@ -1290,6 +1302,11 @@ fn fuzz_livechat_sync_never_applies_an_older_state_or_yields_a_message_twice() {
                     }
                 } else {
                     let batch: Vec<Message> = (0..rng.below(6)).map(|_| gen_message(rng)).collect();
+                    // Every numbered message above the cursor moves it, shown before or not.
+                    let expect_last = batch
+                        .iter()
+                        .filter_map(|m| m.sequence_number)
+                        .fold(sync.last_sequence(), u64::max);
                     let fresh = sync.merge(batch.clone());
                     let mut last_in_batch = None;
                     for m in &fresh {
@@ -1304,7 +1321,7 @@ fn fuzz_livechat_sync_never_applies_an_older_state_or_yields_a_message_twice() {
                             last_in_batch = Some(());
                         }
                     }
-                    assert_eq!(sync.last_sequence(), highest.unwrap_or(0));
+                    assert_eq!(sync.last_sequence(), expect_last);
                 }
             }
         },

@@ -2,7 +2,7 @@
 //! sequence of answers makes the follower ask in a tight loop.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use dialoge_api::livechat_follow::{Answer, Follower, Step, PAUSE_CHECK_MS};
+use dialoge_api::livechat_follow::{Answer, Follower, Step, GLANCE_MS, PAUSE_CHECK_MS};
 use dialoge_api::livechat_sync::{BACKOFF_MS, POLL_ACTIVE_MS, POLL_WAITING_MS, SYNC_WAIT_MS};
 use dialoge_api::LivechatStatus::{self, Active, Closed, Inactive, Waiting};
 
@@ -193,6 +193,38 @@ fn nobody_looking_pauses_without_a_request_and_resyncs_from_scratch_on_return() 
             );
         }
         assert_eq!(next(&mut f, Active, 6), fresh_sync(6), "resync at once");
+    }
+}
+
+#[test]
+fn a_closed_panel_on_a_page_in_view_glances_now_and_then_a_hidden_page_never() {
+    let ticks = GLANCE_MS.div_ceil(PAUSE_CHECK_MS);
+    // Closed panel, page in view: pause checks, then one fresh (never held) sync, and again.
+    let mut f = following("c1");
+    for round in 0..2 {
+        for _ in 1..ticks {
+            assert_eq!(f.next(&Active, 3, false, true), Step::Wait { ms: PAUSE_CHECK_MS });
+        }
+        assert_eq!(f.next(&Active, 3, false, true), fresh_sync(3), "glance {round}");
+        f.answered(synced(Some("c2")));
+    }
+    // Failing glances back off like any request (the longest back-off is above the glance).
+    let mut f = following("c1");
+    for _ in 0..5 {
+        while f.next(&Active, 0, false, true) == (Step::Wait { ms: PAUSE_CHECK_MS }) {}
+        f.answered(Answer::Failed);
+    }
+    let mut waits = 0;
+    while f.next(&Active, 0, false, true) == (Step::Wait { ms: PAUSE_CHECK_MS }) {
+        waits += 1;
+    }
+    assert!(waits * PAUSE_CHECK_MS >= BACKOFF_MS[BACKOFF_MS.len() - 1] - PAUSE_CHECK_MS);
+    // A hidden page never asks, open or not.
+    for open in [true, false] {
+        let mut f = following("c1");
+        for _ in 0..3 * ticks {
+            assert_eq!(f.next(&Waiting, 0, open, false), Step::Wait { ms: PAUSE_CHECK_MS });
+        }
     }
 }
 

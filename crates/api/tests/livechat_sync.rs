@@ -141,3 +141,39 @@ fn polling_follows_the_sdk_cadence_backs_off_and_pauses() {
         None
     );
 }
+
+#[test]
+fn a_second_session_starts_afresh_even_when_the_server_counts_from_the_start_again() {
+    let mut m = LivechatSync::new();
+    m.apply_state(state("active", 9, Some("alice")));
+    assert_eq!(m.merge(vec![msg("a1", Some(11)), msg("a2", Some(12))]).len(), 2);
+    m.apply_state(state("closed", 10, None));
+    // The next handover: session s2, version 1, sequence numbers from 1.
+    let mut second = state("waiting", 1, None);
+    second.livechat_session_id = Some("s2".into());
+    assert_eq!(m.apply_state(second.clone()), StateChange::Status);
+    assert_eq!(m.status(), LivechatStatus::Waiting);
+    assert_eq!(m.last_sequence(), 0, "asks from the start of the new session");
+    let fresh = m.merge(vec![msg("b1", Some(1)), msg("b2", Some(2))]);
+    assert_eq!(fresh.len(), 2, "its messages are new");
+    // Within the new session, versions order states again.
+    let mut newer = state("active", 2, Some("bob"));
+    newer.livechat_session_id = Some("s2".into());
+    assert_eq!(m.apply_state(newer), StateChange::Status);
+    assert_eq!(m.apply_state(second), StateChange::Stale);
+    // Messages already seen stay seen.
+    assert!(m.merge(vec![msg("b2", Some(2))]).is_empty());
+}
+
+#[test]
+fn the_visitors_own_send_does_not_hide_the_agent_messages_before_it() {
+    let mut m = LivechatSync::new();
+    m.apply_state(state("active", 2, Some("bo")));
+    // The send's answer (sequence 3) arrives before the first sync.
+    m.mark_seen("v3");
+    assert_eq!(m.last_sequence(), 0);
+    let fresh = m.merge(vec![msg("j1", Some(1)), msg("a2", Some(2)), msg("v3", Some(3))]);
+    let ids: Vec<&str> = fresh.iter().map(|x| x.message_id.as_str()).collect();
+    assert_eq!(ids, ["j1", "a2"], "the agent's earlier messages show; the own one not twice");
+    assert_eq!(m.last_sequence(), 3, "and the next sync asks after it");
+}

@@ -272,7 +272,7 @@ fn actions_carry_visible_values_under_the_markers_own_keys() {
         ("order_no", "NL-1"),
         ("message", ""),
     ]);
-    let Action::ContactForm(contact) = rules::contact_action(&fields, &typed) else {
+    let Action::ContactForm(contact) = rules::contact_action(&fields, &typed, Vec::new()) else {
         panic!("contact_form expected")
     };
     assert_eq!(
@@ -471,6 +471,7 @@ fn base64_is_read_strictly_standard_and_padded() {
 fn contact(fields: &[(&str, &str)]) -> ContactForm {
     ContactForm {
         fields: values(fields),
+        files: Default::default(),
     }
 }
 

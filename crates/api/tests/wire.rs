@@ -794,6 +794,7 @@ fn actions_serialize_as_the_contract_shows() {
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect(),
+            files: Default::default(),
         }),
     };
     assert_eq!(

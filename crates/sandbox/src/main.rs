@@ -25,6 +25,10 @@ OPTIONS (environment variable in brackets):
   --auto-agent / --no-auto-agent
                        a scripted agent joins waiting livechat sessions after a few seconds
                        and answers a few keywords [DIALOGE_AUTO_AGENT=1|0] (default off)
+  --livechat-active-stream / --no-livechat-active-stream
+                       a turn (POST /messages) during an active livechat answers a stream
+                       ending in the `livechat_active` error event instead of a 409
+                       [DIALOGE_LIVECHAT_ACTIVE_STREAM=1|0] (default off: 409)
   --allow-origin O     a CORS origin, may repeat, '*' globs allowed [DIALOGE_ALLOW_ORIGINS,
                        comma-separated] (default http://localhost:* and http://127.0.0.1:*)
   -h, --help           this text
@@ -69,6 +73,10 @@ fn parse() -> Result<Option<Flags>, String> {
     if let Ok(value) = std::env::var("DIALOGE_AUTO_AGENT") {
         options.auto_agent = !matches!(value.as_str(), "0" | "false" | "off" | "no" | "");
     }
+    if let Ok(value) = std::env::var("DIALOGE_LIVECHAT_ACTIVE_STREAM") {
+        options.livechat_active_stream_error =
+            !matches!(value.as_str(), "0" | "false" | "off" | "no" | "");
+    }
     if let Ok(value) = std::env::var("DIALOGE_ALLOW_ORIGINS") {
         options.allowed_origins = value
             .split(',')
@@ -111,6 +119,8 @@ fn parse() -> Result<Option<Flags>, String> {
             "--no-dev" => options.dev_mode = false,
             "--auto-agent" => options.auto_agent = true,
             "--no-auto-agent" => options.auto_agent = false,
+            "--livechat-active-stream" => options.livechat_active_stream_error = true,
+            "--no-livechat-active-stream" => options.livechat_active_stream_error = false,
             "--allow-origin" => origins_from_flags.push(value("--allow-origin")?),
             other => return Err(format!("unknown argument {other:?}; see --help")),
         }

@@ -57,6 +57,10 @@ pub struct SandboxOptions {
     pub livechat: LivechatSettings,
     /// A scripted agent joins waiting sessions and answers a few keywords (the demo).
     pub auto_agent: bool,
+    /// `POST /messages` while a livechat session is `active` answers 200 with a stream whose
+    /// terminal event is the `livechat_active` error (CONTRACT.md section 4) instead of the
+    /// default 409: the other way a real service may say "a person has this conversation".
+    pub livechat_active_stream_error: bool,
     /// How long a session waits before the auto agent joins it (measured on [`Self::clock`]).
     pub auto_agent_delay: Duration,
     /// How long the auto agent shows "typing" before each of its messages.
@@ -104,6 +108,7 @@ impl Default for SandboxOptions {
             body_limit_bytes: 16 * 1024 * 1024,
             livechat: default_livechat_settings(),
             auto_agent: false,
+            livechat_active_stream_error: false,
             auto_agent_delay: Duration::from_secs(4),
             auto_agent_typing: Duration::from_millis(1_200),
             session_token_ttl: Duration::from_secs(3600),

@@ -116,7 +116,7 @@ fn contact_form(fields: &[FormField], action: &ContactForm) -> Result<Accepted, 
     check(rules::check_contact(fields, action), &Context::form(fields))?;
     Ok(Accepted {
         values: accepted_values(fields, &action.fields),
-        attachment_names: Vec::new(),
+        attachment_names: visible_file_names(fields, &action.files, &action.fields),
     })
 }
 
@@ -153,23 +153,29 @@ fn form_submission(marker: &ShowForm, action: &FormSubmission) -> Result<Accepte
         ..Context::form(&marker.fields)
     };
     check(rules::check_form(marker, action), &context)?;
-    // The files of visible file fields; those of hidden fields are ignored.
-    let attachment_names = action
-        .files
+    Ok(Accepted {
+        values: accepted_values(&marker.fields, &action.values),
+        attachment_names: visible_file_names(&marker.fields, &action.files, &action.values),
+    })
+}
+
+/// The names of the files of visible file fields; those of hidden fields are ignored.
+fn visible_file_names(
+    fields: &[FormField],
+    files: &std::collections::BTreeMap<String, dialoge_api::actions::AttachmentUpload>,
+    values: &Values,
+) -> Vec<String> {
+    files
         .iter()
         .filter(|(key, _)| {
-            marker.fields.iter().any(|field| {
+            fields.iter().any(|field| {
                 &field.key == *key
                     && field.field_type == FieldType::File
-                    && rules::is_visible(field, &action.values)
+                    && rules::is_visible(field, values)
             })
         })
         .map(|(_, upload)| upload.filename.clone())
-        .collect();
-    Ok(Accepted {
-        values: accepted_values(&marker.fields, &action.values),
-        attachment_names,
-    })
+        .collect()
 }
 
 fn confirmation(marker: &Part, accepted: &Accepted) -> String {

@@ -29,7 +29,9 @@ use crate::delivery::observe_assistant_conversation;
 use crate::error::{ApiError, ApiJson, Problems};
 use crate::scenarios::{plan_reply, scripted_reply, ReplyPlan};
 use crate::state::AppState;
+use crate::stores::faults::StreamFaults;
 use crate::stores::visitors::{Turn, TurnOutcome};
+use crate::stores::DomainError;
 use crate::streaming::{failure_events, part_events, status, SseWriter, Stopped};
 
 /// The path stream faults are armed for.
@@ -64,9 +66,19 @@ async fn post_messages(
     ApiJson(body): ApiJson<SendMessage>,
 ) -> Result<Response, ApiError> {
     check_parts(&body.message.parts)?;
-    state
+    // While an agent has the conversation the turn is refused: a 409 by default, or (with
+    // `livechat_active_stream_error`) a stream ending in the `livechat_active` error event.
+    let turn = state
         .livechat()
-        .ensure_assistant_turn(visitor.visitor_id())?;
+        .ensure_assistant_turn(visitor.visitor_id());
+    if let Err(refused) = turn {
+        return match refused {
+            DomainError::Conflict(message) if state.options().livechat_active_stream_error => {
+                Ok(livechat_active_stream(&state, message))
+            }
+            other => Err(other.into()),
+        };
+    }
     let key = idempotency_key(&headers)?;
     let origin = origin_of(&headers);
     let (faults, scripted) = if state.options().dev_mode {
@@ -212,6 +224,30 @@ async fn post_messages(
         }
     }
     Ok(response)
+}
+
+/// The refusal of a turn during an active livechat as a stream: `status` connected, then the
+/// terminal `error` event `livechat_active` (not retryable: the message belongs to the agent).
+/// Nothing is stored, no fault is used up and no webhook is sent.
+fn livechat_active_stream(state: &AppState, message: String) -> Response {
+    let (mut writer, response) =
+        SseWriter::new(StreamFaults::default(), state.options().keepalive);
+    tokio::spawn(async move {
+        if writer
+            .event(&status(StreamStatus::Connected))
+            .await
+            .is_err()
+        {
+            return;
+        }
+        let error = StreamEvent::Error(StreamErrorEvent {
+            code: StreamErrorCode::LivechatActive,
+            message,
+            retryable: false,
+        });
+        let _ = writer.event(&error).await;
+    });
+    response
 }
 
 fn new_message_id() -> String {

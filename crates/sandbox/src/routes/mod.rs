@@ -111,8 +111,9 @@ fn check_reason(reason: Option<&String>) -> Result<(), ApiError> {
 /// The visible, non-file, filled values (trimmed) with their fields, in the form's order:
 /// exactly what the widget sends for these values ([`rules::contact_action`] decides).
 fn accepted_values(fields: &[FormField], values: &Values) -> Vec<(FormField, String)> {
-    let Action::ContactForm(ContactForm { fields: mut sent }) =
-        rules::contact_action(fields, values)
+    let Action::ContactForm(ContactForm {
+        fields: mut sent, ..
+    }) = rules::contact_action(fields, values, Vec::new())
     else {
         return Vec::new();
     };

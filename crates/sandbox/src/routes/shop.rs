@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/trusted-types", get(trusted_types))
         .route("/opendialog", get(opendialog))
         .route("/preview", get(preview))
+        .route("/embed", get(embed))
         .route("/shop/branding.json", get(branding))
         .route("/shop/shop.css", get(stylesheet))
         .route("/shop/shop.js", get(script))
@@ -117,6 +118,103 @@ async fn opendialog(headers: HeaderMap) -> Response {
         OPENDIALOG_WIDGET,
         &headers,
     )
+}
+
+/// The query of `GET /embed`: script-tag attributes of EMBED.md section 1 (absent: not on the
+/// tag).
+#[derive(Debug, Default, Deserialize)]
+pub struct EmbedQuery {
+    /// `data-storage`: `local`, `session` or `none`.
+    pub storage: Option<String>,
+    /// `data-position`: `left` or `right`.
+    pub position: Option<String>,
+    /// `data-hidden`: `true` or `false`.
+    pub hidden: Option<String>,
+    /// `data-open`: `true` or `false`.
+    pub open: Option<String>,
+    /// `data-language`: `da` or `en`.
+    pub language: Option<String>,
+    /// `token=none` leaves `data-token-url` off (the page boots a `getToken` function itself).
+    pub token: Option<String>,
+}
+
+/// The script tag `GET /embed` serves for `query`; every value is one of a fixed few, so
+/// nothing a request sends reaches the markup. An unknown value is a 422 naming the parameter.
+pub fn embed_tag(query: &EmbedQuery) -> Result<String, ApiError> {
+    fn pick(
+        name: &str,
+        value: Option<&String>,
+        allowed: &[&'static str],
+    ) -> Result<Option<&'static str>, ApiError> {
+        match value {
+            None => Ok(None),
+            Some(value) => allowed
+                .iter()
+                .find(|a| **a == value.as_str())
+                .map(|a| Some(*a))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        name,
+                        format!("{name} must be one of {}", allowed.join(", ")),
+                    )
+                }),
+        }
+    }
+    let mut tag =
+        String::from(r#"<script async src="/widget/dialoge.js" data-chatbot-id="shop-bot""#);
+    match pick("token", query.token.as_ref(), &["url", "none"])? {
+        Some("none") => {}
+        _ => tag.push_str(r#" data-token-url="/shop/chat-token""#),
+    }
+    tag.push_str(r#" data-api-base="{{api_base}}""#);
+    let attributes = [
+        (
+            "data-storage",
+            pick(
+                "storage",
+                query.storage.as_ref(),
+                &["local", "session", "none"],
+            )?,
+        ),
+        (
+            "data-position",
+            pick("position", query.position.as_ref(), &["left", "right"])?,
+        ),
+        (
+            "data-hidden",
+            pick("hidden", query.hidden.as_ref(), &["true", "false"])?,
+        ),
+        (
+            "data-open",
+            pick("open", query.open.as_ref(), &["true", "false"])?,
+        ),
+        (
+            "data-language",
+            pick("language", query.language.as_ref(), &["da", "en"])?,
+        ),
+    ];
+    for (name, value) in attributes {
+        if let Some(value) = value {
+            tag.push_str(&format!(r#" {name}="{value}""#));
+        }
+    }
+    tag.push_str("></script>");
+    Ok(tag)
+}
+
+/// `GET /embed?storage=&position=&hidden=&open=&language=&token=`: the home page with the
+/// widget's script tag carrying the given attributes (EMBED.md section 1), for tests of the
+/// embedding options.
+async fn embed(uri: axum::http::Uri, headers: HeaderMap) -> Result<Response, ApiError> {
+    let Query(query) = Query::<EmbedQuery>::try_from_uri(&uri)
+        .map_err(|rejection| ApiError::invalid("query", rejection.body_text()))?;
+    let tag = embed_tag(&query)?;
+    Ok(page_with(
+        "Embedding options",
+        include_str!("../../assets/pages/home.html"),
+        &tag,
+        &headers,
+    ))
 }
 
 /// The widget as a branding preview (EMBED.md section 5): the config from a file the shop

@@ -35,6 +35,7 @@ fn contact(part_id: &str, fields: &[(&str, &str)]) -> ActionRequest {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
+            files: Default::default(),
         }),
     }
 }
