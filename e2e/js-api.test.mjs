@@ -39,7 +39,9 @@ test("calls queued by the stub before the loader runs are replayed, events reach
   const events = await page.evaluate(() => window.__events);
   assert.deepEqual(events[0], ["ready", "shop-bot"]);
   assert.ok(events.some((e) => e[0] === "open"));
-  const msg = events.find((e) => e[0] === "message");
+  // The visitor's own message is told first (not named yet), then the answer with its id.
+  const [mine, msg] = events.filter((e) => e[0] === "message");
+  assert.deepEqual(mine, ["message", "user", null]);
   assert.equal(msg[1], "assistant");
   assert.ok(msg[2]);
   assert.equal(bodies.length, 1);

@@ -109,6 +109,8 @@ pub struct Strings {
     pub end_chat: &'static str,
     pub closed_by_agent: &'static str,
     pub closed_by_you: &'static str,
+    pub closed_neutral: &'static str,
+    pub live_support: &'static str,
     pub rate_prompt: &'static str,
     pub feedback_label: &'static str,
     pub submit: &'static str,
@@ -118,6 +120,7 @@ pub struct Strings {
     pub privacy_policy: &'static str,
     pub start_prompts: &'static str,
     pub dismiss_popup: &'static str,
+    pub dismiss_banner: &'static str,
     pub popups: &'static str,
 }
 
@@ -181,6 +184,8 @@ static EN: Strings = Strings {
     end_chat: "End chat",
     closed_by_agent: "The agent ended the chat.",
     closed_by_you: "You ended the chat.",
+    closed_neutral: "The chat has ended.",
+    live_support: "Live support",
     rate_prompt: "How was the chat?",
     feedback_label: "Anything to add? (optional)",
     submit: "Send",
@@ -189,6 +194,7 @@ static EN: Strings = Strings {
     privacy_policy: "Privacy policy",
     start_prompts: "Suggested questions",
     dismiss_popup: "Dismiss message",
+    dismiss_banner: "Close notice",
     popups: "Messages from the chat",
 };
 
@@ -252,6 +258,8 @@ static DA: Strings = Strings {
     end_chat: "Afslut chat",
     closed_by_agent: "Medarbejderen afsluttede chatten.",
     closed_by_you: "Du afsluttede chatten.",
+    closed_neutral: "Chatten er afsluttet.",
+    live_support: "Livesupport",
     rate_prompt: "Hvordan var chatten?",
     feedback_label: "Noget at tilføje? (valgfrit)",
     submit: "Send",
@@ -260,5 +268,6 @@ static DA: Strings = Strings {
     privacy_policy: "Privatlivspolitik",
     start_prompts: "Forslag til spørgsmål",
     dismiss_popup: "Luk beskeden",
+    dismiss_banner: "Luk meddelelsen",
     popups: "Beskeder fra chatten",
 };

@@ -53,6 +53,9 @@ pub struct Capabilities {
     pub delete: bool,
     /// The visitor can rate single answers (thumbs up or down).
     pub message_feedback: bool,
+    /// History names every message with the id the live answer had, so a newer page can be
+    /// merged with what is shown (another tab's turns, the visitor's own message's id).
+    pub stable_ids: bool,
 }
 
 /// One step of a turn, as the conversation sees it.
@@ -314,6 +317,18 @@ impl Backend {
             Backend::Preview(_) => Ok(()),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
+        }
+    }
+
+    /// The banners for the page at `url` (a service without banners has none).
+    pub async fn banners(
+        &self,
+        url: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<dialoge_api::actions::Banners> {
+        match self {
+            Backend::Dialoge(d) => d.banners(url, signal).await,
+            _ => Ok(Default::default()),
         }
     }
 

@@ -54,6 +54,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     export: true,
     delete: false,
     message_feedback: true,
+    stable_ids: false,
 };
 
 /// The visitor's user id, per `data-storage` (the anonymous-auth cookie is bound to it).

@@ -33,6 +33,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     export: false,
     delete: false,
     message_feedback: false,
+    stable_ids: false,
 };
 
 /// Pause between the words of a scripted answer: slow enough to be seen streaming.

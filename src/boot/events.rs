@@ -49,9 +49,13 @@ pub enum HostEvent<'a> {
         key: &'a str,
         payload: Option<&'a serde_json::Value>,
     },
+    /// Any product interaction: `action` is `open` or `add_to_cart` (then with its `sku`;
+    /// `url` is empty when the shop's cart has none and the page adds it itself).
     ProductClick {
         product_id: &'a str,
         url: &'a str,
+        action: &'static str,
+        sku: Option<&'a str>,
     },
     Livechat {
         status: &'a LivechatStatus,
@@ -98,9 +102,18 @@ impl HostEvent<'_> {
                 set("key", (*key).into());
                 set("payload", payload.map_or(JsValue::NULL, json));
             }
-            HostEvent::ProductClick { product_id, url } => {
+            HostEvent::ProductClick {
+                product_id,
+                url,
+                action,
+                sku,
+            } => {
                 set("productId", (*product_id).into());
                 set("url", (*url).into());
+                set("action", (*action).into());
+                if let Some(sku) = sku {
+                    set("sku", (*sku).into());
+                }
             }
             HostEvent::Livechat { status, agent } => {
                 set("status", status.as_str().into());

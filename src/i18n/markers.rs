@@ -35,6 +35,7 @@ pub struct MarkerStrings {
     pub handover_button: &'static str,
     pub handover_offline: &'static str,
     pub handover_disabled: &'static str,
+    pub handover_after_hours: &'static str,
     pub handover_requesting: &'static str,
     pub handover_waiting: &'static str,
     pub handover_active: &'static str,
@@ -98,6 +99,9 @@ static EN: MarkerStrings = MarkerStrings {
                        You can keep asking me, or leave your details in a contact form.",
     handover_disabled: "This chat has no live support, so no person can join it. \
                         You can keep asking me, or leave your details in a contact form.",
+    handover_after_hours: "Our team is outside its working hours right now, so no one can take \
+                           over the chat. You can keep asking me, or leave your details in a \
+                           contact form.",
     handover_requesting: "Connecting you…",
     handover_waiting: "You are in the queue. A person will join this chat shortly.",
     handover_active: "You are now chatting with a person.",
@@ -146,6 +150,9 @@ static DA: MarkerStrings = MarkerStrings {
                        Du kan fortsat spørge mig eller efterlade dine oplysninger i en kontaktformular.",
     handover_disabled: "Denne chat har ingen livesupport, så ingen medarbejder kan komme ind. \
                         Du kan fortsat spørge mig eller efterlade dine oplysninger i en kontaktformular.",
+    handover_after_hours: "Vores team har lukket for i dag, så ingen kan overtage chatten. \
+                           Du kan fortsat spørge mig eller efterlade dine oplysninger i en \
+                           kontaktformular.",
     handover_requesting: "Forbinder dig…",
     handover_waiting: "Du er i kø. En medarbejder kommer ind i chatten om lidt.",
     handover_active: "Du skriver nu med en medarbejder.",

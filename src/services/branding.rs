@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use dialoge_api::actions::Banner;
 use dialoge_api::config::{Config, PopupMessage};
 use leptos::prelude::*;
 
@@ -16,6 +17,7 @@ use crate::state::Read;
 use super::ui::Ui;
 use super::{log, Shared};
 use crate::backend::BackendError;
+use crate::boot::events::{HostEvent, Where};
 use crate::i18n::Lang;
 use crate::life::{sleep, Life};
 use crate::transport::http::{self, HttpRequest};
@@ -25,6 +27,8 @@ use crate::transport::storage::Store;
 const CONFIG_KEY: &str = "config";
 /// Popup-message ids the visitor dismissed, one per line.
 const DISMISSED_KEY: &str = "popups_dismissed";
+/// Banners the visitor closed, by id (one per line), remembered across pages and visits.
+const BANNERS_DISMISSED_KEY: &str = "banners_dismissed";
 /// Longest popup delay honoured (a day).
 const MAX_DELAY_MS: f64 = 86_400_000.0;
 
@@ -43,6 +47,11 @@ pub struct Branding {
     config: RwSignal<Option<Arc<Config>>>,
     dark: RwSignal<bool>,
     popups: RwSignal<Vec<PopupMessage>>,
+    /// The page's URL, for `url_pattern`s (a single-page shop changes it without a reload).
+    page: RwSignal<String>,
+    /// The banners of this page the visitor has not dismissed; `None` until asked for (the
+    /// first open: a visitor who never opens the chat costs no request).
+    banners: RwSignal<Option<Vec<Banner>>>,
     fetch: StoredValue<Fetch>,
     /// The popup delays of the current plan; replaced when the config changes.
     timers: StoredValue<Option<Life>, LocalStorage>,
@@ -69,8 +78,21 @@ pub fn page_url() -> String {
 }
 
 fn dismissed(store: &Store) -> Vec<String> {
+    dismissed_in(store, DISMISSED_KEY)
+}
+
+/// Adds `id` to the dismissed list under `key` (once).
+fn remember_dismissed(store: &Store, key: &str, id: &str) {
+    let mut ids = dismissed_in(store, key);
+    if !ids.iter().any(|d| d == id) {
+        ids.push(id.to_owned());
+        store.set(key, &ids.join("\n"));
+    }
+}
+
+fn dismissed_in(store: &Store, key: &str) -> Vec<String> {
     store
-        .get(DISMISSED_KEY)
+        .get(key)
         .map(|s| s.lines().map(str::to_owned).collect())
         .unwrap_or_default()
 }
@@ -83,6 +105,8 @@ impl Branding {
             config: RwSignal::new(None),
             dark: RwSignal::new(false),
             popups: RwSignal::new(Vec::new()),
+            page: RwSignal::new(page_url()),
+            banners: RwSignal::new(None),
             fetch: StoredValue::new(Fetch::Idle),
             timers: StoredValue::new_local(None),
             mounted_at: js_sys::Date::now(),
@@ -167,11 +191,12 @@ impl Branding {
         env.life.clone().spawn(async move {
             let signal = env.life.signal();
             let result = env.backend.config(signal.as_ref()).await;
-            this.fetch.set_value(if result.is_ok() {
-                Fetch::Done
-            } else {
-                Fetch::Idle
-            });
+            // A refusal (403) is final: asking again on the next open would only repeat it.
+            let settled = match &result {
+                Ok(_) => true,
+                Err(e) => e.is_forbidden(),
+            };
+            this.fetch.set_value(if settled { Fetch::Done } else { Fetch::Idle });
             match result {
                 Ok((config, text)) => {
                     // Cache the answer verbatim: no serializer in the wasm just for this.
@@ -179,8 +204,23 @@ impl Branding {
                     this.apply(config);
                 }
                 Err(BackendError::Aborted) => {}
-                // Branding is optional: the widget keeps its cached or default look.
-                Err(e) => log(&format!("config: {e}")),
+                // Branding is optional: the widget keeps its cached or default look. A 403
+                // means this chat is not for this site or visitor: it says so calmly.
+                Err(e) => {
+                    log(&format!("config: {e}"));
+                    let forbidden = e.is_forbidden();
+                    if forbidden {
+                        this.ui.set_unavailable();
+                    }
+                    let t = this.ui.lang().get_untracked().t();
+                    HostEvent::Error {
+                        code: &super::conversation::error_code(&e),
+                        message: if forbidden { t.error_unavailable } else { t.error_generic },
+                        retryable: !forbidden,
+                        place: Where::Config,
+                    }
+                    .emit();
+                }
             }
         });
     }
@@ -207,6 +247,64 @@ impl Branding {
         }
     }
 
+    /// The page's URL now (reactive), for start prompts and teasers.
+    pub fn page(&self) -> Read<String> {
+        Read::of(self.page)
+    }
+
+    /// The shop moved to another URL without a reload: the teasers and banners of the new
+    /// page apply.
+    pub(super) fn navigated(&self, url: String) {
+        self.page.set(url);
+        let Some(env) = self.env.get() else { return };
+        if let Some(config) = self.config.get_untracked() {
+            self.schedule_popups(&config, &env.store, &env.life, env.options.preview);
+        }
+        if self.banners.with_untracked(Option::is_some) {
+            self.fetch_banners();
+        }
+    }
+
+    /// The banners to show (empty until fetched).
+    pub fn banners(&self) -> Read<Option<Vec<Banner>>> {
+        Read::of(self.banners)
+    }
+
+    /// Asks for this page's banners (on the first open, and again after a navigation). A
+    /// failure shows none: banners are extras.
+    pub(super) fn fetch_banners(&self) {
+        let Some(env) = self.env.get() else { return };
+        let this = *self;
+        let url = self.page.get_untracked();
+        env.life.clone().spawn(async move {
+            let signal = env.life.signal();
+            match env.backend.banners(&url, signal.as_ref()).await {
+                Ok(list) => {
+                    let gone = dismissed_in(&env.store, BANNERS_DISMISSED_KEY);
+                    let shown = list
+                        .banners
+                        .into_iter()
+                        .filter(|b| !gone.contains(&b.id))
+                        .collect();
+                    this.banners.set(Some(shown));
+                }
+                Err(e) => {
+                    log(&format!("banners: {e}"));
+                    this.banners.set(Some(Vec::new()));
+                }
+            }
+        });
+    }
+
+    /// A banner's close button: gone now, and on later pages and visits.
+    pub fn dismiss_banner(&self, id: &str) {
+        self.banners
+            .update(|list| list.iter_mut().for_each(|l| l.retain(|b| b.id != id)));
+        if let Some(env) = self.env.get() {
+            remember_dismissed(&env.store, BANNERS_DISMISSED_KEY, id);
+        }
+    }
+
     /// Applies a config: language, teasers, and (through the view) the theme.
     pub fn apply(&self, config: Config) {
         let Some(env) = self.env.get() else { return };
@@ -227,7 +325,7 @@ impl Branding {
         if let Some(Some(old)) = self.timers.try_update_value(|t| t.replace(timers.clone())) {
             old.end();
         }
-        let url = page_url();
+        let url = self.page.get_untracked();
         let dismissed = dismissed(store);
         let elapsed = js_sys::Date::now() - self.mounted_at;
         let visible = self.popups.get_untracked();
@@ -262,11 +360,7 @@ impl Branding {
     pub fn dismiss_popup(&self, id: &str) {
         self.popups.update(|list| list.retain(|p| p.id != id));
         if let Some(env) = self.env.get() {
-            let mut ids = dismissed(&env.store);
-            if !ids.iter().any(|d| d == id) {
-                ids.push(id.to_owned());
-                env.store.set(DISMISSED_KEY, &ids.join("\n"));
-            }
+            remember_dismissed(&env.store, DISMISSED_KEY, id);
         }
     }
 
@@ -282,6 +376,35 @@ impl Branding {
             c.as_ref()
                 .map(|c| (c.livechat_enabled(), c.livechat_live()))
                 .unwrap_or((false, false))
+        })
+    }
+
+    /// Whether the config asks for the livechat mark in the banner (`show_livechat_logo`).
+    pub fn livechat_logo(&self) -> bool {
+        self.config.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.livechat.as_ref())
+                .is_some_and(|l| l.show_livechat_logo)
+        })
+    }
+
+    /// Why livechat is live or not, if the config says.
+    pub fn livechat_reason(&self) -> Option<dialoge_api::config::AvailabilityReason> {
+        self.config.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.livechat.as_ref())
+                .and_then(|l| l.availability_reason.clone())
+        })
+    }
+
+    /// Whether the config lets the visitor attach files: to the assistant unless
+    /// `image_enabled` is off, to a person unless `livechat.attachments_enabled` is. Reactive.
+    pub fn uploads_enabled(&self, to_person: bool) -> bool {
+        self.config.with(|c| match c.as_ref() {
+            Some(c) if to_person => c.livechat.as_ref().is_none_or(|l| l.attachments_enabled),
+            Some(c) => c.image_enabled != Some(false),
+            // Before the config is known the visitor may pick files: the send waits for it.
+            None => true,
         })
     }
 

@@ -48,6 +48,8 @@ pub struct Outgoing {
     pub text: String,
     pub attachments: Vec<InputPart>,
     pub idempotency_key: String,
+    /// The host page heard of it (`message`), once.
+    pub told: bool,
 }
 
 impl Outgoing {
@@ -86,6 +88,9 @@ pub struct Conversation {
     busy: RwSignal<bool>,
     draft: RwSignal<String>,
     history_loading: RwSignal<bool>,
+    /// The newest page is on its way (another tab's turn, naming the visitor's message): not
+    /// shown as "loading older", but a turn waits for it like for any page.
+    refreshing: StoredValue<bool>,
     history_cursor: RwSignal<Option<String>>,
     outbox: StoredValue<Vec<Outgoing>>,
     /// The answer in flight: ending it is the stop button.
@@ -96,6 +101,8 @@ pub struct Conversation {
     started: StoredValue<bool>,
     /// Another tab ended a turn while this one could not look (busy, loading): look after.
     stale: StoredValue<bool>,
+    /// Visitor messages written while an answer was arriving, in order: sent after it.
+    queue: StoredValue<Vec<u64>>,
     /// The preview's scripted tail (see `play_sample`): its task and the entries it showed.
     sample: StoredValue<(Option<Life>, Vec<u64>), LocalStorage>,
     /// The service opened this conversation (see `greet`).
@@ -113,12 +120,14 @@ impl Conversation {
             busy: RwSignal::new(false),
             draft: RwSignal::new(store.get(DRAFT_KEY).unwrap_or_default()),
             history_loading: RwSignal::new(false),
+            refreshing: StoredValue::new(false),
             history_cursor: RwSignal::new(None),
             outbox: StoredValue::new(Vec::new()),
             turn: StoredValue::new_local(None),
             context: StoredValue::new(serde_json::Map::new()),
             started: StoredValue::new(false),
             stale: StoredValue::new(false),
+            queue: StoredValue::new(Vec::new()),
             sample: StoredValue::new_local((None, Vec::new())),
             #[cfg(feature = "opendialog")]
             greeted: StoredValue::new(false),
@@ -187,6 +196,17 @@ impl Conversation {
         }
     }
 
+    /// The shop moved to another URL: a `page` given with `setContext` applied to the last one.
+    pub(super) fn navigated(&self) {
+        self.context.update_value(|c| drop(c.remove("page")));
+    }
+
+    /// The context sent with a message now: the page the visitor is on (or the `page` the site
+    /// set since the last navigation) and the rest of `setContext`.
+    pub(crate) fn context_now(&self) -> Option<Context> {
+        page_context(&self.context.get_value())
+    }
+
     /// The first open of this conversation: loads the history of a known visitor. `true` when
     /// this call began it and there is a visitor to resume.
     pub(super) fn begin(&self) -> bool {
@@ -216,10 +236,14 @@ impl Conversation {
     /// everything shown), or — `newest` — what another tab added after what is shown.
     fn load_history(&self, cursor: Option<String>, newest: bool) {
         let Some(env) = self.env.get() else { return };
-        if self.history_loading.get_untracked() {
+        if self.loading() {
             return;
         }
-        self.history_loading.set(true);
+        if newest {
+            self.refreshing.set_value(true);
+        } else {
+            self.history_loading.set(true);
+        }
         let this = *self;
         let life = env.conversation_life();
         life.clone().spawn(async move {
@@ -238,19 +262,39 @@ impl Conversation {
                     this.history_cursor.set(page.next_cursor.clone());
                     this.transcript.prepend(&page.into_chronological());
                 }
-                // A failed history load loses nothing: the visitor can still write.
-                Err(e) => log(&format!("history: {e}")),
+                // A failed history load loses nothing: the visitor can still write (unless
+                // the service refused the chat altogether).
+                Err(e) => {
+                    log(&format!("history: {e}"));
+                    if e.is_forbidden() {
+                        this.ui.set_unavailable();
+                    }
+                }
             }
             this.history_loading.set(false);
+            this.refreshing.set_value(false);
             this.refresh_if_stale();
         });
+    }
+
+    /// A history page (older or newest) is on its way.
+    pub(crate) fn loading(&self) -> bool {
+        self.history_loading.get_untracked() || self.refreshing.get_value()
     }
 
     /// Another tab of this visitor ended a turn: the newest history page has what it said,
     /// and what it was answered. Shown after what this tab shows, each message once; a tab
     /// that has not loaded its history yet gets it all with that first page.
     pub(super) fn refresh(&self) {
-        if !self.started.get_value() {
+        // Only where history keeps the live answers' ids can pages be merged with what shows.
+        if !self
+            .env
+            .get()
+            .is_some_and(|env| env.backend.capabilities().stable_ids)
+        {
+            return;
+        }
+        if !self.started.get_value() && self.entries().with_untracked(Vec::is_empty) {
             // Never loaded (the panel was never opened) or started over since: the first page
             // brings it all — now if the panel is open, else when it opens.
             if self.ui.open().get_untracked() {
@@ -258,9 +302,11 @@ impl Conversation {
             }
             return;
         }
+        // What is shown is this conversation: from here on, newer pages add to it.
+        self.started.set_value(true);
         // One request at a time, and never while this tab's own turn is arriving (its
         // messages are not named yet): after it.
-        if self.busy.get_untracked() || self.history_loading.get_untracked() {
+        if self.busy.get_untracked() || self.loading() {
             self.stale.set_value(true);
             return;
         }
@@ -281,10 +327,10 @@ impl Conversation {
     }
 
     /// Shows the visitor's message at once and puts its payload in the outbox. `None` when
-    /// there is nothing to send or an answer is still arriving.
+    /// there is nothing to send.
     pub(super) fn push_visitor(&self, text: String, attachments: Vec<InputPart>) -> Option<Entry> {
         let text = text.trim().to_owned();
-        if (text.is_empty() && attachments.is_empty()) || self.busy.get_untracked() {
+        if text.is_empty() && attachments.is_empty() {
             return None;
         }
         // Uploads show at once from their `data:` URL, as the server echoes them in history.
@@ -302,6 +348,7 @@ impl Conversation {
                 text,
                 attachments,
                 idempotency_key: new_idempotency_key(),
+                told: false,
             })
         });
         Some(entry)
@@ -312,6 +359,23 @@ impl Conversation {
         self.outbox
             .try_with_value(|o| o.iter().find(|x| x.entry == entry).cloned())
             .flatten()
+    }
+
+    /// The host page's `message` event for the visitor's own message, once, as soon as the
+    /// service has it: `role: "user"`, its parts (attachments by type, name and MIME, without
+    /// their bytes) and the server's id when known.
+    pub(crate) fn tell_host(&self, entry: u64, message_id: Option<&str>) {
+        let Some(Some(out)) = self.outbox.try_update_value(|o| {
+            o.iter_mut()
+                .find(|x| x.entry == entry && !x.told)
+                .map(|x| {
+                    x.told = true;
+                    x.clone()
+                })
+        }) else {
+            return;
+        };
+        HostEvent::Message(&visitor_message(&out, message_id)).emit();
     }
 
     /// The service has the whole message: its payload leaves the outbox.
@@ -350,6 +414,7 @@ impl Conversation {
             .find(|e| e.state().get_untracked() == EntryState::Sending);
         match pending {
             Some(entry) => {
+                self.tell_host(entry.key, Some(&message.message_id));
                 self.delivered(&entry, Some(message.message_id.clone()));
                 true
             }
@@ -357,9 +422,9 @@ impl Conversation {
         }
     }
 
-    /// Appends a finished message (livechat).
-    pub(crate) fn push_message(&self, message: &Message) {
-        self.transcript.push_message(message);
+    /// Shows a finished message (livechat), once; `false` when it was already shown.
+    pub(crate) fn push_message(&self, message: &Message) -> bool {
+        self.transcript.push_message(message).is_some()
     }
 
     /// A failed visitor message, ready to be sent again; a partial answer after it goes (the
@@ -383,6 +448,23 @@ impl Conversation {
             }
         }
         Some(entry)
+    }
+
+    /// Holds a visitor message until the answer in flight is over.
+    pub(super) fn hold(&self, entry: &Entry) {
+        self.queue.update_value(|q| q.push(entry.key));
+    }
+
+    /// The next held message, once nothing is arriving any more.
+    pub(super) fn next_held(&self) -> Option<Entry> {
+        if self.busy.get_untracked() {
+            return None;
+        }
+        let key = self
+            .queue
+            .try_update_value(|q| (!q.is_empty()).then(|| q.remove(0)))
+            .flatten()?;
+        self.transcript.find(key)
     }
 
     /// The stop button: aborts the answer in flight.
@@ -415,14 +497,14 @@ impl Conversation {
         self.status.set(Status::Connecting);
         entry.set_state(EntryState::Sending);
         // The first history page goes first, so this turn is never shown twice.
-        while self.history_loading.get_untracked() && !request.is_over() {
+        while self.loading() && !request.is_over() {
             sleep(50).await;
         }
         let body = SendMessage {
             message: OutgoingMessage {
                 parts: outgoing.parts(),
             },
-            context: page_context(&self.context.get_value()),
+            context: self.context_now(),
         };
         let mut waits = 0;
         let mut applier = TurnApplier::new(self.transcript);
@@ -431,7 +513,10 @@ impl Conversation {
         let end = loop {
             let this = *self;
             let mut on_event = |event: TurnEvent| match event {
-                TurnEvent::Accepted => entry.set_state(EntryState::Sent),
+                TurnEvent::Accepted => {
+                    entry.set_state(EntryState::Sent);
+                    this.tell_host(entry.key, None);
+                }
                 TurnEvent::Final(raw) => HostEvent::Message(&raw).emit(),
                 TurnEvent::Stream(event) => {
                     if let Some(e) = this.apply_stream(&mut applier, event, &env.backend) {
@@ -478,6 +563,11 @@ impl Conversation {
         // tabs show it too. A turn that never reached it stays here, with its retry.
         if end.is_ok() {
             self.tell_tabs();
+        }
+        // An answered turn: the newest page names the visitor's message (the stream names only
+        // the answer), so it carries its `data-message-id` like any message from history.
+        if matches!(end, Ok(TurnEnd::Terminal)) && failure.is_none() {
+            self.stale.set_value(true);
         }
         self.refresh_if_stale();
         if let (Ok(TurnEnd::Terminal), Some(e)) = (&end, &failure) {
@@ -609,6 +699,10 @@ impl Conversation {
     /// Shows a failed request in the status line (with a retry when `retry` names a message
     /// and trying again can help) and tells the host page.
     pub(crate) fn report(&self, e: &BackendError, place: Where, retry: Option<u64>) {
+        if e.is_forbidden() {
+            // Not this visitor's or this site's chat: the composer gives way to a calm notice.
+            self.ui.set_unavailable();
+        }
         let (message, retryable) = describe(e, self.lang());
         self.show_error(
             &error_code(e),
@@ -748,9 +842,11 @@ impl Conversation {
         self.transcript.clear();
         self.history_cursor.set(None);
         self.history_loading.set(false);
+        self.refreshing.set_value(false);
         self.busy.set(false);
         self.started.set_value(false);
         self.stale.set_value(false);
+        self.queue.set_value(Vec::new());
         #[cfg(feature = "opendialog")]
         self.greeted.set_value(false);
         self.set_draft(String::new());
@@ -758,8 +854,58 @@ impl Conversation {
     }
 }
 
+/// The visitor's message as the host page's `message` event sees it.
+fn visitor_message(out: &Outgoing, message_id: Option<&str>) -> wasm_bindgen::JsValue {
+    use wasm_bindgen::JsValue;
+    let object = |pairs: &[(&str, JsValue)]| {
+        let o = js_sys::Object::new();
+        for (k, v) in pairs {
+            let _ = js_sys::Reflect::set(&o, &(*k).into(), v);
+        }
+        JsValue::from(o)
+    };
+    let parts = js_sys::Array::new();
+    if !out.text.trim().is_empty() {
+        parts.push(&object(&[("type", "text".into()), ("text", out.text.as_str().into())]));
+    }
+    for a in &out.attachments {
+        let (kind, mime, filename) = match a {
+            InputPart::Image { mime, filename, .. } => ("image", mime, filename),
+            InputPart::File { mime, filename, .. } => ("file", mime, filename),
+            InputPart::Text { .. } => continue,
+        };
+        parts.push(&object(&[
+            ("type", kind.into()),
+            ("mime", mime.as_str().into()),
+            ("filename", filename.as_str().into()),
+        ]));
+    }
+    object(&[
+        ("message_id", message_id.map_or(JsValue::NULL, JsValue::from)),
+        ("role", "user".into()),
+        ("parts", parts.into()),
+    ])
+}
+
+/// Tells the host page of a failure the visitor sees where it happened (a form, a livechat
+/// call, a rating): the `error` event, in the same words as the status line would use. An
+/// abort (reset, destroy) is no failure.
+pub(crate) fn tell_host_error(e: &BackendError, place: Where, lang: Lang) {
+    if matches!(e, BackendError::Aborted) {
+        return;
+    }
+    let (message, retryable) = describe(e, lang);
+    HostEvent::Error {
+        code: &error_code(e),
+        message: &message,
+        retryable,
+        place,
+    }
+    .emit();
+}
+
 /// The `code` of the host page's `error` event: the envelope's code, or what went wrong.
-fn error_code(e: &BackendError) -> String {
+pub(crate) fn error_code(e: &BackendError) -> String {
     match e {
         BackendError::Http { code, .. } => code.as_str().to_owned(),
         BackendError::Network(_) => "network".to_owned(),

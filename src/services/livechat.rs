@@ -18,7 +18,7 @@ use leptos::prelude::*;
 
 use crate::state::Read;
 
-use super::conversation::Conversation;
+use super::conversation::{tell_host_error, Conversation};
 use super::ui::Ui;
 use super::{log, Outcome, Shared};
 use crate::backend::BackendError;
@@ -153,6 +153,7 @@ impl Livechat {
             }
             Err(e) => {
                 log(&format!("handover: {e}"));
+                tell_host_error(&e, Where::Livechat, self.ui.lang().get_untracked());
                 Outcome::from_error(e)
             }
         }
@@ -199,11 +200,21 @@ impl Livechat {
         let life = env.conversation_life();
         life.clone().spawn(async move {
             let signal = life.signal();
+            // After the first history page: livechat messages go in among it by their time.
+            while this.conversation.loading() {
+                sleep(50).await;
+            }
             if let Ok(state) = env.backend.livechat_state(signal.as_ref()).await {
-                let open = state.value.status.is_open();
+                let status = state.value.status.clone();
                 this.apply_state(state.value);
-                if open {
+                if status.is_open() {
                     this.follow();
+                } else if status == LivechatStatus::Closed {
+                    // A session that closed is still the visitor's transcript (as long as the
+                    // service keeps it): shown once after a reload, not followed.
+                    if let Err(e) = this.poll_once(0).await {
+                        log(&format!("livechat transcript: {e}"));
+                    }
                 }
             }
         });
@@ -453,17 +464,21 @@ impl Livechat {
             if m.role == Role::User && self.conversation.claim(&m) {
                 continue;
             }
+            // Already shown (history carries agent messages too): not again, not told again.
+            if !self.conversation.push_message(&m) {
+                continue;
+            }
             if m.role != Role::User {
                 self.ui.note_unread();
             }
-            self.conversation.push_message(&m);
             HostEvent::Message(&raw_message_in(page, &m.message_id)).emit();
         }
     }
 
     /// The service says a person has the conversation (a 409 or `livechat_active` on a turn):
     /// follow the session and send the message to them.
-    pub(super) async fn adopt(&self, entry: Entry) {
+    /// `then` runs once the message is through (or failed), for the messages held meanwhile.
+    pub(super) async fn adopt(&self, entry: Entry, then: impl FnOnce() + 'static) {
         let Some(env) = self.env.get() else { return };
         let signal = env.conversation_life().signal();
         if let Ok(state) = env.backend.livechat_state(signal.as_ref()).await {
@@ -471,8 +486,9 @@ impl Livechat {
         }
         self.follow();
         if self.active() {
-            self.send(entry);
+            self.send(entry, then);
         } else {
+            then();
             entry.set_state(EntryState::Failed);
             let t = self.ui.lang().get_untracked().t();
             self.conversation.show_error(
@@ -485,8 +501,9 @@ impl Livechat {
         }
     }
 
-    /// Sends the visitor's message (from the outbox) to the agent.
-    pub(super) fn send(&self, entry: Entry) {
+    /// Sends the visitor's message (from the outbox) to the agent; `then` runs once it is
+    /// through (or failed), for the messages held meanwhile.
+    pub(super) fn send(&self, entry: Entry, then: impl FnOnce() + 'static) {
         let Some(env) = self.env.get() else { return };
         let Some(outgoing) = self.conversation.outgoing(entry.key) else {
             return;
@@ -501,7 +518,8 @@ impl Livechat {
                 message: OutgoingMessage {
                     parts: outgoing.parts(),
                 },
-                context: None,
+                // Where the visitor writes from, as with the assistant.
+                context: this.conversation.context_now(),
             };
             let mut result = env.backend.livechat_send(&body, signal.as_ref()).await;
             if let Err(BackendError::Http {
@@ -517,9 +535,12 @@ impl Livechat {
             this.conversation.set_busy(false);
             match result {
                 Ok(sent) => {
-                    // Marked as seen, so the sync never shows it a second time.
+                    this.conversation
+                        .tell_host(entry.key, Some(&sent.message.message_id));
+                    // Marked as seen, so the sync never shows it a second time (without moving
+                    // past agent messages before it that the sync has yet to bring).
                     this.machine
-                        .update_value(|m| drop(m.merge(vec![sent.message.clone()])));
+                        .update_value(|m| m.mark_seen(&sent.message.message_id));
                     this.conversation
                         .delivered(&entry, Some(sent.message.message_id));
                 }
@@ -530,6 +551,7 @@ impl Livechat {
                         .report(&e, Where::Livechat, Some(entry.key));
                 }
             }
+            then();
         });
     }
 
@@ -576,6 +598,16 @@ impl Livechat {
         });
     }
 
+    /// Closes the session now ("new conversation" while a person is there); a failure is only
+    /// logged: the visitor is leaving either way.
+    pub(super) async fn close_now(&self) {
+        let Some(env) = self.env.get() else { return };
+        let signal = env.life.signal();
+        if let Err(e) = env.backend.livechat_close(signal.as_ref()).await {
+            log(&format!("close before reset: {e}"));
+        }
+    }
+
     /// The visitor ends the livechat.
     pub fn close(&self) {
         let Some(env) = self.env.get() else { return };
@@ -588,7 +620,10 @@ impl Livechat {
                     let after = this.machine.with_value(LivechatSync::last_sequence);
                     let _ = this.poll_once(after).await;
                 }
-                Err(e) => log(&format!("close: {e}")),
+                Err(e) => {
+                    log(&format!("close: {e}"));
+                    tell_host_error(&e, Where::Livechat, this.ui.lang().get_untracked());
+                }
             }
         });
     }
@@ -606,7 +641,10 @@ impl Livechat {
             .await;
         match &result {
             Ok(()) => self.feedback_pending.set(false),
-            Err(e) => log(&format!("feedback: {e}")),
+            Err(e) => {
+                log(&format!("feedback: {e}"));
+                tell_host_error(e, Where::Livechat, self.ui.lang().get_untracked());
+            }
         }
         Outcome::from_result(result)
     }

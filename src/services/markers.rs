@@ -16,7 +16,8 @@ use crate::state::Read;
 
 use super::livechat::Livechat;
 use super::{Outcome, Shared};
-use crate::boot::events::HostEvent;
+use super::conversation::tell_host_error;
+use crate::boot::events::{HostEvent, Where};
 use crate::life::{sleep, Life};
 use crate::transport::storage::Store;
 
@@ -55,6 +56,7 @@ pub enum RatingTarget {
 #[derive(Clone, Copy)]
 pub struct Markers {
     env: Shared,
+    ui: super::ui::Ui,
     livechat: Livechat,
     #[cfg(feature = "opendialog")]
     conversation: super::conversation::Conversation,
@@ -71,6 +73,7 @@ pub struct Markers {
 impl Markers {
     pub(super) fn new(
         env: Shared,
+        ui: super::ui::Ui,
         store: &Store,
         livechat: Livechat,
         #[cfg(feature = "opendialog")] conversation: super::conversation::Conversation,
@@ -81,6 +84,7 @@ impl Markers {
             .unwrap_or_default();
         Markers {
             env,
+            ui,
             livechat,
             #[cfg(feature = "opendialog")]
             conversation,
@@ -89,6 +93,10 @@ impl Markers {
             emitted: StoredValue::new(emitted),
             quiet: StoredValue::new_local(None),
         }
+    }
+
+    fn lang(&self) -> crate::i18n::Lang {
+        self.ui.lang().get_untracked()
     }
 
     pub fn rating_offered(&self) -> Read<bool> {
@@ -119,7 +127,7 @@ impl Markers {
             Err(e) if e.code() == Some(&dialoge_api::error::ErrorCode::Conflict) => {
                 self.mark_sent(&request.part_id, None);
             }
-            Err(_) => {}
+            Err(e) => tell_host_error(e, Where::Form, self.lang()),
         }
         Outcome::from_result(result)
     }
@@ -150,7 +158,11 @@ impl Markers {
                 };
                 let signal = env.conversation_life().signal();
                 let request = RateRequest { rating, feedback };
-                Outcome::from_result(env.backend.rate(&request, signal.as_ref()).await)
+                let result = env.backend.rate(&request, signal.as_ref()).await;
+                if let Err(e) = &result {
+                    tell_host_error(e, Where::Form, self.lang());
+                }
+                Outcome::from_result(result)
             }
         }
     }

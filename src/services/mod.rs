@@ -165,6 +165,7 @@ impl Services {
         let livechat = livechat::Livechat::new(env, ui, conversation);
         let markers = markers::Markers::new(
             env,
+            ui,
             &store,
             livechat,
             #[cfg(feature = "opendialog")]
@@ -178,6 +179,27 @@ impl Services {
             markers,
             env,
         }
+    }
+
+    /// A single-page shop's navigation: start prompts and teasers follow the new URL, and a
+    /// `page` set with `setContext` gives way to it. Watched for as long as this mount lives
+    /// (the history wrappers go with it).
+    fn watch_navigation(&self) {
+        let Some(env) = self.env.get() else { return };
+        if env.options.preview {
+            return;
+        }
+        let this = *self;
+        let Some(watch) = crate::transport::navigation::watch(move |url| {
+            this.branding.navigated(url);
+            this.conversation.navigated();
+        }) else {
+            return;
+        };
+        env.life.spawn(async move {
+            let _watch = watch;
+            std::future::pending::<()>().await;
+        });
     }
 
     /// What the visitor's other tabs say, for as long as this mount lives.
@@ -206,6 +228,7 @@ impl Services {
     /// fresh branding, and the panel opened if the site asked for it.
     pub fn start(&self) {
         self.listen_to_tabs();
+        self.watch_navigation();
         self.branding.restore();
         self.branding.fetch();
         if self.env.get().is_some_and(|e| e.options.preview) {
@@ -258,6 +281,14 @@ impl Services {
         }
     }
 
+    /// Whether the visitor may attach files now: the backend takes them and the config allows
+    /// them where the message goes (the assistant, or a person while one is chatting). Reactive:
+    /// the paperclip comes and goes with it.
+    pub fn uploads_allowed(&self) -> bool {
+        let to_person = self.livechat.status().get() == dialoge_api::livechat::LivechatStatus::Active;
+        self.capabilities().attachments && self.branding.uploads_enabled(to_person)
+    }
+
     /// What this mount's backend can do.
     pub fn capabilities(&self) -> Capabilities {
         self.env
@@ -291,6 +322,9 @@ impl Services {
     pub fn set_open(&self, open: bool) {
         if self.ui.set_open(open) && open {
             self.branding.fetch();
+            if self.branding.banners().with_untracked(Option::is_none) {
+                self.branding.fetch_banners();
+            }
             if self.conversation.begin() {
                 self.livechat.resume();
             }
@@ -306,8 +340,21 @@ impl Services {
         let Some(entry) = self.conversation.push_visitor(text, attachments) else {
             return false;
         };
-        self.deliver(entry);
+        if self.conversation.busy().get_untracked() {
+            // An answer (or a send to the agent) is still on its way: this one goes after it,
+            // shown at once, never dropped.
+            self.conversation.hold(&entry);
+        } else {
+            self.deliver(entry);
+        }
         true
+    }
+
+    /// Sends the messages held while an answer arrived, one after the other.
+    fn send_held(&self) {
+        if let Some(entry) = self.conversation.next_held() {
+            self.deliver(entry);
+        }
     }
 
     /// Sends a failed visitor message again, with the same idempotency key.
@@ -322,14 +369,18 @@ impl Services {
 
     fn deliver(&self, entry: crate::state::conversation::Entry) {
         if self.livechat.active() {
-            self.livechat.send(entry);
+            let this = *self;
+            self.livechat.send(entry, move || this.send_held());
             return;
         }
-        let (conversation, livechat) = (self.conversation, self.livechat);
+        let (conversation, livechat, this) = (self.conversation, self.livechat, *self);
         self.spawn(async move {
-            if let conversation::TurnOutcome::TakenOver(entry) = conversation.turn(entry).await {
+            match conversation.turn(entry).await {
                 // A person has the conversation: this message belongs to them.
-                livechat.adopt(entry).await;
+                conversation::TurnOutcome::TakenOver(entry) => {
+                    livechat.adopt(entry, move || this.send_held()).await
+                }
+                conversation::TurnOutcome::Over => this.send_held(),
             }
         });
     }
@@ -344,6 +395,18 @@ impl Services {
     pub fn reset(&self) {
         if let Some(tabs) = self.env.get().as_ref().and_then(|e| e.tabs.as_ref()) {
             tabs.post(&Note::Reset);
+        }
+        // A person still waiting or chatting is told the visitor left: the session is closed
+        // (with the old visitor's token) before the new conversation begins.
+        if self.livechat.status().get_untracked().is_open() {
+            if let Some(env) = self.env.get() {
+                let this = *self;
+                env.life.clone().spawn(async move {
+                    this.livechat.close_now().await;
+                    this.start_over();
+                });
+                return;
+            }
         }
         self.start_over();
     }

@@ -17,6 +17,8 @@ pub struct Ui {
     launcher: RwSignal<bool>,
     unread: RwSignal<u32>,
     lang: RwSignal<Lang>,
+    /// The service refused this chat (403): a calm notice instead of the composer.
+    unavailable: RwSignal<bool>,
     left: bool,
     starts_open: bool,
 }
@@ -33,6 +35,7 @@ impl Ui {
                 options.language.as_deref(),
                 browser.as_deref(),
             ])),
+            unavailable: RwSignal::new(false),
             left: options.position == Position::Left,
             starts_open: options.open,
         }
@@ -52,6 +55,16 @@ impl Ui {
 
     pub fn lang(&self) -> Read<Lang> {
         Read::of(self.lang)
+    }
+
+    /// The chat is not available to this visitor (the service answered 403).
+    pub fn unavailable(&self) -> Read<bool> {
+        Read::of(self.unavailable)
+    }
+
+    /// A 403 from the service: the chat says it is unavailable and stops taking input.
+    pub(crate) fn set_unavailable(&self) {
+        self.unavailable.try_set(true);
     }
 
     /// `data-position="left"`.

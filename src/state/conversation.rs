@@ -39,6 +39,8 @@ pub struct Entry {
     pub from_visitor: bool,
     /// Who wrote it, for agent messages.
     pub agent: Option<dialoge_api::message::AgentInfo>,
+    /// When the service says it was written (RFC 3339; empty for what this page wrote).
+    created_at: String,
     message_id: RwSignal<Option<String>>,
     parts: RwSignal<Vec<LivePart>>,
     state: RwSignal<EntryState>,
@@ -135,16 +137,40 @@ impl Transcript {
             parts: RwSignal::new(parts.iter().map(LivePart::from_part).collect()),
             state: RwSignal::new(EntryState::Sending),
             agent: None,
+            created_at: String::new(),
         };
         self.entries.update(|e| e.push(entry.clone()));
         entry
     }
 
     /// Appends a finished message (history, livechat): rendered once, never again.
-    pub fn push_message(&self, message: &Message) -> Entry {
+    /// A message already shown (same id: an agent message that history also carries) is not
+    /// shown twice. One written before messages already shown (a closed livechat's transcript
+    /// after a reload, next to the assistant's history) goes in by its time.
+    pub fn push_message(&self, message: &Message) -> Option<Entry> {
+        let id = Some(message.message_id.clone());
+        if self
+            .entries
+            .with_untracked(|e| e.iter().any(|x| x.message_id.get_untracked() == id))
+        {
+            return None;
+        }
         let entry = self.entry_for(message);
-        self.entries.update(|e| e.push(entry.clone()));
-        entry
+        self.entries.update(|e| {
+            // Before the first message the service dated later (RFC 3339 times of one service
+            // compare as text); a message newer than all of them (a live one) goes last.
+            let at = (!message.created_at.is_empty())
+                .then(|| {
+                    e.iter().position(|x| {
+                        !x.created_at.is_empty()
+                            && x.created_at.as_str() > message.created_at.as_str()
+                    })
+                })
+                .flatten()
+                .unwrap_or(e.len());
+            e.insert(at, entry.clone());
+        });
+        Some(entry)
     }
 
     /// Puts older messages (a history page, oldest first) before everything shown. A message
@@ -178,34 +204,38 @@ impl Transcript {
                 .filter_map(|x| x.message_id.get_untracked())
                 .collect()
         });
+        // This tab's own messages the server has named since (they sit before their answers,
+        // so anywhere in the page): the first unnamed one with the same text takes the id.
+        let mut claimed = std::collections::HashSet::new();
+        for message in page.iter().filter(|m| m.role == Role::User) {
+            if known.contains(&message.message_id) {
+                continue;
+            }
+            let text = message_text(&message.parts);
+            let unnamed = self.entries.with_untracked(|e| {
+                e.iter()
+                    .find(|x| {
+                        x.from_visitor
+                            && x.message_id.get_untracked().is_none()
+                            && entry_text(x) == text
+                    })
+                    .cloned()
+            });
+            if let Some(own) = unnamed {
+                own.set_message_id(message.message_id.clone());
+                claimed.insert(message.message_id.as_str());
+            }
+        }
         // Everything up to the newest known message is older than what is shown.
         let start = page
             .iter()
             .rposition(|m| known.contains(&m.message_id))
             .map_or(0, |i| i + 1);
-        let mut fresh = Vec::new();
-        for message in &page[start..] {
-            if known.contains(&message.message_id) {
-                continue;
-            }
-            if message.role == Role::User {
-                let text = message_text(&message.parts);
-                let unnamed = self.entries.with_untracked(|e| {
-                    e.iter()
-                        .find(|x| {
-                            x.from_visitor
-                                && x.message_id.get_untracked().is_none()
-                                && entry_text(x) == text
-                        })
-                        .cloned()
-                });
-                if let Some(own) = unnamed {
-                    own.set_message_id(message.message_id.clone());
-                    continue;
-                }
-            }
-            fresh.push(self.entry_for(message));
-        }
+        let fresh: Vec<Entry> = page[start..]
+            .iter()
+            .filter(|m| !known.contains(&m.message_id) && !claimed.contains(m.message_id.as_str()))
+            .map(|m| self.entry_for(m))
+            .collect();
         let count = fresh.len();
         if count > 0 {
             self.entries.update(|e| e.extend(fresh));
@@ -222,6 +252,7 @@ impl Transcript {
             state: RwSignal::new(EntryState::Done),
             from_visitor: false,
             agent: message.agent.clone(),
+            created_at: message.created_at.clone(),
         }
     }
 
@@ -234,6 +265,7 @@ impl Transcript {
             state: RwSignal::new(EntryState::Streaming),
             from_visitor: false,
             agent: None,
+            created_at: String::new(),
         };
         self.entries.update(|e| e.push(entry.clone()));
         entry

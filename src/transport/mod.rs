@@ -4,6 +4,7 @@
 //! signal of the life it belongs to (`crate::life`).
 
 pub mod http;
+pub mod navigation;
 pub mod storage;
 pub mod stream;
 pub mod tabs;
@@ -44,6 +45,11 @@ impl ApiError {
     /// Is this an expired or rejected visitor token (time to ask the site again)?
     pub fn is_unauthorized(&self) -> bool {
         self.code() == Some(&ErrorCode::Unauthorized)
+    }
+
+    /// Is this chat refused to this visitor or site (403)?
+    pub fn is_forbidden(&self) -> bool {
+        self.code() == Some(&ErrorCode::Forbidden)
     }
 
     /// The contract's error code of an HTTP answer (an unknown code read by its status).

@@ -68,8 +68,9 @@ impl Default for Attachments {
 impl Attachments {
     /// Checks and reads files from any source (chooser, drop, paste).
     pub fn add(&self, svc: Services, files: Vec<File>) {
-        // A backend without uploads takes none, however they come (drop, paste, chooser).
-        if !svc.capabilities().attachments {
+        // Uploads switched off (the backend, or the config where this message goes) take none,
+        // however they come (drop, paste, chooser).
+        if !svc.uploads_allowed() {
             return;
         }
         let limit = attachment_limit(svc);
@@ -82,13 +83,21 @@ impl Attachments {
             let already = self.list.with_untracked(Vec::len);
             match rules::check_attachment(&mime, size, limit, already) {
                 Err(why) => {
-                    let text = match why {
-                        Problem::TooLarge(_) => {
-                            format!("{name}: {} {}", t.attach_too_big, human_size(limit))
-                        }
-                        Problem::TooMany(_) => format!("{} {MAX_ATTACHMENTS}", t.attach_too_many),
-                        _ => format!("{name}: {}", t.attach_wrong_type),
+                    let (code, text) = match why {
+                        Problem::TooLarge(_) => (
+                            "attachment_too_large",
+                            format!("{name}: {} {}", t.attach_too_big, human_size(limit)),
+                        ),
+                        Problem::TooMany(_) => (
+                            "too_many_attachments",
+                            format!("{} {MAX_ATTACHMENTS}", t.attach_too_many),
+                        ),
+                        _ => (
+                            "attachment_type",
+                            format!("{name}: {}", t.attach_wrong_type),
+                        ),
                     };
+                    refused(code, &text);
                     self.refusal.set(Some(text));
                 }
                 Ok(image) => {
@@ -115,6 +124,7 @@ impl Attachments {
                             }),
                             Err(_) => {
                                 list.update(|l| l.retain(|a| a.id != id));
+                                refused("attachment_unreadable", t.attach_unreadable);
                                 refusal.set(Some(t.attach_unreadable.to_owned()));
                             }
                         }
@@ -177,6 +187,17 @@ pub fn AttachmentChips(svc: Services, att: Attachments) -> impl IntoView {
             </ul>
         </Show>
     }
+}
+
+/// A file the composer refused is an error the visitor sees: the host page hears it too.
+fn refused(code: &str, message: &str) {
+    crate::boot::events::HostEvent::Error {
+        code,
+        message,
+        retryable: false,
+        place: crate::boot::events::Where::Upload,
+    }
+    .emit();
 }
 
 /// What a message may carry now: livechat's own limit while a person is chatting.

@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::services::branding::page_url;
 use crate::services::Services;
 use crate::view::dom;
 
@@ -29,7 +28,7 @@ pub fn Intro(svc: Services) -> impl IntoView {
         let (empty, opens, t) = (empty.get(), opens.get(), svc.ui.lang().get().t());
         let Some(host) = host.get() else { return };
         dom::clear(&host);
-        let url = page_url();
+        let url = svc.branding.page().get();
         svc.branding.config().with(|config| {
             let Some(config) = config.as_deref() else {
                 return;

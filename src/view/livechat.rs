@@ -23,6 +23,13 @@ pub fn LivechatBanner(svc: Services) -> impl IntoView {
         <Show when=move || status() != LivechatStatus::Inactive>
             <div class="dlg-livechat" data-testid="livechat" role="status"
                 data-status=move || status().as_str().to_owned()>
+                // The livechat's own mark, when the config shows it: this part is a person.
+                <Show when=move || svc.branding.livechat_logo()>
+                    <span class="dlg-livechat-logo" data-testid="livechat-logo">
+                        <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::PERSON/></svg>
+                        {move || t().live_support}
+                    </span>
+                </Show>
                 {move || match status() {
                     LivechatStatus::Waiting => view! {
                         <p>{t().livechat_waiting}</p>
@@ -49,7 +56,9 @@ pub fn LivechatBanner(svc: Services) -> impl IntoView {
                     LivechatStatus::Closed => view! {
                         <p>{move || match v.closed().get().and_then(|c| c.by) {
                             Some(ClosedBy::Agent) => t().closed_by_agent,
-                            _ => t().closed_by_you,
+                            Some(ClosedBy::Customer) => t().closed_by_you,
+                            // Nobody named (retention, a system close): said neutrally.
+                            _ => t().closed_neutral,
                         }}
                         {move || v.closed().get().and_then(|c| c.reason).map(|r| format!(" {r}"))}</p>
                         <Show when=move || v.feedback_pending().get()>

@@ -16,6 +16,7 @@ use web_sys::{MutationObserver, MutationObserverInit};
 use crate::services::Services;
 use crate::state::conversation::{Entry, EntryState};
 use crate::view::parts::part_view;
+use crate::view::url::safe_image;
 
 /// How close to the bottom (px) still counts as "at the bottom".
 const PIN_SLACK: i32 = 48;
@@ -50,8 +51,13 @@ pub fn MessageList(svc: Services) -> impl IntoView {
             let follow = follow.clone();
             let target = el.clone();
             let on_change = Closure::<dyn FnMut()>::new(move || {
-                if let Some((height, top)) = follow.restore.take() {
+                if let Some((height, top)) = follow.restore.get() {
+                    // Older history goes in above: what is on screen stays where it is. The
+                    // anchor holds until the page has landed (the loading line comes first).
                     target.set_scroll_top(top + target.scroll_height() - height);
+                    if !svc.conversation.history_loading().get_untracked() {
+                        follow.restore.set(None);
+                    }
                 } else if follow.pinned.get() {
                     target.set_scroll_top(target.scroll_height());
                 } else {
@@ -181,8 +187,20 @@ fn message_view(svc: Services, entry: Entry) -> impl IntoView {
                 EntryState::Done => "done",
                 EntryState::Incomplete => "incomplete",
             }>
-            {entry.agent.as_ref().map(|a| view! {
-                <span class="dlg-sender" data-testid="message-sender">{a.display_name.clone()}</span>
+            {entry.agent.as_ref().map(|a| {
+                // The agent's own picture beside their name (only a URL the image rules allow).
+                let avatar = a
+                    .avatar_url
+                    .as_deref()
+                    .and_then(|u| safe_image(u, &svc.api_base()));
+                view! {
+                    <span class="dlg-sender" data-testid="message-sender">
+                        {avatar.map(|src| view! {
+                            <img class="dlg-sender-avatar" data-testid="message-avatar" src=src alt=""/>
+                        })}
+                        {a.display_name.clone()}
+                    </span>
+                }
             })}
             <div class="dlg-bubble">
                 <For each=move || parts.get() key=|p| p.key children=part_view/>

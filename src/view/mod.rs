@@ -2,6 +2,7 @@
 //! parse JSON or talk HTTP. API text only ever becomes text nodes (no inner HTML anywhere).
 
 pub mod attachments;
+pub mod banners;
 pub mod dom;
 pub mod files;
 pub mod header;

@@ -12,6 +12,7 @@ use crate::services::{use_services, Services};
 use dialoge_api::rules::ACCEPT;
 
 use crate::view::attachments::{AttachmentChips, Attachments};
+use crate::view::banners::Banners;
 use crate::view::files::{files_of, input_of};
 use crate::view::header::Header;
 use crate::view::livechat::LivechatBanner;
@@ -125,10 +126,19 @@ fn Panel(svc: Services) -> impl IntoView {
             class:dlg-dragging=move || dragging.get()
         >
             <Header svc/>
+            <Banners svc/>
             <LivechatBanner svc/>
             <MessageList svc/>
             <StatusLine svc/>
-            <Composer svc att/>
+            // Refused (403): a calm notice where the composer was; what was typed stays.
+            <Show when=move || !svc.ui.unavailable().get()
+                fallback=move || view! {
+                    <p class="dlg-unavailable" data-testid="unavailable" role="status">
+                        {move || svc.ui.lang().get().t().error_unavailable}
+                    </p>
+                }>
+                <Composer svc att/>
+            </Show>
         </section>
     }
 }
@@ -170,10 +180,8 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
     let has_files = move || att.list.with(|l| !l.is_empty());
     let submit = move || {
         let text = svc.conversation.draft().get_untracked();
-        if (text.trim().is_empty() && !has_files())
-            || svc.conversation.busy().get_untracked()
-            || !att.ready()
-        {
+        // While an answer arrives, Enter still sends: the message waits for it (shown at once).
+        if (text.trim().is_empty() && !has_files()) || !att.ready() {
             return;
         }
         svc.conversation.set_draft(String::new());
@@ -214,7 +222,7 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
             <input type="file" class="dlg-sr" tabindex="-1" multiple accept=ACCEPT node_ref=chooser
                 data-testid="attach-input" aria-hidden="true" on:change=on_chosen/>
             <button type="button" class="dlg-attach" data-testid="attach-button"
-                hidden=!svc.capabilities().attachments aria-label=move || t().attach
+                hidden=move || !svc.uploads_allowed() aria-label=move || t().attach
                 on:click=move |_| { if let Some(i) = chooser.get_untracked() { i.click(); } }>
                 <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::ATTACH/></svg>
             </button>

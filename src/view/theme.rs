@@ -260,9 +260,8 @@ pub fn theme_vars(config: &Config, dark: bool) -> Vec<(&'static str, String)> {
             if *bold { "700" } else { "400" }.into(),
         ));
     }
-    // Only the family: a `url` stylesheet is not loaded. Chromium ignores `@font-face` inside a
-    // shadow root, so it would have to go into the host page — config CSS outside the widget.
-    // A site that wants a web font loads it on its page; the shadow root can use it from there.
+    // The family; its `url` (a font file) is loaded by `load_web_font` through the FontFace
+    // API, which needs no CSS text at all (`@font-face` inside a shadow root is ignored).
     let family = top(&themes, |t| {
         t.font.as_ref()?.web.as_ref().map(|w| w.family.as_str())
     });
@@ -298,6 +297,66 @@ fn dark_query() -> Option<MediaQueryList> {
         .match_media("(prefers-color-scheme: dark)")
         .ok()
         .flatten()
+}
+
+/// The theme's web font file, as `(family, url)`, when it has one the widget may load.
+pub fn web_font(config: &Config, dark: bool) -> Option<(String, String)> {
+    let themes = themes(config, dark);
+    let web = top(&themes, |t| t.font.as_ref()?.web.as_ref())?;
+    let family = font_family(&web.family)?;
+    // A font file over https (or http on a dev page); no quote, bracket or backslash that
+    // could end the `url(…)` it goes into.
+    let url = web
+        .url
+        .as_deref()
+        .and_then(crate::view::url::safe_link)
+        .filter(|u| u.starts_with("http") && !u.contains(['"', '\'', '(', ')', '\\']))?;
+    Some((family, url))
+}
+
+/// Loads a web font through the FontFace API and adds it to the page's fonts, where the shadow
+/// root finds it by family. Strict CSP: the page's `font-src` must allow the font's origin.
+/// A font that fails to load is logged; text keeps the fallback families.
+fn load_web_font(svc: Services, family: &str, url: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    // The first family name, unquoted: the name the font is registered under.
+    let name = family
+        .split(',')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_matches(['\'', '"']);
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &"FontFace".into())
+        .ok()
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok());
+    let fonts = js_sys::Reflect::get(&document, &"fonts".into()).ok();
+    let (Some(ctor), Some(fonts)) = (ctor, fonts) else {
+        return;
+    };
+    let args = js_sys::Array::of2(&name.into(), &format!("url(\"{url}\")").into());
+    let Ok(face) = js_sys::Reflect::construct(&ctor, &args) else {
+        return;
+    };
+    let call = |target: &wasm_bindgen::JsValue, method: &str, arg: Option<&wasm_bindgen::JsValue>| {
+        js_sys::Reflect::get(target, &method.into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| match arg {
+                Some(a) => f.call1(target, a).ok(),
+                None => f.call0(target).ok(),
+            })
+    };
+    call(&fonts, "add", Some(&face));
+    if let Some(loading) = call(&face, "load", None).and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) {
+        let url = url.to_owned();
+        svc.spawn(async move {
+            if wasm_bindgen_futures::JsFuture::from(loading).await.is_err() {
+                crate::services::log(&format!("web font {url} did not load"));
+            }
+        });
+    }
 }
 
 /// Keeps the branding service's dark mode in step with `prefers-color-scheme` (live: the OS can switch while
@@ -336,6 +395,21 @@ pub fn use_theme(svc: Services, root: NodeRef<html::Div>) {
         });
         if let Some(el) = root.get() {
             apply(&el, &vars);
+        }
+    });
+    // The web font, once per file (a re-theme with the same font loads nothing again).
+    let loaded = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let dark = dark.get();
+        let font = svc
+            .branding
+            .config()
+            .with(|c| c.as_deref().and_then(|c| web_font(c, dark)));
+        if let Some((family, url)) = font {
+            if loaded.with_value(|l| l.as_deref() != Some(url.as_str())) {
+                loaded.set_value(Some(url.clone()));
+                load_web_font(svc, &family, &url);
+            }
         }
     });
 }

@@ -36,6 +36,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     export: true,
     delete: true,
     message_feedback: false,
+    stable_ids: true,
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -183,6 +184,15 @@ impl Dialoge {
         self.call(Call::new("POST", "/rate", body(request)?), signal)
             .await
             .map(drop)
+    }
+
+    pub async fn banners(
+        &self,
+        url: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<dialoge_api::actions::Banners> {
+        self.get(&format!("/banners?url={}", encode(url)), signal)
+            .await
     }
 
     pub async fn export(&self, signal: Option<&AbortSignal>) -> Result<Download> {

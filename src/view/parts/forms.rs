@@ -82,22 +82,13 @@ pub fn ContactFormPart(part: ShowContactForm) -> impl IntoView {
 pub fn SupportTicketPart(part: ShowSupportTicket) -> impl IntoView {
     let lang = lang_of(use_services());
     let m = lang.m();
-    let base = [
-        ("name", m.ticket_name, FieldType::Text),
-        ("email", m.ticket_email, FieldType::Email),
-        ("message", m.ticket_message, FieldType::Textarea),
-    ];
-    let mut specs: Vec<Spec> = base
+    // The marker's own labels for name, e-mail and message when it gives them (the same
+    // fields the server checks the ticket against).
+    let labels = [m.ticket_name, m.ticket_email, m.ticket_message];
+    let mut specs: Vec<Spec> = forms::ticket_fields(&part, labels)
         .into_iter()
-        .map(|(key, label, field_type)| Spec::plain(field(key, label, field_type, true)))
+        .map(Spec::plain)
         .collect();
-    specs.extend(
-        part.fields
-            .iter()
-            .filter(|f| !forms::TICKET_BASE_KEYS.contains(&f.key.as_str()))
-            .cloned()
-            .map(Spec::plain),
-    );
     if part.accepts_attachments() {
         let max = part
             .max_attachment_size()
@@ -350,7 +341,7 @@ fn MarkerForm(
                 }
             }
             let action = match &kind {
-                Kind::Contact => forms::contact_action(&fields, &values),
+                Kind::Contact => forms::contact_action(&fields, &values, uploads),
                 Kind::Ticket => {
                     let all = uploads.into_iter().map(|(_, u)| u).collect();
                     forms::ticket_action(&fields, &values, all)

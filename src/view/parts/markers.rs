@@ -6,6 +6,7 @@
 //! [`Phase`]. Reactive attributes and text go through the `Flag`/`Text`/`MaybeText` signals of
 //! `forms` (as plain closures, measured on 2026-11-29: +2.1 KB brotli; see there).
 
+use dialoge_api::config::AvailabilityReason;
 use dialoge_api::message::{CustomMarker, RequestHumanAgent, RequestImageUpload};
 use dialoge_api::rules;
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
@@ -197,9 +198,18 @@ pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
         LivechatStatus::Active => Some(m.handover_active.to_owned()),
         _ => None,
     });
+    // Why no one can take over, as the config says (outside working hours, offline, off).
+    let reason = move || svc.and_then(|s| s.branding.livechat_reason());
     let offline: MaybeText = Signal::derive(move || match (open(), availability()) {
         (true, _) | (_, (true, true)) => None,
-        (_, (true, false)) => Some(m.handover_offline.to_owned()),
+        (_, (true, false)) => Some(
+            match reason() {
+                Some(AvailabilityReason::OutsideWorkingHours) => m.handover_after_hours,
+                Some(AvailabilityReason::Disabled) => m.handover_disabled,
+                _ => m.handover_offline,
+            }
+            .to_owned(),
+        ),
         (_, (false, _)) => Some(m.handover_disabled.to_owned()),
     });
     let no_button: Flag = Signal::derive(move || open() || availability() != (true, true));

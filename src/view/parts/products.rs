@@ -75,22 +75,57 @@ fn card_view(card: Arc<ProductCard>) -> impl IntoView {
         .is_discounted()
         .then(|| card.original_price.as_ref().map(|p| format_price(p, lang)))
         .flatten();
-    let cart = card
-        .add_to_cart
+    // The config names the open link and switches add-to-cart on; a part rendered alone
+    // (no config) offers what the card has.
+    let config = svc.and_then(|c| c.branding.config().get_untracked());
+    let open_label = config
         .as_ref()
-        .and_then(|a| a.url.as_deref())
-        .and_then(safe_link);
+        .and_then(|c| c.product_card.open_label.clone())
+        .filter(|l| !l.trim().is_empty())
+        .unwrap_or_else(|| t.view_product.to_owned());
+    let cart_on = config
+        .as_ref()
+        .is_none_or(|c| c.product_card.add_to_cart.enabled);
+    let cart = card.add_to_cart.clone().filter(|_| cart_on);
+    // A cart URL is a link; a SKU alone is a button the host page acts on (`product_click`
+    // with `action: "add_to_cart"`).
+    let cart_href = cart.as_ref().and_then(|a| a.url.as_deref()).and_then(safe_link);
     let click_card = card.clone();
-    let on_open = move |_| {
+    let tell = move |action: &'static str| {
         // Only from a mounted widget (a part rendered alone has no host page to tell).
-        if svc.is_some() {
-            HostEvent::ProductClick {
-                product_id: &click_card.id,
-                url: &click_card.url,
-            }
-            .emit();
+        if svc.is_none() {
+            return;
         }
+        let sku = click_card.add_to_cart.as_ref().map(|a| a.sku.as_str());
+        let url = match action {
+            "open" => click_card.url.as_str(),
+            _ => click_card
+                .add_to_cart
+                .as_ref()
+                .and_then(|a| a.url.as_deref())
+                .unwrap_or(""),
+        };
+        HostEvent::ProductClick {
+            product_id: &click_card.id,
+            url,
+            action,
+            sku: sku.filter(|_| action != "open"),
+        }
+        .emit();
     };
+    let tell_open = tell.clone();
+    let cart_view = cart.map(|_| match cart_href {
+        Some(h) => view! {
+            <a class="dlg-card-cart" data-testid="add-to-cart" href=h target="_blank"
+                rel="noopener noreferrer" on:click=move |_| tell("add_to_cart")>{t.add_to_cart}</a>
+        }
+        .into_any(),
+        None => view! {
+            <button type="button" class="dlg-card-cart" data-testid="add-to-cart"
+                on:click=move |_| tell("add_to_cart")>{t.add_to_cart}</button>
+        }
+        .into_any(),
+    });
     view! {
         <div class="dlg-card" role="listitem">
             {card.splash.clone().map(|s| view! { <span class="dlg-splash">{s}</span> })}
@@ -111,11 +146,9 @@ fn card_view(card: Arc<ProductCard>) -> impl IntoView {
                 <div class="dlg-card-actions">
                     {href.map(|h| view! {
                         <a class="dlg-card-open" href=h target="_blank" rel="noopener noreferrer"
-                            on:click=on_open>{t.view_product}</a>
+                            on:click=move |_| tell_open("open")>{open_label}</a>
                     })}
-                    {cart.map(|h| view! {
-                        <a class="dlg-card-cart" href=h target="_blank" rel="noopener noreferrer">{t.add_to_cart}</a>
-                    })}
+                    {cart_view}
                 </div>
             </div>
         </div>
