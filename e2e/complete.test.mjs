@@ -467,3 +467,61 @@ test("a closed livechat's transcript is there after a reload, in its place and o
   );
   assert.ok(order.indexOf("agent") < order.indexOf("denmark"), order.join(","));
 });
+
+test("the waiting room's form: asked while waiting for a person, saved to the session, what was given shows again", async () => {
+  const page = await visit();
+  await w.open();
+  await w.ask("What is your return policy?");
+  await w.answer(0);
+  const since = (await api("GET", "/sandbox/webhook-inbox")).deliveries.length;
+  await page.getByTestId("human-button").click();
+  const token = (await handoverDelivery(sandbox.url, since)).body.data.livechat_session.token;
+  const form = page.locator("[data-testid=session-form][data-form-id=f_pre]");
+  await form.waitFor({ timeout: 15000 });
+  await form.getByLabel("Your name").fill("Jane");
+  await form.getByLabel("Email address").fill("not an e-mail");
+  await form.locator("button[type=submit]").click();
+  // A problem is said at its field.
+  assert.equal(await form.getByLabel("Email address").getAttribute("aria-invalid"), "true");
+  await form.getByLabel("Email address").fill("jane@example.com");
+  await form.locator("button[type=submit]").click();
+  await form.locator("[data-testid=form][data-state=sent]").waitFor({ timeout: 10000 });
+  // Saved to the session: the visitor's own record and the agent's context have it.
+  const visitorToken = await page.evaluate(() => localStorage.getItem("dialoge:shop-bot:token"));
+  const session = await (await fetch(sandbox.url + "/api/v1/chat/session", { headers: { authorization: `Bearer ${visitorToken}` } })).json();
+  const byKey = Object.fromEntries(session.values.map((v) => [v.key, v.value]));
+  assert.equal(byKey.name, "Jane");
+  assert.equal(byKey.email, "jane@example.com");
+  const context = await api("GET", "/api/v1/chat/livechat/agent/context", asAgent(token));
+  assert.match(JSON.stringify(context.values), /jane@example\.com/);
+  // After a reload, still waiting: the form shows what was given.
+  await page.reload();
+  w = new Widget(page);
+  await w.open();
+  const again = page.locator("[data-testid=session-form][data-form-id=f_pre]");
+  await again.waitFor({ timeout: 15000 });
+  assert.equal(await again.getByLabel("Your name").inputValue(), "Jane");
+  assert.equal(await again.getByLabel("Email address").inputValue(), "jane@example.com");
+  await api("POST", "/api/v1/chat/livechat/agent/messages", {
+    ...asAgent(token),
+    body: { agent_id: AGENT, message: { parts: [{ type: "text", text: "Hi Jane" }] } },
+  });
+  await page.getByTestId("livechat").and(page.locator("[data-status=active]")).waitFor({ timeout: 15000 });
+  await again.waitFor({ state: "detached" });
+  await api("POST", "/api/v1/chat/livechat/agent/close", { ...asAgent(token), body: { agent_id: AGENT } });
+});
+
+test("a session_start form shows before the first message and goes with it", async () => {
+  const page = await visit("/", (p) =>
+    withConfig(p, (c) => {
+      c.forms = [{ form_id: "f_pre", name: "Before we start", trigger: "session_start" }];
+    }),
+  );
+  await w.open();
+  const form = page.locator("[data-testid=session-form][data-form-id=f_pre]");
+  await form.waitFor({ timeout: 15000 });
+  assert.match(await form.innerText(), /Before we start/);
+  await w.ask("What is your return policy?");
+  await form.waitFor({ state: "detached" });
+  await w.answer(0);
+});

@@ -320,6 +320,42 @@ impl Backend {
         }
     }
 
+    /// A session form (`GET /forms/{id}`).
+    pub async fn form(
+        &self,
+        form_id: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<dialoge_api::actions::FormDefinition> {
+        match self {
+            Backend::Dialoge(d) => d.form(form_id, signal).await,
+            _ => Err(BackendError::Unsupported),
+        }
+    }
+
+    /// What the visitor already told this session (`GET /session`).
+    pub async fn session(
+        &self,
+        signal: Option<&AbortSignal>,
+    ) -> Result<dialoge_api::actions::SessionValues> {
+        match self {
+            Backend::Dialoge(d) => d.session(signal).await,
+            _ => Err(BackendError::Unsupported),
+        }
+    }
+
+    /// Saves a session form's values (`PATCH /forms/{id}/values`, a partial update).
+    pub async fn save_form(
+        &self,
+        form_id: &str,
+        values: &dialoge_api::actions::PatchFormValues,
+        signal: Option<&AbortSignal>,
+    ) -> Result<dialoge_api::actions::SessionValues> {
+        match self {
+            Backend::Dialoge(d) => d.save_form(form_id, values, signal).await,
+            _ => Err(BackendError::Unsupported),
+        }
+    }
+
     /// The banners for the page at `url` (a service without banners has none).
     pub async fn banners(
         &self,

@@ -379,6 +379,17 @@ impl Branding {
         })
     }
 
+    /// The config's form for `trigger` (`session_start`, `livechat_waiting`), if it has one.
+    pub fn form_for(&self, trigger: dialoge_api::config::FormTrigger) -> Option<String> {
+        self.config.with(|c| {
+            c.as_ref()?
+                .forms
+                .iter()
+                .find(|f| f.trigger == trigger)
+                .map(|f| f.form_id.clone())
+        })
+    }
+
     /// Whether the config asks for the livechat mark in the banner (`show_livechat_logo`).
     pub fn livechat_logo(&self) -> bool {
         self.config.with(|c| {

@@ -7,7 +7,8 @@
 //! async state they show is one [`Phase`] for every form-like thing (forms, the upload prompt,
 //! the handover button, the ratings).
 
-use dialoge_api::actions::{ActionRequest, ActionResponse, RateRequest};
+use dialoge_api::actions::{ActionRequest, ActionResponse, RateRequest, SessionValues};
+use dialoge_api::rules::Values;
 use dialoge_api::livechat::{HandoverSource, LivechatStatus};
 use dialoge_api::message::CustomMarker;
 use leptos::prelude::*;
@@ -130,6 +131,59 @@ impl Markers {
             Err(e) => tell_host_error(e, Where::Form, self.lang()),
         }
         Outcome::from_result(result)
+    }
+
+    /// A session form (`session_start`, `livechat_waiting`) and what the visitor already told
+    /// the session, for its fields' first values.
+    pub async fn session_form(
+        &self,
+        form_id: &str,
+    ) -> Outcome<(dialoge_api::actions::FormDefinition, Values)> {
+        let Some(env) = self.env.get() else {
+            return Outcome::Cancelled;
+        };
+        let signal = env.conversation_life().signal();
+        let form = match env.backend.form(form_id, signal.as_ref()).await {
+            Ok(form) => form,
+            Err(e) => {
+                tell_host_error(&e, Where::Form, self.lang());
+                return Outcome::from_error(e);
+            }
+        };
+        // Without the session's values the form still works, empty.
+        let given = env
+            .backend
+            .session(signal.as_ref())
+            .await
+            .map(|s| given_values(&s))
+            .unwrap_or_default();
+        Outcome::Done((form, given))
+    }
+
+    /// Saves a session form's values (a partial update); field problems come back by key.
+    pub async fn save_form(
+        &self,
+        form_id: &str,
+        values: &dialoge_api::actions::PatchFormValues,
+    ) -> Outcome<Values> {
+        let Some(env) = self.env.get() else {
+            return Outcome::Cancelled;
+        };
+        let signal = env.conversation_life().signal();
+        let result = env
+            .backend
+            .save_form(form_id, values, signal.as_ref())
+            .await;
+        match result {
+            Ok(session) => {
+                self.mark_sent(&session_part_id(form_id), None);
+                Outcome::Done(given_values(&session))
+            }
+            Err(e) => {
+                tell_host_error(&e, Where::Form, self.lang());
+                Outcome::from_error(e)
+            }
+        }
     }
 
     /// A `request_human_agent` marker's button.
@@ -271,4 +325,20 @@ impl Markers {
             env.store.remove(RATING_OFFERED_KEY);
         }
     }
+}
+
+/// The "sent" bookkeeping key of a session form (markers are kept by part id).
+pub fn session_part_id(form_id: &str) -> String {
+    format!("form:{form_id}")
+}
+
+/// The session's text values by key (forms collect text; anything else is left out).
+fn given_values(session: &SessionValues) -> Values {
+    let mut out = Values::new();
+    for v in &session.values {
+        if let serde_json::Value::String(text) = &v.value {
+            out.insert(v.key.clone(), text.clone());
+        }
+    }
+    out
 }

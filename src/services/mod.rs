@@ -90,6 +90,17 @@ pub enum Outcome<T> {
 }
 
 impl<T> Outcome<T> {
+    /// The same outcome with its value changed.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Done(value) => Outcome::Done(f(value)),
+            Outcome::Invalid { params, message } => Outcome::Invalid { params, message },
+            Outcome::Conflict => Outcome::Conflict,
+            Outcome::Cancelled => Outcome::Cancelled,
+            Outcome::Failed => Outcome::Failed,
+        }
+    }
+
     pub(crate) fn from_result(result: Result<T, BackendError>) -> Outcome<T> {
         match result {
             Ok(value) => Outcome::Done(value),

@@ -10,7 +10,9 @@ use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 
 use crate::services::markers::RatingTarget;
 use crate::services::Services;
+use crate::view::parts::forms::SessionForm;
 use crate::view::rating::RatingForm;
+use dialoge_api::config::FormTrigger;
 use crate::view::url::safe_image;
 
 /// Shown above the messages while a livechat exists.
@@ -68,6 +70,12 @@ pub fn LivechatBanner(svc: Services) -> impl IntoView {
                     _ => ().into_any(),
                 }}
             </div>
+            // The waiting room's form (the config's `livechat_waiting`): what the agent will
+            // want to know, asked while nobody has joined yet. Outside the status region.
+            {move || (status() == LivechatStatus::Waiting)
+                .then(|| svc.branding.form_for(FormTrigger::LivechatWaiting))
+                .flatten()
+                .map(|form_id| view! { <SessionForm form_id/> })}
         </Show>
     }
 }

@@ -147,6 +147,11 @@ pub fn MessageList(svc: Services) -> impl IntoView {
             <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite"
                 node_ref=list on:scroll=on_scroll>
                 <crate::view::intro::Intro svc/>
+                // The config's `session_start` form, before the first message.
+                {move || svc.conversation.entries().with(Vec::is_empty)
+                    .then(|| svc.branding.form_for(dialoge_api::config::FormTrigger::SessionStart))
+                    .flatten()
+                    .map(|form_id| view! { <crate::view::parts::forms::SessionForm form_id/> })}
                 <Show when=move || svc.conversation.history_loading().get()>
                     <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
                 </Show>

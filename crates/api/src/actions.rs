@@ -181,6 +181,9 @@ pub struct FormDefinition {
     /// Least number of non-empty fields to allow submitting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_filled_fields: Option<u32>,
+    /// **(ours)** What to say once the values are saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_text: Option<String>,
 }
 
 /// `PATCH /forms/{form_id}/values` body.

@@ -328,6 +328,14 @@ pub fn field_for_param(path: &str, keys: &[&str]) -> Option<String> {
 // ------------------------------------------------------------------------------------------------
 // Building actions (the widget)
 
+/// `PATCH /forms/{id}/values` for a session form (`session_start`, `livechat_waiting`): its
+/// visible, non-file, filled values.
+pub fn session_form_values(fields: &[FormField], values: &Values) -> crate::actions::PatchFormValues {
+    crate::actions::PatchFormValues {
+        values: visible_values(fields, values),
+    }
+}
+
 /// Visible, non-file, non-empty values (trimmed), keyed exactly as the marker named them.
 fn visible_values(fields: &[FormField], values: &Values) -> Values {
     // Inserted one by one: `collect` into a map costs a sort routine per type in the wasm.

@@ -186,6 +186,32 @@ impl Dialoge {
             .map(drop)
     }
 
+    pub async fn form(
+        &self,
+        form_id: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<dialoge_api::actions::FormDefinition> {
+        self.get(&format!("/forms/{}", encode(form_id)), signal).await
+    }
+
+    pub async fn session(
+        &self,
+        signal: Option<&AbortSignal>,
+    ) -> Result<dialoge_api::actions::SessionValues> {
+        self.get("/session", signal).await
+    }
+
+    pub async fn save_form(
+        &self,
+        form_id: &str,
+        values: &dialoge_api::actions::PatchFormValues,
+        signal: Option<&AbortSignal>,
+    ) -> Result<dialoge_api::actions::SessionValues> {
+        let path = format!("/forms/{}/values", encode(form_id));
+        let resp = self.call(Call::new("PATCH", &path, body(values)?), signal).await?;
+        http::json(&resp).await
+    }
+
     pub async fn banners(
         &self,
         url: &str,

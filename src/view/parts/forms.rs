@@ -131,6 +131,39 @@ pub fn GenericFormPart(part: ShowForm) -> impl IntoView {
     }
 }
 
+/// A session form: `session_start` before the first message, `livechat_waiting` while the
+/// visitor waits for a person. Fetched with what the session already knows, which fills its
+/// fields (so what was given shows, and can be corrected); saved with a partial PATCH, field
+/// problems at their fields.
+#[component]
+pub fn SessionForm(form_id: String) -> impl IntoView {
+    let svc = use_services();
+    let loaded = RwSignal::new(None::<(dialoge_api::actions::FormDefinition, Values)>);
+    if let Some(svc) = svc {
+        svc.spawn(async move {
+            if let Outcome::Done(found) = svc.markers.session_form(&form_id).await {
+                loaded.try_set(Some(found));
+            }
+        });
+    }
+    move || {
+        loaded.get().map(|(form, given)| {
+            let specs = form.fields.iter().cloned().map(Spec::plain).collect();
+            let kind = Kind::Session {
+                form_id: form.form_id.clone(),
+                min_filled: form.min_filled_fields.unwrap_or(0),
+            };
+            let part_id = crate::services::markers::session_part_id(&form.form_id);
+            view! {
+                <div class="dlg-session-form" data-testid="session-form" data-form-id=form.form_id.clone()>
+                    <MarkerForm part_id title=form.name.clone().unwrap_or_default() specs kind
+                        submitted=false confirmation=form.confirmation_text.clone() given/>
+                </div>
+            }
+        })
+    }
+}
+
 fn field(key: &str, label: &str, field_type: FieldType, required: bool) -> FormField {
     FormField {
         key: key.to_owned(),
@@ -171,6 +204,8 @@ enum Kind {
     Contact,
     Ticket,
     Generic { form_id: String, min_filled: u32 },
+    /// A session form: its values are saved to the session (`PATCH /forms/{id}/values`).
+    Session { form_id: String, min_filled: u32 },
 }
 
 // Every reactive attribute and text of the marker parts is one of these few types, so the
@@ -231,6 +266,9 @@ fn MarkerForm(
     kind: Kind,
     submitted: bool,
     confirmation: Option<String>,
+    /// Values the fields start with (what the session already knows).
+    #[prop(optional)]
+    given: Values,
 ) -> impl IntoView {
     let svc = use_services();
     let lang = lang_of(svc);
@@ -252,7 +290,7 @@ fn MarkerForm(
         None => Phase::Editing,
     };
     let state = FormState {
-        values: RwSignal::new(Values::new()),
+        values: RwSignal::new(given),
         errors: RwSignal::new(Values::new()),
         form_error: RwSignal::new(None),
         files: StoredValue::new_local(Vec::new()),
@@ -302,7 +340,7 @@ fn MarkerForm(
                 .collect()
         });
         let min_filled = match &kind {
-            Kind::Generic { min_filled, .. } => *min_filled,
+            Kind::Generic { min_filled, .. } | Kind::Session { min_filled, .. } => *min_filled,
             _ => 0,
         };
         let has_file = |key: &str| chosen.iter().any(|(k, _)| k == key);
@@ -322,6 +360,49 @@ fn MarkerForm(
         state.phase.set(Phase::Sending);
         let (part_id, fields, kind) = (part_id.clone(), fields.clone(), kind.clone());
         let (show_problems, confirmation) = (show_problems.clone(), confirmation.clone());
+        // How the service answered: sent (with its confirmation), field problems, or a failure.
+        let finish = {
+            let fields = fields.clone();
+            move |outcome: Outcome<Option<String>>| {
+                let next = match outcome {
+                    Outcome::Done(text) => Phase::Sent(sent_text(text, &confirmation)),
+                    Outcome::Invalid { params, message } => {
+                        let known: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+                        let (mut problems, mut rest) = (Vec::new(), Vec::new());
+                        for p in params {
+                            match forms::field_for_param(&p.field, &known) {
+                                Some(key) => problems.push((key, p.message)),
+                                None => rest.push(p.message),
+                            }
+                        }
+                        if problems.is_empty() && rest.is_empty() {
+                            rest.push(message);
+                        }
+                        state.phase.try_set(Phase::Editing);
+                        show_problems(problems, (!rest.is_empty()).then(|| rest.join(" ")));
+                        return;
+                    }
+                    // Already answered (another tab, a retry): it is sent either way.
+                    Outcome::Conflict => Phase::Sent(sent_text(None, &confirmation)),
+                    Outcome::Cancelled => Phase::Editing,
+                    Outcome::Failed => {
+                        state.form_error.try_set(Some(m.form_failed.to_owned()));
+                        Phase::Editing
+                    }
+                };
+                let done = matches!(next, Phase::Sent(_));
+                state.phase.try_set(next);
+                // The form hides with its focused button: focus moves to the confirmation, so
+                // a keyboard is not dropped out of the panel (where Escape and Tab work).
+                if done {
+                    request_animation_frame(move || {
+                        if let Some(p) = sent_ref.get_untracked() {
+                            let _ = p.focus();
+                        }
+                    });
+                }
+            }
+        };
         svc.spawn(async move {
             let mut uploads: Vec<(String, AttachmentUpload)> = Vec::new();
             for (key, list) in chosen {
@@ -349,50 +430,19 @@ fn MarkerForm(
                 Kind::Generic { form_id, .. } => {
                     forms::form_action(form_id, &fields, &values, uploads)
                 }
+                Kind::Session { form_id, .. } => {
+                    // Saved to the session, not answered as a marker.
+                    let body = forms::session_form_values(&fields, &values);
+                    let saved = svc.markers.save_form(form_id, &body).await;
+                    finish(saved.map(|_| None));
+                    return;
+                }
             };
             let request = ActionRequest {
                 part_id: part_id.clone(),
                 action,
             };
-            let next = match svc.markers.submit(request).await {
-                Outcome::Done(resp) => {
-                    Phase::Sent(sent_text(resp.confirmation_text, &confirmation))
-                }
-                Outcome::Invalid { params, message } => {
-                    let known: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-                    let (mut problems, mut rest) = (Vec::new(), Vec::new());
-                    for p in params {
-                        match forms::field_for_param(&p.field, &known) {
-                            Some(key) => problems.push((key, p.message)),
-                            None => rest.push(p.message),
-                        }
-                    }
-                    if problems.is_empty() && rest.is_empty() {
-                        rest.push(message);
-                    }
-                    state.phase.try_set(Phase::Editing);
-                    show_problems(problems, (!rest.is_empty()).then(|| rest.join(" ")));
-                    return;
-                }
-                // Already answered (another tab, a retry): it is sent either way.
-                Outcome::Conflict => Phase::Sent(sent_text(None, &confirmation)),
-                Outcome::Cancelled => Phase::Editing,
-                Outcome::Failed => {
-                    state.form_error.try_set(Some(m.form_failed.to_owned()));
-                    Phase::Editing
-                }
-            };
-            let done = matches!(next, Phase::Sent(_));
-            state.phase.try_set(next);
-            // The form hides with its focused button: focus moves to the confirmation, so a
-            // keyboard is not dropped out of the panel (where Escape and Tab work).
-            if done {
-                request_animation_frame(move || {
-                    if let Some(p) = sent_ref.get_untracked() {
-                        let _ = p.focus();
-                    }
-                });
-            }
+            finish(svc.markers.submit(request).await.map(|r| r.confirmation_text));
         });
     };
 

@@ -1,7 +1,7 @@
 //! One component per part type, chosen by an exhaustive `match`: a new part type in
 //! `dialoge-api` is a compile error here until it is rendered (or deliberately skipped).
 
-mod forms;
+pub mod forms;
 mod markers;
 mod media;
 mod products;
