@@ -311,9 +311,15 @@ impl Backend {
         }
     }
 
-    pub async fn rate(&self, request: &RateRequest, signal: Option<&AbortSignal>) -> Result<()> {
+    /// Rates the conversation; `key` is the same for every try of one rating.
+    pub async fn rate(
+        &self,
+        request: &RateRequest,
+        key: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<()> {
         match self {
-            Backend::Dialoge(d) => d.rate(request, signal).await,
+            Backend::Dialoge(d) => d.rate(request, key, signal).await,
             Backend::Preview(_) => Ok(()),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),

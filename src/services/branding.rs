@@ -208,18 +208,18 @@ impl Branding {
                 // means this chat is not for this site or visitor: it says so calmly.
                 Err(e) => {
                     log(&format!("config: {e}"));
-                    let forbidden = e.is_forbidden();
-                    if forbidden {
+                    // Only a refusal is something the visitor sees (and the page hears);
+                    // any other failure is retried on the next open, unseen.
+                    if e.is_forbidden() {
                         this.ui.set_unavailable();
+                        HostEvent::Error {
+                            code: &super::conversation::error_code(&e),
+                            message: this.ui.lang().get_untracked().t().error_unavailable,
+                            retryable: false,
+                            place: Where::Config,
+                        }
+                        .emit();
                     }
-                    let t = this.ui.lang().get_untracked().t();
-                    HostEvent::Error {
-                        code: &super::conversation::error_code(&e),
-                        message: if forbidden { t.error_unavailable } else { t.error_generic },
-                        retryable: !forbidden,
-                        place: Where::Config,
-                    }
-                    .emit();
                 }
             }
         });

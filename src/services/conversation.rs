@@ -248,11 +248,22 @@ impl Conversation {
         let life = env.conversation_life();
         life.clone().spawn(async move {
             let signal = life.signal();
-            match env
-                .backend
-                .history(cursor.as_deref(), signal.as_ref())
-                .await
-            {
+            // A page that failed for a passing reason is asked for again (it is only a read).
+            let mut attempt = 0;
+            let result = loop {
+                let result = env
+                    .backend
+                    .history(cursor.as_deref(), signal.as_ref())
+                    .await;
+                match result.as_ref().err().and_then(|e| super::retry_delay(e, attempt)) {
+                    Some(ms) => {
+                        attempt += 1;
+                        sleep(ms).await;
+                    }
+                    None => break result,
+                }
+            };
+            match result {
                 Ok(page) if newest => {
                     if this.transcript.merge_newest(&page.into_chronological()) > 0 {
                         this.ui.note_unread();
@@ -263,12 +274,15 @@ impl Conversation {
                     this.transcript.prepend(&page.into_chronological());
                 }
                 // A failed history load loses nothing: the visitor can still write (unless
-                // the service refused the chat altogether).
+                // the service refused the chat altogether). The next open tries again.
                 Err(e) => {
                     log(&format!("history: {e}"));
                     if e.is_forbidden() {
                         this.ui.set_unavailable();
+                    } else if !newest && cursor.is_none() {
+                        this.started.set_value(false);
                     }
+                    tell_host_error(&e, Where::History, this.lang());
                 }
             }
             this.history_loading.set(false);
@@ -411,11 +425,18 @@ impl Conversation {
         let pending = keys
             .into_iter()
             .filter_map(|key| self.transcript.find(key))
-            .find(|e| e.state().get_untracked() == EntryState::Sending);
+            // Still on its way, or failed on the way back (the service has it after all).
+            .find(|e| {
+                matches!(
+                    e.state().get_untracked(),
+                    EntryState::Sending | EntryState::Failed
+                )
+            });
         match pending {
             Some(entry) => {
                 self.tell_host(entry.key, Some(&message.message_id));
                 self.delivered(&entry, Some(message.message_id.clone()));
+                self.clear_error(Some(entry.key));
                 true
             }
             None => false,
@@ -694,6 +715,18 @@ impl Conversation {
         };
         self.show_error(e.code.as_str(), message, retry, e.retryable, Where::Send);
         TurnOutcome::Over
+    }
+
+    /// A later success makes a shown error untrue: the status line clears (only the error
+    /// about the visitor message `about`, when one is named).
+    pub(crate) fn clear_error(&self, about: Option<u64>) {
+        let stale = self.status.with_untracked(|s| match s {
+            Status::Error { retry, .. } => about.is_none() || *retry == about,
+            _ => false,
+        });
+        if stale {
+            self.status.try_set(Status::Idle);
+        }
     }
 
     /// Shows a failed request in the status line (with a retry when `retry` names a message

@@ -148,6 +148,8 @@ impl Livechat {
         let signal = env.conversation_life().signal();
         match env.backend.handover(&body, signal.as_ref()).await {
             Ok(session) => {
+                // An earlier failed attempt's words are no longer true.
+                self.conversation.clear_error(None);
                 self.started(session.status.clone());
                 Outcome::Done(session.status)
             }
@@ -204,7 +206,19 @@ impl Livechat {
             while this.conversation.loading() {
                 sleep(50).await;
             }
-            if let Ok(state) = env.backend.livechat_state(signal.as_ref()).await {
+            // A session to resume must not be missed for a passing failure: asked again.
+            let mut attempt = 0;
+            let state = loop {
+                let result = env.backend.livechat_state(signal.as_ref()).await;
+                match result.as_ref().err().and_then(|e| super::retry_delay(e, attempt)) {
+                    Some(ms) => {
+                        attempt += 1;
+                        sleep(ms).await;
+                    }
+                    None => break result,
+                }
+            };
+            if let Ok(state) = state {
                 let status = state.value.status.clone();
                 this.apply_state(state.value);
                 if status.is_open() {
@@ -541,9 +555,13 @@ impl Livechat {
                     // past agent messages before it that the sync has yet to bring).
                     this.machine
                         .update_value(|m| m.mark_seen(&sent.message.message_id));
+                    this.conversation.clear_error(Some(entry.key));
                     this.conversation
                         .delivered(&entry, Some(sent.message.message_id));
                 }
+                // The sync already brought it back (the reply was lost, the message was not):
+                // it is delivered, not failed.
+                Err(_) if this.conversation.outgoing(entry.key).is_none() => {}
                 Err(e) => {
                     log(&format!("livechat send: {e}"));
                     entry.set_state(EntryState::Failed);
@@ -617,12 +635,15 @@ impl Livechat {
             let signal = life.signal();
             match env.backend.livechat_close(signal.as_ref()).await {
                 Ok(()) => {
+                    this.conversation.clear_error(None);
                     let after = this.machine.with_value(LivechatSync::last_sequence);
                     let _ = this.poll_once(after).await;
                 }
                 Err(e) => {
+                    // Said where the visitor looks (the chat is still open; they can end it
+                    // again); the host page hears it from `report`.
                     log(&format!("close: {e}"));
-                    tell_host_error(&e, Where::Livechat, this.ui.lang().get_untracked());
+                    this.conversation.report(&e, Where::Livechat, None);
                 }
             }
         });
@@ -641,6 +662,11 @@ impl Livechat {
             .await;
         match &result {
             Ok(()) => self.feedback_pending.set(false),
+            // Given already (another tab, a reply that was lost on the way): it is in.
+            Err(e) if e.code() == Some(&ErrorCode::Conflict) => {
+                self.feedback_pending.set(false);
+                return Outcome::Done(());
+            }
             Err(e) => {
                 log(&format!("feedback: {e}"));
                 tell_host_error(e, Where::Livechat, self.ui.lang().get_untracked());

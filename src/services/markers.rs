@@ -69,6 +69,8 @@ pub struct Markers {
     emitted: StoredValue<Vec<String>>,
     /// The quiet-time timer of the inline rating.
     quiet: StoredValue<Option<Life>, LocalStorage>,
+    /// The idempotency key of the conversation rating being sent (kept until it is through).
+    rating_key: StoredValue<Option<String>>,
 }
 
 impl Markers {
@@ -93,6 +95,7 @@ impl Markers {
             sent: RwSignal::new(Vec::new()),
             emitted: StoredValue::new(emitted),
             quiet: StoredValue::new_local(None),
+            rating_key: StoredValue::new(None),
         }
     }
 
@@ -212,9 +215,18 @@ impl Markers {
                 };
                 let signal = env.conversation_life().signal();
                 let request = RateRequest { rating, feedback };
-                let result = env.backend.rate(&request, signal.as_ref()).await;
-                if let Err(e) = &result {
-                    tell_host_error(e, Where::Form, self.lang());
+                // One key for every try of this rating, so a retry is never a second one.
+                let key = self
+                    .rating_key
+                    .try_update_value(|k| {
+                        k.get_or_insert_with(super::conversation::new_idempotency_key)
+                            .clone()
+                    })
+                    .unwrap_or_default();
+                let result = env.backend.rate(&request, &key, signal.as_ref()).await;
+                match &result {
+                    Ok(()) => self.rating_key.set_value(None),
+                    Err(e) => tell_host_error(e, Where::Form, self.lang()),
                 }
                 Outcome::from_result(result)
             }

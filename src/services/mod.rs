@@ -142,6 +142,22 @@ pub fn use_services() -> Option<Services> {
     use_context::<Services>()
 }
 
+/// How long to wait before asking a safe request (a GET) again after `e`, on its `attempt`-th
+/// failure: 1, 2, then 4 s for a passing failure (the network, a 5xx, a 409, a 429 still
+/// limited after the transport's own waits); `None` when asking again cannot help (an abort, a
+/// refusal) or after the third wait.
+pub(crate) fn retry_delay(e: &BackendError, attempt: u32) -> Option<u32> {
+    let passing = match e {
+        BackendError::Network(_) => true,
+        BackendError::Http { code, .. } => matches!(
+            code,
+            ErrorCode::Internal | ErrorCode::Conflict | ErrorCode::RateLimited | ErrorCode::Other(_)
+        ),
+        _ => false,
+    };
+    (passing && attempt < 3).then(|| 1000 << attempt)
+}
+
 pub(crate) fn log(msg: &str) {
     web_sys::console::warn_1(&format!("[dialoge] {msg}").into());
 }
@@ -512,7 +528,10 @@ impl Services {
         self.spawn(async move {
             let signal = env.conversation_life().signal();
             match env.backend.export(signal.as_ref()).await {
-                Ok(file) => save(&file),
+                Ok(file) => {
+                    conversation.clear_error(None);
+                    save(&file);
+                }
                 Err(BackendError::Aborted) => {}
                 Err(e) => {
                     log(&format!("export: {e}"));

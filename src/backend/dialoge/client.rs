@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use dialoge_api::error::ErrorCode;
 use dialoge_api::send::SendMessage;
 use web_sys::{AbortSignal, Response};
 
@@ -14,6 +15,8 @@ use crate::transport::storage::Store;
 use crate::transport::ApiError;
 
 const TOKEN_KEY: &str = "token";
+/// How many times a 429 is waited out before it is the caller's error.
+const RATE_LIMIT_RETRIES: u32 = 3;
 /// Renew this many seconds before `exp`, so a request never leaves with a dying token.
 const EXPIRY_MARGIN_SECS: f64 = 30.0;
 
@@ -118,8 +121,33 @@ impl ApiClient {
         Ok(fresh)
     }
 
-    /// Sends an authenticated call; on 401 renews the token and sends it once more.
+    /// Sends an authenticated call; on 401 renews the token and sends it once more. A 429 (the
+    /// server did nothing) is waited out for its `Retry-After` and sent again, up to
+    /// [`RATE_LIMIT_RETRIES`] times — except the message stream, whose service shows the
+    /// countdown itself (`open_stream`).
     pub async fn send(
+        &self,
+        call: &Call<'_>,
+        signal: Option<&AbortSignal>,
+    ) -> Result<Response, ApiError> {
+        let mut waits = 0;
+        loop {
+            match self.send_once(call, signal).await {
+                Err(ApiError::Http {
+                    code: ErrorCode::RateLimited,
+                    retry_after,
+                    ..
+                }) if waits < RATE_LIMIT_RETRIES && call.path != "/messages" => {
+                    waits += 1;
+                    let seconds = retry_after.unwrap_or(2 << waits).clamp(1, 30);
+                    crate::life::sleep(seconds * 1000).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once(
         &self,
         call: &Call<'_>,
         signal: Option<&AbortSignal>,

@@ -180,10 +180,17 @@ impl Dialoge {
         self.post("/actions", body(request)?, signal).await
     }
 
-    pub async fn rate(&self, request: &RateRequest, signal: Option<&AbortSignal>) -> Result<()> {
-        self.call(Call::new("POST", "/rate", body(request)?), signal)
-            .await
-            .map(drop)
+    /// `POST /rate` with an **(ours)** `Idempotency-Key`, so a retry after a lost reply is not
+    /// a second rating.
+    pub async fn rate(
+        &self,
+        request: &RateRequest,
+        key: &str,
+        signal: Option<&AbortSignal>,
+    ) -> Result<()> {
+        let mut call = Call::new("POST", "/rate", body(request)?);
+        call.extra_headers.push(("Idempotency-Key", key));
+        self.call(call, signal).await.map(drop)
     }
 
     pub async fn form(

@@ -56,13 +56,28 @@ pub async fn handshake(
                 visitor_token: previous,
             })
             .map_err(|e| ApiError::Handshake(e.to_string()))?;
-            let mut req = HttpRequest::new("POST", url);
-            req.json_body = Some(body);
-            req.credentials = RequestCredentials::Include;
-            let resp = http::send(req).await.map_err(|e| match e {
-                ApiError::Aborted => ApiError::Aborted,
-                other => ApiError::Handshake(other.to_string()),
-            })?;
+            // The site's endpoint may be rate limited too: its 429 is waited out (it did
+            // nothing), a few times, before the handshake counts as failed.
+            let mut waits = 0;
+            let resp = loop {
+                let mut req = HttpRequest::new("POST", url);
+                req.json_body = Some(body.clone());
+                req.credentials = RequestCredentials::Include;
+                match http::send(req).await {
+                    Err(ApiError::Http {
+                        code: dialoge_api::error::ErrorCode::RateLimited,
+                        retry_after,
+                        ..
+                    }) if waits < 3 => {
+                        waits += 1;
+                        let seconds = retry_after.unwrap_or(2 << waits).clamp(1, 30);
+                        crate::life::sleep(seconds * 1000).await;
+                    }
+                    Err(ApiError::Aborted) => return Err(ApiError::Aborted),
+                    Err(other) => return Err(ApiError::Handshake(other.to_string())),
+                    Ok(resp) => break resp,
+                }
+            };
             http::json::<HandshakeResponse>(&resp)
                 .await
                 .map_err(|e| ApiError::Handshake(e.to_string()))?

@@ -60,8 +60,9 @@ pub async fn apply_faults(State(state): State<AppState>, request: Request, next:
     let now = state.clock().now().unix_millis();
     let faults = {
         let mut board = state.faults();
-        board.saw(now, request.method().as_str(), &path);
-        board.take_request_faults(request.method().as_str(), &path)
+        let faults = board.take_request_faults(request.method().as_str(), &path);
+        board.saw(now, request.method().as_str(), &path, &faults);
+        faults
     };
     let mut status_error = None;
     let mut status_fault = None;
@@ -144,6 +145,13 @@ fn validate(request: &FaultRequest) -> Result<(), ApiError> {
         problems.add(
             "path",
             "A path starts with '/' and has no query, e.g. /api/v1/chat/messages",
+        );
+    }
+    // A `*` only as the last character: a prefix (see `FaultRequest::path`), nothing globbier.
+    if request.path.trim_end_matches('*').contains('*') || request.path.ends_with("**") {
+        problems.add(
+            "path",
+            "A '*' may only end the path, e.g. /api/v1/chat/livechat/attachments/*",
         );
     }
     if request.count == 0 {

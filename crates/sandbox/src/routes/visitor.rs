@@ -60,19 +60,30 @@ async fn get_config(
 async fn post_rate(
     State(state): State<AppState>,
     visitor: VisitorAuth,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<RateRequest>,
 ) -> Result<StatusCode, ApiError> {
+    let key = super::messages::idempotency_key(&headers)?;
     check(
         rules::check_rating(request.rating, request.feedback.as_deref()),
         &Context::default(),
     )?;
     let created_at = state.now();
     with_visitor(&state, &visitor, |record| {
-        record.ratings.push(Rating {
-            rating: request.rating,
-            feedback: request.feedback.clone(),
-            created_at,
-        });
+        // (ours) The same key again (a retry after a lost reply) is the rating already stored.
+        let repeat = key.is_some()
+            && record
+                .ratings
+                .iter()
+                .any(|r| r.idempotency_key.is_some() && r.idempotency_key == key);
+        if !repeat {
+            record.ratings.push(Rating {
+                rating: request.rating,
+                feedback: request.feedback.clone(),
+                created_at,
+                idempotency_key: key.clone(),
+            });
+        }
     })?;
     Ok(StatusCode::OK)
 }

@@ -17,7 +17,10 @@ use serde::{Deserialize, Serialize};
 /// `POST /sandbox/faults` body: what to break, where, and how many times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultRequest {
-    /// The request path it applies to, exactly (no query), e.g. `/api/v1/chat/messages`.
+    /// The request path it applies to, exactly (no query), e.g. `/api/v1/chat/messages`; or,
+    /// ending in `*`, every path that starts with what comes before it, e.g.
+    /// `/api/v1/chat/livechat/attachments/*` (a signed attachment's path carries an id a test
+    /// cannot know before the agent has sent the file and the visitor's browser loads it).
     pub path: String,
     /// Only requests with this method (any method when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,11 +87,31 @@ pub struct StreamFaults {
 }
 
 impl Fault {
+    /// How the request record names it: `status 429`, `delay 2000`, `drop after 5`, ….
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Status { status, .. } => format!("status {status}"),
+            Self::Delay { ms } => format!("delay {ms}"),
+            Self::Drop { after_events } => format!("drop after {after_events}"),
+            Self::ByteByByte => "byte_by_byte".to_owned(),
+            Self::Stall { ms, .. } => format!("stall {ms}"),
+        }
+    }
+
     fn is_stream_fault(&self) -> bool {
         matches!(
             self,
             Self::Drop { .. } | Self::ByteByByte | Self::Stall { .. }
         )
+    }
+}
+
+/// Whether an armed fault's `path` names this request path: exactly, or as a prefix when it
+/// ends in `*`.
+fn path_matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => pattern == path,
     }
 }
 
@@ -110,6 +133,10 @@ pub struct Seen {
     pub method: String,
     /// The path without its query.
     pub path: String,
+    /// The status or delay fault applied to it, if any (`"status 429"`, `"delay 2000"`), so a
+    /// test can tell which request a fault hit and what the client did next.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
 }
 
 /// `GET /sandbox/requests` response.
@@ -150,15 +177,17 @@ impl FaultBoard {
         self.scripted.clear();
     }
 
-    /// Records a request that arrived at `at_ms`.
-    pub fn saw(&mut self, at_ms: i64, method: &str, path: &str) {
+    /// Records a request that arrived at `at_ms`, with the faults applied to it.
+    pub fn saw(&mut self, at_ms: i64, method: &str, path: &str, faults: &[Fault]) {
         if self.seen.len() >= MAX_SEEN {
             self.seen.pop_front();
         }
+        let applied: Vec<String> = faults.iter().map(Fault::describe).collect();
         self.seen.push_back(Seen {
             at_ms,
             method: method.to_owned(),
             path: path.to_owned(),
+            fault: (!applied.is_empty()).then(|| applied.join(", ")),
         });
     }
 
@@ -188,7 +217,7 @@ impl FaultBoard {
                 .method
                 .as_deref()
                 .is_none_or(|wanted| wanted.eq_ignore_ascii_case(method));
-            if armed.path == path
+            if path_matches(&armed.path, path)
                 && method_matches
                 && armed.fault.is_stream_fault() == stream
                 && armed.count > 0
@@ -272,6 +301,31 @@ mod tests {
             board.take("POST", "/m", false),
             vec![Fault::Delay { ms: 5 }]
         );
+    }
+
+    #[test]
+    fn a_trailing_star_matches_every_path_under_the_prefix() {
+        let mut board = FaultBoard::default();
+        arm(
+            &mut board,
+            r#"{"path":"/a/files/*","fault":"status","status":403,"count":2}"#,
+        );
+        assert_eq!(board.take("GET", "/a/files", false), vec![]);
+        assert_eq!(board.take("GET", "/a/other/x", false), vec![]);
+        assert_eq!(board.take("GET", "/a/files/att_1", false).len(), 1);
+        assert_eq!(board.take("GET", "/a/files/att_2/x", false).len(), 1);
+        assert_eq!(board.take("GET", "/a/files/att_3", false), vec![]);
+    }
+
+    #[test]
+    fn without_a_star_the_path_is_exact() {
+        let mut board = FaultBoard::default();
+        arm(
+            &mut board,
+            r#"{"path":"/a/files","fault":"status","status":500}"#,
+        );
+        assert_eq!(board.take("GET", "/a/files/att_1", false), vec![]);
+        assert_eq!(board.take("GET", "/a/files", false).len(), 1);
     }
 
     #[test]

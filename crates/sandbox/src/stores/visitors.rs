@@ -222,4 +222,6 @@ pub struct Rating {
     pub feedback: Option<String>,
     /// When it was given.
     pub created_at: Timestamp,
+    /// **(ours)** The `Idempotency-Key` it came with: a repeat is not a second rating.
+    pub idempotency_key: Option<String>,
 }

@@ -260,6 +260,32 @@ async fn an_invalid_fault_is_a_422() {
 }
 
 #[tokio::test]
+async fn a_trailing_star_faults_every_path_under_it_and_a_star_elsewhere_is_a_422() {
+    let app = spawn_app().await;
+    let token = app.token().await;
+    app.arm(fault(
+        "/api/v1/chat/con*",
+        Fault::Status {
+            status: 403,
+            retry_after: None,
+        },
+        1,
+    ))
+    .await;
+    let (status, _) = error_of(app.get(CONFIG, &token).await).await;
+    assert_eq!(status, 403, "the prefix names /config");
+    assert_eq!(app.get(CONFIG, &token).await.status(), 200, "used up");
+
+    let (status, envelope) = error_of(
+        app.arm_json(r#"{"path": "/api/*/config", "fault": "status", "status": 500}"#)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(envelope.error.params[0].field, "path");
+}
+
+#[tokio::test]
 async fn fault_switches_do_not_exist_outside_development_mode() {
     let app = spawn_with(|options| options.dev_mode = false).await;
     let (status, _) = error_of(
@@ -317,6 +343,7 @@ async fn the_sandbox_keeps_its_own_record_of_the_requests_it_saw_until_told_to_f
         .expect("the /config request is recorded");
     assert_eq!(config.method, "GET");
     assert!(config.at_ms >= before);
+    assert_eq!(config.fault, None, "no fault was armed");
     // The token endpoint and the API are both recorded; the record itself is not.
     assert!(seen
         .requests
@@ -333,6 +360,39 @@ async fn the_sandbox_keeps_its_own_record_of_the_requests_it_saw_until_told_to_f
         .await
         .expect("json");
     assert!(cleared.requests.is_empty());
+}
+
+#[tokio::test]
+async fn the_record_names_the_fault_each_request_got() {
+    let app = spawn_app().await;
+    let token = app.token().await;
+    app.arm(fault(
+        CONFIG,
+        Fault::Status {
+            status: 429,
+            retry_after: Some(3),
+        },
+        1,
+    ))
+    .await;
+    assert_eq!(app.get(CONFIG, &token).await.status(), 429);
+    assert_eq!(app.get(CONFIG, &token).await.status(), 200);
+    let seen: dialoge_sandbox::stores::faults::SeenList = app
+        .client
+        .get(app.url("/sandbox/requests"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let config: Vec<_> = seen
+        .requests
+        .iter()
+        .filter(|r| r.path == CONFIG)
+        .map(|r| r.fault.as_deref())
+        .collect();
+    assert_eq!(config, [Some("status 429"), None]);
 }
 
 #[tokio::test]

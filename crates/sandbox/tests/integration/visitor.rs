@@ -86,6 +86,33 @@ async fn rate_answers_200_with_an_empty_body_and_checks_the_range() {
 }
 
 #[tokio::test]
+async fn a_rating_sent_again_with_its_idempotency_key_is_stored_once() {
+    let app = spawn_app().await;
+    let token = app.token().await;
+    let rate = |key: &'static str| {
+        app.client
+            .post(app.url("/api/v1/chat/rate"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", key)
+            .json(&RateRequest {
+                rating: 4,
+                feedback: Some("Good".to_owned()),
+            })
+            .send()
+    };
+    assert_eq!(rate("k-1").await.unwrap().status(), 200);
+    assert_eq!(rate("k-1").await.unwrap().status(), 200, "a retry is fine");
+    assert_eq!(rate("k-2").await.unwrap().status(), 200, "another rating");
+    let export: dialoge_sandbox::routes::visitor::ExportDocument = app
+        .get("/api/v1/chat/export", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export.ratings.len(), 2, "k-1 once, k-2 once");
+}
+
+#[tokio::test]
 async fn delete_counts_what_it_removed_and_the_old_token_then_gets_401() {
     let app = spawn_app().await;
     let token = app.token().await;
