@@ -525,3 +525,35 @@ test("a session_start form shows before the first message and goes with it", asy
   await form.waitFor({ state: "detached" });
   await w.answer(0);
 });
+
+test("a 422 on a livechat attachment is said at the message, in the service's words, not as a network failure", async () => {
+  const page = await visit();
+  await w.open();
+  await w.ask("What is your return policy?");
+  await w.answer(0);
+  const token = await activeLivechat(page);
+  await page.route("**/api/v1/chat/livechat/messages", (route) =>
+    route.request().method() === "POST"
+      ? route.fulfill({
+          status: 422,
+          json: {
+            error: {
+              code: "validation",
+              message: "This file type is not accepted in this chat",
+              params: [{ field: "message.parts.0.mime", message: "This file type is not accepted in this chat" }],
+            },
+          },
+        })
+      : route.fallback(),
+  );
+  await page.getByTestId("attach-input").setInputFiles({ name: "photo.png", mimeType: "image/png", buffer: Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]) });
+  await page.locator("[data-testid=attachment][data-ready=true]").waitFor();
+  await w.send.click();
+  const problem = page.getByTestId("message-problem");
+  await problem.waitFor({ timeout: 10000 });
+  assert.equal(await problem.innerText(), "This file type is not accepted in this chat");
+  const error = (await events(page, "error")).at(-1);
+  assert.deepEqual([error.code, error.where, error.retryable], ["validation", "livechat", false]);
+  assert.doesNotMatch(await w.status.innerText(), /connection/i, "not a network failure");
+  await api("POST", "/api/v1/chat/livechat/agent/close", { ...asAgent(token), body: { agent_id: AGENT } });
+});

@@ -565,6 +565,16 @@ impl Livechat {
                 Err(e) => {
                     log(&format!("livechat send: {e}"));
                     entry.set_state(EntryState::Failed);
+                    // A refusal of what the message carries (a 422: an attachment's type or
+                    // size) is said at the message, in the service's words.
+                    if let BackendError::Http {
+                        code: ErrorCode::Validation,
+                        message,
+                        ..
+                    } = &e
+                    {
+                        entry.set_problem(Some(message.clone()));
+                    }
                     this.conversation
                         .report(&e, Where::Livechat, Some(entry.key));
                 }

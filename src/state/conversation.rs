@@ -44,6 +44,8 @@ pub struct Entry {
     message_id: RwSignal<Option<String>>,
     parts: RwSignal<Vec<LivePart>>,
     state: RwSignal<EntryState>,
+    /// Why the service refused this visitor message (a 422), said at the message.
+    problem: RwSignal<Option<String>>,
 }
 
 impl Entry {
@@ -61,6 +63,14 @@ impl Entry {
 
     pub(crate) fn set_state(&self, state: EntryState) {
         self.state.try_set(state);
+    }
+
+    pub fn problem(&self) -> Read<Option<String>> {
+        Read::of(self.problem)
+    }
+
+    pub(crate) fn set_problem(&self, problem: Option<String>) {
+        self.problem.try_set(problem);
     }
 
     pub(crate) fn set_message_id(&self, id: String) {
@@ -136,6 +146,7 @@ impl Transcript {
             message_id: RwSignal::new(None),
             parts: RwSignal::new(parts.iter().map(LivePart::from_part).collect()),
             state: RwSignal::new(EntryState::Sending),
+            problem: RwSignal::new(None),
             agent: None,
             created_at: String::new(),
         };
@@ -250,6 +261,7 @@ impl Transcript {
             message_id: RwSignal::new(Some(message.message_id.clone())),
             parts: RwSignal::new(message.parts.iter().map(LivePart::from_part).collect()),
             state: RwSignal::new(EntryState::Done),
+            problem: RwSignal::new(None),
             from_visitor: false,
             agent: message.agent.clone(),
             created_at: message.created_at.clone(),
@@ -263,6 +275,7 @@ impl Transcript {
             message_id: RwSignal::new(None),
             parts: RwSignal::new(Vec::new()),
             state: RwSignal::new(EntryState::Streaming),
+            problem: RwSignal::new(None),
             from_visitor: false,
             agent: None,
             created_at: String::new(),

@@ -171,6 +171,7 @@ fn message_view(svc: Services, entry: Entry) -> impl IntoView {
     let role = entry.role.as_str().to_owned();
     let parts = entry.parts();
     let state = entry.state();
+    let entry_problem = entry.problem();
     let message_id = entry.message_id();
     let t = move || svc.ui.lang().get().t();
     let has_upload = move || {
@@ -214,7 +215,11 @@ fn message_view(svc: Services, entry: Entry) -> impl IntoView {
                 <span class="dlg-uploading" data-testid="uploading">{move || t().uploading}</span>
             </Show>
             <Show when=move || state.get() == EntryState::Failed>
-                <span class="dlg-not-sent">{move || t().not_sent}</span>
+                <span class="dlg-not-sent">{move || t().not_sent}
+                    {move || entry_problem.get().map(|p| view! {
+                        ": " <span data-testid="message-problem">{p}</span>
+                    })}
+                </span>
             </Show>
             {answer_feedback(svc, message_id)}
         </div>

@@ -353,11 +353,13 @@ fn the_ticket_has_name_email_and_message_first_and_the_markers_other_fields_afte
         .iter()
         .map(|f| (f.key.as_str(), f.label.as_str(), f.required))
         .collect();
+    // The marker names `email` among its fields: its label wins, its type and `required`
+    // do not (the ticket's own e-mail is always a required e-mail).
     assert_eq!(
         summary,
         [
             ("name", "Navn", true),
-            ("email", "E-mail", true),
+            ("email", "Label of email", true),
             ("message", "Besked", true),
             ("order_no", "Label of order_no", false)
         ]
