@@ -557,3 +557,35 @@ test("a 422 on a livechat attachment is said at the message, in the service's wo
   assert.doesNotMatch(await w.status.innerText(), /connection/i, "not a network failure");
   await api("POST", "/api/v1/chat/livechat/agent/close", { ...asAgent(token), body: { agent_id: AGENT } });
 });
+
+test("the tab title counts unread messages when the visitor asked for it, and is given back", async () => {
+  const page = await visit();
+  const title = await page.title();
+  await w.open();
+  await w.ask("What is your return policy?");
+  await w.answer(0);
+  const token = await activeLivechat(page);
+  // Off by default: the badge counts, the title stays.
+  await page.evaluate(() => window.Dialoge("close"));
+  await api("POST", "/api/v1/chat/livechat/agent/messages", {
+    ...asAgent(token),
+    body: { agent_id: AGENT, message: { parts: [{ type: "text", text: "One moment." }] } },
+  });
+  await page.getByTestId("launcher-badge").waitFor({ timeout: 20000 });
+  assert.equal(await page.title(), title);
+  // The visitor turns it on in the menu.
+  await w.open();
+  await page.getByTestId("menu-button").click();
+  await page.getByTestId("menu-title-alerts").click();
+  await page.evaluate(() => window.Dialoge("close"));
+  await api("POST", "/api/v1/chat/livechat/agent/messages", {
+    ...asAgent(token),
+    body: { agent_id: AGENT, message: { parts: [{ type: "text", text: "Found it." }] } },
+  });
+  await page.waitForFunction((t) => document.title === `(1) ${t}`, title, { timeout: 20000 });
+  await w.open();
+  await page.waitForFunction((t) => document.title === t, title);
+  // Remembered for the next visit.
+  assert.equal(await page.evaluate(() => localStorage.getItem("dialoge:shop-bot:title_alerts")), "1");
+  await api("POST", "/api/v1/chat/livechat/agent/close", { ...asAgent(token), body: { agent_id: AGENT } });
+});

@@ -262,6 +262,12 @@ test("a benign configuration and every message type render the allowed set, bran
   assert.equal(await answer.getByTestId("form").count(), 4, "two forms and two long texts");
   await page.waitForTimeout(300);
   benign = await page.evaluate(shape);
+  // The menu's own items (the hostile runs open it too).
+  await page.getByTestId("menu-button").click();
+  const menu = await page.evaluate(shape);
+  await page.getByTestId("menu-button").click();
+  benign.tags = [...new Set([...benign.tags, ...menu.tags])];
+  benign.attrs = [...new Set([...benign.attrs, ...menu.attrs])];
   // The page's own elements: the launcher closed, with the same config.
   await page.evaluate(() => window.Dialoge("close"));
   await w.panel.waitFor({ state: "hidden" });

@@ -158,6 +158,9 @@ pub(crate) fn retry_delay(e: &BackendError, attempt: u32) -> Option<u32> {
     (passing && attempt < 3).then(|| 1000 << attempt)
 }
 
+/// Stored when the visitor asked for unread messages in the tab's title.
+const TITLE_ALERTS_KEY: &str = "title_alerts";
+
 pub(crate) fn log(msg: &str) {
     web_sys::console::warn_1(&format!("[dialoge] {msg}").into());
 }
@@ -170,7 +173,7 @@ impl Services {
         let backend = Backend::from_options(&options, store.clone());
         let life = Life::new();
         let conversation_life = life.child();
-        let ui = ui::Ui::new(&options);
+        let ui = ui::Ui::new(&options, store.get(TITLE_ALERTS_KEY).is_some());
         let tabs = Tabs::open(options.storage, &options.chatbot_id);
         let env = Shared(StoredValue::new_local(Rc::new(Env {
             options,
@@ -410,6 +413,18 @@ impl Services {
                 conversation::TurnOutcome::Over => this.send_held(),
             }
         });
+    }
+
+    /// The visitor's choice to see unread messages in the tab's title (kept across visits).
+    pub fn set_title_alerts(&self, on: bool) {
+        if let Some(env) = self.env.get() {
+            if on {
+                env.store.set(TITLE_ALERTS_KEY, "1");
+            } else {
+                env.store.remove(TITLE_ALERTS_KEY);
+            }
+        }
+        self.ui.set_title_alerts(on);
     }
 
     /// "Talk to a person" from the header.

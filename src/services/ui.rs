@@ -19,12 +19,14 @@ pub struct Ui {
     lang: RwSignal<Lang>,
     /// The service refused this chat (403): a calm notice instead of the composer.
     unavailable: RwSignal<bool>,
+    /// The visitor asked for unread messages in the tab's title.
+    title_alerts: RwSignal<bool>,
     left: bool,
     starts_open: bool,
 }
 
 impl Ui {
-    pub fn new(options: &Options) -> Ui {
+    pub fn new(options: &Options, title_alerts: bool) -> Ui {
         let browser = web_sys::window().and_then(|w| w.navigator().language());
         Ui {
             // Opened at boot by `Services::start`, so it runs the same path as a click.
@@ -36,6 +38,7 @@ impl Ui {
                 browser.as_deref(),
             ])),
             unavailable: RwSignal::new(false),
+            title_alerts: RwSignal::new(title_alerts),
             left: options.position == Position::Left,
             starts_open: options.open,
         }
@@ -55,6 +58,15 @@ impl Ui {
 
     pub fn lang(&self) -> Read<Lang> {
         Read::of(self.lang)
+    }
+
+    /// Whether unread messages show in the tab's title (the visitor's choice).
+    pub fn title_alerts(&self) -> Read<bool> {
+        Read::of(self.title_alerts)
+    }
+
+    pub(crate) fn set_title_alerts(&self, on: bool) {
+        self.title_alerts.try_set(on);
     }
 
     /// The chat is not available to this visitor (the service answered 403).

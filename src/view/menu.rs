@@ -71,6 +71,17 @@ pub fn HeaderMenu(svc: Services) -> impl IntoView {
                             state.set(MenuState::ConfirmDelete);
                         })))}
                         {end_chat_item(svc, state)}
+                        // The visitor's own choice: unread messages counted in the tab's title.
+                        <button type="button" role="menuitemcheckbox" class="dlg-menu-item"
+                            data-testid="menu-title-alerts"
+                            aria-checked=move || svc.ui.title_alerts().get().to_string()
+                            on:click=move |_| {
+                                svc.set_title_alerts(!svc.ui.title_alerts().get_untracked());
+                                state.set(MenuState::Closed);
+                            }>
+                            {move || if svc.ui.title_alerts().get() { "✓ " } else { "" }}
+                            {move || t().title_alerts}
+                        </button>
                     </div>
                 }.into_any(),
                 MenuState::Rate => view! {

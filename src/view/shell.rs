@@ -51,6 +51,7 @@ pub fn Shell() -> impl IntoView {
         }
         open
     });
+    title_alerts(svc);
     view! {
         <div class="dlg-root" node_ref=root class:dlg-left=left class:dlg-is-open=move || svc.ui.open().get()>
             <Panel svc/>
@@ -258,6 +259,41 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
             </Show>
         </form>
     }
+}
+
+/// When the visitor asked for it, the tab's title counts the unread messages ("(2) Shop"), and
+/// is given back as it was when they are read (or the widget goes). A title the page changed
+/// meanwhile is left alone.
+fn title_alerts(svc: Services) {
+    let shown = StoredValue::new(None::<(String, String)>);
+    let restore = move || {
+        if let (Some((base, ours)), Some(doc)) = (
+            shown.try_update_value(Option::take).flatten(),
+            web_sys::window().and_then(|w| w.document()),
+        ) {
+            if doc.title() == ours {
+                doc.set_title(&base);
+            }
+        }
+    };
+    Effect::new(move |_| {
+        let n = svc.ui.unread().get();
+        let on = svc.ui.title_alerts().get();
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if n > 0 && on {
+            let base = shown
+                .with_value(|s| s.as_ref().map(|(base, _)| base.clone()))
+                .unwrap_or_else(|| doc.title());
+            let ours = format!("({n}) {base}");
+            doc.set_title(&ours);
+            shown.set_value(Some((base, ours)));
+        } else {
+            restore();
+        }
+    });
+    on_cleanup(restore);
 }
 
 /// Below this width the panel covers the page, so focus must stay inside it.
