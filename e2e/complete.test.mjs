@@ -4,11 +4,10 @@
 import { test, before, after, afterEach, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startSandbox, startBrowser, assertNoProblems, sandboxApi, handoverDelivery, Widget, clearFaults,
+  startSandbox, startBrowser, assertNoProblems, sandboxApi, handoverDelivery, Widget, clearFaults, setUpAgent, AGENT_ID,
 } from "./harness.mjs";
 
-const KEY = "Basic " + Buffer.from("sk_test_shop_bot:").toString("base64");
-const AGENT = "00000000-0000-4000-8000-0000000000a1";
+const AGENT = AGENT_ID;
 let sandbox;
 let browser;
 let w;
@@ -19,14 +18,9 @@ const asAgent = (token) => ({ auth: `Bearer ${token}` });
 before(async () => {
   sandbox = await startSandbox(["--no-auto-agent"]);
   browser = await startBrowser();
-  await api("PUT", "/api/v1/chat/livechat/agents/" + AGENT, {
-    auth: KEY,
-    body: { display_name: "Alice", avatar_url: sandbox.url + "/shop/img/tee.svg" },
-  });
-  await api("PUT", "/api/v1/chat/webhooks", {
-    auth: KEY,
-    body: { url: sandbox.url + "/sandbox/webhook-inbox", signing_secret: "whsec_e2e", events: [] },
-  });
+  // Before any script of the page: a failure at boot (a refused config) is heard too.
+  await browser.page.addInitScript(recordEvents);
+  await setUpAgent(sandbox.url, { avatarUrl: sandbox.url + "/shop/img/tee.svg" });
 });
 
 after(async () => {
@@ -38,14 +32,12 @@ afterEach(async () => {
   assertNoProblems(browser, /Failed to load resource|status of 403/);
 });
 
-/** Every host event the page hears, in order, as [name, detail]. */
-async function recordEvents(page) {
-  await page.evaluate(() => {
-    window.__events = [];
-    for (const e of ["open", "close", "message", "error", "product_click", "livechat"]) {
-      window.addEventListener(`dialoge:${e}`, (ev) => window.__events.push([e, JSON.parse(JSON.stringify(ev.detail ?? null))]));
-    }
-  });
+/** Every host event each document hears, from before the widget boots, as [name, detail]. */
+function recordEvents() {
+  window.__events = [];
+  for (const e of ["open", "close", "message", "error", "product_click", "livechat"]) {
+    window.addEventListener(`dialoge:${e}`, (ev) => window.__events.push([e, JSON.parse(JSON.stringify(ev.detail ?? null))]));
+  }
 }
 const events = (page, name) => page.evaluate((n) => window.__events.filter(([e]) => e === n).map(([, d]) => d), name);
 
@@ -67,7 +59,6 @@ async function visit(path = "/", setup = async () => {}) {
   await page.evaluate(() => localStorage.clear());
   await setup(page);
   await page.goto(sandbox.url + path);
-  await recordEvents(page);
   w = new Widget(page);
   await w.launcher.waitFor();
   return page;

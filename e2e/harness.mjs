@@ -66,6 +66,27 @@ export async function sandboxApi(sandboxUrl, method, path, { auth, body } = {}) 
   return text ? JSON.parse(text) : null;
 }
 
+/** The shop's API key (the sandbox's test key), for the setup endpoints. */
+export const API_KEY = "Basic " + Buffer.from("sk_test_shop_bot:").toString("base64");
+/** The agent the livechat tests act as. */
+export const AGENT_ID = "00000000-0000-4000-8000-0000000000a1";
+
+/**
+ * Sets up a person to hand over to: the agent's profile (name, avatar) and the sandbox's
+ * webhooks pointed at its own inbox, so a handover's webhook carries the agent's session token
+ * (`handoverDelivery`).
+ */
+export async function setUpAgent(sandboxUrl, { agentId = AGENT_ID, displayName = "Alice", avatarUrl = null } = {}) {
+  await sandboxApi(sandboxUrl, "PUT", "/api/v1/chat/livechat/agents/" + agentId, {
+    auth: API_KEY,
+    body: { display_name: displayName, avatar_url: avatarUrl },
+  });
+  await sandboxApi(sandboxUrl, "PUT", "/api/v1/chat/webhooks", {
+    auth: API_KEY,
+    body: { url: sandboxUrl + "/sandbox/webhook-inbox", signing_secret: "whsec_e2e", events: [] },
+  });
+}
+
 /**
  * Waits for a handover webhook in the sandbox's inbox after its first `since` deliveries;
  * resolves to that delivery (its `body.data.livechat_session.token` is the agent's).

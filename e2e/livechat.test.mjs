@@ -4,10 +4,9 @@
 // reload in the middle.
 import { test, before, after, afterEach, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, assertNoProblems, sandboxApi, handoverDelivery, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, sandboxApi, handoverDelivery, Widget, setUpAgent, AGENT_ID } from "./harness.mjs";
 
-const KEY = "Basic " + Buffer.from("sk_test_shop_bot:").toString("base64");
-const AGENT = "00000000-0000-4000-8000-0000000000a1";
+const AGENT = AGENT_ID;
 let sandbox;
 let browser;
 const events = [];
@@ -27,14 +26,7 @@ before(async () => {
   sandbox = await startSandbox(["--no-auto-agent"]);
   browser = await startBrowser();
   await browser.page.exposeFunction("__livechatEvent", (d) => events.push(d));
-  await api("PUT", "/api/v1/chat/livechat/agents/" + AGENT, {
-    auth: KEY,
-    body: { display_name: "Alice", avatar_url: null },
-  });
-  await api("PUT", "/api/v1/chat/webhooks", {
-    auth: KEY,
-    body: { url: sandbox.url + "/sandbox/webhook-inbox", signing_secret: "whsec_e2e", events: [] },
-  });
+  await setUpAgent(sandbox.url);
 });
 
 after(async () => {

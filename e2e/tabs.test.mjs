@@ -5,10 +5,10 @@ import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import {
   startSandbox, startBrowser, assertNoProblems, sandboxApi, sandboxRequests, handoverDelivery, serverHistory, Widget,
+  setUpAgent, AGENT_ID,
 } from "./harness.mjs";
 
-const KEY = "Basic " + Buffer.from("sk_test_shop_bot:").toString("base64");
-const AGENT = "00000000-0000-4000-8000-0000000000a1";
+const AGENT = AGENT_ID;
 let sandbox;
 let browser;
 
@@ -18,14 +18,7 @@ const asAgent = (token) => ({ auth: `Bearer ${token}` });
 before(async () => {
   sandbox = await startSandbox(["--no-auto-agent"]);
   browser = await startBrowser();
-  await api("PUT", "/api/v1/chat/livechat/agents/" + AGENT, {
-    auth: KEY,
-    body: { display_name: "Alice", avatar_url: null },
-  });
-  await api("PUT", "/api/v1/chat/webhooks", {
-    auth: KEY,
-    body: { url: sandbox.url + "/sandbox/webhook-inbox", signing_secret: "whsec_e2e", events: [] },
-  });
+  await setUpAgent(sandbox.url);
 });
 
 after(async () => {
