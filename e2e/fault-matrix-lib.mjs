@@ -627,7 +627,10 @@ class CellRun {
 
   /** The visitor's texts are on screen: each in a message of theirs or in a field. */
   async checkScreen(when, { final = false } = {}) {
-    const texts = [...this.typed, ...this.fieldTexts, ...(final ? this.earlier : [])];
+    // A refused chat (403: the calm "unavailable" notice) shows no history: what was said on
+    // an earlier visit stays on the server, not on this screen.
+    const refused = (await this.page.getByTestId("unavailable").count()) > 0;
+    const texts = [...this.typed, ...this.fieldTexts, ...(final && !refused ? this.earlier : [])];
     if (!texts.length) return;
     const s = await this.snap();
     assert.ok(s, `${when}: the widget is on the page`);
@@ -640,6 +643,9 @@ class CellRun {
 
   /** A clear error is on screen (new since the last look), as a string, or null. */
   async errorNow() {
+    // The calm "chat unavailable" notice (a 403) is the refusal, shown in place of the composer.
+    const unavailable = this.page.getByTestId("unavailable");
+    if ((await unavailable.count()) > 0) return `unavailable: ${await unavailable.innerText()}`;
     const s = await this.snap();
     const fresh = s.errors.slice(this.errorsSeen);
     if (fresh.length) return `${fresh[0].code}: ${fresh[0].message} (retryable ${fresh[0].retryable}, where ${fresh[0].where})`;

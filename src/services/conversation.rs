@@ -405,14 +405,7 @@ impl Conversation {
     /// The visitor's unconfirmed message with this text (a livechat echo that arrived before
     /// the send's own answer): it is the entry already shown, not a new one.
     pub(crate) fn claim(&self, message: &Message) -> bool {
-        let text: String = message
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                Part::Text(t) => Some(t.text.as_str()),
-                _ => None,
-            })
-            .collect();
+        let text = crate::state::conversation::message_text(&message.parts);
         let keys: Vec<u64> = self
             .outbox
             .try_with_value(|o| {

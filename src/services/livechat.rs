@@ -218,6 +218,12 @@ impl Livechat {
                     None => break result,
                 }
             };
+            if let Err(e) = &state {
+                // A refused visitor (403) is a refused chat, said calmly where the composer was.
+                if e.is_forbidden() {
+                    this.conversation.report(e, Where::Livechat, None);
+                }
+            }
             if let Ok(state) = state {
                 let status = state.value.status.clone();
                 this.apply_state(state.value);
@@ -442,6 +448,10 @@ impl Livechat {
         let active = state.status == LivechatStatus::Active;
         self.agent_typing.set(typing && active);
         if change == StateChange::Status {
+            if state.status == LivechatStatus::Closed {
+                // Closed after all (a close whose reply was lost): its error is no longer true.
+                self.conversation.clear_error(None);
+            }
             self.status.set(state.status.clone());
             self.agent.set(state.active_agent.clone());
             self.closed

@@ -79,7 +79,7 @@ impl Entry {
 }
 
 /// A message's text parts, joined (what tells a visitor message from another).
-fn message_text(parts: &[Part]) -> String {
+pub(crate) fn message_text(parts: &[Part]) -> String {
     parts
         .iter()
         .filter_map(|p| match p {
