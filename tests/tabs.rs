@@ -60,7 +60,10 @@ async fn another_tabs_turns_are_appended_once_after_what_is_shown() {
         message("a3", Role::Assistant, "answer three"),
     ];
     let added = owner.with(|| t.merge_newest(&page));
-    assert_eq!(added, 3, "answer two, the other tab's message and its answer");
+    assert_eq!(
+        added, 3,
+        "answer two, the other tab's message and its answer"
+    );
     assert_eq!(
         ids(&t),
         ["u1", "a1", "u2", "a2", "u3", "a3"]
@@ -130,7 +133,10 @@ async fn one_follower_at_a_time_and_the_next_takes_over() {
         drop(held);
     });
     sleep(100).await;
-    assert!(!granted.get(), "the second waits while the first holds the lock");
+    assert!(
+        !granted.get(),
+        "the second waits while the first holds the lock"
+    );
     drop(first);
     for _ in 0..50 {
         if granted.get() {

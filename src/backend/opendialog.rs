@@ -862,7 +862,6 @@ fn push_text(parts: &mut Vec<Part>, id: &str, text: &str) {
     }
 }
 
-
 /// A feedback target inside an answer's id: its own `#` (and `%`) escaped, so a template id
 /// with a `#` in it is not cut at it.
 fn id_piece(text: &str) -> String {

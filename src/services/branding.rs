@@ -196,7 +196,8 @@ impl Branding {
                 Ok(_) => true,
                 Err(e) => e.is_forbidden(),
             };
-            this.fetch.set_value(if settled { Fetch::Done } else { Fetch::Idle });
+            this.fetch
+                .set_value(if settled { Fetch::Done } else { Fetch::Idle });
             match result {
                 Ok((config, text)) => {
                     // Cache the answer verbatim: no serializer in the wasm just for this.

@@ -255,7 +255,11 @@ impl Conversation {
                     .backend
                     .history(cursor.as_deref(), signal.as_ref())
                     .await;
-                match result.as_ref().err().and_then(|e| super::retry_delay(e, attempt)) {
+                match result
+                    .as_ref()
+                    .err()
+                    .and_then(|e| super::retry_delay(e, attempt))
+                {
                     Some(ms) => {
                         attempt += 1;
                         sleep(ms).await;
@@ -335,8 +339,8 @@ impl Conversation {
 
     /// Tells the visitor's other tabs that the server has a new turn.
     fn tell_tabs(&self) {
-        if let Some(tabs) = self.env.get().as_ref().and_then(|e| e.tabs.as_ref()) {
-            tabs.post(&crate::transport::tabs::Note::Turn);
+        if let Some(env) = self.env.get() {
+            env.tell_tabs(&crate::transport::tabs::Note::Turn);
         }
     }
 
@@ -380,12 +384,10 @@ impl Conversation {
     /// their bytes) and the server's id when known.
     pub(crate) fn tell_host(&self, entry: u64, message_id: Option<&str>) {
         let Some(Some(out)) = self.outbox.try_update_value(|o| {
-            o.iter_mut()
-                .find(|x| x.entry == entry && !x.told)
-                .map(|x| {
-                    x.told = true;
-                    x.clone()
-                })
+            o.iter_mut().find(|x| x.entry == entry && !x.told).map(|x| {
+                x.told = true;
+                x.clone()
+            })
         }) else {
             return;
         };
@@ -892,7 +894,10 @@ fn visitor_message(out: &Outgoing, message_id: Option<&str>) -> wasm_bindgen::Js
     };
     let parts = js_sys::Array::new();
     if !out.text.trim().is_empty() {
-        parts.push(&object(&[("type", "text".into()), ("text", out.text.as_str().into())]));
+        parts.push(&object(&[
+            ("type", "text".into()),
+            ("text", out.text.as_str().into()),
+        ]));
     }
     for a in &out.attachments {
         let (kind, mime, filename) = match a {
@@ -907,7 +912,10 @@ fn visitor_message(out: &Outgoing, message_id: Option<&str>) -> wasm_bindgen::Js
         ]));
     }
     object(&[
-        ("message_id", message_id.map_or(JsValue::NULL, JsValue::from)),
+        (
+            "message_id",
+            message_id.map_or(JsValue::NULL, JsValue::from),
+        ),
         ("role", "user".into()),
         ("parts", parts.into()),
     ])

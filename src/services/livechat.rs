@@ -210,7 +210,11 @@ impl Livechat {
             let mut attempt = 0;
             let state = loop {
                 let result = env.backend.livechat_state(signal.as_ref()).await;
-                match result.as_ref().err().and_then(|e| super::retry_delay(e, attempt)) {
+                match result
+                    .as_ref()
+                    .err()
+                    .and_then(|e| super::retry_delay(e, attempt))
+                {
                     Some(ms) => {
                         attempt += 1;
                         sleep(ms).await;
@@ -316,9 +320,7 @@ impl Livechat {
         life.spawn(async move {
             loop {
                 if this.ui.open().get_untracked() && page_visible() {
-                    if let Some(tabs) = env.tabs.as_ref() {
-                        tabs.post(&crate::transport::tabs::Note::Look);
-                    }
+                    env.tell_tabs(&crate::transport::tabs::Note::Look);
                 }
                 sleep(LOOK_EVERY_MS).await;
             }

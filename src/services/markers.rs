@@ -8,16 +8,16 @@
 //! the handover button, the ratings).
 
 use dialoge_api::actions::{ActionRequest, ActionResponse, RateRequest, SessionValues};
-use dialoge_api::rules::Values;
 use dialoge_api::livechat::{HandoverSource, LivechatStatus};
 use dialoge_api::message::CustomMarker;
+use dialoge_api::rules::Values;
 use leptos::prelude::*;
 
 use crate::state::Read;
 
+use super::conversation::tell_host_error;
 use super::livechat::Livechat;
 use super::{Outcome, Shared};
-use super::conversation::tell_host_error;
 use crate::boot::events::{HostEvent, Where};
 use crate::life::{sleep, Life};
 use crate::transport::storage::Store;

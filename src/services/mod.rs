@@ -55,6 +55,13 @@ impl Env {
         self.conversation.borrow().clone()
     }
 
+    /// Tells the visitor's other tabs, when tabs share a visitor.
+    pub fn tell_tabs(&self, note: &Note) {
+        if let Some(tabs) = &self.tabs {
+            tabs.post(note);
+        }
+    }
+
     /// Ends the conversation's work and starts a new life for the next one.
     fn renew_conversation(&self) {
         let fresh = self.life.child();
@@ -151,7 +158,10 @@ pub(crate) fn retry_delay(e: &BackendError, attempt: u32) -> Option<u32> {
         BackendError::Network(_) => true,
         BackendError::Http { code, .. } => matches!(
             code,
-            ErrorCode::Internal | ErrorCode::Conflict | ErrorCode::RateLimited | ErrorCode::Other(_)
+            ErrorCode::Internal
+                | ErrorCode::Conflict
+                | ErrorCode::RateLimited
+                | ErrorCode::Other(_)
         ),
         _ => false,
     };
@@ -315,7 +325,8 @@ impl Services {
     /// them where the message goes (the assistant, or a person while one is chatting). Reactive:
     /// the paperclip comes and goes with it.
     pub fn uploads_allowed(&self) -> bool {
-        let to_person = self.livechat.status().get() == dialoge_api::livechat::LivechatStatus::Active;
+        let to_person =
+            self.livechat.status().get() == dialoge_api::livechat::LivechatStatus::Active;
         self.capabilities().attachments && self.branding.uploads_enabled(to_person)
     }
 
@@ -435,8 +446,8 @@ impl Services {
     /// `Dialoge('reset')` and "new conversation": forget this visitor, stop everything the
     /// conversation was doing, start fresh — in the visitor's other tabs too.
     pub fn reset(&self) {
-        if let Some(tabs) = self.env.get().as_ref().and_then(|e| e.tabs.as_ref()) {
-            tabs.post(&Note::Reset);
+        if let Some(env) = self.env.get() {
+            env.tell_tabs(&Note::Reset);
         }
         // A person still waiting or chatting is told the visitor left: the session is closed
         // (with the old visitor's token) before the new conversation begins.

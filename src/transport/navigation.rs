@@ -58,13 +58,14 @@ pub fn watch(changed: impl Fn(String) + 'static) -> Option<NavWatch> {
             continue;
         };
         let (inner, target, check) = (original.clone(), history.clone(), check.clone());
-        let wrapper: Wrapper = Closure::new(move |state: JsValue, unused: JsValue, url: JsValue| {
-            // The page's own call first, exactly as made; its error (a cross-origin URL) is
-            // its own and goes back to it.
-            let result = inner.call3(&target, &state, &unused, &url)?;
-            check();
-            Ok(result)
-        });
+        let wrapper: Wrapper =
+            Closure::new(move |state: JsValue, unused: JsValue, url: JsValue| {
+                // The page's own call first, exactly as made; its error (a cross-origin URL) is
+                // its own and goes back to it.
+                let result = inner.call3(&target, &state, &unused, &url)?;
+                check();
+                Ok(result)
+            });
         if js_sys::Reflect::set(&history, &name.into(), wrapper.as_ref()).is_ok() {
             wrapped.push((name, original, wrapper));
         }
@@ -84,8 +85,10 @@ impl Drop for NavWatch {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let _ = window
-            .remove_event_listener_with_callback("popstate", self.popstate.as_ref().unchecked_ref());
+        let _ = window.remove_event_listener_with_callback(
+            "popstate",
+            self.popstate.as_ref().unchecked_ref(),
+        );
         let Ok(history) = window.history() else {
             return;
         };

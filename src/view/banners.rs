@@ -53,25 +53,21 @@ fn banner_view(svc: Services, b: Banner) -> impl IntoView {
             let _ = style.set_property("--dlg-banner-fg", &fg);
         });
     }
-    let cta = b
-        .cta_url
-        .as_deref()
-        .and_then(safe_link)
-        .map(|href| {
-            let label = b
-                .cta_label
-                .clone()
-                .filter(|l| !l.trim().is_empty())
-                .unwrap_or_else(|| href.clone());
-            let class = match b.cta_style {
-                Some(CtaStyle::Button) => "dlg-banner-cta dlg-banner-button",
-                _ => "dlg-banner-cta",
-            };
-            view! {
-                <a class=class data-testid="banner-cta" href=href target="_blank"
-                    rel="noopener noreferrer">{label}</a>
-            }
-        });
+    let cta = b.cta_url.as_deref().and_then(safe_link).map(|href| {
+        let label = b
+            .cta_label
+            .clone()
+            .filter(|l| !l.trim().is_empty())
+            .unwrap_or_else(|| href.clone());
+        let class = match b.cta_style {
+            Some(CtaStyle::Button) => "dlg-banner-cta dlg-banner-button",
+            _ => "dlg-banner-cta",
+        };
+        view! {
+            <a class=class data-testid="banner-cta" href=href target="_blank"
+                rel="noopener noreferrer">{label}</a>
+        }
+    });
     let id = b.id.clone();
     let close = b.dismissible.unwrap_or(false).then(|| {
         view! {

@@ -1,6 +1,6 @@
 //! The widget's icons and the attribute values its static markup shares, as constants. `view!`
 //! turns an element whose attributes are all string literals into an "inert" template that
-//! Leptos builds with `innerHTML`, which a page enforcing Trusted Types
+//! Leptos builds by assigning an HTML string, which a page enforcing Trusted Types
 //! (`require-trusted-types-for 'script'`) refuses, and the widget would not start there.
 //! A constant is not a literal, so these elements are built node by node.
 

@@ -12,8 +12,8 @@ use crate::services::markers::RatingTarget;
 use crate::services::Services;
 use crate::view::parts::forms::SessionForm;
 use crate::view::rating::RatingForm;
-use dialoge_api::config::FormTrigger;
 use crate::view::url::safe_image;
+use dialoge_api::config::FormTrigger;
 
 /// Shown above the messages while a livechat exists.
 #[component]

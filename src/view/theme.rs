@@ -339,17 +339,20 @@ fn load_web_font(svc: Services, family: &str, url: &str) {
     let Ok(face) = js_sys::Reflect::construct(&ctor, &args) else {
         return;
     };
-    let call = |target: &wasm_bindgen::JsValue, method: &str, arg: Option<&wasm_bindgen::JsValue>| {
-        js_sys::Reflect::get(target, &method.into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-            .and_then(|f| match arg {
-                Some(a) => f.call1(target, a).ok(),
-                None => f.call0(target).ok(),
-            })
-    };
+    let call =
+        |target: &wasm_bindgen::JsValue, method: &str, arg: Option<&wasm_bindgen::JsValue>| {
+            js_sys::Reflect::get(target, &method.into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+                .and_then(|f| match arg {
+                    Some(a) => f.call1(target, a).ok(),
+                    None => f.call0(target).ok(),
+                })
+        };
     call(&fonts, "add", Some(&face));
-    if let Some(loading) = call(&face, "load", None).and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) {
+    if let Some(loading) =
+        call(&face, "load", None).and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+    {
         let url = url.to_owned();
         svc.spawn(async move {
             if wasm_bindgen_futures::JsFuture::from(loading).await.is_err() {

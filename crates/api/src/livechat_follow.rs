@@ -146,12 +146,9 @@ impl Follower {
                 self.must_wait = false;
                 // A page in view with the panel closed still glances now and then (backing
                 // off like any request on failures); a hidden page never asks.
-                let every = self
-                    .failures
-                    .checked_sub(1)
-                    .map_or(GLANCE_MS, |i| {
-                        GLANCE_MS.max(BACKOFF_MS[(i as usize).min(BACKOFF_MS.len() - 1)])
-                    });
+                let every = self.failures.checked_sub(1).map_or(GLANCE_MS, |i| {
+                    GLANCE_MS.max(BACKOFF_MS[(i as usize).min(BACKOFF_MS.len() - 1)])
+                });
                 self.glance_ticks = self.glance_ticks.saturating_add(1);
                 if !page_visible || self.glance_ticks.saturating_mul(PAUSE_CHECK_MS) < every {
                     return Step::Wait { ms: PAUSE_CHECK_MS };

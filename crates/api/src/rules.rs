@@ -330,7 +330,10 @@ pub fn field_for_param(path: &str, keys: &[&str]) -> Option<String> {
 
 /// `PATCH /forms/{id}/values` for a session form (`session_start`, `livechat_waiting`): its
 /// visible, non-file, filled values.
-pub fn session_form_values(fields: &[FormField], values: &Values) -> crate::actions::PatchFormValues {
+pub fn session_form_values(
+    fields: &[FormField],
+    values: &Values,
+) -> crate::actions::PatchFormValues {
     crate::actions::PatchFormValues {
         values: visible_values(fields, values),
     }
@@ -427,7 +430,10 @@ pub fn check_contact(fields: &[FormField], action: &ContactForm) -> Vec<Finding>
     let mut findings = stray_findings(AT, fields, &action.fields);
     let has_file = |key: &str| action.files.contains_key(key);
     for (key, problem) in validate(fields, &action.fields, has_file, 0).fields {
-        let at = if fields.iter().any(|f| f.key == key && f.field_type == FieldType::File) {
+        let at = if fields
+            .iter()
+            .any(|f| f.key == key && f.field_type == FieldType::File)
+        {
             "action.files"
         } else {
             AT

@@ -1284,7 +1284,10 @@ fn fuzz_livechat_sync_never_applies_an_older_state_or_yields_a_message_twice() {
                         // Another session starts afresh, whatever its version; its sequence
                         // numbers may start again.
                         Some((_, Some(old)))
-                            if state.livechat_session_id.as_ref().is_some_and(|n| *n != old) =>
+                            if state
+                                .livechat_session_id
+                                .as_ref()
+                                .is_some_and(|n| *n != old) =>
                         {
                             assert_eq!(change, StateChange::Status);
                             assert_eq!(sync.state(), Some(&state));

@@ -203,9 +203,16 @@ fn a_closed_panel_on_a_page_in_view_glances_now_and_then_a_hidden_page_never() {
     let mut f = following("c1");
     for round in 0..2 {
         for _ in 1..ticks {
-            assert_eq!(f.next(&Active, 3, false, true), Step::Wait { ms: PAUSE_CHECK_MS });
+            assert_eq!(
+                f.next(&Active, 3, false, true),
+                Step::Wait { ms: PAUSE_CHECK_MS }
+            );
         }
-        assert_eq!(f.next(&Active, 3, false, true), fresh_sync(3), "glance {round}");
+        assert_eq!(
+            f.next(&Active, 3, false, true),
+            fresh_sync(3),
+            "glance {round}"
+        );
         f.answered(synced(Some("c2")));
     }
     // Failing glances back off like any request (the longest back-off is above the glance).
@@ -223,7 +230,10 @@ fn a_closed_panel_on_a_page_in_view_glances_now_and_then_a_hidden_page_never() {
     for open in [true, false] {
         let mut f = following("c1");
         for _ in 0..3 * ticks {
-            assert_eq!(f.next(&Waiting, 0, open, false), Step::Wait { ms: PAUSE_CHECK_MS });
+            assert_eq!(
+                f.next(&Waiting, 0, open, false),
+                Step::Wait { ms: PAUSE_CHECK_MS }
+            );
         }
     }
 }

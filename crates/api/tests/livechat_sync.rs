@@ -146,14 +146,22 @@ fn polling_follows_the_sdk_cadence_backs_off_and_pauses() {
 fn a_second_session_starts_afresh_even_when_the_server_counts_from_the_start_again() {
     let mut m = LivechatSync::new();
     m.apply_state(state("active", 9, Some("alice")));
-    assert_eq!(m.merge(vec![msg("a1", Some(11)), msg("a2", Some(12))]).len(), 2);
+    assert_eq!(
+        m.merge(vec![msg("a1", Some(11)), msg("a2", Some(12))])
+            .len(),
+        2
+    );
     m.apply_state(state("closed", 10, None));
     // The next handover: session s2, version 1, sequence numbers from 1.
     let mut second = state("waiting", 1, None);
     second.livechat_session_id = Some("s2".into());
     assert_eq!(m.apply_state(second.clone()), StateChange::Status);
     assert_eq!(m.status(), LivechatStatus::Waiting);
-    assert_eq!(m.last_sequence(), 0, "asks from the start of the new session");
+    assert_eq!(
+        m.last_sequence(),
+        0,
+        "asks from the start of the new session"
+    );
     let fresh = m.merge(vec![msg("b1", Some(1)), msg("b2", Some(2))]);
     assert_eq!(fresh.len(), 2, "its messages are new");
     // Within the new session, versions order states again.
@@ -172,8 +180,16 @@ fn the_visitors_own_send_does_not_hide_the_agent_messages_before_it() {
     // The send's answer (sequence 3) arrives before the first sync.
     m.mark_seen("v3");
     assert_eq!(m.last_sequence(), 0);
-    let fresh = m.merge(vec![msg("j1", Some(1)), msg("a2", Some(2)), msg("v3", Some(3))]);
+    let fresh = m.merge(vec![
+        msg("j1", Some(1)),
+        msg("a2", Some(2)),
+        msg("v3", Some(3)),
+    ]);
     let ids: Vec<&str> = fresh.iter().map(|x| x.message_id.as_str()).collect();
-    assert_eq!(ids, ["j1", "a2"], "the agent's earlier messages show; the own one not twice");
+    assert_eq!(
+        ids,
+        ["j1", "a2"],
+        "the agent's earlier messages show; the own one not twice"
+    );
     assert_eq!(m.last_sequence(), 3, "and the next sync asks after it");
 }

@@ -198,7 +198,8 @@ impl Dialoge {
         form_id: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<dialoge_api::actions::FormDefinition> {
-        self.get(&format!("/forms/{}", encode(form_id)), signal).await
+        self.get(&format!("/forms/{}", encode(form_id)), signal)
+            .await
     }
 
     pub async fn session(
@@ -215,7 +216,9 @@ impl Dialoge {
         signal: Option<&AbortSignal>,
     ) -> Result<dialoge_api::actions::SessionValues> {
         let path = format!("/forms/{}/values", encode(form_id));
-        let resp = self.call(Call::new("PATCH", &path, body(values)?), signal).await?;
+        let resp = self
+            .call(Call::new("PATCH", &path, body(values)?), signal)
+            .await?;
         http::json(&resp).await
     }
 
@@ -251,10 +254,7 @@ impl Dialoge {
             .await
     }
 
-    pub async fn livechat_state(
-        &self,
-        signal: Option<&AbortSignal>,
-    ) -> Result<Raw<LivechatState>> {
+    pub async fn livechat_state(&self, signal: Option<&AbortSignal>) -> Result<Raw<LivechatState>> {
         self.get_raw("/livechat/state", signal).await
     }
 

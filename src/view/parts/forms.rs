@@ -203,9 +203,15 @@ impl Spec {
 enum Kind {
     Contact,
     Ticket,
-    Generic { form_id: String, min_filled: u32 },
+    Generic {
+        form_id: String,
+        min_filled: u32,
+    },
     /// A session form: its values are saved to the session (`PATCH /forms/{id}/values`).
-    Session { form_id: String, min_filled: u32 },
+    Session {
+        form_id: String,
+        min_filled: u32,
+    },
 }
 
 // Every reactive attribute and text of the marker parts is one of these few types, so the
@@ -442,7 +448,12 @@ fn MarkerForm(
                 part_id: part_id.clone(),
                 action,
             };
-            finish(svc.markers.submit(request).await.map(|r| r.confirmation_text));
+            finish(
+                svc.markers
+                    .submit(request)
+                    .await
+                    .map(|r| r.confirmation_text),
+            );
         });
     };
 

@@ -89,7 +89,10 @@ fn card_view(card: Arc<ProductCard>) -> impl IntoView {
     let cart = card.add_to_cart.clone().filter(|_| cart_on);
     // A cart URL is a link; a SKU alone is a button the host page acts on (`product_click`
     // with `action: "add_to_cart"`).
-    let cart_href = cart.as_ref().and_then(|a| a.url.as_deref()).and_then(safe_link);
+    let cart_href = cart
+        .as_ref()
+        .and_then(|a| a.url.as_deref())
+        .and_then(safe_link);
     let click_card = card.clone();
     let tell = move |action: &'static str| {
         // Only from a mounted widget (a part rendered alone has no host page to tell).

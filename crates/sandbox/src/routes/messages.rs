@@ -68,9 +68,7 @@ async fn post_messages(
     check_parts(&body.message.parts)?;
     // While an agent has the conversation the turn is refused: a 409 by default, or (with
     // `livechat_active_stream_error`) a stream ending in the `livechat_active` error event.
-    let turn = state
-        .livechat()
-        .ensure_assistant_turn(visitor.visitor_id());
+    let turn = state.livechat().ensure_assistant_turn(visitor.visitor_id());
     if let Err(refused) = turn {
         return match refused {
             DomainError::Conflict(message) if state.options().livechat_active_stream_error => {
@@ -230,8 +228,7 @@ async fn post_messages(
 /// terminal `error` event `livechat_active` (not retryable: the message belongs to the agent).
 /// Nothing is stored, no fault is used up and no webhook is sent.
 fn livechat_active_stream(state: &AppState, message: String) -> Response {
-    let (mut writer, response) =
-        SseWriter::new(StreamFaults::default(), state.options().keepalive);
+    let (mut writer, response) = SseWriter::new(StreamFaults::default(), state.options().keepalive);
     tokio::spawn(async move {
         if writer
             .event(&status(StreamStatus::Connected))
