@@ -704,7 +704,14 @@ class CellRun {
     await this.waitFor(() => this.hit(), `the ${fault.id} fault to hit ${row.method} ${row.path}`, 30_000);
     // A request that completed at once (a 409 that means "done already") has taken its text
     // away by design: `done` says so before the screen is judged.
-    if (!(await row.done(this))) await this.checkScreen("right after the fault");
+    if (!(await row.done(this))) {
+      try {
+        await this.checkScreen("right after the fault");
+      } catch (e) {
+        // Done between the two looks (a rating stored, its form closed with the text): fine.
+        if (!(await row.done(this))) throw e;
+      }
+    }
     if (row.afterHit) await row.afterHit(this);
 
     // Recovery: done by itself, or a clear error and the visitor's retry.
@@ -772,7 +779,7 @@ class CellRun {
       if (row.refusal) await row.refusal(this, s);
       for (const t of row.subjectTexts?.(this) ?? []) this.refused.add(t);
     }
-    if (fault.id === "429") await this.checkRetryAfter();
+    if (fault.id === "429" && !row.blindToRetryAfter) await this.checkRetryAfter();
 
     // The network is whole again and nothing is armed: what the server holds is final.
     await clearFaults(this.url);
@@ -808,9 +815,13 @@ class CellRun {
   /** Each visitor message is shown exactly once (a failed one too, marked as not sent). */
   async checkOnceOnScreen() {
     const s = await this.snap();
+    // A refused chat (the calm "unavailable" notice) shows no earlier conversation: earlier
+    // texts may be missing then, but never doubled.
+    const refused = (await this.page.getByTestId("unavailable").count()) > 0;
     for (const t of [...this.earlier, ...this.typed]) {
       const n = s.msgs.filter((m) => m.role === "user" && m.text.includes(t)).length;
-      assert.equal(n, 1, `"${t}" is shown ${n} times, expected once`);
+      if (refused && this.earlier.includes(t)) assert.ok(n <= 1, `"${t}" is shown ${n} times, expected at most once`);
+      else assert.equal(n, 1, `"${t}" is shown ${n} times, expected once`);
     }
   }
 
@@ -953,6 +964,9 @@ const handshakeBootRow = {
   expectations: { 401: "recover", 403: "recover" },
   faults: ["401", "403", "409", "429", "500", "net"],
   async setup(c) {
+    // The oracle's own look at the config (a handshake of its own) is taken before the fault
+    // is armed: made later, the sandbox's record would count it as the widget's second try.
+    await configName(c);
     await c.fresh({ open: false });
     await c.page.goto(c.env.origin + "/shop/shop.css");
     await c.page.evaluate(() => localStorage.clear());
@@ -989,6 +1003,10 @@ async function bootThenOpen(c) {
   while (!(await c.hit()) && Date.now() < end) await sleep(100);
   await c.open();
   c.subject = words("Har I en butik i Aarhus");
+  // A refused chat (a 403 at boot) offers no composer: its calm notice is the outcome.
+  const unavailable = c.page.getByTestId("unavailable");
+  await c.page.getByTestId("composer-input").or(unavailable).first().waitFor({ timeout: 10_000 });
+  if ((await unavailable.count()) > 0) return;
   await c.ask(c.subject);
 }
 
@@ -1001,6 +1019,9 @@ const configRow = {
   background: true,
   faults: ["401", "403", "409", "429", "500", "net"],
   async setup(c) {
+    // The oracle's own look at the config (a handshake of its own) is taken before the fault
+    // is armed: made later, the sandbox's record would count it as the widget's second try.
+    await configName(c);
     await c.fresh({ open: false });
     await c.page.goto(c.env.origin + "/shop/shop.css");
     await c.page.evaluate(() => localStorage.clear());
@@ -1505,6 +1526,12 @@ const attachmentRow = {
   faultPath: `${API}/livechat/attachments/*`,
   doing: "showing the agent's image",
   background: true,
+  // The image is a plain `<img>` (the strict CSP allows no blob: images, so it cannot be
+  // fetched by script): the browser never shows the widget a status or a `Retry-After`. On a
+  // failed load the widget asks for a fresh URL once and loads it again; a 429 is recovered
+  // from, not waited out.
+  expectations: { 429: "recover" },
+  blindToRetryAfter: true,
   faults: ["401", "403", "409", "429", "500", "net"],
   async setup(c) {
     await inLivechat(c);

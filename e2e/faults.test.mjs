@@ -31,6 +31,10 @@ const SUBSET = new Set([
   "send × offline 5s",
   // Every other request at least once, each fault kind it has somewhere.
   "handshake-boot × 500",
+  // Two calls wait for one handshake that waits out the site's 429.
+  "handshake-boot × 429",
+  // A 403 at boot: the calm "unavailable" notice, no composer.
+  "config × 403",
   "handshake × 401",
   "handshake × net-after",
   "config × 429",
@@ -56,6 +60,7 @@ const SUBSET = new Set([
   "lc-send × net-after",
   "lc-typing × 500",
   "lc-close × 500",
+  "lc-close × net-after",
   "lc-feedback × 409 (real)",
   "lc-feedback × net",
   "lc-attachment × 403",

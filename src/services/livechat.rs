@@ -662,10 +662,18 @@ impl Livechat {
                     let _ = this.poll_once(after).await;
                 }
                 Err(e) => {
-                    // Said where the visitor looks (the chat is still open; they can end it
-                    // again); the host page hears it from `report`.
                     log(&format!("close: {e}"));
+                    // A close whose reply was lost may have closed the session all the same:
+                    // if the sync already shows it closed, there is nothing to say.
+                    if this.status.get_untracked() == LivechatStatus::Closed {
+                        return;
+                    }
+                    // Said where the visitor looks (the chat is still open; they can end it
+                    // again); the host page hears it from `report`. A look at the state right
+                    // after clears it again if the session closed after all.
                     this.conversation.report(&e, Where::Livechat, None);
+                    let after = this.machine.with_value(LivechatSync::last_sequence);
+                    let _ = this.poll_once(after).await;
                 }
             }
         });

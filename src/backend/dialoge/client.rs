@@ -3,7 +3,10 @@
 //! token and retries the call exactly once — never a loop.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
 use dialoge_api::error::ErrorCode;
 use dialoge_api::send::SendMessage;
@@ -47,6 +50,10 @@ pub struct ApiClient {
     source: Option<TokenSource>,
     store: Rc<Store>,
     token: RefCell<Option<String>>,
+    /// The renewal in flight, which every other caller waits for instead of asking the site
+    /// again: two requests that find no token (or one 401 each) make one handshake, and a
+    /// handshake waiting out the site's 429 is not doubled by the next caller.
+    renewing: RefCell<Option<Rc<Renewal>>>,
 }
 
 impl ApiClient {
@@ -63,6 +70,7 @@ impl ApiClient {
             source,
             store,
             token,
+            renewing: RefCell::new(None),
         }
     }
 
@@ -109,8 +117,32 @@ impl ApiClient {
         }
     }
 
-    /// Asks the site for a new token, passing the previous one so the visitor continues.
+    /// Asks the site for a new token, passing the previous one so the visitor continues. One
+    /// handshake at a time: a caller arriving while one is in flight gets its result.
     pub async fn renew(&self) -> Result<String, ApiError> {
+        loop {
+            let running = self.renewing.borrow().clone();
+            if let Some(renewal) = running {
+                match (Wait { renewal }).await {
+                    Some(result) => return result,
+                    // Its caller went away before the answer (its life ended): ask here.
+                    None => continue,
+                }
+            }
+            let renewal = Rc::new(Renewal::default());
+            *self.renewing.borrow_mut() = Some(renewal.clone());
+            let mut leader = Leader {
+                client: self,
+                renewal,
+                result: None,
+            };
+            let result = self.handshake().await;
+            leader.result = Some(result.clone());
+            return result;
+        }
+    }
+
+    async fn handshake(&self) -> Result<String, ApiError> {
         let source = self
             .source
             .as_ref()
@@ -155,7 +187,11 @@ impl ApiClient {
         let token = self.token().await?;
         match self.send_with(call, &token, signal).await {
             Err(e) if e.is_unauthorized() => {
-                let token = self.renew().await?;
+                // Another call may have renewed while this one was out: use its token.
+                let token = match self.current() {
+                    Some(newer) if newer != token => newer,
+                    _ => self.renew().await?,
+                };
                 self.send_with(call, &token, signal).await
             }
             other => other,
@@ -211,6 +247,53 @@ impl ApiClient {
             ],
         };
         self.send(&call, signal).await
+    }
+}
+
+/// One handshake in flight: its outcome once known (`Some(None)`: its caller was dropped
+/// first), and the callers waiting for it.
+#[derive(Default)]
+struct Renewal {
+    outcome: RefCell<Option<Option<Result<String, ApiError>>>>,
+    waiting: RefCell<Vec<Waker>>,
+}
+
+/// The caller that runs the handshake. Dropped — finished or abandoned midway — it hands the
+/// outcome to everyone waiting and clears the slot, so no waiter hangs on a dead handshake.
+struct Leader<'a> {
+    client: &'a ApiClient,
+    renewal: Rc<Renewal>,
+    result: Option<Result<String, ApiError>>,
+}
+
+impl Drop for Leader<'_> {
+    fn drop(&mut self) {
+        let mine =
+            matches!(&*self.client.renewing.borrow(), Some(r) if Rc::ptr_eq(r, &self.renewal));
+        if mine {
+            *self.client.renewing.borrow_mut() = None;
+        }
+        *self.renewal.outcome.borrow_mut() = Some(self.result.take());
+        for waker in self.renewal.waiting.borrow_mut().drain(..) {
+            waker.wake();
+        }
+    }
+}
+
+/// Waits for another caller's handshake.
+struct Wait {
+    renewal: Rc<Renewal>,
+}
+
+impl Future for Wait {
+    type Output = Option<Result<String, ApiError>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(outcome) = self.renewal.outcome.borrow().clone() {
+            return Poll::Ready(outcome);
+        }
+        self.renewal.waiting.borrow_mut().push(cx.waker().clone());
+        Poll::Pending
     }
 }
 
