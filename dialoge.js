@@ -1,6 +1,6 @@
-/*! Dialoge chat widget loader. Reads its own data-* attributes, mounts the
- * WebAssembly app in an open shadow root and installs window.Dialoge.
- * Kept tiny and dependency-free: it runs on every page of a shop. */
+/* Dialoge chat widget loader. Reads its own data-* attributes, draws the launcher, mounts the WebAssembly app in an open
+ * shadow root when it is wanted, and installs window.Dialoge. Kept tiny and dependency-free:
+ * it runs on every page of a shop. */
 (function (w, d) {
   "use strict";
   var me = d.currentScript;
@@ -27,8 +27,9 @@
       for (var k in o) opts[k] = o[k];
       return start();
     }
-    if (!app) return queue.push(arguments);
     if (cmd === "destroy") return destroy();
+    // Before the app: queued, and a reason to fetch it now.
+    if (!app) { queue.push(arguments); return fetchApp(); }
     return app.command(String(cmd), args[0]);
   }
 
@@ -49,47 +50,124 @@
     }
   }
 
-  // Phones: while the open panel covers a narrow screen (the stylesheet's breakpoint) it
-  // follows the visual viewport, which the on-screen keyboard shrinks (the window does not),
-  // and the page behind it holds still. The host's custom properties reach the shadow root by
-  // inheritance. Here, not in the wasm: these few lines cost 1.4 KB there.
-  var vv = w.visualViewport;
-  var open = false;
-  var locked = false;
-  function fit() {
-    var s = host && host.style;
-    var b = d.body.style;
-    if (s && open && vv && w.matchMedia("(max-width: 480px)").matches) {
-      s.setProperty("--dlg-vv-top", vv.offsetTop + "px");
-      s.setProperty("--dlg-vv-height", vv.height + "px");
-      if (!locked && b.overflow !== "hidden") { b.overflow = "hidden"; locked = true; }
-    } else {
-      if (s) { s.removeProperty("--dlg-vv-top"); s.removeProperty("--dlg-vv-height"); }
-      if (locked) { b.removeProperty("overflow"); locked = false; }
-    }
-  }
-  function onOpen(e) { open = e.type === "dialoge:open"; fit(); }
-  w.addEventListener("dialoge:open", onOpen);
-  w.addEventListener("dialoge:close", onOpen);
-  if (vv) { vv.addEventListener("resize", fit); vv.addEventListener("scroll", fit); }
-
   function destroy() {
     if (app) app.command("destroy");
     app = null;
     if (host) host.remove();
-    host = null;
+    host = root = null;
+    w.removeEventListener("load", idle);
     subs.forEach(function (s) { w.removeEventListener(s[0], s[2]); });
     subs = [];
-    open = false;
-    fit();
-    w.removeEventListener("dialoge:open", onOpen);
-    w.removeEventListener("dialoge:close", onOpen);
-    if (vv) { vv.removeEventListener("resize", fit); vv.removeEventListener("scroll", fit); }
+    if (unfit) unfit();
     delete w.Dialoge;
   }
 
+  // Until the app is wanted, the loader draws the launcher itself (from the `look` the app
+  // left in storage: brand colours, label, unread count) with a stylesheet built here — the
+  // CSSOM, which a strict CSP allows (no inline styles). The app (glue, wasm, stylesheet) is
+  // fetched when the page is idle after `load`, or at once on intent: a pointer over or focus
+  // on the launcher, a click, `data-open`/`?chat=open`, a queued command, a person to resume.
+  var V = ""; // "?v=<hash>" at build (scripts/minify.mjs): versioned files are cached for long
   var loading = null;
   var gen = 0; // only the latest start() mounts, however many boot calls raced
+  var root, mount, wrap, lb, frame, unfit, look = {}, wanted = false, idled = false;
+  var SHEET = ":host{all:initial}[hidden]{display:none!important}" +
+    ".r{position:fixed;bottom:20px;right:20px;z-index:2147483000;display:grid;justify-items:end;gap:12px;font:12px system-ui,sans-serif}" +
+    ".l{right:auto;left:20px;justify-items:start}" +
+    "button{position:relative;width:56px;height:56px;border:0;border-radius:50%;background:var(--c,#0b5fff);color:var(--f,#fff);box-shadow:0 6px 20px #0003;cursor:pointer;display:grid;place-items:center}" +
+    "svg{width:26px;fill:currentColor}" +
+    "span{position:absolute;top:-4px;right:-4px;min-width:20px;padding:0 6px;border-radius:10px;background:#b91c1c;color:#fff;font-weight:700;line-height:20px}" +
+    "div div{width:min(400px,calc(100vw - 40px));height:min(640px,calc(100vh - 110px));border-radius:16px;background:#fff;border-top:56px solid var(--c,#0b5fff);box-shadow:0 12px 40px #0004}";
+
+  function el(tag, cls, attrs, ns) {
+    var e = ns ? d.createElementNS(ns, tag) : d.createElement(tag);
+    if (cls) e.className = cls;
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    return e;
+  }
+  function svgEl(tag, attrs) { return el(tag, "", attrs, "http://www.w3.org/2000/svg"); }
+
+  function paint() {
+    var id = opts.chatbotId || opts.scenarioId, st;
+    try {
+      st = opts.storage === "none" ? null : opts.storage === "session" ? w.sessionStorage : w.localStorage;
+      look = JSON.parse(st.getItem("dialoge:" + id + ":look")) || {};
+    } catch (e) { look = {}; }
+    var sheet;
+    try { sheet = new CSSStyleSheet(); sheet.replaceSync(SHEET); root.adoptedStyleSheets = [sheet]; }
+    catch (e) { return fetchApp(); } // no constructable stylesheets: the app draws it all
+    var dark = w.matchMedia("(prefers-color-scheme: dark)").matches;
+    wrap = el("div", opts.position === "left" ? "r l" : "r");
+    [["--c", dark && look.dc || look.c], ["--f", dark && look.df || look.f]].forEach(function (p) {
+      // Only `#hex` (what the app writes): nothing else from storage reaches the style.
+      if (/^#[\da-f]{3,8}$/i.test(p[1])) wrap.style.setProperty(p[0], p[1]);
+    });
+    lb = el("button", "", { type: "button", "data-testid": "launcher", "aria-label": look.o || "Open chat", "aria-expanded": "false" });
+    var svg = svgEl("svg", { viewBox: "0 0 24 24", "aria-hidden": "true" });
+    svg.append(svgEl("path", { d: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" }));
+    lb.append(svg);
+    var n = look.u | 0;
+    if (n > 0) {
+      var b = el("span", "", { "data-testid": "launcher-badge" });
+      b.textContent = n;
+      lb.append(b);
+    }
+    lb.onpointerover = lb.onfocus = fetchApp;
+    lb.onclick = function () {
+      fetchApp();
+      wanted = !wanted;
+      lb.setAttribute("aria-expanded", wanted);
+      if (!frame) {
+        frame = el("div", "", { role: "dialog", "aria-label": look.o || "Chat", "data-testid": "panel-loading" });
+        wrap.prepend(frame);
+      }
+      frame.hidden = !wanted;
+    };
+    wrap.hidden = opts.hidden === "true" || opts.hidden === "";
+    wrap.append(lb);
+    root.append(wrap);
+  }
+
+  function fetchApp() {
+    if (loading || !root) return;
+    var css = el("link", "", { rel: "stylesheet", href: base + "dialoge.css" + V });
+    var styled = new Promise(function (r) { css.onload = css.onerror = r; });
+    root.append(css);
+    loading = Promise.all([
+      import(base + "dialoge-widget.js" + V).then(function (m) {
+        return m.default({ module_or_path: base + "dialoge-widget_bg.wasm" + V }).then(function () { return m; });
+      }),
+      styled,
+      import(base + "dialoge-phone.js" + V),
+    ]).then(function (a) {
+      if (host && !unfit) unfit = a[2].default(host);
+      return a[0];
+    });
+    mountWhenReady(gen);
+  }
+
+  function mountWhenReady(my) {
+    if (loading) loading.then(function (m) {
+      if (!host || my !== gen) return;
+      if (app) app.command("destroy");
+      // The painted launcher gives way to the app's in the same task: never two, no flash.
+      var focused = root.activeElement === lb;
+      if (wrap) wrap.remove();
+      wrap = lb = frame = null;
+      root.adoptedStyleSheets = []; // its bare selectors would reach the app's elements
+      app = m.mount(mount, opts);
+      var q = queue;
+      queue = [];
+      if (wanted) q.unshift(["open"]);
+      wanted = false;
+      q.forEach(function (a) { Dialoge.apply(null, a); });
+      var l = focused && root.querySelector("[data-testid=launcher]");
+      if (l) l.focus();
+    }).catch(function (e) {
+      console.error("[dialoge] failed to start", e);
+    });
+  }
+
   function start() {
     // A site that boots through JS may leave data-chatbot-id off the tag (an OpenDialog
     // scenario names itself with data-scenario-id; a branding preview needs no chatbot).
@@ -98,32 +176,24 @@
     if (!host) {
       host = d.createElement("div");
       host.setAttribute("data-dialoge", "");
-      var root = host.attachShadow({ mode: "open" });
-      var css = d.createElement("link");
-      css.rel = "stylesheet";
-      css.href = base + "dialoge.css";
-      var mount = d.createElement("div");
-      // Hidden until the stylesheet arrives, so nothing unstyled ever flashes.
-      mount.hidden = true;
-      css.onload = css.onerror = function () { mount.hidden = false; };
-      root.append(css, mount);
-      host.mount = mount;
+      root = host.attachShadow({ mode: "open" });
+      mount = d.createElement("div");
+      root.append(mount);
       (d.body || d.documentElement).appendChild(host);
+      paint();
     }
-    loading = loading || import(base + "dialoge-widget.js").then(function (m) {
-      return m.default({ module_or_path: base + "dialoge-widget_bg.wasm" }).then(function () { return m; });
-    });
-    loading.then(function (m) {
-      if (!host || my !== gen) return;
-      if (app) app.command("destroy");
-      app = m.mount(host.mount, opts);
-      var q = queue;
-      queue = [];
-      q.forEach(function (a) { Dialoge.apply(null, a); });
-    }).catch(function (e) {
-      console.error("[dialoge] failed to start", e);
-    });
+    var o = opts.open;
+    if (loading) mountWhenReady(my);
+    else if (idled || queue.length || look.l || "preview" in opts || o === "" || o === "true" || /[?&]chat=open\b/.test(location.search)) fetchApp();
   }
+
+  function idle() {
+    idled = true;
+    var ric = w.requestIdleCallback;
+    ric ? ric.call(w, fetchApp, { timeout: 2000 }) : setTimeout(fetchApp, 1);
+  }
+  if (d.readyState === "complete") idle();
+  else w.addEventListener("load", idle);
 
   ["open", "close", "toggle", "show", "hide", "send", "setContext", "reset", "destroy", "on", "off", "boot", "preview", "previewScene"]
     .forEach(function (n) { Dialoge[n] = function () { return Dialoge.apply(null, [n].concat([].slice.call(arguments))); }; });

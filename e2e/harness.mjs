@@ -236,6 +236,12 @@ export function assertNoProblems(browser, ignore = null) {
   assert.deepEqual(real, [], "no console errors, uncaught errors or CSP violations");
 }
 
+/** Waits until the app has replaced the launcher the loader drew (its root is in the shadow
+ * root): the loader fetches the app when the page is idle after `load`, or on intent. */
+export async function appMounted(page) {
+  await page.waitForFunction(() => document.querySelector("[data-dialoge]")?.shadowRoot?.querySelector(".dlg-root"), null, { timeout: 30000 });
+}
+
 /** Page object for the widget on a page. */
 export class Widget {
   constructor(page) {

@@ -5,6 +5,7 @@
 // syntax and warned on every build), then writes each file's brotli and gzip twin (`.br`, `.gz`)
 // so a server can send them as they are — the sandbox does, as a CDN would.
 import { readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { join, dirname } from "node:path";
 import { createRequire } from "node:module";
@@ -21,10 +22,24 @@ if (!dir) {
 }
 const renamed = shortenImports(join(dir, "dialoge-widget_bg.wasm"), join(dir, "dialoge-widget.js"));
 console.log(`shortened ${renamed} import names`);
+// The loader names the app's files with a version (`?v=` + a hash of what they are built from), so a server
+// may cache them for a year (the sandbox does, as a CDN would); the loader itself stays short-
+// lived, and a new build is a new URL. Its placeholder is replaced before terser renames it.
+const version = createHash("sha256");
+for (const name of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) version.update(readFileSync(join(dir, name)));
+const loaderPath = join(dir, "dialoge.js");
+const loaderSrc = readFileSync(loaderPath, "utf8");
+const placeholder = 'var V = ""';
+if (!loaderSrc.includes(placeholder)) {
+  console.error(`minify.mjs: the loader lost its version placeholder (${placeholder})`);
+  process.exit(1);
+}
+writeFileSync(loaderPath, loaderSrc.replace(placeholder, `var V = "?v=${version.digest("hex").slice(0, 12)}"`));
 const jobs = [
   // The loader keeps its licence comment; it is a classic script.
   ["dialoge.js", { module: false, format: { comments: /^!/ } }],
   ["dialoge-widget.js", { module: true }],
+  ["dialoge-phone.js", { module: true }],
 ];
 for (const [name, opts] of jobs) {
   const path = join(dir, name);
@@ -48,7 +63,7 @@ const small = css
 writeFileSync(cssPath, small);
 console.log(`minified dialoge.css: ${css.length} → ${small.length} bytes`);
 
-for (const name of ["dialoge.js", "dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css"]) {
+for (const name of ["dialoge.js", "dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
   const path = join(dir, name);
   const body = readFileSync(path);
   writeFileSync(path + ".br", brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));

@@ -25,6 +25,12 @@ use crate::transport::storage::Store;
 
 /// The last `/config` answer, verbatim, per chatbot (the store's keys are per chatbot).
 const CONFIG_KEY: &str = "config";
+/// When `config` was cached (seconds since the epoch).
+const CONFIG_AT_KEY: &str = "config_at";
+/// How long a cached config stands for the real one at boot (ours): within it the widget
+/// makes no request at all until the visitor opens or writes, so most page views of a shop
+/// cost it no token handshake; past it the config is fetched at boot again.
+const CONFIG_LIFETIME_S: u32 = 3600;
 /// Popup-message ids the visitor dismissed, one per line.
 const DISMISSED_KEY: &str = "popups_dismissed";
 /// Banners the visitor closed, by id (one per line), remembered across pages and visits.
@@ -156,6 +162,24 @@ impl Branding {
         }
     }
 
+    /// Is the cached config recent enough to stand for the real one until the chat is needed?
+    pub fn cached_is_fresh(&self) -> bool {
+        let Some(env) = self.env.get() else {
+            return false;
+        };
+        if env.store.get(CONFIG_KEY).is_none() {
+            return false;
+        }
+        let at: u32 = env
+            .store
+            .get(CONFIG_AT_KEY)
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        now_s()
+            .checked_sub(at)
+            .is_some_and(|age| age < CONFIG_LIFETIME_S)
+    }
+
     /// Fetches `/config`, applies it and caches it. Idempotent: a second call while one runs,
     /// or after one succeeded, does nothing; after a failure it tries again (the panel's open
     /// calls it too).
@@ -202,6 +226,7 @@ impl Branding {
                 Ok((config, text)) => {
                     // Cache the answer verbatim: no serializer in the wasm just for this.
                     env.store.set(CONFIG_KEY, &text);
+                    env.store.set(CONFIG_AT_KEY, &now_s().to_string());
                     this.apply(config);
                 }
                 Err(BackendError::Aborted) => {}
@@ -428,4 +453,10 @@ impl Branding {
                 .and_then(|l| l.max_attachment_size_bytes)
         })
     }
+}
+
+/// Whole seconds since the epoch (a `u32` until 2106): the same integer code as every other
+/// count the widget stores, nothing new in the wasm.
+fn now_s() -> u32 {
+    (js_sys::Date::now() / 1000.0) as u32
 }

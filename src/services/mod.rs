@@ -170,6 +170,10 @@ pub(crate) fn retry_delay(e: &BackendError, attempt: u32) -> Option<u32> {
 
 /// Stored when the visitor asked for unread messages in the tab's title.
 const TITLE_ALERTS_KEY: &str = "title_alerts";
+/// What the loader paints on the next page (`view::look`).
+const LOOK_KEY: &str = "look";
+/// The unread count, kept across pages: the badge the loader paints is the app's too.
+const UNREAD_KEY: &str = "unread";
 
 pub(crate) fn log(msg: &str) {
     web_sys::console::warn_1(&format!("[dialoge] {msg}").into());
@@ -183,7 +187,11 @@ impl Services {
         let backend = Backend::from_options(&options, store.clone());
         let life = Life::new();
         let conversation_life = life.child();
-        let ui = ui::Ui::new(&options, store.get(TITLE_ALERTS_KEY).is_some());
+        let unread = store
+            .get(UNREAD_KEY)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let ui = ui::Ui::new(&options, store.get(TITLE_ALERTS_KEY).is_some(), unread);
         let tabs = Tabs::open(options.storage, &options.chatbot_id);
         let env = Shared(StoredValue::new_local(Rc::new(Env {
             options,
@@ -270,7 +278,11 @@ impl Services {
         self.listen_to_tabs();
         self.watch_navigation();
         self.branding.restore();
-        self.branding.fetch();
+        // A recent cached config stands for the real one until the chat is needed (opened,
+        // written to): no token handshake on a page view where the visitor never chats.
+        if !self.branding.cached_is_fresh() {
+            self.branding.fetch();
+        }
         if self.env.get().is_some_and(|e| e.options.preview) {
             self.start_preview();
         }
@@ -339,6 +351,19 @@ impl Services {
     }
 
     /// `data-color-scheme`: `Some(dark)` when the page fixed it.
+    /// A branding preview (no visitor, nothing remembered).
+    pub fn is_preview(&self) -> bool {
+        self.env.get().is_some_and(|e| e.options.preview)
+    }
+
+    /// Keeps the launcher's look (`view::look`) and the unread count for the next page.
+    pub fn remember_look(&self, record: &str, unread: u32) {
+        if let Some(env) = self.env.get() {
+            env.store.set(LOOK_KEY, record);
+            env.store.set(UNREAD_KEY, &unread.to_string());
+        }
+    }
+
     pub fn color_scheme(&self) -> Option<bool> {
         self.env.get().and_then(|e| e.options.color_scheme)
     }

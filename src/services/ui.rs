@@ -26,13 +26,14 @@ pub struct Ui {
 }
 
 impl Ui {
-    pub fn new(options: &Options, title_alerts: bool) -> Ui {
+    /// `unread`: the count an earlier page of this visit left (shown until the panel opens).
+    pub fn new(options: &Options, title_alerts: bool, unread: u32) -> Ui {
         let browser = web_sys::window().and_then(|w| w.navigator().language());
         Ui {
             // Opened at boot by `Services::start`, so it runs the same path as a click.
             open: RwSignal::new(false),
             launcher: RwSignal::new(!options.hidden),
-            unread: RwSignal::new(0),
+            unread: RwSignal::new(unread),
             lang: RwSignal::new(Lang::pick([
                 options.language.as_deref(),
                 browser.as_deref(),

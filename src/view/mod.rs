@@ -9,6 +9,7 @@ pub mod header;
 pub mod icons;
 pub mod intro;
 pub mod livechat;
+pub mod look;
 pub mod menu;
 pub mod messages;
 pub mod number;

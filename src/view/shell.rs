@@ -16,6 +16,7 @@ use crate::view::banners::Banners;
 use crate::view::files::{files_of, input_of};
 use crate::view::header::Header;
 use crate::view::livechat::LivechatBanner;
+use crate::view::look::remember_look;
 use crate::view::messages::MessageList;
 use crate::view::teaser::Teasers;
 use crate::view::theme::use_theme;
@@ -29,6 +30,7 @@ pub fn Shell() -> impl IntoView {
     let left = svc.ui.is_left();
     let root = NodeRef::<leptos::html::Div>::new();
     use_theme(svc, root);
+    remember_look(svc);
     // Focus follows the panel: into the composer when it opens, back to the launcher when it
     // closes (only after a real change, never on first render: the page keeps its focus).
     Effect::new(move |prev: Option<bool>| {

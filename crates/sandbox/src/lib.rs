@@ -104,8 +104,9 @@ pub fn app(state: AppState) -> Router {
             get(|| async { Redirect::temporary("/widget/studio/") }),
         )
         // The built folder as a CDN serves it: the `.br`/`.gz` twins the build writes, by
-        // `Accept-Encoding`; `no-cache` (revalidated with `Last-Modified`, a 304 when unchanged)
-        // because the file names carry no version to cache them for long. Its pages (the
+        // `Accept-Encoding`; a file asked for with its version (`?v=…`, as the loader asks for
+        // the app) is cached for a year, anything else (the loader itself, which a shop's tag
+        // names without one) is `no-cache`, revalidated with `Last-Modified`. Its pages (the
         // development page, the studio) run under the same strict CSP as the shop's; the
         // header is ignored on scripts, styles and wasm.
         .nest_service(
@@ -119,6 +120,7 @@ pub fn app(state: AppState) -> Router {
                     CACHE_CONTROL,
                     HeaderValue::from_static("no-cache"),
                 ))
+                .layer(middleware::from_fn(versioned_for_long))
                 .service(
                     ServeDir::new(&options.widget_dir)
                         .precompressed_br()
@@ -172,4 +174,24 @@ fn cors(origins: &[String]) -> CorsLayer {
         ])
         .expose_headers([RETRY_AFTER, CONTENT_DISPOSITION])
         .max_age(Duration::from_secs(600))
+}
+
+/// A widget file asked for with its version (`?v=…`): the same URL never names other bytes,
+/// so it may be kept for a year without asking again.
+async fn versioned_for_long(
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let versioned = request
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p.starts_with("v=")));
+    let mut response = next.run(request).await;
+    if versioned && response.status().is_success() {
+        response.headers_mut().insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    response
 }
