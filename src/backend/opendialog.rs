@@ -243,7 +243,7 @@ impl OpenDialog {
                 continue;
             }
             let text = http::text(&resp).await.unwrap_or_default();
-            let laravel = serde_json::from_str::<serde_json::Value>(&text)
+            let laravel = dialoge_api::json::parse(&text)
                 .ok()
                 .and_then(|v| LaravelError::read(&v).ok())
                 .unwrap_or_default();
@@ -293,7 +293,7 @@ impl OpenDialog {
             .await;
         self.config_pending.set(false);
         let text = text?;
-        let value: serde_json::Value = serde_json::from_str(&text)
+        let value = dialoge_api::json::parse(&text)
             .map_err(|e| ApiError::Protocol(format!("bad JSON: {e}")))?;
         let od = Configuration::read(&value)
             .map_err(|e| ApiError::Protocol(format!("bad configuration: {e}")))?;
@@ -972,8 +972,7 @@ fn long_text_form(long: &LongTextData, id: &str) -> ShowForm {
 /// A previewed OpenDialog `configuration` (the branding studio) as the widget's config: the
 /// same mapping as a fetched one.
 pub fn preview_config(text: &str) -> std::result::Result<Config, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("bad JSON: {e}"))?;
+    let value = dialoge_api::json::parse(text).map_err(|e| format!("bad JSON: {e}"))?;
     let od = Configuration::read(&value).map_err(|e| format!("bad configuration: {e}"))?;
     dialoge_api::from_json::<Config>(&branding(&od).to_string())
         .map_err(|e| format!("bad config: {e}"))

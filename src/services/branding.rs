@@ -157,7 +157,7 @@ impl Branding {
             return;
         }
         let cached = env.store.get(CONFIG_KEY);
-        if let Some(config) = cached.and_then(|s| serde_json::from_str::<Config>(&s).ok()) {
+        if let Some(config) = cached.and_then(|s| dialoge_api::from_json::<Config>(&s).ok()) {
             self.apply(config);
         }
     }
@@ -267,7 +267,7 @@ impl Branding {
             return;
         }
         // The same reader as the cached config in `restore`, so the wasm has one.
-        match serde_json::from_str::<Config>(text) {
+        match dialoge_api::from_json::<Config>(text) {
             Ok(config) => self.apply(config),
             Err(e) => log(&format!("preview: not a config: {e}")),
         }

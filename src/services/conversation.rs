@@ -188,7 +188,7 @@ impl Conversation {
         let parsed = js_sys::JSON::stringify(value)
             .ok()
             .and_then(|s| s.as_string())
-            .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok());
+            .and_then(|s| dialoge_api::json::parse(&s).ok());
         // Through `Value` (not straight into a `Map`): the text parser is then compiled once.
         match parsed {
             Some(serde_json::Value::Object(map)) => self.context.set_value(map),

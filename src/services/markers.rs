@@ -83,7 +83,7 @@ impl Markers {
     ) -> Markers {
         let emitted = store
             .get(CUSTOM_SEEN_KEY)
-            .and_then(|s| serde_json::from_str(&s).ok())
+            .and_then(|s| dialoge_api::from_json::<Vec<String>>(&s).ok())
             .unwrap_or_default();
         Markers {
             env,

@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 
+pub use crate::parse::parse;
 use serde::de::{Error as _, Unexpected};
 use serde::{Deserialize, Deserializer};
 pub use serde_json::{Error, Map, Value};
@@ -34,8 +35,7 @@ pub trait FromJson: Sized {
 /// Parses JSON text as `T` (a syntax error keeps its line and column; shape errors have none,
 /// they are only ever logged).
 pub fn from_json<T: FromJson>(text: &str) -> Result<T, Error> {
-    let value: Value = serde_json::from_str(text)?;
-    T::from_json(&value)
+    T::from_json(&parse(text)?)
 }
 
 /// `Deserialize` for a [`FromJson`] type: buffer into a `Value`, then read it.

@@ -33,6 +33,7 @@ pub mod livechat_follow;
 pub mod livechat_sync;
 pub mod message;
 pub mod opendialog;
+pub mod parse;
 pub mod reducer;
 pub mod rules;
 pub mod send;

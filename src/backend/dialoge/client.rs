@@ -322,6 +322,6 @@ fn jwt_exp(jwt: &str) -> Option<f64> {
         b64.push('=');
     }
     let json = web_sys::window()?.atob(&b64).ok()?;
-    let claims: serde_json::Value = serde_json::from_str(&json).ok()?;
+    let claims = dialoge_api::json::parse(&json).ok()?;
     claims.get("exp")?.as_f64()
 }

@@ -134,7 +134,7 @@ impl Dialoge {
     pub async fn config(&self, signal: Option<&AbortSignal>) -> Result<(Config, String)> {
         let resp = self.call(Call::new("GET", "/config", None), signal).await?;
         let text = http::text(&resp).await?;
-        match serde_json::from_str::<Config>(&text) {
+        match dialoge_api::from_json::<Config>(&text) {
             Ok(config) => Ok((config, text)),
             Err(e) => Err(ApiError::Protocol(format!("bad JSON: {e}"))),
         }

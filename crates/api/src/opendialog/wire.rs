@@ -161,7 +161,7 @@ fn parse_or_empty<T: Default>(body: &str, read: fn(&Value) -> T) -> Result<T, Er
     if body.trim().is_empty() {
         return Ok(T::default());
     }
-    let value: Value = serde_json::from_str(body)?;
+    let value = crate::json::parse(body)?;
     Ok(read(&value))
 }
 
