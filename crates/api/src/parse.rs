@@ -117,22 +117,31 @@ impl Reader<'_> {
         }
         loop {
             items.push(self.value()?);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(b']') {
-                        return Err(self.error("trailing comma"));
-                    }
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                Some(_) => return Err(self.error("expected `,` or `]`")),
-                None => return Err(self.error("EOF while parsing a list")),
+            if self.after_item(b']', "expected `,` or `]`", "EOF while parsing a list")? {
+                return Ok(Value::Array(items));
             }
+        }
+    }
+
+    /// After an item of a list or an object: `,` (another follows: `false`) or `close` (the
+    /// end: `true`); a comma right before `close` is an error, as in serde_json.
+    fn after_item(&mut self, close: u8, expected: &str, eof: &str) -> Result<bool, Error> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_whitespace();
+                if self.peek() == Some(close) {
+                    return Err(self.error("trailing comma"));
+                }
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(_) => Err(self.error(expected)),
+            None => Err(self.error(eof)),
         }
     }
 
@@ -160,21 +169,8 @@ impl Reader<'_> {
             let value = self.value()?;
             // As serde_json's `Value`: a repeated key keeps its last value.
             map.insert(key, value);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(b'}') {
-                        return Err(self.error("trailing comma"));
-                    }
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(map));
-                }
-                Some(_) => return Err(self.error("expected `,` or `}`")),
-                None => return Err(self.error("EOF while parsing an object")),
+            if self.after_item(b'}', "expected `,` or `}`", "EOF while parsing an object")? {
+                return Ok(Value::Object(map));
             }
         }
     }
