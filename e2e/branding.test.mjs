@@ -38,7 +38,13 @@ async function arm(fault) {
   assert.equal(res.status, 201, await res.text());
 }
 
-const launcherColour = (w) => w.launcher.evaluate((el) => getComputedStyle(el).backgroundColor);
+// Looked up and read in one step: the launcher the loader drew gives way to the app's, and a
+// handle taken a moment before could be detached by the time it is read.
+const launcherColour = (w) =>
+  w.page.evaluate(() => {
+    const el = document.querySelector("[data-dialoge]").shadowRoot.querySelector("[data-testid=launcher]");
+    return getComputedStyle(el).backgroundColor;
+  });
 
 /** Polls until the launcher's background is `want` (config is fetched at boot, asynchronously). */
 async function waitForColour(w, want, timeout = 10000) {
