@@ -267,7 +267,10 @@ test("data-position=left puts the launcher and the panel in the left corner (rig
   const { page } = browser;
   const viewport = page.viewportSize();
   const centre = async (locator) => {
-    const box = await locator.boundingBox();
+    // The loader's launcher may give way to the app's between the lookup and the measure: the
+    // box of a launcher that is still there is read again.
+    let box = null;
+    for (let i = 0; i < 20 && !box; i++) box = await locator.boundingBox();
     assert.ok(box, "the element has a box");
     return box.x + box.width / 2;
   };
