@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Trunk post-build hook (Trunk.toml), release builds only: shortens the wasm's import names
+// Trunk post-build hook (Trunk.toml), release builds only: splits off the wasm chunks and
+// optimizes (scripts/split.mjs), shortens the wasm's import names
 // (scripts/short-imports.mjs), minifies the loader and the wasm-bindgen glue with terser and the
 // stylesheet itself (Trunk's minifier is off: its JS minifier cannot parse the glue's ES module
 // syntax and warned on every build), then writes each file's brotli and gzip twin (`.br`, `.gz`)
@@ -11,6 +12,7 @@ import { join, dirname } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { shortenImports } from "./short-imports.mjs";
+import { splitAndOptimize } from "./split.mjs";
 
 if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -20,13 +22,19 @@ if (!dir) {
   console.error("minify.mjs runs as a Trunk hook (TRUNK_STAGING_DIR is not set)");
   process.exit(1);
 }
+const chunks = splitAndOptimize(root, dir);
+if (chunks.length) console.log(`split off ${chunks.join(", ")}`);
 const renamed = shortenImports(join(dir, "dialoge-widget_bg.wasm"), join(dir, "dialoge-widget.js"));
 console.log(`shortened ${renamed} import names`);
 // The loader names the app's files with a version (`?v=` + a hash of what they are built from), so a server
 // may cache them for a year (the sandbox does, as a CDN would); the loader itself stays short-
 // lived, and a new build is a new URL. Its placeholder is replaced before terser renames it.
 const version = createHash("sha256");
-for (const name of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) version.update(readFileSync(join(dir, name)));
+const linker = chunks.length ? ["__wasm_split.js"] : [];
+for (const name of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js", ...linker, ...chunks]) {
+  version.update(readFileSync(join(dir, name)));
+}
+const V = `?v=${version.digest("hex").slice(0, 12)}`;
 const loaderPath = join(dir, "dialoge.js");
 const loaderSrc = readFileSync(loaderPath, "utf8");
 const placeholder = 'var V = ""';
@@ -34,12 +42,32 @@ if (!loaderSrc.includes(placeholder)) {
   console.error(`minify.mjs: the loader lost its version placeholder (${placeholder})`);
   process.exit(1);
 }
-writeFileSync(loaderPath, loaderSrc.replace(placeholder, `var V = "?v=${version.digest("hex").slice(0, 12)}"`));
+writeFileSync(loaderPath, loaderSrc.replace(placeholder, `var V = "${V}"`));
+// The chunks' linker (`__wasm_split.js`) and the glue import each other: both must name the
+// other by the very URL the loader uses, version included, or the browser would load a second,
+// uninitialized copy of the glue. The chunks are versioned the same way.
+function rewrite(name, from, to) {
+  const path = join(dir, name);
+  const src = readFileSync(path, "utf8");
+  if (!src.includes(from)) {
+    console.error(`minify.mjs: ${name} does not mention ${from}`);
+    process.exit(1);
+  }
+  writeFileSync(path, src.split(from).join(to));
+}
+if (chunks.length) {
+  // (Only the import statement: the glue's import object keys the same string, which must stay
+  // the module name the wasm imports from.)
+  rewrite("dialoge-widget.js", 'from "./__wasm_split.js"', `from "./__wasm_split.js${V}"`);
+  rewrite("__wasm_split.js", 'from "./dialoge-widget.js"', `from "./dialoge-widget.js${V}"`);
+  for (const chunk of chunks) rewrite("__wasm_split.js", `"./${chunk}"`, `"./${chunk}${V}"`);
+}
 const jobs = [
   // The loader keeps its licence comment; it is a classic script.
   ["dialoge.js", { module: false, format: { comments: /^!/ } }],
   ["dialoge-widget.js", { module: true }],
   ["dialoge-phone.js", { module: true }],
+  ...linker.map((name) => [name, { module: true }]),
 ];
 for (const [name, opts] of jobs) {
   const path = join(dir, name);
@@ -63,7 +91,7 @@ const small = css
 writeFileSync(cssPath, small);
 console.log(`minified dialoge.css: ${css.length} → ${small.length} bytes`);
 
-for (const name of ["dialoge.js", "dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
+for (const name of ["dialoge.js", "dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js", ...linker, ...chunks]) {
   const path = join(dir, name);
   const body = readFileSync(path);
   writeFileSync(path + ".br", brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));

@@ -14,7 +14,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "clippy (warnings denied): native crates, then the widget on wasm32"
 cargo clippy -p dialoge-api -p dialoge-api-derive -p dialoge-sandbox --all-targets --quiet -- -D warnings
-cargo clippy --target wasm32-unknown-unknown -p dialoge-widget --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p dialoge-widget --features split --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p dialoge-widget --features opendialog --all-targets --quiet -- -D warnings
 
 step "native tests (dialoge-api, dialoge-sandbox)"
@@ -24,8 +24,8 @@ step "browser component tests (wasm-bindgen-test, headless Chromium)"
 cargo test --target wasm32-unknown-unknown -p dialoge-widget 2>&1 | tee "$LOG/wasm.txt"
 
 step "build the widget (release): the Dialoge build, then the OpenDialog build"
-trunk build --release --offline
-trunk build --release --offline --features opendialog --dist dist/opendialog
+trunk build --release --offline --features split
+trunk build --release --offline --features opendialog,split --dist dist/opendialog
 
 step "end-to-end tests (built widget + sandbox, headless Chromium)"
 cargo build -p dialoge-sandbox --quiet

@@ -99,3 +99,8 @@ pub fn HumanButton(svc: Services) -> impl IntoView {
         </Show>
     }
 }
+
+/// [`LivechatBanner`] as the `extras` chunk draws it.
+pub fn livechat_view(svc: Services) -> AnyView {
+    view! { <LivechatBanner svc/> }.into_any()
+}

@@ -35,6 +35,11 @@ struct Follow {
 #[component]
 pub fn MessageList(svc: Services) -> impl IntoView {
     let list = NodeRef::<html::Div>::new();
+    let talked = Memo::new(move |_| {
+        svc.conversation
+            .entries()
+            .with(|e| e.iter().any(|e| e.from_visitor))
+    });
     let has_new = RwSignal::new(false);
     let follow = Rc::new(Follow::default());
     follow.pinned.set(true);
@@ -151,12 +156,14 @@ pub fn MessageList(svc: Services) -> impl IntoView {
                 {move || svc.conversation.entries().with(Vec::is_empty)
                     .then(|| svc.branding.form_for(dialoge_api::config::FormTrigger::SessionStart))
                     .flatten()
-                    .map(|form_id| view! { <crate::view::parts::forms::SessionForm form_id/> })}
+                    .map(|form_id| crate::view::chunk::deferred(move |x| (x.session_form)(form_id.clone())))}
                 <Show when=move || svc.conversation.history_loading().get()>
                     <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
                 </Show>
                 <For each=move || svc.conversation.entries().get() key=|e| e.key children=move |e| message_view(svc, e)/>
-                <crate::view::rating::QuietRating svc/>
+                // Asked once an answer has been given: drawn by the `extras` chunk, which is fetched when
+                // the visitor first writes.
+                {move || talked.get().then(|| crate::view::chunk::deferred(move |x| (x.quiet_rating)(svc)))}
             </div>
             <Show when=move || has_new.get()>
                 <button type="button" class="dlg-pill" data-testid="new-message-pill" on:click=jump>

@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod banners;
+pub mod chunk;
 pub mod dom;
 pub mod files;
 pub mod header;

@@ -201,3 +201,8 @@ pub fn QuietRating(svc: Services) -> impl IntoView {
         </div>
     }
 }
+
+/// [`QuietRating`] as the `extras` chunk draws it.
+pub fn quiet_rating_view(svc: Services) -> AnyView {
+    view! { <QuietRating svc/> }.into_any()
+}

@@ -1,6 +1,7 @@
 //! The widget's frame: launcher (with unread badge), panel (dialog with header, message list,
 //! status line, composer). Only the DOM hooks and ARIA of EMBED.md section 4 are promised.
 
+use dialoge_api::livechat::LivechatStatus;
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -15,7 +16,6 @@ use crate::view::attachments::{AttachmentChips, Attachments};
 use crate::view::banners::Banners;
 use crate::view::files::{files_of, input_of};
 use crate::view::header::Header;
-use crate::view::livechat::LivechatBanner;
 use crate::view::look::remember_look;
 use crate::view::messages::MessageList;
 use crate::view::teaser::Teasers;
@@ -96,6 +96,7 @@ fn Launcher(svc: Services) -> impl IntoView {
 #[component]
 fn Panel(svc: Services) -> impl IntoView {
     let panel = NodeRef::<leptos::html::Section>::new();
+    let live = Memo::new(move |_| svc.livechat.status().get() != LivechatStatus::Inactive);
     let att = Attachments::default();
     let dragging = RwSignal::new(false);
     let on_drop = move |e: ev::DragEvent| {
@@ -130,7 +131,8 @@ fn Panel(svc: Services) -> impl IntoView {
         >
             <Header svc/>
             <Banners svc/>
-            <LivechatBanner svc/>
+            // Drawn by the `extras` chunk, fetched when a livechat first exists.
+            {move || live.get().then(|| crate::view::chunk::deferred(move |x| (x.livechat)(svc)))}
             <MessageList svc/>
             <StatusLine svc/>
             // Refused (403): a calm notice where the composer was; what was typed stays.
@@ -188,6 +190,9 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
             return;
         }
         svc.conversation.set_draft(String::new());
+        // A visitor who writes may well meet a form, products or a handover next: the chunk
+        // that draws them is fetched now, while the answer is on its way.
+        crate::view::chunk::prefetch(svc);
         if has_files() {
             svc.send(text, att.take());
         } else {

@@ -684,3 +684,8 @@ fn control(state: FormState, spec: &Spec, id: String, lang: Lang, aria: Aria) ->
         }
     }
 }
+
+/// [`SessionForm`] as the `extras` chunk draws it.
+pub fn session_form_view(form_id: String) -> AnyView {
+    view! { <SessionForm form_id/> }.into_any()
+}

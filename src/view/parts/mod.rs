@@ -22,24 +22,18 @@ pub use rich_text::RichTextPart;
 pub use table::TableView;
 
 /// Renders one part with its `data-testid="part"` hook, or nothing for parts that show nothing.
+/// Parts most conversations never see (forms, upload and handover markers, products, tables) are
+/// drawn by the `extras` chunk ([`crate::view::chunk`]), fetched when the first one arrives.
 pub fn part_view(part: LivePart) -> AnyView {
-    let (type_name, id, body): (&'static str, String, AnyView) = match part.kind {
+    let (type_name, id, body): (&'static str, String, AnyView) = match &part.kind {
         LiveKind::RichText(rt) => (
             "rich_text",
             rt.part_id.to_string(),
-            view! { <RichTextPart rt/> }.into_any(),
+            view! { <RichTextPart rt=rt.clone()/> }.into_any(),
         ),
-        LiveKind::Table(t) => (
-            "table",
-            t.part_id.to_string(),
-            view! { <TableView t/> }.into_any(),
-        ),
-        LiveKind::Products(p) => (
-            "products",
-            p.part_id.to_string(),
-            view! { <ProductsView p/> }.into_any(),
-        ),
-        LiveKind::Whole(whole) => match &*whole {
+        LiveKind::Table(t) => ("table", t.part_id.to_string(), asking(part.clone())),
+        LiveKind::Products(p) => ("products", p.part_id.to_string(), asking(part.clone())),
+        LiveKind::Whole(whole) => match &**whole {
             // Streamable parts are mirrored above; a final one lands there too.
             Part::RichText(_) | Part::Table(_) | Part::Products(_) => return ().into_any(),
             Part::Suggestions(s) => (
@@ -68,30 +62,24 @@ pub fn part_view(part: LivePart) -> AnyView {
                 view! { <p class="dlg-plain">{t.text.clone()}</p> }.into_any(),
             ),
             // Markers ask the widget to act: forms, an upload, a handover.
-            Part::ShowContactForm(f) => (
-                "show_contact_form",
-                f.part_id.clone(),
-                view! { <ContactFormPart part=f.clone()/> }.into_any(),
-            ),
+            Part::ShowContactForm(f) => {
+                ("show_contact_form", f.part_id.clone(), asking(part.clone()))
+            }
             Part::ShowSupportTicket(f) => (
                 "show_support_ticket",
                 f.part_id.clone(),
-                view! { <SupportTicketPart part=f.clone()/> }.into_any(),
+                asking(part.clone()),
             ),
-            Part::ShowForm(f) => (
-                "show_form",
-                f.part_id.clone(),
-                view! { <GenericFormPart part=f.clone()/> }.into_any(),
-            ),
+            Part::ShowForm(f) => ("show_form", f.part_id.clone(), asking(part.clone())),
             Part::RequestImageUpload(u) => (
                 "request_image_upload",
                 u.part_id.clone(),
-                view! { <ImageUploadPart part=u.clone()/> }.into_any(),
+                asking(part.clone()),
             ),
             Part::RequestHumanAgent(h) => (
                 "request_human_agent",
                 h.part_id.clone(),
-                view! { <HumanAgentPart part=h.clone()/> }.into_any(),
+                asking(part.clone()),
             ),
             // Renders nothing (not even the part wrapper); the host page gets an event.
             Part::Custom(c) => return view! { <CustomMarkerPart part=c.clone()/> }.into_any(),
@@ -105,4 +93,26 @@ pub fn part_view(part: LivePart) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// A part the `extras` chunk draws.
+fn asking(part: LivePart) -> AnyView {
+    crate::view::chunk::deferred(move |x| (x.part)(part.clone()))
+}
+
+/// The body of a part [`part_view`] hands to the `extras` chunk (nothing for any other).
+pub fn asking_part_view(part: LivePart) -> AnyView {
+    match part.kind {
+        LiveKind::Table(t) => view! { <TableView t/> }.into_any(),
+        LiveKind::Products(p) => view! { <ProductsView p/> }.into_any(),
+        LiveKind::RichText(_) => ().into_any(),
+        LiveKind::Whole(whole) => match &*whole {
+            Part::ShowContactForm(f) => view! { <ContactFormPart part=f.clone()/> }.into_any(),
+            Part::ShowSupportTicket(f) => view! { <SupportTicketPart part=f.clone()/> }.into_any(),
+            Part::ShowForm(f) => view! { <GenericFormPart part=f.clone()/> }.into_any(),
+            Part::RequestImageUpload(u) => view! { <ImageUploadPart part=u.clone()/> }.into_any(),
+            Part::RequestHumanAgent(h) => view! { <HumanAgentPart part=h.clone()/> }.into_any(),
+            _ => ().into_any(),
+        },
+    }
 }
