@@ -23,6 +23,18 @@ const files = [
   ["phone js", "dialoge-phone.js"],
 ];
 
+/** Raw, gzip and brotli bytes of one file. */
+function measure(label, name, path) {
+  const buf = readFileSync(path);
+  return {
+    label,
+    name,
+    raw: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+}
+
 /** Raw, gzip and brotli bytes of each file of a built folder, and the totals; prints a table. */
 function report(dir, heading) {
   const rows = [];
@@ -36,14 +48,7 @@ function report(dir, heading) {
       console.error(`missing ${path}: run trunk build --release first`);
       process.exit(1);
     }
-    const buf = readFileSync(path);
-    const row = {
-      label,
-      name,
-      raw: buf.length,
-      gzip: gzipSync(buf, { level: 9 }).length,
-      brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-    };
+    const row = measure(label, name, path);
     rows.push(row);
     for (const k of ["raw", "gzip", "brotli"]) total[k] += row[k];
   }
@@ -51,14 +56,7 @@ function report(dir, heading) {
   total.loader = rows[0].brotli;
   const whole = { ...total };
   for (const name of chunks) {
-    const buf = readFileSync(join(dir, name));
-    const row = {
-      label: "chunk",
-      name,
-      raw: buf.length,
-      gzip: gzipSync(buf, { level: 9 }).length,
-      brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-    };
+    const row = measure("chunk", name, join(dir, name));
     rows.push(row);
     for (const k of ["raw", "gzip", "brotli"]) whole[k] += row[k];
   }

@@ -6,7 +6,7 @@
 // with a retry in its place, nothing else is lost, and the retry draws it.
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, assertNoProblems, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, newVisitor, assertNoProblems } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -38,15 +38,7 @@ function chunkRequests(page) {
 }
 
 /** A new visitor on the demo shop page, panel open. */
-async function fresh(page) {
-  await page.goto(sandbox.url + "/");
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  const w = new Widget(page);
-  await w.launcher.waitFor({ state: "visible", timeout: 20000 });
-  await w.open();
-  return w;
-}
+const fresh = (page) => newVisitor(page, sandbox.url);
 
 test("a visitor who only looks never fetches the chunk; the first message fetches it once, and a form shows from it", async () => {
   const { page } = browser;

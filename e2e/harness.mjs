@@ -242,6 +242,17 @@ export async function appMounted(page) {
   await page.waitForFunction(() => document.querySelector("[data-dialoge]")?.shadowRoot?.querySelector(".dlg-root"), null, { timeout: 30000 });
 }
 
+/** A new visitor (nothing stored) on the sandbox's demo shop page, panel open. */
+export async function newVisitor(page, sandboxUrl) {
+  await page.goto(sandboxUrl + "/");
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  const w = new Widget(page);
+  await w.launcher.waitFor({ state: "visible", timeout: 20000 });
+  await w.open();
+  return w;
+}
+
 /** Page object for the widget on a page. */
 export class Widget {
   constructor(page) {

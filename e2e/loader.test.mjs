@@ -183,6 +183,37 @@ test("intent — a pointer over the launcher — fetches the app before the page
   rec.stop();
 });
 
+test("a popup teaser due before the app has arrived shows as soon as it does, not its delay later", async () => {
+  const { page } = browser;
+  await fresh(page);
+  // The app is held back past the teaser's due time (pm_sizes: 2 s after the page starts).
+  await page.route("**/widget/dialoge-widget.js*", async (route) => {
+    await sleep(4000);
+    await route.continue();
+  });
+  await page.goto(sandbox.url + "/products/tee");
+  // In the page's own clock: when the app's root appeared, and when the teaser did.
+  const gap = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const root = document.querySelector("[data-dialoge]").shadowRoot;
+        let mounted = null;
+        const look = () => {
+          if (mounted === null && root.querySelector(".dlg-root")) mounted = performance.now();
+          if (mounted !== null && root.querySelector("[data-popup-id=pm_sizes]")) {
+            resolve({ mounted, shown: performance.now() });
+            return;
+          }
+          requestAnimationFrame(look);
+        };
+        look();
+      }),
+  );
+  assert.ok(gap.mounted >= 4000, `the app was held back (mounted at ${gap.mounted} ms)`);
+  // Counted from the app's own mount it would come 2,000 ms after it.
+  assert.ok(gap.shown - gap.mounted < 1500, `shown ${Math.round(gap.shown - gap.mounted)} ms after the app arrived`);
+});
+
 test("a returning visitor within the config's lifetime: no request at all until the chat is opened", async () => {
   const { page } = browser;
   await fresh(page);

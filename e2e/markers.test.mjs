@@ -4,7 +4,7 @@
 // event, and the rating (stored, read back from GET /export).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, newVisitor, Widget } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -26,15 +26,7 @@ const PNG = Buffer.from(
 const TOKEN_KEY = "dialoge:shop-bot:token";
 
 /** A new visitor on the demo shop page, panel open. */
-async function fresh(page) {
-  await page.goto(sandbox.url + "/");
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  const w = new Widget(page);
-  await w.launcher.waitFor({ state: "visible", timeout: 20000 });
-  await w.open();
-  return w;
-}
+const fresh = (page) => newVisitor(page, sandbox.url);
 
 /** Requests whose URL contains `part`, from now on. */
 function record(page, part) {

@@ -61,7 +61,7 @@ pub struct Branding {
     fetch: StoredValue<Fetch>,
     /// The popup delays of the current plan; replaced when the config changes.
     timers: StoredValue<Option<Life>, LocalStorage>,
-    /// `Date.now()` at mount: popup delays count from page load, not from each config answer.
+    /// When popup delays start ([`delays_start`]), not each config answer.
     mounted_at: f64,
 }
 
@@ -103,6 +103,21 @@ fn dismissed_in(store: &Store, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// When popup delays start counting (`Date.now()` time). For the page's first mount, the page's
+/// own start: the loader fetches the app only once the page is idle after `load`, so a teaser
+/// due before the app arrives shows as soon as it does, not its whole delay later. A later mount
+/// (a `boot` after `destroy`, as single-page shops do on navigation) counts from itself.
+fn delays_start() -> f64 {
+    thread_local!(static FIRST: std::cell::Cell<bool> = const { std::cell::Cell::new(true) });
+    let now = js_sys::Date::now();
+    if !FIRST.with(|first| first.replace(false)) {
+        return now;
+    }
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(now, |p| p.time_origin())
+}
+
 impl Branding {
     pub(super) fn new(env: Shared, ui: Ui) -> Branding {
         Branding {
@@ -115,7 +130,7 @@ impl Branding {
             banners: RwSignal::new(None),
             fetch: StoredValue::new(Fetch::Idle),
             timers: StoredValue::new_local(None),
-            mounted_at: js_sys::Date::now(),
+            mounted_at: delays_start(),
         }
     }
 
