@@ -216,6 +216,40 @@ test("the visitor's image and file reach the agent with their bytes, once, not t
   await closeAsAgent(sandbox, token);
 });
 
+test("a message to the agent whose reply was lost goes again with the same key: the agent has it once", async () => {
+  const { w, token } = await activeLivechat();
+  const { page } = w;
+  // The first send reaches the server, and its reply is lost; the next goes through.
+  const keys = [];
+  await page.route("**/api/v1/chat/livechat/messages", async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    keys.push(route.request().headers()["idempotency-key"]);
+    if (keys.length === 1) {
+      await route.fetch().catch(() => {});
+      await route.abort("connectionreset");
+    } else {
+      await route.fallback();
+    }
+  });
+  // Meanwhile nothing brings the message back by itself (the follower's sync and polls fail),
+  // so the visitor's retry is what sends it again.
+  await page.route(/\/livechat\/(sync|messages\?)/, (route) => route.abort("connectionreset"));
+  await w.ask("Is the parcel insured?");
+  const mine = w.byRole("user").filter({ hasText: "Is the parcel insured?" });
+  await mine.and(page.locator("[data-state=failed]")).waitFor({ timeout: 15000 });
+  await page.getByTestId("retry-button").click();
+  await mine.and(page.locator("[data-state=sent]")).waitFor({ timeout: 15000 });
+  assert.equal(keys.length, 2, "sent twice by the widget");
+  assert.match(keys[0], /^[0-9a-f-]{36}$/, "with a key");
+  assert.equal(keys[1], keys[0], "the retry carries the first send's key");
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  const ctx = await context(sandbox, token);
+  const copies = ctx.messages.filter((m) => m.role === "user" && JSON.stringify(m.parts).includes("Is the parcel insured?"));
+  assert.equal(copies.length, 1, "the agent has it once");
+  assert.equal(await mine.count(), 1, "shown once");
+  await closeAsAgent(sandbox, token);
+});
+
 test("an agent message while the panel is closed shows on the launcher's unread badge", async () => {
   const { page } = browser;
   // Close while the widget holds a sync open (it pauses new requests while nobody looks, but

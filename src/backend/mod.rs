@@ -452,13 +452,15 @@ impl Backend {
         }
     }
 
+    /// A visitor's message to the agent; `key` is its outbox entry's idempotency key.
     pub async fn livechat_send(
         &self,
         body: &SendMessage,
+        key: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<LivechatSendResponse> {
         match self {
-            Backend::Dialoge(d) => d.livechat_send(body, signal).await,
+            Backend::Dialoge(d) => d.livechat_send(body, key, signal).await,
             Backend::Preview(p) => p.livechat_send(body),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),

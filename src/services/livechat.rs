@@ -547,16 +547,23 @@ impl Livechat {
                 // Where the visitor writes from, as with the assistant.
                 context: this.conversation.context_now(),
             };
-            let mut result = env.backend.livechat_send(&body, signal.as_ref()).await;
+            let mut result = env
+                .backend
+                .livechat_send(&body, &outgoing.idempotency_key, signal.as_ref())
+                .await;
             if let Err(BackendError::Http {
                 code: ErrorCode::Conflict,
                 ..
             }) = result
             {
-                // Stale state: refresh it, then try once more.
+                // Stale state: refresh it, then try once more (with the same key: if the first
+                // went through after all, this is that message, not a second).
                 let after = this.machine.with_value(LivechatSync::last_sequence);
                 let _ = this.poll_once(after).await;
-                result = env.backend.livechat_send(&body, signal.as_ref()).await;
+                result = env
+                    .backend
+                    .livechat_send(&body, &outgoing.idempotency_key, signal.as_ref())
+                    .await;
             }
             this.conversation.set_busy(false);
             match result {

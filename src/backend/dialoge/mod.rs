@@ -285,13 +285,19 @@ impl Dialoge {
         self.get_raw(&path, signal).await
     }
 
+    /// `POST /livechat/messages` with an **(ours)** `Idempotency-Key` (the outbox entry's, as
+    /// on `POST /messages`), so a retry after a lost reply is the message already sent, not a
+    /// second one in front of the agent.
     pub async fn livechat_send(
         &self,
         message: &SendMessage,
+        key: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<LivechatSendResponse> {
-        self.post("/livechat/messages", body(message)?, signal)
-            .await
+        let mut call = Call::new("POST", "/livechat/messages", body(message)?);
+        call.extra_headers.push(("Idempotency-Key", key));
+        let resp = self.call(call, signal).await?;
+        http::json(&resp).await
     }
 
     pub async fn livechat_typing(

@@ -245,17 +245,22 @@ async fn post_message(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendMessage>,
 ) -> Result<Json<LivechatSendResponse>, ApiError> {
+    // (ours) As on `POST /messages`: a repeated key is the message already sent.
+    let key = super::messages::idempotency_key(&headers)?;
     let settings = state.livechat_settings(&visitor.claims.chatbot_id);
     let prepared = prepare(&body.message.parts, &settings, true)?;
     let now = state.now();
     let signer = signer(&state, &headers);
-    let (message, mut draft) = {
+    let (message, draft) = {
         let mut store = state.livechat();
-        let (message, draft) = store.visitor_send(visitor.visitor_id(), prepared, now)?;
+        let (message, draft) =
+            store.visitor_send(visitor.visitor_id(), key.as_deref(), prepared, now)?;
         (store.present(&message, &signer), draft)
     };
-    draft.data.message = Some(message.clone());
-    emit(&state, vec![draft]);
+    if let Some(mut draft) = draft {
+        draft.data.message = Some(message.clone());
+        emit(&state, vec![draft]);
+    }
     Ok(Json(LivechatSendResponse { message }))
 }
 

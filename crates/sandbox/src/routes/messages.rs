@@ -32,12 +32,11 @@ use crate::state::AppState;
 use crate::stores::faults::StreamFaults;
 use crate::stores::visitors::{Turn, TurnOutcome};
 use crate::stores::DomainError;
+use crate::stores::IDEMPOTENCY_WINDOW;
 use crate::streaming::{failure_events, part_events, status, SseWriter, Stopped};
 
 /// The path stream faults are armed for.
 const MESSAGES_PATH: &str = "/api/v1/chat/messages";
-/// How long an `Idempotency-Key` is remembered (CONTRACT.md section 3).
-const IDEMPOTENCY_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
 /// What a `POST /messages` does, decided under the store lock.
 enum Start {

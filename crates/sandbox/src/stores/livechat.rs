@@ -34,7 +34,7 @@ use dialoge_api::webhook::{
 use tokio::sync::watch;
 
 use super::webhooks::EventDraft;
-use super::DomainError;
+use super::{DomainError, IDEMPOTENCY_WINDOW};
 use crate::clock::Timestamp;
 use crate::signing::Signer;
 use crate::tz;
@@ -73,6 +73,9 @@ pub struct VisitorLivechat {
     /// Counts every change; `/livechat/sync` cursors name it.
     pub revision: u64,
     changes: watch::Sender<u64>,
+    /// **(ours)** The message each `Idempotency-Key` created, and when: a repeat within the
+    /// window is that message again, not a second one.
+    sent: HashMap<String, (String, Timestamp)>,
 }
 
 impl VisitorLivechat {
@@ -86,7 +89,20 @@ impl VisitorLivechat {
             updated_at: None,
             revision: 0,
             changes,
+            sent: HashMap::new(),
         }
+    }
+
+    /// The message an earlier send with `key` created, if it is still remembered and kept.
+    fn sent_with(&self, key: &str, now: Timestamp) -> Option<Message> {
+        let (id, at) = self.sent.get(key)?;
+        if *at + IDEMPOTENCY_WINDOW <= now {
+            return None;
+        }
+        self.messages
+            .iter()
+            .find(|m| &m.message.message_id == id)
+            .map(|m| m.message.clone())
     }
 
     /// Records a change and wakes held syncs; a change the visitor's state shows also bumps the
@@ -748,12 +764,20 @@ impl LivechatStore {
 
     /// A visitor's livechat message: only into a waiting or active session (else the visitor's
     /// state is stale: 409).
+    /// A visitor's message into their open session. **(ours)** With an `Idempotency-Key` that an
+    /// earlier send used (a retry after a lost reply), the message that send created, and no
+    /// draft: nothing new happened, so no event.
     pub fn visitor_send(
         &mut self,
         visitor_id: &str,
+        key: Option<&str>,
         parts: Vec<Prepared>,
         now: Timestamp,
-    ) -> Result<(Message, EventDraft), DomainError> {
+    ) -> Result<(Message, Option<EventDraft>), DomainError> {
+        if let Some(again) = key.and_then(|key| self.visitors.get(visitor_id)?.sent_with(key, now))
+        {
+            return Ok((again, None));
+        }
         let session = self
             .current_session(visitor_id)
             .filter(|s| s.phase.is_open())
@@ -766,6 +790,11 @@ impl LivechatStore {
         let parts = self.store_parts(visitor_id, &session_id, parts);
         let record = self.record_mut(visitor_id);
         let message = record.push(&session_id, Role::User, None, parts, now);
+        if let Some(key) = key {
+            record
+                .sent
+                .insert(key.to_owned(), (message.message_id.clone(), now));
+        }
         record.touch(false, now);
         let waiting = match self.sessions.get_mut(&session_id) {
             Some(session) => {
@@ -791,7 +820,7 @@ impl LivechatStore {
         };
         let mut draft = self.draft(&session_id, event_type).ok_or_else(vanished)?;
         draft.data.message = Some(message.clone());
-        Ok((message, draft))
+        Ok((message, Some(draft)))
     }
 
     /// `POST /livechat/typing`: only while active. Starting (from not typing) and stopping are

@@ -15,6 +15,9 @@ pub mod opendialog;
 pub mod visitors;
 pub mod webhooks;
 
+/// How long an `Idempotency-Key` is remembered (CONTRACT.md section 3; livechat sends ours).
+pub const IDEMPOTENCY_WINDOW: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// Why a store refused a transition. Each kind maps to one HTTP status; the message is written
 /// for the developer reading the error envelope.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -346,6 +346,63 @@ async fn messages_carry_growing_sequence_numbers_and_page_after_a_given_one() {
     assert_eq!(error_of(bad).await.0, 422);
 }
 
+/// Sends a visitor livechat text with an **(ours)** `Idempotency-Key`.
+async fn send_with_key(app: &TestApp, token: &str, text: &str, key: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/chat/livechat/messages"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", key)
+        .json(&SendMessage {
+            message: OutgoingMessage {
+                parts: vec![text_part(text)],
+            },
+            context: None,
+        })
+        .send()
+        .await
+        .expect("request")
+}
+
+#[tokio::test]
+async fn a_livechat_send_repeated_with_its_idempotency_key_is_the_same_message_not_a_second() {
+    let app = spawn_app().await;
+    let (token, _session, _) = app.active_session("sam").await;
+    let first = send_with_key(&app, &token, "where is my parcel?", "k-1").await;
+    assert_eq!(first.status(), 200);
+    let first: dialoge_api::livechat::LivechatSendResponse = first.json().await.unwrap();
+    // The reply was lost; the widget sends the same message with the same key.
+    let again = send_with_key(&app, &token, "where is my parcel?", "k-1").await;
+    assert_eq!(again.status(), 200);
+    let again: dialoge_api::livechat::LivechatSendResponse = again.json().await.unwrap();
+    assert_eq!(again.message.message_id, first.message.message_id);
+    assert_eq!(again.message.sequence_number, first.message.sequence_number);
+    // Another key is another message; no key is always a new one.
+    assert_eq!(
+        send_with_key(&app, &token, "and my refund?", "k-2")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.livechat_send(&token, "thanks").await.status(), 200);
+    let texts: Vec<String> = app
+        .livechat_messages(&token, 0)
+        .await
+        .messages
+        .iter()
+        .filter(|m| m.role == Role::User)
+        .map(|m| text_of(&m.parts))
+        .collect();
+    assert_eq!(texts, ["where is my parcel?", "and my refund?", "thanks"]);
+    // A key that is not 1 to 255 visible characters is refused with the field named.
+    let (status, envelope) = error_of(send_with_key(&app, &token, "hi", "has spaces").await).await;
+    assert_eq!(status, 422);
+    assert!(
+        envelope.error.message.contains("Idempotency-Key"),
+        "{}",
+        envelope.error.message
+    );
+}
+
 #[tokio::test]
 async fn typing_shows_both_ways_and_clears_itself_when_not_refreshed() {
     let app = spawn_app().await;
