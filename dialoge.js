@@ -173,6 +173,7 @@
     // scenario names itself with data-scenario-id; a branding preview needs no chatbot).
     if (!opts.chatbotId && !opts.scenarioId && !("preview" in opts)) return;
     var my = ++gen;
+    opts.t = performance.now(); // popup teasers count their delays from here
     if (!host) {
       host = d.createElement("div");
       host.setAttribute("data-dialoge", "");

@@ -64,6 +64,10 @@ test("a visitor who only looks never fetches the chunk; the first message fetche
 test("a chunk that cannot be fetched leaves a retry where the part goes; nothing else is lost, and the retry draws it", async () => {
   const { page } = browser;
   await page.route(CHUNK, (route) => route.abort("internetdisconnected"));
+  await page.addInitScript(() => {
+    window.__chunkErrors = [];
+    window.addEventListener("dialoge:error", (e) => e.detail.where === "load" && window.__chunkErrors.push(e.detail));
+  });
   const w = await fresh(page);
   await w.ask("I want to contact you");
   const part = w.messages.locator("[data-testid=part][data-part-type=show_contact_form]");
@@ -79,7 +83,15 @@ test("a chunk that cannot be fetched leaves a retry where the part goes; nothing
   await page.unrouteAll({ behavior: "ignoreErrors" });
   await part.getByTestId("chunk-retry").click();
   await part.getByTestId("form").waitFor({ timeout: 20000 });
-  assert.equal(await failed.count(), 0);
-  // Failing fetches log (the browser's "Failed to load resource" and the linker's error).
-  assertNoProblems(browser, /Failed to load resource|internetdisconnected|TypeError|fetch/i);
+  // One state for every view waiting on the chunk: no alert is left anywhere.
+  assert.equal(await page.getByTestId("chunk-failed").count(), 0, "no failure left on screen");
+  const said = await page.evaluate(() => window.__chunkErrors);
+  assert.ok(said.length >= 1, "the host page heard of the failure");
+  assert.deepEqual(
+    { code: said[0].code, where: said[0].where, retryable: said[0].retryable },
+    { code: "chunk_unavailable", where: "load", retryable: true },
+  );
+  // Failing fetches log: the browser's "Failed to load resource" and the linker's
+  // "TypeError: Failed to fetch"; nothing else may.
+  assertNoProblems(browser, /Failed to load resource|TypeError: Failed to fetch/);
 });

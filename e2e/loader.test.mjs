@@ -214,6 +214,38 @@ test("a popup teaser due before the app has arrived shows as soon as it does, no
   assert.ok(gap.shown - gap.mounted < 1500, `shown ${Math.round(gap.shown - gap.mounted)} ms after the app arrived`);
 });
 
+test("a widget booted late (a tag added after consent) counts a teaser's delay from its boot, not the page's start", async () => {
+  const { page } = browser;
+  await fresh(page);
+  // A product page without the widget; the shop adds the tag 3 s later.
+  await page.route(sandbox.url + "/products/late", (route) =>
+    route.fulfill({ contentType: "text/html", body: "<!doctype html><title>late</title><p>A product</p>" }),
+  );
+  await page.goto(sandbox.url + "/products/late");
+  await sleep(3000);
+  const gap = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const booted = performance.now();
+        const s = document.createElement("script");
+        s.src = "/widget/dialoge.js";
+        s.dataset.chatbotId = "shop-bot";
+        s.dataset.tokenUrl = "/shop/chat-token";
+        s.dataset.apiBase = location.origin;
+        document.body.append(s);
+        const look = () => {
+          const root = document.querySelector("[data-dialoge]")?.shadowRoot;
+          if (root?.querySelector("[data-popup-id=pm_sizes]")) return resolve(performance.now() - booted);
+          requestAnimationFrame(look);
+        };
+        look();
+      }),
+  );
+  // pm_sizes is due 2 s after the boot; counted from the page's start it would show at once.
+  assert.ok(gap >= 1500, `shown ${Math.round(gap)} ms after the late boot`);
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+});
+
 test("a returning visitor within the config's lifetime: no request at all until the chat is opened", async () => {
   const { page } = browser;
   await fresh(page);
@@ -245,8 +277,10 @@ test("the app's files are versioned and kept for a year; the loader is revalidat
   const { page } = browser;
   await fresh(page);
   const heads = new Map();
+  const glue = [];
   const on = async (r) => {
     const path = new URL(r.url()).pathname;
+    if (path === "/widget/dialoge-widget.js") glue.push(r.url());
     if (path.startsWith("/widget/")) heads.set(path, { url: r.url(), cache: (await r.allHeaders())["cache-control"] });
   };
   page.on("response", on);
@@ -254,7 +288,10 @@ test("the app's files are versioned and kept for a year; the loader is revalidat
   await page.waitForFunction(() => document.querySelector("[data-dialoge]")?.shadowRoot.querySelector(".dlg-root"));
   page.off("response", on);
   assert.equal(heads.get("/widget/dialoge.js")?.cache, "no-cache");
-  for (const f of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
+  // The chunks' linker imports the glue back: by the very URL the loader used, or the page
+  // would hold a second, uninitialized copy of it.
+  assert.equal(glue.length, 1, `the glue is fetched once: ${glue.join(", ")}`);
+  for (const f of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js", "__wasm_split.js"]) {
     const h = heads.get(`/widget/${f}`);
     assert.ok(h, `${f} was fetched`);
     assert.match(h.url, /\?v=[0-9a-f]{12}$/, `${f} is asked for with its version`);

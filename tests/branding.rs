@@ -370,6 +370,7 @@ fn options(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Op
         color_scheme: None,
         backend: Default::default(),
         rating_delay_ms: None,
+        started_at: None,
     }
 }
 

@@ -18,6 +18,8 @@ pub enum Where {
     Export,
     Config,
     History,
+    /// Fetching part of the widget itself (a wasm chunk).
+    Load,
 }
 
 impl Where {
@@ -30,6 +32,7 @@ impl Where {
             Where::Export => "export",
             Where::Config => "config",
             Where::History => "history",
+            Where::Load => "load",
         }
     }
 }

@@ -68,6 +68,10 @@ pub struct Options {
     /// Quiet time after the last answer before the rating is offered inline
     /// (`data-rating-delay-ms`; tests shorten it). `None`: the widget's default.
     pub rating_delay_ms: Option<u32>,
+    /// When the loader started this mount (`performance.now()` of the page, set by the loader
+    /// at the script tag's run or at `Dialoge('boot')`): popup teaser delays count from it.
+    /// `None` (mounted without the loader): from the mount.
+    pub started_at: Option<f64>,
 }
 
 /// Why the widget could not boot.
@@ -187,6 +191,9 @@ impl Options {
             rating_delay_ms: string(obj, "ratingDelayMs")
                 .and_then(|s| s.parse().ok())
                 .or_else(|| get(obj, "ratingDelayMs").as_f64().map(|ms| ms as u32)),
+            started_at: get(obj, "t")
+                .as_f64()
+                .filter(|t| t.is_finite() && *t >= 0.0),
         })
     }
 }

@@ -18,6 +18,7 @@ use super::ui::Ui;
 use super::{log, Shared};
 use crate::backend::BackendError;
 use crate::boot::events::{HostEvent, Where};
+use crate::boot::options::Options;
 use crate::i18n::Lang;
 use crate::life::{sleep, Life};
 use crate::transport::http::{self, HttpRequest};
@@ -61,7 +62,8 @@ pub struct Branding {
     fetch: StoredValue<Fetch>,
     /// The popup delays of the current plan; replaced when the config changes.
     timers: StoredValue<Option<Life>, LocalStorage>,
-    /// When popup delays start ([`delays_start`]), not each config answer.
+    /// `Date.now()` at mount: popup delays count from here when the loader did not say when it
+    /// started (never from each config answer).
     mounted_at: f64,
 }
 
@@ -103,21 +105,6 @@ fn dismissed_in(store: &Store, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// When popup delays start counting (`Date.now()` time). For the page's first mount, the page's
-/// own start: the loader fetches the app only once the page is idle after `load`, so a teaser
-/// due before the app arrives shows as soon as it does, not its whole delay later. A later mount
-/// (a `boot` after `destroy`, as single-page shops do on navigation) counts from itself.
-fn delays_start() -> f64 {
-    thread_local!(static FIRST: std::cell::Cell<bool> = const { std::cell::Cell::new(true) });
-    let now = js_sys::Date::now();
-    if !FIRST.with(|first| first.replace(false)) {
-        return now;
-    }
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(now, |p| p.time_origin())
-}
-
 impl Branding {
     pub(super) fn new(env: Shared, ui: Ui) -> Branding {
         Branding {
@@ -130,7 +117,7 @@ impl Branding {
             banners: RwSignal::new(None),
             fetch: StoredValue::new(Fetch::Idle),
             timers: StoredValue::new_local(None),
-            mounted_at: delays_start(),
+            mounted_at: js_sys::Date::now(),
         }
     }
 
@@ -299,7 +286,7 @@ impl Branding {
         self.page.set(url);
         let Some(env) = self.env.get() else { return };
         if let Some(config) = self.config.get_untracked() {
-            self.schedule_popups(&config, &env.store, &env.life, env.options.preview);
+            self.schedule_popups(&config, &env.store, &env.life, &env.options);
         }
         if self.banners.with_untracked(Option::is_some) {
             self.fetch_banners();
@@ -355,20 +342,29 @@ impl Branding {
             config.language.as_deref(),
             browser.as_deref(),
         ));
-        self.schedule_popups(&config, &env.store, &env.life, env.options.preview);
+        self.schedule_popups(&config, &env.store, &env.life, &env.options);
         self.config.set(Some(Arc::new(config)));
     }
 
     /// (Re)plans the teasers for `config`: those already shown stay (with the new text), the
     /// rest appear once their delay, counted from page load, has passed.
-    fn schedule_popups(&self, config: &Config, store: &Store, life: &Life, preview: bool) {
+    fn schedule_popups(&self, config: &Config, store: &Store, life: &Life, options: &Options) {
+        let preview = options.preview;
         let timers = life.child();
         if let Some(Some(old)) = self.timers.try_update_value(|t| t.replace(timers.clone())) {
             old.end();
         }
         let url = self.page.get_untracked();
         let dismissed = dismissed(store);
-        let elapsed = js_sys::Date::now() - self.mounted_at;
+        // From when the loader started this mount (the tag's run, or a later `boot`): it fetches
+        // the app only once the page is idle after `load`, so a teaser due before the app has
+        // arrived shows as soon as it does, not its whole delay later.
+        let elapsed = match options.started_at {
+            Some(started) => web_sys::window()
+                .and_then(|w| w.performance())
+                .map_or(0.0, |p| p.now() - started),
+            None => js_sys::Date::now() - self.mounted_at,
+        };
         let visible = self.popups.get_untracked();
         let mut shown = Vec::new();
         for popup in popups_for(config, &url, &dismissed) {

@@ -383,6 +383,16 @@ impl Services {
         }
     }
 
+    /// Runs `work` for the whole mount: it ends with destroy only. `false` when there is no
+    /// mount to run it on.
+    pub fn spawn_for_mount(&self, work: impl Future<Output = ()> + 'static) -> bool {
+        let Some(env) = self.env.get() else {
+            return false;
+        };
+        env.life.spawn(work);
+        true
+    }
+
     /// Opens or closes the panel. The first open loads what this visitor had (history, a
     /// livechat to resume) and retries branding if the boot fetch failed.
     pub fn set_open(&self, open: bool) {

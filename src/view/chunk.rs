@@ -3,15 +3,13 @@
 //! With the `split` feature (the release build, see `scripts/split.mjs`), the functions behind
 //! [`Extras`] and everything only they reach (forms, upload and handover markers, products,
 //! tables, the rating form and the header menu, with their view types) leave the main wasm:
-//! `wasm-split` moves them into a chunk that [`extras`] fetches on first use, once, and that the
-//! panel prefetches when it opens. Without the feature (tests, debug builds) the same calls run
-//! in place, so every caller is written once, against the async seam.
+//! `wasm-split` moves them into a chunk, fetched once when the visitor first writes ([`prefetch`])
+//! or when a view first needs it ([`deferred`]). Without the feature (tests, debug builds) the
+//! same calls run in place, so every caller is written once, against the seam.
 //!
 //! A chunk hands out plain function pointers: a pointer made inside the chunk is an index into
 //! the shared function table that the chunk fills when it is instantiated, so nothing in the
 //! main wasm names the chunk's code.
-
-use std::cell::Cell;
 
 use leptos::prelude::*;
 
@@ -67,51 +65,106 @@ async fn load_extras() -> Result<Extras, LoadFailed> {
     Ok(extras_table())
 }
 
-thread_local! {
-    static EXTRAS: Cell<Option<Extras>> = const { Cell::new(None) };
-}
-
-/// The chunk if it has arrived (then a view can render it at once, with no empty frame).
-#[cfg(feature = "split")]
-pub fn extras_now() -> Option<Extras> {
-    EXTRAS.with(Cell::get)
-}
-
-/// Without the split the code is always here.
-#[cfg(not(feature = "split"))]
-pub fn extras_now() -> Option<Extras> {
-    Some(extras_table())
-}
-
-/// The chunk, fetched on first use (concurrent callers share one fetch).
-pub async fn extras() -> Result<Extras, LoadFailed> {
-    if let Some(x) = extras_now() {
-        return Ok(x);
-    }
-    let x = load_extras().await?;
-    EXTRAS.with(|c| c.set(Some(x)));
-    Ok(x)
-}
-
-/// Fetches the chunk ahead of need (the panel opened: the visitor is about to use it).
-pub fn prefetch(svc: Services) {
-    if extras_now().is_none() {
-        svc.spawn(async {
-            let _ = extras().await;
-        });
-    }
-}
-
+/// Where the chunk is. One state for the whole page (the chunk is loaded once per page), read by
+/// every view waiting for it: one success readies them all, one failure fails them all, and a
+/// retry from any of them is one new attempt.
 #[derive(Clone, Copy)]
-enum Slot {
-    Waiting,
+enum Load {
+    Idle,
+    Loading,
     Ready(Extras),
     Failed,
 }
 
-/// A view drawn by the chunk: nothing while it is on its way (usually prefetched, so never
-/// seen), then `render`'s view; if the fetch fails, a retry button in its place.
+thread_local! {
+    static LOAD: ArcRwSignal<Load> = ArcRwSignal::new(Load::Idle);
+}
+
+fn load_state() -> ArcRwSignal<Load> {
+    LOAD.with(Clone::clone)
+}
+
+/// The chunk if it has arrived (then a view can render it at once, with no empty frame).
+#[cfg(feature = "split")]
+fn extras_now() -> Option<Extras> {
+    match load_state().get_untracked() {
+        Load::Ready(x) => Some(x),
+        _ => None,
+    }
+}
+
+/// Without the split the code is always here.
+#[cfg(not(feature = "split"))]
+fn extras_now() -> Option<Extras> {
+    Some(extras_table())
+}
+
+/// Starts fetching the chunk unless it is here or on its way. The fetch belongs to the mount
+/// (a reset of the conversation does not end it; destroy does). A failure is said to the host
+/// page (`dialoge:error`, `where: "load"`) and left for the next use or a retry to try again.
+fn start(svc: Services) {
+    let state = load_state();
+    if matches!(state.get_untracked(), Load::Loading | Load::Ready(_)) {
+        return;
+    }
+    state.set(Load::Loading);
+    let started = svc.spawn_for_mount(async move {
+        let mut pending = Pending(true);
+        let got = load_extras().await;
+        pending.0 = false;
+        if got.is_err() {
+            let t = svc.ui.lang().get_untracked().t();
+            crate::boot::events::HostEvent::Error {
+                code: "chunk_unavailable",
+                message: t.error_generic,
+                retryable: true,
+                place: crate::boot::events::Where::Load,
+            }
+            .emit();
+        }
+        load_state().set(got.map_or(Load::Failed, Load::Ready));
+    });
+    if !started {
+        state.set(Load::Failed);
+    }
+}
+
+/// Puts the state back to `Idle` when the fetching task is dropped before it settled (the mount
+/// was destroyed midway), so the next mount starts a fetch instead of waiting for this one.
+struct Pending(bool);
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if self.0 {
+            load_state().set(Load::Idle);
+        }
+    }
+}
+
+/// Fetches the chunk ahead of need (the visitor wrote: a form, products or a handover may be
+/// next). After a failure this is a quiet new attempt.
+pub fn prefetch(svc: Services) {
+    if extras_now().is_none() {
+        start(svc);
+    }
+}
+
+/// A view drawn by the chunk: nothing while it is on its way, then `render`'s view; if the
+/// fetch fails, an alert with a retry in its place.
 pub fn deferred(render: impl Fn(Extras) -> AnyView + Send + Sync + 'static) -> AnyView {
+    waiting(render, true)
+}
+
+/// [`deferred`] for what the visitor did not ask for (the quiet rating offer): nothing at all
+/// if the fetch fails.
+pub fn deferred_quiet(render: impl Fn(Extras) -> AnyView + Send + Sync + 'static) -> AnyView {
+    waiting(render, false)
+}
+
+fn waiting(
+    render: impl Fn(Extras) -> AnyView + Send + Sync + 'static,
+    say_failure: bool,
+) -> AnyView {
     if let Some(x) = extras_now() {
         return render(x);
     }
@@ -119,27 +172,19 @@ pub fn deferred(render: impl Fn(Extras) -> AnyView + Send + Sync + 'static) -> A
     let Some(svc) = crate::services::use_services() else {
         return ().into_any();
     };
-    let slot = RwSignal::new(Slot::Waiting);
-    let fetch = move || {
-        svc.spawn(async move {
-            let got = extras().await;
-            slot.try_set(got.map_or(Slot::Failed, Slot::Ready));
-        })
-    };
-    fetch();
+    start(svc);
+    let state = load_state();
     let t = move || svc.ui.lang().get().t();
-    let retry = move |_| {
-        slot.set(Slot::Waiting);
-        fetch();
-    };
-    (move || match slot.get() {
-        Slot::Ready(x) => render(x),
-        Slot::Waiting => ().into_any(),
-        Slot::Failed => view! {
+    (move || match state.get() {
+        Load::Ready(x) => render(x),
+        Load::Idle | Load::Loading => ().into_any(),
+        Load::Failed if !say_failure => ().into_any(),
+        Load::Failed => view! {
             <span role="alert" data-testid="chunk-failed">
                 <span class="dlg-error">{move || t().error_generic}</span>
                 " "
-                <button type="button" class="dlg-retry" data-testid="chunk-retry" on:click=retry>
+                <button type="button" class="dlg-retry" data-testid="chunk-retry"
+                    on:click=move |_| start(svc)>
                     {move || t().retry}
                 </button>
             </span>

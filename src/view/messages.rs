@@ -35,11 +35,9 @@ struct Follow {
 #[component]
 pub fn MessageList(svc: Services) -> impl IntoView {
     let list = NodeRef::<html::Div>::new();
-    let talked = Memo::new(move |_| {
-        svc.conversation
-            .entries()
-            .with(|e| e.iter().any(|e| e.from_visitor))
-    });
+    // A memo: the rating's slot is rebuilt only when this flips, not on every entry change.
+    let spoke = svc.conversation.visitor_spoke();
+    let talked = Memo::new(move |_| spoke.get());
     let has_new = RwSignal::new(false);
     let follow = Rc::new(Follow::default());
     follow.pinned.set(true);
@@ -161,9 +159,9 @@ pub fn MessageList(svc: Services) -> impl IntoView {
                     <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
                 </Show>
                 <For each=move || svc.conversation.entries().get() key=|e| e.key children=move |e| message_view(svc, e)/>
-                // Asked once an answer has been given: drawn by the `extras` chunk, which is fetched when
-                // the visitor first writes.
-                {move || talked.get().then(|| crate::view::chunk::deferred(move |x| (x.quiet_rating)(svc)))}
+                // Offered once the visitor has written and an answer has gone quiet (its timing is
+                // the rating's own): drawn by the `extras` chunk, which writing fetches.
+                {move || talked.get().then(|| crate::view::chunk::deferred_quiet(move |x| (x.quiet_rating)(svc)))}
             </div>
             <Show when=move || has_new.get()>
                 <button type="button" class="dlg-pill" data-testid="new-message-pill" on:click=jump>

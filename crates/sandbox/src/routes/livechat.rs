@@ -245,12 +245,21 @@ async fn post_message(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SendMessage>,
 ) -> Result<Json<LivechatSendResponse>, ApiError> {
-    // (ours) As on `POST /messages`: a repeated key is the message already sent.
+    // (ours) As on `POST /messages`: a repeated key is the message already sent, answered
+    // before the parts are checked again (a setting changed since must not refuse it).
     let key = super::messages::idempotency_key(&headers)?;
-    let settings = state.livechat_settings(&visitor.claims.chatbot_id);
-    let prepared = prepare(&body.message.parts, &settings, true)?;
     let now = state.now();
     let signer = signer(&state, &headers);
+    {
+        let store = state.livechat();
+        if let Some(again) = store.sent_before(visitor.visitor_id(), key.as_deref(), now) {
+            return Ok(Json(LivechatSendResponse {
+                message: store.present(&again, &signer),
+            }));
+        }
+    }
+    let settings = state.livechat_settings(&visitor.claims.chatbot_id);
+    let prepared = prepare(&body.message.parts, &settings, true)?;
     let (message, draft) = {
         let mut store = state.livechat();
         let (message, draft) =

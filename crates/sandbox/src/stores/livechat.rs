@@ -764,6 +764,17 @@ impl LivechatStore {
 
     /// A visitor's livechat message: only into a waiting or active session (else the visitor's
     /// state is stale: 409).
+    /// **(ours)** The message an earlier send with this `Idempotency-Key` created (within the
+    /// window), if any: a repeat answers it, before its parts are even looked at again.
+    pub fn sent_before(
+        &self,
+        visitor_id: &str,
+        key: Option<&str>,
+        now: Timestamp,
+    ) -> Option<Message> {
+        self.visitors.get(visitor_id)?.sent_with(key?, now)
+    }
+
     /// A visitor's message into their open session. **(ours)** With an `Idempotency-Key` that an
     /// earlier send used (a retry after a lost reply), the message that send created, and no
     /// draft: nothing new happened, so no event.
@@ -774,8 +785,7 @@ impl LivechatStore {
         parts: Vec<Prepared>,
         now: Timestamp,
     ) -> Result<(Message, Option<EventDraft>), DomainError> {
-        if let Some(again) = key.and_then(|key| self.visitors.get(visitor_id)?.sent_with(key, now))
-        {
+        if let Some(again) = self.sent_before(visitor_id, key, now) {
             return Ok((again, None));
         }
         let session = self
@@ -791,6 +801,10 @@ impl LivechatStore {
         let record = self.record_mut(visitor_id);
         let message = record.push(&session_id, Role::User, None, parts, now);
         if let Some(key) = key {
+            // Keys past the window are forgotten as new ones come.
+            record
+                .sent
+                .retain(|_, (_, at)| *at + IDEMPOTENCY_WINDOW > now);
             record
                 .sent
                 .insert(key.to_owned(), (message.message_id.clone(), now));
