@@ -80,7 +80,9 @@ test("scrolling to the top loads the older history before what is shown, keeping
   w = new Widget(page);
   await w.open();
   await w.byRole("user").filter({ hasText: "Question 12" }).waitFor({ timeout: 20000 });
-  const userTexts = async () => (await w.byRole("user").allInnerTexts()).map((t) => t.trim());
+  // Text content, not innerText: a message out of view may be skipped by `content-visibility`, and
+  // innerText reads what is rendered.
+  const userTexts = async () => (await w.byRole("user").allTextContents()).map((t) => t.trim());
   const firstPage = await userTexts();
   assert.ok(!firstPage.includes("Question 0"), `only the newest page at first: ${firstPage}`);
   assert.equal(historyUrls.length, 1, "one history page asked for");
