@@ -1,10 +1,12 @@
 // The message list's attention rules (EMBED.md section 4, src/view/messages.rs): older history is
 // loaded by scrolling to the top, without moving what is on screen; a message arriving while the
 // visitor has scrolled up does not yank the view but offers the "new message" pill; an answer
-// arriving while the panel is closed shows on the launcher's unread badge.
+// arriving while the panel is closed shows on the launcher's unread badge. Following the newest
+// message goes by the content's size, not by DOM mutations: a message that grows by itself (a
+// picture arriving late, `content-visibility` laying a message out for real) stays in view.
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, assertNoProblems, armFault, clearFaults, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, armFault, clearFaults, sandboxApi, Widget } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -78,7 +80,9 @@ test("scrolling to the top loads the older history before what is shown, keeping
   w = new Widget(page);
   await w.open();
   await w.byRole("user").filter({ hasText: "Question 12" }).waitFor({ timeout: 20000 });
-  const userTexts = async () => (await w.byRole("user").allInnerTexts()).map((t) => t.trim());
+  // Text content, not innerText: a message out of view may be skipped by `content-visibility`, and
+  // innerText reads what is rendered.
+  const userTexts = async () => (await w.byRole("user").allTextContents()).map((t) => t.trim());
   const firstPage = await userTexts();
   assert.ok(!firstPage.includes("Question 0"), `only the newest page at first: ${firstPage}`);
   assert.equal(historyUrls.length, 1, "one history page asked for");
@@ -163,6 +167,68 @@ test("a message arriving while the visitor has scrolled up offers the new-messag
   await pill.waitFor({ state: "detached", timeout: 5000 });
   const bottom = await geometry(page);
   assert.ok(bottom.height - bottom.top - bottom.client <= 48, `the pill jumps to the newest message (${JSON.stringify(bottom)})`);
+});
+
+test("a message that grows with no DOM mutation (a picture arriving late) still ends in view while the visitor is at the bottom", async () => {
+  const w = await freshVisitor();
+  const { page } = w;
+  // Enough to scroll: a table and product cards.
+  await w.ask("shipping table");
+  await w.answer(0);
+  await w.ask("show me products");
+  await w.answer(1);
+
+  // The picture's bytes are held back until its answer is done and on screen: then it takes
+  // its height without any change to the DOM.
+  const late = /\/shop\/img\/late\.svg$/;
+  let release;
+  const held = new Promise((r) => (release = r));
+  let asked = false;
+  await page.route(late, async (route) => {
+    asked = true;
+    await held;
+    await route.fulfill({
+      contentType: "image/svg+xml",
+      body: '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="160"><rect width="240" height="160" fill="#0E7C7B"/></svg>',
+    });
+  });
+  try {
+    await sandboxApi(sandbox.url, "POST", "/sandbox/replies", {
+      body: { parts: [{ type: "image", url: "{origin}/shop/img/late.svg" }] },
+    });
+    await w.ask("A picture of the van, please");
+    await w.answer(2);
+    for (let i = 0; i < 100 && !asked; i++) await page.waitForTimeout(50);
+    assert.ok(asked, "the picture was asked for");
+    const before = await geometry(page);
+    assert.ok(before.height - before.top - before.client <= 48, `at the bottom before the picture (${JSON.stringify(before)})`);
+
+    release();
+    await page.waitForFunction(() => {
+      const root = document.querySelector("[data-dialoge]").shadowRoot;
+      const img = root.querySelector("[data-testid=part][data-part-type=image] img");
+      return img && img.complete && img.naturalWidth > 0;
+    });
+    // Two frames: one to lay the picture out, one for anything that follows it.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const after = await geometry(page);
+    const shown = await page.evaluate(() => {
+      const root = document.querySelector("[data-dialoge]").shadowRoot;
+      const list = root.querySelector("[data-testid=messages]").getBoundingClientRect();
+      const img = root.querySelector("[data-testid=part][data-part-type=image] img").getBoundingClientRect();
+      return { imgBottom: Math.round(img.bottom), listBottom: Math.round(list.bottom), imgHeight: Math.round(img.height) };
+    });
+    // Both at once: the picture did make the list taller (else the test proves nothing), and
+    // the view went down with it.
+    assert.deepEqual(
+      { grew: after.height - before.height > 48, atBottom: after.height - after.top - after.client <= 48, pictureInView: shown.imgBottom <= shown.listBottom },
+      { grew: true, atBottom: true, pictureInView: true },
+      `before ${JSON.stringify(before)}, after ${JSON.stringify(after)}, ${JSON.stringify(shown)}`,
+    );
+  } finally {
+    release();
+    await page.unroute(late);
+  }
 });
 
 test("an answer that arrives while the panel is closed shows on the launcher's unread badge, cleared on open", async () => {

@@ -11,7 +11,7 @@ use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{MutationObserver, MutationObserverInit};
+use web_sys::{MutationObserver, MutationObserverInit, ResizeObserver};
 
 use crate::services::Services;
 use crate::state::conversation::{Entry, EntryState};
@@ -23,14 +23,19 @@ const PIN_SLACK: i32 = 48;
 /// How close to the top (px) asks for older history.
 const TOP_SLACK: i32 = 40;
 
-/// Scroll bookkeeping shared by the scroll handler and the mutation observer (plain cells:
-/// none of it is rendered, only the pill is).
+/// Scroll bookkeeping shared by the scroll handler and the two observers (plain cells: none of
+/// it is rendered, only the pill is).
 #[derive(Default)]
 struct Follow {
     pinned: Cell<bool>,
+    /// scrollTop at the last scroll event: only a move up unpins (see `on_scroll`).
+    top: Cell<i32>,
     /// (scrollHeight, scrollTop) before older history was requested: restored after it lands.
     restore: Cell<Option<(i32, i32)>>,
 }
+
+/// The list's two observers and their callbacks, kept (and disconnected) together.
+type Observers = (ResizeObserver, MutationObserver, [Closure<dyn FnMut()>; 2]);
 
 #[component]
 pub fn MessageList(svc: Services) -> impl IntoView {
@@ -38,50 +43,68 @@ pub fn MessageList(svc: Services) -> impl IntoView {
     // A memo: the rating's slot is rebuilt only when this flips, not on every entry change.
     let spoke = svc.conversation.visitor_spoke();
     let talked = Memo::new(move |_| spoke.get());
+    let content = NodeRef::<html::Div>::new();
     let has_new = RwSignal::new(false);
     let follow = Rc::new(Follow::default());
     follow.pinned.set(true);
 
-    // Content changes (a new message, a delta growing a text node, history prepended).
-    let observer = StoredValue::new_local(None::<(MutationObserver, Closure<dyn FnMut()>)>);
+    // Where the view goes is decided by the content's size, not by DOM mutations: a message
+    // can change height with no mutation at all (an image arriving, `content-visibility`
+    // laying out a message for real). A ResizeObserver reports after layout and before paint,
+    // so the view is corrected in the same frame and never forces a layout of its own.
+    // What is new is decided by mutations: a message or a delta arriving while the visitor has
+    // scrolled up offers the pill; a message merely laid out again (no mutation) does not.
+    let observers = StoredValue::new_local(None::<Observers>);
     {
         let follow = follow.clone();
         Effect::new(move |_| {
-            let Some(el) = list.get() else { return };
-            if observer.with_value(|o| o.is_some()) {
+            let (Some(el), Some(inner)) = (list.get(), content.get()) else {
+                return;
+            };
+            if observers.with_value(Option::is_some) {
                 return;
             }
-            let follow = follow.clone();
-            let target = el.clone();
-            let on_change = Closure::<dyn FnMut()>::new(move || {
-                if let Some((height, top)) = follow.restore.get() {
-                    // Older history goes in above: what is on screen stays where it is. The
-                    // anchor holds until the page has landed (the loading line comes first).
-                    target.set_scroll_top(top + target.scroll_height() - height);
-                    if !svc.conversation.history_loading().get_untracked() {
-                        follow.restore.set(None);
+            let on_resize = {
+                let follow = follow.clone();
+                Closure::<dyn FnMut()>::new(move || {
+                    if let Some((height, top)) = follow.restore.get() {
+                        // Older history goes in above: what is on screen stays where it is. The
+                        // anchor holds until the page has landed (the loading line comes first).
+                        el.set_scroll_top(top + el.scroll_height() - height);
+                        if !svc.conversation.history_loading().get_untracked() {
+                            follow.restore.set(None);
+                        }
+                    } else if follow.pinned.get() {
+                        el.set_scroll_top(el.scroll_height());
                     }
-                } else if follow.pinned.get() {
-                    target.set_scroll_top(target.scroll_height());
-                } else {
+                })
+            };
+            let follow = follow.clone();
+            let on_mutation = Closure::<dyn FnMut()>::new(move || {
+                if !follow.pinned.get() && follow.restore.get().is_none() {
                     has_new.set(true);
                 }
             });
-            let Ok(mo) = MutationObserver::new(on_change.as_ref().unchecked_ref()) else {
+            let (Ok(ro), Ok(mo)) = (
+                ResizeObserver::new(on_resize.as_ref().unchecked_ref()),
+                MutationObserver::new(on_mutation.as_ref().unchecked_ref()),
+            ) else {
                 return;
             };
             let init = MutationObserverInit::new();
             init.set_child_list(true);
             init.set_subtree(true);
             init.set_character_data(true);
-            if mo.observe_with_options(&el, &init).is_ok() {
-                observer.set_value(Some((mo, on_change)));
+            if mo.observe_with_options(&inner, &init).is_ok() {
+                ro.observe(&inner);
+                observers.set_value(Some((ro, mo, [on_resize, on_mutation])));
             }
         });
     }
     on_cleanup(move || {
-        observer.update_value(|o| {
-            if let Some((mo, _)) = o.take() {
+        observers.update_value(|o| {
+            if let Some((ro, mo, _)) = o.take() {
+                ro.disconnect();
                 mo.disconnect();
             }
         });
@@ -120,19 +143,22 @@ pub fn MessageList(svc: Services) -> impl IntoView {
             let Some(el) = list.get_untracked() else {
                 return;
             };
-            let bottom_gap = el.scroll_height() - el.scroll_top() - el.client_height();
-            let pinned = bottom_gap <= PIN_SLACK;
+            let top = el.scroll_top();
+            let went_up = top < follow.top.replace(top);
+            // Near the bottom pins; only the visitor moving up unpins. The content may have
+            // grown since the view last went down (the ResizeObserver follows after the next
+            // layout, this event can come first): that gap is not the visitor leaving.
+            let bottom_gap = el.scroll_height() - top - el.client_height();
+            let pinned = bottom_gap <= PIN_SLACK || (follow.pinned.get() && !went_up);
             follow.pinned.set(pinned);
             if pinned {
                 has_new.set(false);
             }
-            if el.scroll_top() <= TOP_SLACK
+            if top <= TOP_SLACK
                 && !svc.conversation.history_loading().get_untracked()
                 && svc.conversation.has_older()
             {
-                follow
-                    .restore
-                    .set(Some((el.scroll_height(), el.scroll_top())));
+                follow.restore.set(Some((el.scroll_height(), top)));
                 svc.conversation.load_older();
             }
         }
@@ -149,19 +175,23 @@ pub fn MessageList(svc: Services) -> impl IntoView {
         <div class="dlg-messages-wrap">
             <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite"
                 node_ref=list on:scroll=on_scroll>
-                <crate::view::intro::Intro svc/>
-                // The config's `session_start` form, before the first message.
-                {move || svc.conversation.entries().with(Vec::is_empty)
-                    .then(|| svc.branding.form_for(dialoge_api::config::FormTrigger::SessionStart))
-                    .flatten()
-                    .map(|form_id| crate::view::chunk::deferred(move |x| (x.session_form)(form_id.clone())))}
-                <Show when=move || svc.conversation.history_loading().get()>
-                    <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
-                </Show>
-                <For each=move || svc.conversation.entries().get() key=|e| e.key children=move |e| message_view(svc, e)/>
-                // Offered once the visitor has written and an answer has gone quiet (its timing is
-                // the rating's own): drawn by the `extras` chunk, which writing fetches.
-                {move || talked.get().then(|| crate::view::chunk::deferred_quiet(move |x| (x.quiet_rating)(svc)))}
+                // One box around everything that scrolls: its size is the content's height,
+                // which the ResizeObserver above follows.
+                <div class="dlg-messages-content" node_ref=content>
+                    <crate::view::intro::Intro svc/>
+                    // The config's `session_start` form, before the first message.
+                    {move || svc.conversation.entries().with(Vec::is_empty)
+                        .then(|| svc.branding.form_for(dialoge_api::config::FormTrigger::SessionStart))
+                        .flatten()
+                        .map(|form_id| crate::view::chunk::deferred(move |x| (x.session_form)(form_id.clone())))}
+                    <Show when=move || svc.conversation.history_loading().get()>
+                        <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
+                    </Show>
+                    <For each=move || svc.conversation.entries().get() key=|e| e.key children=move |e| message_view(svc, e)/>
+                    // Offered once the visitor has written and an answer has gone quiet (its timing
+                    // is the rating's own): drawn by the `extras` chunk, which writing fetches.
+                    {move || talked.get().then(|| crate::view::chunk::deferred_quiet(move |x| (x.quiet_rating)(svc)))}
+                </div>
             </div>
             <Show when=move || has_new.get()>
                 <button type="button" class="dlg-pill" data-testid="new-message-pill" on:click=jump>
