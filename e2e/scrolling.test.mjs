@@ -138,14 +138,18 @@ test("scrolling to the top loads the older history before what is shown, keeping
   );
 });
 
-test("a message arriving while the visitor has scrolled up offers the new-message pill instead of moving the view", async () => {
-  const w = await freshVisitor();
-  const { page } = w;
-  // Enough to scroll: a table and product cards.
+/** Two answers that make the list scroll: a table and product cards. */
+async function enoughToScroll(w) {
   await w.ask("shipping table");
   await w.answer(0);
   await w.ask("show me products");
   await w.answer(1);
+}
+
+test("a message arriving while the visitor has scrolled up offers the new-message pill instead of moving the view", async () => {
+  const w = await freshVisitor();
+  const { page } = w;
+  await enoughToScroll(w);
   const g = await geometry(page);
   assert.ok(g.height > g.client + 100, `the list scrolls (${JSON.stringify(g)})`);
   assert.equal(await page.getByTestId("new-message-pill").count(), 0, "no pill while at the bottom");
@@ -172,11 +176,7 @@ test("a message arriving while the visitor has scrolled up offers the new-messag
 test("a message that grows with no DOM mutation (a picture arriving late) still ends in view while the visitor is at the bottom", async () => {
   const w = await freshVisitor();
   const { page } = w;
-  // Enough to scroll: a table and product cards.
-  await w.ask("shipping table");
-  await w.answer(0);
-  await w.ask("show me products");
-  await w.answer(1);
+  await enoughToScroll(w);
 
   // The picture's bytes are held back until its answer is done and on screen: then it takes
   // its height without any change to the DOM.

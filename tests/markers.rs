@@ -110,6 +110,26 @@ async fn settle() {
     }
 }
 
+/// Waits (up to 5 s, looking every 10 ms) until `done` holds: a scripted answer's effects land
+/// after a few tasks, which a loaded machine may take longer than any fixed sleep to run.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// The `data-state` of the first element matching `selector`.
+fn state_of(root: &Element, selector: &str) -> Option<String> {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("data-state"))
+}
+
 async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
@@ -355,10 +375,10 @@ async fn a_server_422_is_shown_at_the_field_it_names() {
     let root = render(Some(ctx), contact_part()).await;
     fill_contact(&root).await;
     submit(&root).await;
-    sleep(50).await;
+    let email = by_label(&root, "Label of email");
+    until("the field's message", || error_of(&root, &email).is_some()).await;
 
     assert_eq!(calls.borrow().len(), 1);
-    let email = by_label(&root, "Label of email");
     assert_eq!(
         error_of(&root, &email).as_deref(),
         Some("That mailbox does not exist")
@@ -400,7 +420,14 @@ async fn a_sent_form_shows_the_confirmation_and_starts_livechat_when_told() {
     fill_contact(&root).await;
     type_into(&by_label(&root, "Label of message"), "  ").await;
     submit(&root).await;
-    sleep(50).await;
+    until("the form sent and its livechat followed", || {
+        state_of(&root, "[data-testid=form]").as_deref() == Some("sent")
+            && calls
+                .borrow()
+                .iter()
+                .any(|(url, _)| url.contains("/livechat/sync"))
+    })
+    .await;
 
     let calls = calls.borrow();
     assert!(calls[0].0.ends_with("/api/v1/chat/actions"));
@@ -591,7 +618,14 @@ async fn handover_is_offered_only_when_livechat_is_enabled_and_live() {
         r#"{"livechat_session_id":"lc_1","status":"waiting","platform":"website"}"#,
     );
     button.unchecked_into::<HtmlElement>().click();
-    sleep(50).await;
+    until("the handover asked and the queue shown", || {
+        !calls.borrow().is_empty()
+            && root
+                .text_content()
+                .unwrap_or_default()
+                .contains("You are in the queue")
+    })
+    .await;
     let body: serde_json::Value = serde_json::from_str(&calls.borrow()[0].1).unwrap();
     assert_eq!(body["platform"], "website");
     assert_eq!(body["source"], "assistant_marker");
@@ -675,7 +709,10 @@ async fn the_rating_is_a_labelled_radio_group_and_is_sent_with_its_words() {
     )
     .await;
     submit(&root).await;
-    sleep(50).await;
+    until("the rating sent", || {
+        state_of(&root, "[data-testid=rating]").as_deref() == Some("sent")
+    })
+    .await;
     let body: serde_json::Value = serde_json::from_str(&calls.borrow()[0].1).unwrap();
     assert_eq!(
         body,
