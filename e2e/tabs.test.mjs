@@ -43,9 +43,12 @@ async function twoTabs() {
   return [a, b];
 }
 
-/** The visitor texts a widget shows, in order. */
+/**
+ * The visitor texts a widget shows, in order. Text content, not innerText: a message a tab has not
+ * rendered yet (a tab in the background, a message out of view: `content-visibility`) has none.
+ */
 async function userTexts(w) {
-  return (await w.byRole("user").allInnerTexts()).map((t) => t.trim());
+  return (await w.byRole("user").allTextContents()).map((t) => t.trim());
 }
 
 /** Waits until `w` shows `text` as the visitor's and an answer after it. */
