@@ -14,8 +14,7 @@ if [ -f "$stamp" ] && [ -f dist/opendialog/dialoge.js ] &&
    [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then
   echo "widget up to date in dist/ (nothing changed since its build)"
 else
-  trunk build --release --offline --features split
-  trunk build --release --offline --features opendialog,split --dist dist/opendialog
+  bash scripts/build.sh
   touch "$stamp"
 fi
 exec cargo run -p dialoge-sandbox --quiet -- --port "${PORT:-8080}" --widget-dir "$ROOT/dist"

@@ -19,6 +19,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The release build compiles std from source (scripts/build.sh).
+if ! rustup component list --installed | grep -qx 'rust-src'; then
+  say "adding rust-src"
+  rustup component add rust-src
+fi
+
 if ! cargo clippy --version >/dev/null 2>&1; then
   say "adding clippy"
   rustup component add clippy
@@ -72,3 +78,6 @@ fi
 
 # Crates for offline builds (trunk build --offline never fetches).
 cargo fetch --quiet
+# ... and the crates std itself is built from (scripts/build.sh), which cargo resolves from
+# std's own lock file only when asked to build std.
+RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort cargo fetch --quiet --target wasm32-unknown-unknown

@@ -24,8 +24,7 @@ step "browser component tests (wasm-bindgen-test, headless Chromium)"
 cargo test --target wasm32-unknown-unknown -p dialoge-widget 2>&1 | tee "$LOG/wasm.txt"
 
 step "build the widget (release): the Dialoge build, then the OpenDialog build"
-trunk build --release --offline --features split
-trunk build --release --offline --features opendialog,split --dist dist/opendialog
+bash scripts/build.sh
 
 step "end-to-end tests (built widget + sandbox, headless Chromium)"
 cargo build -p dialoge-sandbox --quiet
