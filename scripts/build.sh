@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the release widget: the Dialoge build into dist/, then the OpenDialog build into
-# dist/opendialog/ (both split into an app and its chunk, `src/view/chunk.rs`). Called by
+# dist/opendialog/ (both split into an app and its chunk, `src/chunk.rs`). Called by
 # scripts/test.sh and scripts/demo.sh after scripts/setup.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

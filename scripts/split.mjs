@@ -1,4 +1,4 @@
-// Splits the release wasm into the main module and the chunks of `src/view/chunk.rs`, then
+// Splits the release wasm into the main module and the chunks of `src/chunk.rs`, then
 // optimizes each with wasm-opt. Called by scripts/minify.mjs (the release post-build hook)
 // before anything else touches the staged files.
 //

@@ -8,6 +8,7 @@
 
 pub mod backend;
 pub mod boot;
+pub mod chunk;
 pub mod i18n;
 pub mod life;
 pub mod services;

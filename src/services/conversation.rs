@@ -495,6 +495,22 @@ impl Conversation {
         self.busy.try_set(busy);
     }
 
+    /// A turn's code is on its way (the chunk, [`crate::chunk::ready`]): the composer holds new
+    /// messages meanwhile, as during the turn itself.
+    pub(super) fn await_turn(&self, entry: &Entry) {
+        self.busy.set(true);
+        self.status.set(Status::Connecting);
+        entry.set_state(EntryState::Sending);
+    }
+
+    /// The turn's code could not be fetched: the message was never sent, so it stays, failed,
+    /// with its retry (a network error, as the visitor's browser is what failed).
+    pub(super) fn turn_unavailable(&self, entry: &Entry) {
+        self.busy.set(false);
+        let e = BackendError::Network("the widget's code could not be fetched".to_owned());
+        self.finish_turn(entry, Err(e), None);
+    }
+
     /// Runs one assistant turn for `entry` (already in the outbox). Runs inside the
     /// conversation's life; the stop button aborts only its request.
     pub(super) async fn turn(&self, entry: Entry) -> TurnOutcome {
@@ -798,7 +814,8 @@ impl Conversation {
         });
     }
 
-    /// The preview's scripted tail, after the sample history: a streamed answer, then a visitor
+    /// The preview's scripted tail, after the sample history (see [`play_sample`], the chunk's
+    /// entry to it): a streamed answer, then a visitor
     /// message that failed to send (with its retry, answered locally). Played again from the
     /// start by `Dialoge('preview')`: what the last play showed is taken away first (a failed
     /// message the visitor has since retried stays, with its answer).
@@ -984,6 +1001,16 @@ fn page_context(extra: &serde_json::Map<String, serde_json::Value>) -> Option<Co
 
 /// A random UUID v4 from `crypto.getRandomValues` (works on plain-http pages too, where
 /// `crypto.randomUUID` does not).
+/// [`Conversation::turn`] as a plain function, for the chunk's table ([`crate::chunk::Extras`]).
+pub(crate) fn run_turn(conversation: Conversation, entry: Entry) -> crate::chunk::Turn {
+    Box::pin(async move { conversation.turn(entry).await })
+}
+
+/// [`Conversation::play_sample`] as a plain function, for the chunk's table.
+pub(crate) fn play_sample(conversation: Conversation) {
+    conversation.play_sample();
+}
+
 pub fn new_idempotency_key() -> String {
     let mut b = [0u8; 16];
     let filled = web_sys::window()

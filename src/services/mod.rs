@@ -303,7 +303,13 @@ impl Services {
         if self.conversation.begin() {
             self.livechat.resume();
         }
-        self.conversation.play_sample();
+        self.play_sample();
+    }
+
+    /// The preview's sample answer: the chunk's code plays it (it streams like a turn).
+    fn play_sample(&self) {
+        let conversation = self.conversation;
+        crate::chunk::then(*self, move |x| (x.play_sample)(conversation));
     }
 
     /// `Dialoge('preview', config)` re-themes in place; `Dialoge('preview')` replays the
@@ -316,7 +322,7 @@ impl Services {
         }
         match config {
             Some(text) => self.branding.preview(&text),
-            None => self.conversation.play_sample(),
+            None => self.play_sample(),
         }
     }
 
@@ -451,7 +457,18 @@ impl Services {
         }
         let (conversation, livechat, this) = (self.conversation, self.livechat, *self);
         self.spawn(async move {
-            match conversation.turn(entry).await {
+            // The turn's code is in the chunk (most page views never send). A visitor who
+            // starts typing fetches it, so it is normally here by the time they send.
+            conversation.await_turn(&entry);
+            let turn = match crate::chunk::ready(this).await {
+                Ok(x) => x.turn,
+                Err(_) => {
+                    conversation.turn_unavailable(&entry);
+                    this.send_held();
+                    return;
+                }
+            };
+            match turn(conversation, entry).await {
                 // A person has the conversation: this message belongs to them.
                 conversation::TurnOutcome::TakenOver(entry) => {
                     livechat.adopt(entry, move || this.send_held()).await

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 
+use crate::chunk::deferred;
 use crate::services::{Outcome, Services};
-use crate::view::chunk::deferred;
 use crate::view::rating::RatingForm;
 
 #[derive(Clone, Copy, PartialEq)]

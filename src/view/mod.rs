@@ -3,7 +3,6 @@
 
 pub mod attachments;
 pub mod banners;
-pub mod chunk;
 pub mod dom;
 pub mod files;
 pub mod header;

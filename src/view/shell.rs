@@ -132,7 +132,7 @@ fn Panel(svc: Services) -> impl IntoView {
             <Header svc/>
             <Banners svc/>
             // Drawn by the `extras` chunk, fetched when a livechat first exists.
-            {move || live.get().then(|| crate::view::chunk::deferred(move |x| (x.livechat)(svc)))}
+            {move || live.get().then(|| crate::chunk::deferred(move |x| (x.livechat)(svc)))}
             <MessageList svc/>
             <StatusLine svc/>
             // Refused (403): a calm notice where the composer was; what was typed stays.
@@ -190,9 +190,6 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
             return;
         }
         svc.conversation.set_draft(String::new());
-        // A visitor who writes may well meet a form, products or a handover next: the chunk
-        // that draws them is fetched now, while the answer is on its way.
-        crate::view::chunk::prefetch(svc);
         if has_files() {
             svc.send(text, att.take());
         } else {
@@ -245,6 +242,9 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
                 on:input=move |e| {
                     svc.conversation.set_draft(event_target_value(&e));
                     svc.livechat.typing();
+                    // Their turn (and maybe a form, products or a handover) comes next: its
+                    // code is fetched while they type.
+                    crate::chunk::prefetch(svc);
                 }
                 on:keydown=on_keydown
                 on:paste=on_paste

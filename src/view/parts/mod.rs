@@ -23,7 +23,7 @@ pub use table::TableView;
 
 /// Renders one part with its `data-testid="part"` hook, or nothing for parts that show nothing.
 /// Parts most conversations never see (forms, upload and handover markers, products, tables) are
-/// drawn by the `extras` chunk ([`crate::view::chunk`]), fetched when the first one arrives.
+/// drawn by the `extras` chunk ([`crate::chunk`]), fetched when the first one arrives.
 pub fn part_view(part: LivePart) -> AnyView {
     let (type_name, id, body): (&'static str, String, AnyView) = match &part.kind {
         LiveKind::RichText(rt) => (
@@ -97,7 +97,7 @@ pub fn part_view(part: LivePart) -> AnyView {
 
 /// A part the `extras` chunk draws.
 fn asking(part: LivePart) -> AnyView {
-    crate::view::chunk::deferred(move |x| (x.part)(part.clone()))
+    crate::chunk::deferred(move |x| (x.part)(part.clone()))
 }
 
 /// The body of a part [`part_view`] hands to the `extras` chunk (nothing for any other).

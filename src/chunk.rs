@@ -1,19 +1,27 @@
 //! Code most visitors never run, in a wasm chunk of its own that is fetched when first needed.
 //!
 //! With the `split` feature (the release build, see `scripts/split.mjs`), the functions behind
-//! [`Extras`] and everything only they reach (forms, upload and handover markers, products,
-//! tables, the rating form and the header menu, with their view types) leave the main wasm:
-//! `wasm-split` moves them into a chunk, fetched once when the visitor first writes ([`prefetch`])
-//! or when a view first needs it ([`deferred`]). Without the feature (tests, debug builds) the
-//! same calls run in place, so every caller is written once, against the seam.
+//! [`Extras`] and everything only they reach leave the main wasm: `wasm-split` moves them into a
+//! chunk, fetched once when the visitor starts writing ([`prefetch`]), when a view first needs it
+//! ([`deferred`]) or when a service does ([`ready`]). That is an assistant's turn (sending, the
+//! answer's stream and its reducer), forms, upload and handover markers, products, tables, the
+//! rating form, the header menu's list and the livechat banner, with their view types. Without
+//! the feature (tests, debug builds) the same calls run in place, so every caller is written
+//! once, against the seam.
 //!
 //! A chunk hands out plain function pointers: a pointer made inside the chunk is an index into
 //! the shared function table that the chunk fills when it is instantiated, so nothing in the
-//! main wasm names the chunk's code.
+//! main wasm names the chunk's code. The seam sits beside the layers rather than in one: views
+//! and services both call through it.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 
+use crate::services::conversation::{Conversation, TurnOutcome};
 use crate::services::Services;
+use crate::state::conversation::Entry;
 use crate::state::live::LivePart;
 use crate::view::menu::MenuState;
 
@@ -30,7 +38,15 @@ pub struct Extras {
     pub menu: fn(Services, RwSignal<MenuState>) -> AnyView,
     /// The livechat's banner, its waiting form and its feedback form.
     pub livechat: fn(Services) -> AnyView,
+    /// An assistant's turn for the visitor's message: the send, the answer's stream and its
+    /// reducer. Only a visitor who writes needs it.
+    pub turn: fn(Conversation, Entry) -> Turn,
+    /// The branding preview's scripted answer (it streams like a turn).
+    pub play_sample: fn(Conversation),
 }
+
+/// A turn in progress, as [`Extras::turn`] hands it out.
+pub type Turn = Pin<Box<dyn Future<Output = TurnOutcome>>>;
 
 /// The chunk could not be fetched (offline, or the server refused it). Not cached: the next
 /// use tries again.
@@ -51,6 +67,8 @@ fn extras_table() -> Extras {
         quiet_rating: crate::view::rating::quiet_rating_view,
         menu: crate::view::menu::menu_view,
         livechat: crate::view::livechat::livechat_view,
+        turn: crate::services::conversation::run_turn,
+        play_sample: crate::services::conversation::play_sample,
     }
 }
 
@@ -141,11 +159,43 @@ impl Drop for Pending {
     }
 }
 
-/// Fetches the chunk ahead of need (the visitor wrote: a form, products or a handover may be
-/// next). After a failure this is a quiet new attempt.
+/// Fetches the chunk ahead of need, once: called on every keystroke, it starts a fetch only if
+/// none was tried yet (after a failure, the send itself or a retry tries again).
 pub fn prefetch(svc: Services) {
-    if extras_now().is_none() {
+    if matches!(load_state().get_untracked(), Load::Idle) {
         start(svc);
+    }
+}
+
+/// The chunk, fetched first if it is not here: a fetch already on its way is joined (the split
+/// loader runs one attempt at a time for all its callers), and a failure is said to the host page
+/// once, as for the views. For the services, whose work waits on it.
+pub async fn ready(svc: Services) -> Result<Extras, LoadFailed> {
+    if let Some(x) = extras_now() {
+        return Ok(x);
+    }
+    start(svc);
+    let got = load_extras().await;
+    // This call may have made the attempt that worked (after the first one failed): the views
+    // waiting on the shared state draw now too.
+    if let Ok(x) = got {
+        if extras_now().is_none() {
+            load_state().set(Load::Ready(x));
+        }
+    }
+    got
+}
+
+/// Runs `work` with the chunk: at once if it is here, else once it has arrived (within the
+/// conversation's life; nothing if it cannot be fetched, which [`start`] has said already).
+pub fn then(svc: Services, work: impl FnOnce(Extras) + 'static) {
+    match extras_now() {
+        Some(x) => work(x),
+        None => svc.spawn(async move {
+            if let Ok(x) = ready(svc).await {
+                work(x);
+            }
+        }),
     }
 }
 
