@@ -19,7 +19,10 @@ use std::pin::Pin;
 
 use leptos::prelude::*;
 
+use dialoge_api::livechat::LivechatStatus;
+
 use crate::services::conversation::{Conversation, TurnOutcome};
+use crate::services::livechat::Livechat;
 use crate::services::Services;
 use crate::state::conversation::Entry;
 use crate::state::live::LivePart;
@@ -43,10 +46,27 @@ pub struct Extras {
     pub turn: fn(Conversation, Entry) -> Turn,
     /// The branding preview's scripted answer (it streams like a turn).
     pub play_sample: fn(Conversation),
+    /// A livechat session found on opening (waiting, active or closed): shown, and followed
+    /// while open.
+    pub live_resumed: fn(Livechat, LivechatStatus),
+    /// What the follower in another tab learned (state, page, after).
+    pub live_heard: fn(Livechat, String, String, u64),
+    /// The visitor's message to the agent; the callback runs once it is through or failed.
+    pub live_send: fn(Livechat, Entry, Then),
+    /// A person took over during a turn: the message goes to them (callback as above).
+    pub live_adopt: fn(Livechat, Entry, Then) -> Task,
+    /// "Talk to a person" from the header.
+    pub live_request: fn(Livechat),
 }
 
 /// A turn in progress, as [`Extras::turn`] hands it out.
 pub type Turn = Pin<Box<dyn Future<Output = TurnOutcome>>>;
+/// Other work in progress that the caller awaits.
+pub type Task = Pin<Box<dyn Future<Output = ()>>>;
+/// What runs once a message is through (or failed): the messages held meanwhile go next.
+pub type Then = Box<dyn FnOnce()>;
+/// Work that waits for the chunk.
+type Waiting = Box<dyn FnOnce(Extras)>;
 
 /// The chunk could not be fetched (offline, or the server refused it). Not cached: the next
 /// use tries again.
@@ -69,6 +89,11 @@ fn extras_table() -> Extras {
         livechat: crate::view::livechat::livechat_view,
         turn: crate::services::conversation::run_turn,
         play_sample: crate::services::conversation::play_sample,
+        live_resumed: crate::services::livechat::resumed,
+        live_heard: crate::services::livechat::heard,
+        live_send: crate::services::livechat::send,
+        live_adopt: crate::services::livechat::adopt,
+        live_request: crate::services::livechat::request,
     }
 }
 
@@ -96,6 +121,19 @@ enum Load {
 
 thread_local! {
     static LOAD: ArcRwSignal<Load> = ArcRwSignal::new(Load::Idle);
+    /// Work waiting for the chunk ([`then`]), run when it arrives, however many attempts that
+    /// takes.
+    static WAITING: std::cell::RefCell<Vec<Waiting>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The chunk has arrived: every view waiting on the state draws, and the waiting work runs.
+fn arrived(x: Extras) {
+    load_state().set(Load::Ready(x));
+    let work = WAITING.with(|w| std::mem::take(&mut *w.borrow_mut()));
+    for w in work {
+        w(x);
+    }
 }
 
 fn load_state() -> ArcRwSignal<Load> {
@@ -140,7 +178,10 @@ fn start(svc: Services) {
             }
             .emit();
         }
-        load_state().set(got.map_or(Load::Failed, Load::Ready));
+        match got {
+            Ok(x) => arrived(x),
+            Err(_) => load_state().set(Load::Failed),
+        }
     });
     if !started {
         state.set(Load::Failed);
@@ -180,23 +221,31 @@ pub async fn ready(svc: Services) -> Result<Extras, LoadFailed> {
     // waiting on the shared state draw now too.
     if let Ok(x) = got {
         if extras_now().is_none() {
-            load_state().set(Load::Ready(x));
+            arrived(x);
         }
     }
     got
 }
 
-/// Runs `work` with the chunk: at once if it is here, else once it has arrived (within the
-/// conversation's life; nothing if it cannot be fetched, which [`start`] has said already).
+/// Runs `work` with the chunk: at once if it is here, else once it has arrived, after a retry
+/// if this fetch fails (a view's retry, the next send). Work of a conversation that has ended
+/// by then (a reset) is dropped.
 pub fn then(svc: Services, work: impl FnOnce(Extras) + 'static) {
-    match extras_now() {
-        Some(x) => work(x),
-        None => svc.spawn(async move {
-            if let Ok(x) = ready(svc).await {
+    if let Some(x) = extras_now() {
+        work(x);
+        return;
+    }
+    let Some(life) = svc.conversation_life() else {
+        return;
+    };
+    WAITING.with(|w| {
+        w.borrow_mut().push(Box::new(move |x| {
+            if !life.is_over() {
                 work(x);
             }
-        }),
-    }
+        }))
+    });
+    start(svc);
 }
 
 /// A view drawn by the chunk: nothing while it is on its way, then `render`'s view; if the

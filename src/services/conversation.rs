@@ -495,17 +495,16 @@ impl Conversation {
         self.busy.try_set(busy);
     }
 
-    /// A turn's code is on its way (the chunk, [`crate::chunk::ready`]): the composer holds new
-    /// messages meanwhile, as during the turn itself.
-    pub(super) fn await_turn(&self, entry: &Entry) {
+    /// The code that sends is on its way (the chunk, [`crate::chunk::ready`]): the composer
+    /// holds new messages meanwhile, as during the send itself.
+    pub(super) fn await_send(&self, entry: &Entry) {
         self.busy.set(true);
-        self.status.set(Status::Connecting);
         entry.set_state(EntryState::Sending);
     }
 
-    /// The turn's code could not be fetched: the message was never sent, so it stays, failed,
-    /// with its retry (a network error, as the visitor's browser is what failed).
-    pub(super) fn turn_unavailable(&self, entry: &Entry) {
+    /// The code that sends could not be fetched: the message was never sent, so it stays,
+    /// failed, with its retry (a network error, as the visitor's browser is what failed).
+    pub(super) fn code_unavailable(&self, entry: &Entry) {
         self.busy.set(false);
         let e = BackendError::Network("the widget's code could not be fetched".to_owned());
         self.finish_turn(entry, Err(e), None);

@@ -195,53 +195,63 @@ impl Livechat {
         }
     }
 
-    /// On first open with a known visitor: resume a session that is still waiting or active.
-    pub(super) fn resume(&self) {
-        let Some(env) = self.env.get() else { return };
-        let this = *self;
-        let life = env.conversation_life();
-        life.clone().spawn(async move {
-            let signal = life.signal();
-            // After the first history page: livechat messages go in among it by their time.
-            while this.conversation.loading() {
-                sleep(50).await;
-            }
-            // A session to resume must not be missed for a passing failure: asked again.
-            let mut attempt = 0;
-            let state = loop {
-                let result = env.backend.livechat_state(signal.as_ref()).await;
-                match result
-                    .as_ref()
-                    .err()
-                    .and_then(|e| super::retry_delay(e, attempt))
-                {
-                    Some(ms) => {
-                        attempt += 1;
-                        sleep(ms).await;
-                    }
-                    None => break result,
+    /// On first open with a known visitor: is there a session (waiting, active, or closed with
+    /// its transcript)? Its state is applied (the banner shows it), and the status of a session
+    /// handed back for [`resumed`], in the chunk, to follow. The common answer, none, ends here.
+    pub(super) async fn look_up(&self) -> Option<LivechatStatus> {
+        let env = self.env.get()?;
+        let signal = env.conversation_life().signal();
+        // After the first history page: livechat messages go in among it by their time.
+        while self.conversation.loading() {
+            sleep(50).await;
+        }
+        // A session to resume must not be missed for a passing failure: asked again.
+        let mut attempt = 0;
+        let state = loop {
+            let result = env.backend.livechat_state(signal.as_ref()).await;
+            match result
+                .as_ref()
+                .err()
+                .and_then(|e| super::retry_delay(e, attempt))
+            {
+                Some(ms) => {
+                    attempt += 1;
+                    sleep(ms).await;
                 }
-            };
-            if let Err(e) = &state {
+                None => break result,
+            }
+        };
+        match state {
+            // Applied even when there is none: a preview's scene can go back to none.
+            Ok(state) => {
+                let status = state.value.status.clone();
+                self.apply_state(state.value);
+                (status != LivechatStatus::Inactive).then_some(status)
+            }
+            Err(e) => {
                 // A refused visitor (403) is a refused chat, said calmly where the composer was.
                 if e.is_forbidden() {
-                    this.conversation.report(e, Where::Livechat, None);
+                    self.conversation.report(&e, Where::Livechat, None);
                 }
+                None
             }
-            if let Ok(state) = state {
-                let status = state.value.status.clone();
-                this.apply_state(state.value);
-                if status.is_open() {
-                    this.follow();
-                } else if status == LivechatStatus::Closed {
-                    // A session that closed is still the visitor's transcript (as long as the
-                    // service keeps it): shown once after a reload, not followed.
-                    if let Err(e) = this.poll_once(0).await {
-                        log(&format!("livechat transcript: {e}"));
-                    }
+        }
+    }
+
+    /// A session [`Livechat::look_up`] found: followed while open; a closed one is still the
+    /// visitor's transcript (as long as the service keeps it), shown once, not followed.
+    fn resumed(&self, status: LivechatStatus) {
+        if status.is_open() {
+            self.follow();
+        } else if status == LivechatStatus::Closed {
+            let Some(env) = self.env.get() else { return };
+            let this = *self;
+            env.conversation_life().spawn(async move {
+                if let Err(e) = this.poll_once(0).await {
+                    log(&format!("livechat transcript: {e}"));
                 }
-            }
-        });
+            });
+        }
     }
 
     /// Another tab says its visitor looks at the livechat: this tab's follower must not pause.
@@ -758,4 +768,32 @@ impl Livechat {
         self.closed.set(None);
         self.feedback_pending.set(false);
     }
+}
+
+// The livechat's entries in the chunk's table (`crate::chunk::Extras`): plain functions, so that
+// the follower, the sync, sending and the handover leave the main wasm. What every visitor who
+// opens the chat needs (looking a session up, applying its state for the banner) stays there.
+
+pub(crate) fn resumed(livechat: Livechat, status: LivechatStatus) {
+    livechat.resumed(status);
+}
+
+pub(crate) fn heard(livechat: Livechat, state: String, page: String, after: u64) {
+    livechat.heard_from_follower(&state, &page, after);
+}
+
+pub(crate) fn send(livechat: Livechat, entry: Entry, then: crate::chunk::Then) {
+    livechat.send(entry, then);
+}
+
+pub(crate) fn adopt(
+    livechat: Livechat,
+    entry: Entry,
+    then: crate::chunk::Then,
+) -> crate::chunk::Task {
+    Box::pin(async move { livechat.adopt(entry, then).await })
+}
+
+pub(crate) fn request(livechat: Livechat) {
+    livechat.request(HandoverSource::ManualButton);
 }

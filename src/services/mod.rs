@@ -25,7 +25,6 @@ use std::future::Future;
 use std::rc::Rc;
 
 use dialoge_api::error::{ErrorCode, ErrorParam};
-use dialoge_api::livechat::HandoverSource;
 use dialoge_api::send::InputPart;
 use leptos::prelude::*;
 
@@ -265,7 +264,10 @@ impl Services {
                     Note::Reset => this.start_over(),
                     Note::Look => this.livechat.someone_looks(),
                     Note::Live { state, page, after } => {
-                        this.livechat.heard_from_follower(&state, &page, after)
+                        let livechat = this.livechat;
+                        crate::chunk::then(this, move |x| {
+                            (x.live_heard)(livechat, state, page, after)
+                        });
                     }
                 }
             }
@@ -301,7 +303,7 @@ impl Services {
     /// launcher's unread badge for the streamed answer, as a shopper would see it.
     fn start_preview(&self) {
         if self.conversation.begin() {
-            self.livechat.resume();
+            self.resume_livechat();
         }
         self.play_sample();
     }
@@ -331,7 +333,7 @@ impl Services {
     pub fn preview_scene(&self, name: &str) {
         let Some(env) = self.env.get() else { return };
         match env.backend.preview() {
-            Some(p) if p.set_scene(name) => self.livechat.resume(),
+            Some(p) if p.set_scene(name) => self.resume_livechat(),
             Some(_) => log(&format!(
                 "previewScene: '{name}' is none of none, waiting, active, closed"
             )),
@@ -382,6 +384,22 @@ impl Services {
             .unwrap_or_default()
     }
 
+    /// The current conversation's life (`None` once the mount is gone).
+    pub fn conversation_life(&self) -> Option<Life> {
+        self.env.get().map(|e| e.conversation_life())
+    }
+
+    /// On first open: a livechat session of this visitor's is shown and followed. Looking it up
+    /// is here; showing and following it is the chunk's code (as is its banner).
+    fn resume_livechat(&self) {
+        let (livechat, this) = (self.livechat, *self);
+        self.spawn(async move {
+            if let Some(status) = livechat.look_up().await {
+                crate::chunk::then(this, move |x| (x.live_resumed)(livechat, status));
+            }
+        });
+    }
+
     /// Runs `work` in the current conversation: it ends with a reset or destroy.
     pub fn spawn(&self, work: impl Future<Output = ()> + 'static) {
         if let Some(env) = self.env.get() {
@@ -408,7 +426,7 @@ impl Services {
                 self.branding.fetch_banners();
             }
             if self.conversation.begin() {
-                self.livechat.resume();
+                self.resume_livechat();
             }
             #[cfg(feature = "opendialog")]
             self.conversation.greet();
@@ -450,28 +468,28 @@ impl Services {
     }
 
     fn deliver(&self, entry: crate::state::conversation::Entry) {
-        if self.livechat.active() {
-            let this = *self;
-            self.livechat.send(entry, move || this.send_held());
-            return;
-        }
         let (conversation, livechat, this) = (self.conversation, self.livechat, *self);
+        let to_agent = livechat.active();
         self.spawn(async move {
-            // The turn's code is in the chunk (most page views never send). A visitor who
-            // starts typing fetches it, so it is normally here by the time they send.
-            conversation.await_turn(&entry);
-            let turn = match crate::chunk::ready(this).await {
-                Ok(x) => x.turn,
+            // The code of a turn and of a livechat send is in the chunk (most page views never
+            // send). A visitor who starts typing fetches it, so it is normally here by now.
+            conversation.await_send(&entry);
+            let x = match crate::chunk::ready(this).await {
+                Ok(x) => x,
                 Err(_) => {
-                    conversation.turn_unavailable(&entry);
+                    conversation.code_unavailable(&entry);
                     this.send_held();
                     return;
                 }
             };
-            match turn(conversation, entry).await {
+            if to_agent {
+                (x.live_send)(livechat, entry, Box::new(move || this.send_held()));
+                return;
+            }
+            match (x.turn)(conversation, entry).await {
                 // A person has the conversation: this message belongs to them.
                 conversation::TurnOutcome::TakenOver(entry) => {
-                    livechat.adopt(entry, move || this.send_held()).await
+                    (x.live_adopt)(livechat, entry, Box::new(move || this.send_held())).await
                 }
                 conversation::TurnOutcome::Over => this.send_held(),
             }
@@ -492,7 +510,23 @@ impl Services {
 
     /// "Talk to a person" from the header.
     pub fn request_human(&self) {
-        self.livechat.request(HandoverSource::ManualButton);
+        let (livechat, this) = (self.livechat, *self);
+        self.spawn(async move {
+            // The handover's code is in the chunk.
+            match crate::chunk::ready(this).await {
+                Ok(x) => (x.live_request)(livechat),
+                Err(_) => {
+                    let t = this.ui.lang().get_untracked().t();
+                    this.conversation.show_error(
+                        "livechat_unavailable",
+                        t.livechat_unavailable,
+                        None,
+                        false,
+                        crate::boot::events::Where::Livechat,
+                    );
+                }
+            }
+        });
     }
 
     /// `Dialoge('reset')` and "new conversation": forget this visitor, stop everything the
