@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// Size report and gate of the built widget (run `trunk build --release --features split`
-// first): raw, gzip and brotli bytes of each file a shop's visitor downloads. Two totals:
+// Size report and gate of the built widget (run `bash scripts/build.sh` first): raw, gzip and brotli bytes of each file a shop's visitor downloads. Two totals:
 // - the app: what every page view fetches (the loader, then the app when the page is idle or
 //   the visitor shows intent): loader, main wasm, glue, css, phone js and the chunks' linker;
-// - the whole widget: the app plus the wasm chunks of `src/chunk.rs`, which only a visitor
-//   who writes (or meets a livechat, a form or the menu) fetches.
+// - the whole widget: the app plus the wasm chunks of `src/chunk.rs` (the chat itself), which
+//   only a page view whose visitor means to open the chat fetches.
 // Exits 1 when either brotli total is over its budget in bench/budget.json (the size line; lower
 // it when a change saves). Targets (DEVELOPERS.md): whole widget ≤ 100 KB brotli, loader ≤ 2 KB.
 import { readFileSync, existsSync, readdirSync } from "node:fs";

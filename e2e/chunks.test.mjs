@@ -1,13 +1,12 @@
-// The split build (src/chunk.rs, scripts/split.mjs): code most visitors never run — an
-// assistant's turn (the send and the answer's stream), forms, upload and handover markers,
-// products, tables, the rating, the header menu's list and the livechat banner — is in a wasm
-// chunk of its own. A page view where nobody writes never fetches it; a visitor who starts
-// writing fetches it, once, versioned like the app's other files; a part it draws then shows
-// from it. If it cannot be fetched, nothing is lost: a message stays, failed, with its retry,
-// and a part from history says so with a retry in its place.
+// The split build (src/chunk.rs, scripts/split.mjs): code most page views never run — the open
+// panel's content, history, an assistant's turn, forms and the other parts, the livechat — is in
+// a wasm chunk of its own. A page view where nobody means to open the chat never fetches it; a
+// pointer over the launcher (or its focus, or the open itself) fetches it, once, versioned like
+// the app's other files, and everything after comes from it. If it cannot be fetched, nothing
+// is lost: the panel says so with a retry, and a message sent meanwhile stays, failed, with its.
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, newVisitor, assertNoProblems, serverHistory, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, serverHistory, appMounted, Widget } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -38,29 +37,14 @@ function chunkRequests(page) {
   return { list, stop: () => page.off("request", on) };
 }
 
-/** A new visitor on the demo shop page, panel open. */
-const fresh = (page) => newVisitor(page, sandbox.url);
-
-test("a visitor who only looks never fetches the chunk; the first message fetches it once, and a form shows from it", async () => {
-  const { page } = browser;
-  const seen = chunkRequests(page);
-  const w = await fresh(page);
-  await w.input.waitFor({ state: "visible" });
-  // The panel is open and idle: nothing asked for the chunk.
-  await page.waitForTimeout(1500);
-  assert.deepEqual(seen.list, [], "no chunk fetched before the visitor writes");
-
-  await w.ask("I want to contact you");
-  const part = w.messages.locator("[data-testid=part][data-part-type=show_contact_form]");
-  await part.getByTestId("form").waitFor({ timeout: 20000 });
-  // Then the header menu's list and the rating come from the same chunk, without a fetch.
-  await page.getByTestId("menu-button").click();
-  await page.getByTestId("menu-export").waitFor();
-  seen.stop();
-  assert.equal(seen.list.length, 1, `one chunk fetch: ${seen.list.join(", ")}`);
-  assert.match(seen.list[0], /split_extras\.wasm\?v=[0-9a-f]{12}$/, "versioned like the app's files");
-  assertNoProblems(browser);
-});
+/** A new visitor on the demo shop page, the app mounted, the panel closed. */
+async function arrive(page) {
+  await page.goto(sandbox.url + "/");
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await appMounted(page);
+  return new Widget(page);
+}
 
 /** Collects the host page's `dialoge:error` events about the chunk, from the next page load. */
 async function hearChunkErrors(page) {
@@ -83,82 +67,115 @@ async function assertHeardChunkError(page) {
 // "TypeError: Failed to fetch"; nothing else may.
 const FETCH_FAILED = /Failed to load resource|TypeError: Failed to fetch/;
 
-test("the chunk is fetched while the visitor types, before they send", async () => {
+test("a page view that never means to open the chat never fetches the chunk; a pointer over the launcher fetches it once, and all the chat comes from it", async () => {
   const { page } = browser;
-  // Routed, so the browser's cache (the first test fetched the chunk) cannot answer it unseen.
-  let fetched = 0;
-  await page.route(CHUNK, (route) => {
-    fetched += 1;
-    return route.continue();
-  });
-  const w = await fresh(page);
-  await page.waitForTimeout(500);
-  assert.equal(fetched, 0, "nothing fetched before a key is pressed");
+  const seen = chunkRequests(page);
+  const w = await arrive(page);
+  // The app is here and idle: nothing asked for the chunk.
+  await page.waitForTimeout(1500);
+  assert.deepEqual(seen.list, [], "no chunk fetched while nobody means to open the chat");
+
   const arrived = page.waitForResponse(CHUNK, { timeout: 20000 });
-  await w.input.pressSequentially("Hel");
+  await w.launcher.hover();
   await arrived;
-  await w.input.pressSequentially("lo");
-  await page.waitForTimeout(300);
-  assert.equal(fetched, 1, "one fetch, however many keys were pressed");
-  assert.equal(await w.byRole("user").count(), 0, "nothing sent");
+  await w.open();
+  await w.ask("I want to contact you");
+  const part = w.messages.locator("[data-testid=part][data-part-type=show_contact_form]");
+  await part.getByTestId("form").waitFor({ timeout: 20000 });
+  await page.getByTestId("menu-button").click();
+  await page.getByTestId("menu-export").waitFor();
+  seen.stop();
+  assert.equal(seen.list.length, 1, `one chunk fetch: ${seen.list.join(", ")}`);
+  assert.match(seen.list[0], /split_extras\.wasm\?v=[0-9a-f]{12}$/, "versioned like the app's files");
   assertNoProblems(browser);
 });
 
-test("a message whose turn cannot be fetched stays, failed, with its retry; the retry sends it once", async () => {
+test("a panel opened before the chunk has arrived is busy, then shows the composer with the focus", async () => {
   const { page } = browser;
-  await page.route(CHUNK, (route) => route.abort("internetdisconnected"));
-  await hearChunkErrors(page);
-  const w = await fresh(page);
-  await w.ask("I want to contact you");
-  const retry = page.getByTestId("retry-button");
-  await retry.waitFor({ timeout: 20000 });
-  // The visitor's message is kept, marked failed; nothing was sent; the composer still works.
-  assert.equal(await w.byRole("user").count(), 1);
-  assert.match(await w.byRole("user").first().innerText(), /I want to contact you/);
-  assert.equal(await w.byRole("user").first().getAttribute("data-state"), "failed");
-  assert.equal(await w.byRole("assistant").count(), 0);
-  assert.ok(await w.input.isEnabled());
-  assert.equal((await serverHistory(page, sandbox.url)).length, 0, "nothing reached the service");
-  await assertHeardChunkError(page);
-
-  await page.unrouteAll({ behavior: "ignoreErrors" });
-  await retry.click();
-  const part = w.messages.locator("[data-testid=part][data-part-type=show_contact_form]");
-  await part.getByTestId("form").waitFor({ timeout: 20000 });
-  assert.equal(await page.getByTestId("chunk-failed").count(), 0, "no failure left on screen");
-  assert.notEqual(await w.byRole("user").first().getAttribute("data-state"), "failed");
-  const history = await serverHistory(page, sandbox.url);
-  assert.equal(history.filter((m) => m.role === "user").length, 1, "sent once");
-  assertNoProblems(browser, FETCH_FAILED);
+  let release;
+  const held = new Promise((r) => (release = r));
+  // Routed, so the browser's cache (an earlier test fetched the chunk) cannot answer unseen.
+  await page.route(CHUNK, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const w = await arrive(page);
+  await page.evaluate(() => window.Dialoge("open"));
+  const busy = page.getByTestId("panel-busy");
+  await busy.waitFor({ timeout: 10000 });
+  assert.equal(await busy.getAttribute("aria-busy"), "true");
+  assert.equal(await busy.getAttribute("role"), "status");
+  assert.match(await busy.innerText(), /Loading/);
+  release();
+  await w.input.waitFor({ timeout: 20000 });
+  assert.equal(await page.getByTestId("panel-busy").count(), 0);
+  assertNoProblems(browser);
 });
 
-test("a part from history whose code cannot be fetched leaves a retry in its place; nothing else is lost, and the retry draws it", async () => {
+test("opening with the launcher before the chunk has arrived: the composer takes the focus when it does", async () => {
   const { page } = browser;
-  const w = await fresh(page);
-  await w.ask("I want to contact you");
-  const part = w.messages.locator("[data-testid=part][data-part-type=show_contact_form]");
-  await part.getByTestId("form").waitFor({ timeout: 20000 });
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(CHUNK, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const w = await arrive(page);
+  await w.launcher.focus();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("panel-busy").waitFor({ timeout: 10000 });
+  release();
+  await w.input.waitFor({ timeout: 20000 });
+  await page.waitForFunction(() => {
+    const root = document.querySelector("[data-dialoge]")?.shadowRoot;
+    return root?.activeElement?.getAttribute("data-testid") === "composer-input";
+  }, null, { timeout: 5000 });
+  assertNoProblems(browser);
+});
 
-  // The same visitor comes back with the chunk out of reach (routing bypasses the cache).
+test("a chunk that cannot be fetched: the open panel says so with a retry, the host page hears of it, and the retry draws the panel", async () => {
+  const { page } = browser;
   await page.route(CHUNK, (route) => route.abort("internetdisconnected"));
   await hearChunkErrors(page);
-  await page.reload();
-  const back = new Widget(page);
-  await back.open();
-  const failed = part.getByTestId("chunk-failed");
+  const w = await arrive(page);
+  await w.launcher.click();
+  const failed = page.getByTestId("chunk-failed");
   await failed.waitFor({ timeout: 20000 });
   assert.equal(await failed.getAttribute("role"), "alert");
   assert.match(await failed.innerText(), /went wrong/);
-  // The visitor's message and the answer's text are there; the composer still works.
-  assert.equal(await back.byRole("user").count(), 1);
-  assert.match(await back.byRole("user").first().textContent(), /I want to contact you/);
-  assert.ok(await back.input.isEnabled());
   await assertHeardChunkError(page);
 
   await page.unrouteAll({ behavior: "ignoreErrors" });
-  await part.getByTestId("chunk-retry").click();
-  await part.getByTestId("form").waitFor({ timeout: 20000 });
-  // One state for every view waiting on the chunk: no alert is left anywhere.
+  await failed.getByTestId("chunk-retry").click();
+  await w.input.waitFor({ timeout: 20000 });
   assert.equal(await page.getByTestId("chunk-failed").count(), 0, "no failure left on screen");
+  await w.ask("What is your return policy?");
+  await w.answer(0);
+  assertNoProblems(browser, FETCH_FAILED);
+});
+
+test("a message sent through the page's API while the chunk is out of reach stays, failed, with its retry; the retry sends it once", async () => {
+  const { page } = browser;
+  await page.route(CHUNK, (route) => route.abort("internetdisconnected"));
+  await hearChunkErrors(page);
+  const w = await arrive(page);
+  await page.evaluate(() => window.Dialoge("send", "I want to contact you"));
+  await page.waitForFunction(() => window.__chunkErrors.length > 0, null, { timeout: 20000 });
+  assert.equal((await serverHistory(page, sandbox.url)).length, 0, "nothing reached the service");
+
+  // `send` opened the panel, which says the chunk failed: its retry brings the chat.
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await page.getByTestId("chunk-retry").click();
+  const mine = w.byRole("user").first();
+  await mine.waitFor({ timeout: 20000 });
+  assert.match(await mine.textContent(), /I want to contact you/);
+  assert.equal(await mine.getAttribute("data-state"), "failed");
+  await page.getByTestId("retry-button").click();
+  const part = w.messages.locator("[data-testid=part][data-part-type=show_contact_form]");
+  await part.getByTestId("form").waitFor({ timeout: 20000 });
+  assert.equal(await w.byRole("user").count(), 1);
+  assert.notEqual(await w.byRole("user").first().getAttribute("data-state"), "failed");
+  const history = await serverHistory(page, sandbox.url);
+  assert.equal(history.filter((m) => m.role === "user").length, 1, "sent once");
   assertNoProblems(browser, FETCH_FAILED);
 });

@@ -1,13 +1,14 @@
-//! Code most visitors never run, in a wasm chunk of its own that is fetched when first needed.
+//! The chat itself, in a wasm chunk of its own that is fetched on the intent to open it.
 //!
 //! With the `split` feature (the release build, see `scripts/split.mjs`), the functions behind
 //! [`Extras`] and everything only they reach leave the main wasm: `wasm-split` moves them into a
-//! chunk, fetched once when the visitor starts writing ([`prefetch`]), when a view first needs it
-//! ([`deferred`]) or when a service does ([`ready`]). That is an assistant's turn (sending, the
-//! answer's stream and its reducer), forms, upload and handover markers, products, tables, the
-//! rating form, the header menu's list and the livechat banner, with their view types. Without
-//! the feature (tests, debug builds) the same calls run in place, so every caller is written
-//! once, against the seam.
+//! chunk. The app every page view fetches keeps the launcher, teasers, branding and the page's
+//! API; the chunk has the open panel's content, history, an assistant's turn (the send, the
+//! answer's stream and its reducer), forms and the other parts, the rating, the header menu and
+//! the livechat (its banner, follower, sends and handover). It is fetched once: on a pointer
+//! over or focus on the launcher ([`prefetch`]), when a view first needs it ([`deferred`]) or
+//! when a service does ([`ready`], [`then`]). Without the feature (tests, debug builds) the same
+//! calls run in place, so every caller is written once, against the seam.
 //!
 //! A chunk hands out plain function pointers: a pointer made inside the chunk is an index into
 //! the shared function table that the chunk fills when it is instantiated, so nothing in the
@@ -25,27 +26,23 @@ use crate::services::conversation::{Conversation, TurnOutcome};
 use crate::services::livechat::Livechat;
 use crate::services::Services;
 use crate::state::conversation::Entry;
-use crate::state::live::LivePart;
-use crate::view::menu::MenuState;
+use crate::view::attachments::Attachments;
 
 /// The entry points of the `extras` chunk.
 #[derive(Clone, Copy)]
 pub struct Extras {
-    /// A part that asks for something: a form, an upload, a handover; products and tables.
-    pub part: fn(LivePart) -> AnyView,
-    /// The config's form shown before the first message.
-    pub session_form: fn(String) -> AnyView,
-    /// The quiet rating at the end of a conversation.
-    pub quiet_rating: fn(Services) -> AnyView,
-    /// The header menu's open list and its dialogs (rating, export, deletion).
-    pub menu: fn(Services, RwSignal<MenuState>) -> AnyView,
-    /// The livechat's banner, its waiting form and its feedback form.
-    pub livechat: fn(Services) -> AnyView,
+    /// The open panel's content: header, banners, messages, status line and composer.
+    pub panel: fn(Services, Attachments) -> AnyView,
+    /// A history page: the request and what it shows (see `Conversation::load_history`).
+    pub history: fn(Conversation, Option<String>, bool),
     /// An assistant's turn for the visitor's message: the send, the answer's stream and its
     /// reducer. Only a visitor who writes needs it.
     pub turn: fn(Conversation, Entry) -> Turn,
     /// The branding preview's scripted answer (it streams like a turn).
     pub play_sample: fn(Conversation),
+    /// OpenDialog's opening of the conversation (it streams like a turn).
+    #[cfg(feature = "opendialog")]
+    pub greet: fn(Conversation),
     /// A livechat session found on opening (waiting, active or closed): shown, and followed
     /// while open.
     pub live_resumed: fn(Livechat, LivechatStatus),
@@ -57,6 +54,21 @@ pub struct Extras {
     pub live_adopt: fn(Livechat, Entry, Then) -> Task,
     /// "Talk to a person" from the header.
     pub live_request: fn(Livechat),
+}
+
+/// What fetching the chunk needs of the widget: the mount's life (the fetch belongs to it) and
+/// the language (for the host page's error event). Services, the conversation and the
+/// livechat each can give it.
+#[derive(Clone, Copy)]
+pub struct Host {
+    pub env: crate::services::Shared,
+    pub ui: crate::services::ui::Ui,
+}
+
+impl From<Services> for Host {
+    fn from(svc: Services) -> Host {
+        svc.host()
+    }
 }
 
 /// A turn in progress, as [`Extras::turn`] hands it out.
@@ -82,13 +94,12 @@ impl From<leptos::wasm_split::SplitLoaderError> for LoadFailed {
 
 fn extras_table() -> Extras {
     Extras {
-        part: crate::view::parts::asking_part_view,
-        session_form: crate::view::parts::forms::session_form_view,
-        quiet_rating: crate::view::rating::quiet_rating_view,
-        menu: crate::view::menu::menu_view,
-        livechat: crate::view::livechat::livechat_view,
+        panel: crate::view::shell::panel_view,
+        history: crate::services::conversation::fetch_history,
         turn: crate::services::conversation::run_turn,
         play_sample: crate::services::conversation::play_sample,
+        #[cfg(feature = "opendialog")]
+        greet: crate::services::conversation::greet,
         live_resumed: crate::services::livechat::resumed,
         live_heard: crate::services::livechat::heard,
         live_send: crate::services::livechat::send,
@@ -158,18 +169,22 @@ fn extras_now() -> Option<Extras> {
 /// Starts fetching the chunk unless it is here or on its way. The fetch belongs to the mount
 /// (a reset of the conversation does not end it; destroy does). A failure is said to the host
 /// page (`dialoge:error`, `where: "load"`) and left for the next use or a retry to try again.
-fn start(svc: Services) {
+fn start(host: Host) {
     let state = load_state();
     if matches!(state.get_untracked(), Load::Loading | Load::Ready(_)) {
         return;
     }
+    let Some(env) = host.env.get() else {
+        state.set(Load::Failed);
+        return;
+    };
     state.set(Load::Loading);
-    let started = svc.spawn_for_mount(async move {
+    env.life.spawn(async move {
         let mut pending = Pending(true);
         let got = load_extras().await;
         pending.0 = false;
         if got.is_err() {
-            let t = svc.ui.lang().get_untracked().t();
+            let t = host.ui.lang().get_untracked().t();
             crate::boot::events::HostEvent::Error {
                 code: "chunk_unavailable",
                 message: t.error_generic,
@@ -183,9 +198,6 @@ fn start(svc: Services) {
             Err(_) => load_state().set(Load::Failed),
         }
     });
-    if !started {
-        state.set(Load::Failed);
-    }
 }
 
 /// Puts the state back to `Idle` when the fetching task is dropped before it settled (the mount
@@ -200,22 +212,22 @@ impl Drop for Pending {
     }
 }
 
-/// Fetches the chunk ahead of need, once: called on every keystroke, it starts a fetch only if
-/// none was tried yet (after a failure, the send itself or a retry tries again).
-pub fn prefetch(svc: Services) {
+/// Fetches the chunk ahead of need, once (a pointer over the launcher): it starts a fetch only
+/// if none was tried yet (after a failure, an open, a send or a retry tries again).
+pub fn prefetch(host: impl Into<Host>) {
     if matches!(load_state().get_untracked(), Load::Idle) {
-        start(svc);
+        start(host.into());
     }
 }
 
 /// The chunk, fetched first if it is not here: a fetch already on its way is joined (the split
 /// loader runs one attempt at a time for all its callers), and a failure is said to the host page
 /// once, as for the views. For the services, whose work waits on it.
-pub async fn ready(svc: Services) -> Result<Extras, LoadFailed> {
+pub async fn ready(host: impl Into<Host>) -> Result<Extras, LoadFailed> {
     if let Some(x) = extras_now() {
         return Ok(x);
     }
-    start(svc);
+    start(host.into());
     let got = load_extras().await;
     // This call may have made the attempt that worked (after the first one failed): the views
     // waiting on the shared state draw now too.
@@ -230,12 +242,13 @@ pub async fn ready(svc: Services) -> Result<Extras, LoadFailed> {
 /// Runs `work` with the chunk: at once if it is here, else once it has arrived, after a retry
 /// if this fetch fails (a view's retry, the next send). Work of a conversation that has ended
 /// by then (a reset) is dropped.
-pub fn then(svc: Services, work: impl FnOnce(Extras) + 'static) {
+pub fn then(host: impl Into<Host>, work: impl FnOnce(Extras) + 'static) {
     if let Some(x) = extras_now() {
         work(x);
         return;
     }
-    let Some(life) = svc.conversation_life() else {
+    let host = host.into();
+    let Some(life) = host.env.get().map(|env| env.conversation_life()) else {
         return;
     };
     WAITING.with(|w| {
@@ -245,48 +258,40 @@ pub fn then(svc: Services, work: impl FnOnce(Extras) + 'static) {
             }
         }))
     });
-    start(svc);
+    start(host);
 }
 
-/// A view drawn by the chunk: nothing while it is on its way, then `render`'s view; if the
-/// fetch fails, an alert with a retry in its place.
+/// A view drawn by the chunk (the open panel's content): while the chunk is on its way, a
+/// loading state (busy, with its words for screen readers); then `render`'s view; if the fetch
+/// fails, an alert with a retry in its place.
 pub fn deferred(render: impl Fn(Extras) -> AnyView + Send + Sync + 'static) -> AnyView {
-    waiting(render, true)
-}
-
-/// [`deferred`] for what the visitor did not ask for (the quiet rating offer): nothing at all
-/// if the fetch fails.
-pub fn deferred_quiet(render: impl Fn(Extras) -> AnyView + Send + Sync + 'static) -> AnyView {
-    waiting(render, false)
-}
-
-fn waiting(
-    render: impl Fn(Extras) -> AnyView + Send + Sync + 'static,
-    say_failure: bool,
-) -> AnyView {
     if let Some(x) = extras_now() {
         return render(x);
     }
-    // Only a mounted widget gets here (a part rendered alone has no chunk to wait for).
+    // Only a mounted widget gets here.
     let Some(svc) = crate::services::use_services() else {
         return ().into_any();
     };
-    start(svc);
+    start(svc.into());
     let state = load_state();
     let t = move || svc.ui.lang().get().t();
     (move || match state.get() {
         Load::Ready(x) => render(x),
-        Load::Idle | Load::Loading => ().into_any(),
-        Load::Failed if !say_failure => ().into_any(),
+        Load::Idle | Load::Loading => view! {
+            <div class="dlg-panel-busy" data-testid="panel-busy" role="status" aria-busy="true">
+                {move || t().loading}
+            </div>
+        }
+        .into_any(),
         Load::Failed => view! {
-            <span role="alert" data-testid="chunk-failed">
+            <div class="dlg-panel-busy" role="alert" data-testid="chunk-failed">
                 <span class="dlg-error">{move || t().error_generic}</span>
                 " "
                 <button type="button" class="dlg-retry" data-testid="chunk-retry"
-                    on:click=move |_| start(svc)>
+                    on:click=move |_| start(svc.into())>
                     {move || t().retry}
                 </button>
-            </span>
+            </div>
         }
         .into_any(),
     })

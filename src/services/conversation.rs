@@ -244,6 +244,24 @@ impl Conversation {
         } else {
             self.history_loading.set(true);
         }
+        drop(env);
+        // Reading a page and drawing it is the panel's code, in the chunk (only a visitor who
+        // opens the chat needs it): it runs when the chunk is here.
+        let this = *self;
+        crate::chunk::then(self.host(), move |x| (x.history)(this, cursor, newest));
+    }
+
+    /// What fetching the chunk needs ([`crate::chunk::Host`]).
+    pub(crate) fn host(&self) -> crate::chunk::Host {
+        crate::chunk::Host {
+            env: self.env,
+            ui: self.ui,
+        }
+    }
+
+    /// The history request of [`Conversation::load_history`] and what its page does.
+    fn fetch_history(&self, cursor: Option<String>, newest: bool) {
+        let Some(env) = self.env.get() else { return };
         let this = *self;
         let life = env.conversation_life();
         life.clone().spawn(async move {
@@ -1003,6 +1021,17 @@ fn page_context(extra: &serde_json::Map<String, serde_json::Value>) -> Option<Co
 /// [`Conversation::turn`] as a plain function, for the chunk's table ([`crate::chunk::Extras`]).
 pub(crate) fn run_turn(conversation: Conversation, entry: Entry) -> crate::chunk::Turn {
     Box::pin(async move { conversation.turn(entry).await })
+}
+
+/// [`Conversation::fetch_history`] as a plain function, for the chunk's table.
+pub(crate) fn fetch_history(conversation: Conversation, cursor: Option<String>, newest: bool) {
+    conversation.fetch_history(cursor, newest);
+}
+
+/// [`Conversation::greet`] as a plain function, for the chunk's table.
+#[cfg(feature = "opendialog")]
+pub(crate) fn greet(conversation: Conversation) {
+    conversation.greet();
 }
 
 /// [`Conversation::play_sample`] as a plain function, for the chunk's table.

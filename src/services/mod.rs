@@ -384,9 +384,12 @@ impl Services {
             .unwrap_or_default()
     }
 
-    /// The current conversation's life (`None` once the mount is gone).
-    pub fn conversation_life(&self) -> Option<Life> {
-        self.env.get().map(|e| e.conversation_life())
+    /// What fetching the chunk needs ([`crate::chunk::Host`]).
+    pub fn host(&self) -> crate::chunk::Host {
+        crate::chunk::Host {
+            env: self.env,
+            ui: self.ui,
+        }
     }
 
     /// On first open: a livechat session of this visitor's is shown and followed. Looking it up
@@ -429,7 +432,11 @@ impl Services {
                 self.resume_livechat();
             }
             #[cfg(feature = "opendialog")]
-            self.conversation.greet();
+            {
+                // The greeting streams like a turn: its code is in the chunk.
+                let conversation = self.conversation;
+                crate::chunk::then(*self, move |x| (x.greet)(conversation));
+            }
         }
     }
 

@@ -100,7 +100,7 @@ pub fn HumanButton(svc: Services) -> impl IntoView {
     }
 }
 
-/// [`LivechatBanner`] as the `extras` chunk draws it.
+/// [`LivechatBanner`] as a view of its own.
 pub fn livechat_view(svc: Services) -> AnyView {
     view! { <LivechatBanner svc/> }.into_any()
 }

@@ -7,7 +7,6 @@ use leptos::prelude::*;
 
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 
-use crate::chunk::deferred;
 use crate::services::{Outcome, Services};
 use crate::view::rating::RatingForm;
 
@@ -42,8 +41,7 @@ pub fn HeaderMenu(svc: Services) -> impl IntoView {
                 })>
                 <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::MORE/></svg>
             </button>
-            // The open menu is drawn by the `extras` chunk (most visitors never open it).
-            {move || open.get().then(|| deferred(move |x| (x.menu)(svc, state)))}
+            {move || open.get().then(|| menu_view(svc, state))}
         </div>
     }
 }
@@ -65,7 +63,7 @@ fn end_chat_item(svc: Services, state: RwSignal<MenuState>) -> impl IntoView {
 #[cfg(not(feature = "opendialog"))]
 fn end_chat_item(_: Services, _: RwSignal<MenuState>) -> impl IntoView {}
 
-/// The open menu, its items and its dialogs (in the `extras` chunk).
+/// The open menu, its items and its dialogs.
 pub fn menu_view(svc: Services, state: RwSignal<MenuState>) -> AnyView {
     let can = svc.capabilities();
     // Read when the menu opens: OpenDialog's configuration decides some items.

@@ -183,14 +183,14 @@ pub fn MessageList(svc: Services) -> impl IntoView {
                     {move || svc.conversation.entries().with(Vec::is_empty)
                         .then(|| svc.branding.form_for(dialoge_api::config::FormTrigger::SessionStart))
                         .flatten()
-                        .map(|form_id| crate::chunk::deferred(move |x| (x.session_form)(form_id.clone())))}
+                        .map(crate::view::parts::forms::session_form_view)}
                     <Show when=move || svc.conversation.history_loading().get()>
                         <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
                     </Show>
                     <For each=move || svc.conversation.entries().get() key=|e| e.key children=move |e| message_view(svc, e)/>
                     // Offered once the visitor has written and an answer has gone quiet (its timing
-                    // is the rating's own): drawn by the `extras` chunk, which writing fetches.
-                    {move || talked.get().then(|| crate::chunk::deferred_quiet(move |x| (x.quiet_rating)(svc)))}
+                    // is the rating's own).
+                    {move || talked.get().then(|| crate::view::rating::quiet_rating_view(svc))}
                 </div>
             </div>
             <Show when=move || has_new.get()>

@@ -202,7 +202,7 @@ pub fn QuietRating(svc: Services) -> impl IntoView {
     }
 }
 
-/// [`QuietRating`] as the `extras` chunk draws it.
+/// [`QuietRating`] as a view of its own.
 pub fn quiet_rating_view(svc: Services) -> AnyView {
     view! { <QuietRating svc/> }.into_any()
 }

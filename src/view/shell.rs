@@ -21,6 +21,12 @@ use crate::view::messages::MessageList;
 use crate::view::teaser::Teasers;
 use crate::view::theme::use_theme;
 
+thread_local! {
+    /// The panel opened before its content had arrived: the composer takes the focus when it
+    /// does (as it would have at the open).
+    static FOCUS_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// The whole widget.
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -43,10 +49,15 @@ pub fn Shell() -> impl IntoView {
                     "[data-testid=launcher]"
                 };
                 request_animation_frame(move || {
-                    if let Ok(Some(node)) = el.query_selector(target) {
-                        if let Some(node) = node.dyn_ref::<web_sys::HtmlElement>() {
-                            let _ = node.focus();
+                    match el.query_selector(target) {
+                        Ok(Some(node)) => {
+                            if let Some(node) = node.dyn_ref::<web_sys::HtmlElement>() {
+                                let _ = node.focus();
+                            }
                         }
+                        // The panel's content is still on its way (the chunk): the composer
+                        // takes the focus when it arrives.
+                        _ => FOCUS_PENDING.set(open),
                     }
                 });
             }
@@ -76,6 +87,10 @@ fn Launcher(svc: Services) -> impl IntoView {
             aria-label=move || if svc.ui.open().get() { t().close_chat } else { t().open_chat }
             aria-expanded=move || svc.ui.open().get().to_string()
             on:click=move |_| svc.set_open(!svc.ui.open().get_untracked())
+            // The panel's content is in the chunk: a pointer over the launcher or its focus
+            // fetches it, ahead of the click.
+            on:pointerenter=move |_| crate::chunk::prefetch(svc)
+            on:focus=move |_| crate::chunk::prefetch(svc)
         >
             <svg class="dlg-icon-chat" viewBox=VIEW_BOX aria-hidden=ARIA_TRUE>
                 <path d=icons::CHAT/>
@@ -96,7 +111,11 @@ fn Launcher(svc: Services) -> impl IntoView {
 #[component]
 fn Panel(svc: Services) -> impl IntoView {
     let panel = NodeRef::<leptos::html::Section>::new();
-    let live = Memo::new(move |_| svc.livechat.status().get() != LivechatStatus::Inactive);
+    // Drawn from the first open on: most page views never open the chat, so the content's code
+    // is in the chunk, fetched on the intent to open.
+    let opened = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false) || svc.ui.open().get()
+    });
     let att = Attachments::default();
     let dragging = RwSignal::new(false);
     let on_drop = move |e: ev::DragEvent| {
@@ -129,23 +148,31 @@ fn Panel(svc: Services) -> impl IntoView {
             on:drop=on_drop
             class:dlg-dragging=move || dragging.get()
         >
-            <Header svc/>
-            <Banners svc/>
-            // Drawn by the `extras` chunk, fetched when a livechat first exists.
-            {move || live.get().then(|| crate::chunk::deferred(move |x| (x.livechat)(svc)))}
-            <MessageList svc/>
-            <StatusLine svc/>
-            // Refused (403): a calm notice where the composer was; what was typed stays.
-            <Show when=move || !svc.ui.unavailable().get()
-                fallback=move || view! {
-                    <p class="dlg-unavailable" data-testid="unavailable" role="status">
-                        {move || svc.ui.lang().get().t().error_unavailable}
-                    </p>
-                }>
-                <Composer svc att/>
-            </Show>
+            {move || opened.get().then(|| crate::chunk::deferred(move |x| (x.panel)(svc, att)))}
         </section>
     }
+}
+
+/// The open panel's content (the chunk's entry, [`crate::chunk::Extras::panel`]).
+pub fn panel_view(svc: Services, att: Attachments) -> AnyView {
+    let live = Memo::new(move |_| svc.livechat.status().get() != LivechatStatus::Inactive);
+    view! {
+        <Header svc/>
+        <Banners svc/>
+        {move || live.get().then(|| crate::view::livechat::livechat_view(svc))}
+        <MessageList svc/>
+        <StatusLine svc/>
+        // Refused (403): a calm notice where the composer was; what was typed stays.
+        <Show when=move || !svc.ui.unavailable().get()
+            fallback=move || view! {
+                <p class="dlg-unavailable" data-testid="unavailable" role="status">
+                    {move || svc.ui.lang().get().t().error_unavailable}
+                </p>
+            }>
+            <Composer svc att/>
+        </Show>
+    }
+    .into_any()
 }
 
 #[component]
@@ -197,6 +224,15 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
         }
     };
     let chooser = NodeRef::<leptos::html::Input>::new();
+    let input = NodeRef::<leptos::html::Textarea>::new();
+    // The panel opened before this arrived: the focus the open meant for the composer.
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            if FOCUS_PENDING.replace(false) {
+                let _ = el.focus();
+            }
+        }
+    });
     let on_chosen = move |e: ev::Event| {
         if let Some(input) = input_of(&e) {
             att.add(svc, files_of(&input));
@@ -239,12 +275,10 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
                 rows="1"
                 placeholder=move || t().input_placeholder
                 prop:value=move || svc.conversation.draft().get()
+                node_ref=input
                 on:input=move |e| {
                     svc.conversation.set_draft(event_target_value(&e));
                     svc.livechat.typing();
-                    // Their turn (and maybe a form, products or a handover) comes next: its
-                    // code is fetched while they type.
-                    crate::chunk::prefetch(svc);
                 }
                 on:keydown=on_keydown
                 on:paste=on_paste

@@ -685,7 +685,7 @@ fn control(state: FormState, spec: &Spec, id: String, lang: Lang, aria: Aria) ->
     }
 }
 
-/// [`SessionForm`] as the `extras` chunk draws it.
+/// [`SessionForm`] as a view of its own.
 pub fn session_form_view(form_id: String) -> AnyView {
     view! { <SessionForm form_id/> }.into_any()
 }

@@ -22,8 +22,6 @@ pub use rich_text::RichTextPart;
 pub use table::TableView;
 
 /// Renders one part with its `data-testid="part"` hook, or nothing for parts that show nothing.
-/// Parts most conversations never see (forms, upload and handover markers, products, tables) are
-/// drawn by the `extras` chunk ([`crate::chunk`]), fetched when the first one arrives.
 pub fn part_view(part: LivePart) -> AnyView {
     let (type_name, id, body): (&'static str, String, AnyView) = match &part.kind {
         LiveKind::RichText(rt) => (
@@ -95,13 +93,8 @@ pub fn part_view(part: LivePart) -> AnyView {
     .into_any()
 }
 
-/// A part the `extras` chunk draws.
+/// A part that asks for something (a form, an upload, a handover), products or a table.
 fn asking(part: LivePart) -> AnyView {
-    crate::chunk::deferred(move |x| (x.part)(part.clone()))
-}
-
-/// The body of a part [`part_view`] hands to the `extras` chunk (nothing for any other).
-pub fn asking_part_view(part: LivePart) -> AnyView {
     match part.kind {
         LiveKind::Table(t) => view! { <TableView t/> }.into_any(),
         LiveKind::Products(p) => view! { <ProductsView p/> }.into_any(),
