@@ -1,7 +1,13 @@
 /* Dialoge chat widget loader. Reads its own data-* attributes, draws the launcher, mounts the WebAssembly app in an open
  * shadow root when it is wanted, and installs window.Dialoge. Kept tiny and dependency-free:
  * it runs on every page of a shop. */
-(function (w, d) {
+// Written in what every browser that can run the app has (arrows, rest and spread are older than
+// the `import()` it needs), and for brotli: scripts/minify-loader.mjs minifies it, and
+// `node bench/loader-margin.mjs --source` measures it against the 2 KB gate.
+// V: "?v=<hash>" at build (scripts/minify-loader.mjs), "" in development: the app's files are asked
+// for by version, so they may be cached for long. It is the last argument so that its digits come
+// last in the minified file too, where they disturb brotli least (bench/loader-margin.mjs).
+(function (w, d, V) {
   "use strict";
   var me = d.currentScript;
   var prev = w.Dialoge;
@@ -12,24 +18,21 @@
   var queue = (prev && prev.q) || [];
   var app = null; // the wasm handle once mounted
   var host = null;
-  var opts = {};
   var subs = [];
-
   // data-chatbot-id → chatbotId; every attribute is passed through as a string.
-  var ds = me.dataset;
-  for (var k in ds) opts[k] = ds[k];
+  var opts = copy({}, me.dataset);
 
-  function Dialoge(cmd) {
-    var args = [].slice.call(arguments, 1);
-    if (cmd === "on" || cmd === "off") return sub(cmd, args[0], args[1]);
-    if (cmd === "boot") {
-      var o = args[0] || {};
-      for (var k in o) opts[k] = o[k];
-      return start();
-    }
+  function copy(to, from) {
+    for (var k in from) to[k] = from[k];
+    return to;
+  }
+
+  function Dialoge(cmd, ...args) {
+    if (cmd === "on" || cmd === "off") return sub(cmd, ...args);
+    if (cmd === "boot") return copy(opts, args[0]), start();
     if (cmd === "destroy") return destroy();
     // Before the app: queued, and a reason to fetch it now.
-    if (!app) { queue.push(arguments); return fetchApp(); }
+    if (!app) return queue.push([cmd, ...args]), fetchApp();
     return app.command(String(cmd), args[0]);
   }
 
@@ -39,14 +42,11 @@
     if (typeof cb !== "function") return;
     var name = "dialoge:" + ev;
     if (cmd === "on") {
-      var fn = function (e) { cb(e.detail); };
+      var fn = (e) => cb(e.detail);
       subs.push([name, cb, fn]);
       w.addEventListener(name, fn);
     } else {
-      subs = subs.filter(function (s) {
-        if (s[0] === name && s[1] === cb) { w.removeEventListener(name, s[2]); return false; }
-        return true;
-      });
+      subs = subs.filter((s) => s[0] !== name || s[1] !== cb || w.removeEventListener(name, s[2]));
     }
   }
 
@@ -56,7 +56,7 @@
     if (host) host.remove();
     host = root = null;
     w.removeEventListener("load", idle);
-    subs.forEach(function (s) { w.removeEventListener(s[0], s[2]); });
+    subs.forEach((s) => w.removeEventListener(s[0], s[2]));
     subs = [];
     if (unfit) unfit();
     delete w.Dialoge;
@@ -67,7 +67,6 @@
   // CSSOM, which a strict CSP allows (no inline styles). The app (glue, wasm, stylesheet) is
   // fetched when the page is idle after `load`, or at once on intent: a pointer over or focus
   // on the launcher, a click, `data-open`/`?chat=open`, a queued command, a person to resume.
-  var V = ""; // "?v=<hash>" at build (scripts/minify.mjs): versioned files are cached for long
   var loading = null;
   var gen = 0; // only the latest start() mounts, however many boot calls raced
   var root, mount, wrap, lb, frame, unfit, look = {}, wanted = false, idled = false;
@@ -78,49 +77,49 @@
     "svg{width:26px;fill:currentColor}" +
     "span{position:absolute;top:-4px;right:-4px;min-width:20px;padding:0 6px;border-radius:10px;background:#b91c1c;color:#fff;font-weight:700;line-height:20px}" +
     "div div{width:min(400px,calc(100vw - 40px));height:min(640px,calc(100vh - 110px));border-radius:16px;background:#fff;border-top:56px solid var(--c,#0b5fff);box-shadow:0 12px 40px #0004}";
+  var SVG = "http://www.w3.org/2000/svg";
 
-  function el(tag, cls, attrs, ns) {
+  function el(tag, attrs, ns) {
     var e = ns ? d.createElementNS(ns, tag) : d.createElement(tag);
-    if (cls) e.className = cls;
     for (var k in attrs) e.setAttribute(k, attrs[k]);
     return e;
   }
-  function svgEl(tag, attrs) { return el(tag, "", attrs, "http://www.w3.org/2000/svg"); }
+
+  // The app's files, by the build's version.
+  function at(file) {
+    return base + file + V;
+  }
 
   function paint() {
-    var id = opts.chatbotId || opts.scenarioId, st;
+    var id = opts.chatbotId || opts.scenarioId, st, sheet;
     try {
       st = opts.storage === "none" ? null : opts.storage === "session" ? w.sessionStorage : w.localStorage;
       look = JSON.parse(st.getItem("dialoge:" + id + ":look")) || {};
     } catch (e) { look = {}; }
-    var sheet;
     try { sheet = new CSSStyleSheet(); sheet.replaceSync(SHEET); root.adoptedStyleSheets = [sheet]; }
     catch (e) { return fetchApp(); } // no constructable stylesheets: the app draws it all
     var dark = w.matchMedia("(prefers-color-scheme: dark)").matches;
-    wrap = el("div", opts.position === "left" ? "r l" : "r");
-    [["--c", dark && look.dc || look.c], ["--f", dark && look.df || look.f]].forEach(function (p) {
+    wrap = el("div", { class: opts.position === "left" ? "r l" : "r" });
+    [["--c", dark && look.dc || look.c], ["--f", dark && look.df || look.f]].forEach((p) => {
       // Only `#hex` (what the app writes): nothing else from storage reaches the style.
       if (/^#[\da-f]{3,8}$/i.test(p[1])) wrap.style.setProperty(p[0], p[1]);
     });
-    lb = el("button", "", { type: "button", "data-testid": "launcher", "aria-label": look.o || "Open chat", "aria-expanded": "false" });
-    var svg = svgEl("svg", { viewBox: "0 0 24 24", "aria-hidden": "true" });
-    svg.append(svgEl("path", { d: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" }));
+    lb = el("button", { type: "button", "data-testid": "launcher", "aria-label": look.o || "Open chat", "aria-expanded": "false" });
+    var svg = el("svg", { viewBox: "0 0 24 24", "aria-hidden": "true" }, SVG);
+    svg.append(el("path", { d: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" }, SVG));
     lb.append(svg);
     var n = look.u | 0;
     if (n > 0) {
-      var b = el("span", "", { "data-testid": "launcher-badge" });
+      var b = el("span", { "data-testid": "launcher-badge" });
       b.textContent = n;
       lb.append(b);
     }
     lb.onpointerover = lb.onfocus = fetchApp;
-    lb.onclick = function () {
+    lb.onclick = () => {
       fetchApp();
       wanted = !wanted;
       lb.setAttribute("aria-expanded", wanted);
-      if (!frame) {
-        frame = el("div", "", { role: "dialog", "aria-label": look.o || "Chat", "data-testid": "panel-loading" });
-        wrap.prepend(frame);
-      }
+      if (!frame) wrap.prepend(frame = el("div", { role: "dialog", "aria-label": look.o || "Chat", "data-testid": "panel-loading" }));
       frame.hidden = !wanted;
     };
     wrap.hidden = opts.hidden === "true" || opts.hidden === "";
@@ -130,16 +129,14 @@
 
   function fetchApp() {
     if (loading || !root) return;
-    var css = el("link", "", { rel: "stylesheet", href: base + "dialoge.css" + V });
-    var styled = new Promise(function (r) { css.onload = css.onerror = r; });
+    var css = el("link", { rel: "stylesheet", href: at("dialoge.css") });
+    var styled = new Promise((r) => (css.onload = css.onerror = r));
     root.append(css);
     loading = Promise.all([
-      import(base + "dialoge-widget.js" + V).then(function (m) {
-        return m.default({ module_or_path: base + "dialoge-widget_bg.wasm" + V }).then(function () { return m; });
-      }),
+      import(at("dialoge-widget.js")).then((m) => m.default({ module_or_path: at("dialoge-widget_bg.wasm") }).then(() => m)),
       styled,
-      import(base + "dialoge-phone.js" + V),
-    ]).then(function (a) {
+      import(at("dialoge-phone.js")),
+    ]).then((a) => {
       if (host && !unfit) unfit = a[2].default(host);
       return a[0];
     });
@@ -147,7 +144,7 @@
   }
 
   function mountWhenReady(my) {
-    if (loading) loading.then(function (m) {
+    loading.then((m) => {
       if (!host || my !== gen) return;
       if (app) app.command("destroy");
       // The painted launcher gives way to the app's in the same task: never two, no flash.
@@ -160,10 +157,10 @@
       queue = [];
       if (wanted) q.unshift(["open"]);
       wanted = false;
-      q.forEach(function (a) { Dialoge.apply(null, a); });
+      q.forEach((a) => Dialoge(...a));
       var l = focused && root.querySelector("[data-testid=launcher]");
       if (l) l.focus();
-    }).catch(function (e) {
+    }).catch((e) => {
       console.error("[dialoge] failed to start", e);
     });
   }
@@ -175,12 +172,10 @@
     var my = ++gen;
     opts.t = performance.now(); // popup teasers count their delays from here
     if (!host) {
-      host = d.createElement("div");
-      host.setAttribute("data-dialoge", "");
+      host = el("div", { "data-dialoge": "" });
       root = host.attachShadow({ mode: "open" });
-      mount = d.createElement("div");
-      root.append(mount);
-      (d.body || d.documentElement).appendChild(host);
+      root.append(mount = el("div"));
+      (d.body || d.documentElement).append(host);
       paint();
     }
     var o = opts.open;
@@ -190,20 +185,21 @@
 
   function idle() {
     idled = true;
-    var ric = w.requestIdleCallback;
-    ric ? ric.call(w, fetchApp, { timeout: 2000 }) : setTimeout(fetchApp, 1);
+    // Where there is no requestIdleCallback (Safari), a timeout: its delay reads the options
+    // object as 0 ms, and both run on the window as their `this` when called bare.
+    (w.requestIdleCallback || setTimeout)(fetchApp, { timeout: 2000 });
   }
   if (d.readyState === "complete") idle();
   else w.addEventListener("load", idle);
 
-  ["open", "close", "toggle", "show", "hide", "send", "setContext", "reset", "destroy", "on", "off", "boot", "preview", "previewScene"]
-    .forEach(function (n) { Dialoge[n] = function () { return Dialoge.apply(null, [n].concat([].slice.call(arguments))); }; });
+  "open close toggle show hide send setContext reset destroy on off boot preview previewScene".split(" ")
+    .forEach((n) => (Dialoge[n] = (...a) => Dialoge(n, ...a)));
   Dialoge.loaded = true;
   w.Dialoge = Dialoge;
 
   // Subscriptions and boot calls queued by the stub run now; the rest wait for the app.
   var early = queue;
   queue = [];
-  early.forEach(function (a) { Dialoge.apply(null, a); });
+  early.forEach((a) => Dialoge(...a));
   start();
-})(window, document);
+})(window, document, "");

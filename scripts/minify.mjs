@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Trunk post-build hook (Trunk.toml), release builds only: splits off the wasm chunks and
 // optimizes (scripts/split.mjs), shortens the wasm's import names
-// (scripts/short-imports.mjs), minifies the loader and the wasm-bindgen glue with terser and the
-// stylesheet itself (Trunk's minifier is off: its JS minifier cannot parse the glue's ES module
-// syntax and warned on every build), then writes each file's brotli and gzip twin (`.br`, `.gz`)
-// so a server can send them as they are — the sandbox does, as a CDN would.
+// (scripts/short-imports.mjs), minifies the loader (scripts/minify-loader.mjs) and the
+// wasm-bindgen glue with terser and the stylesheet itself (Trunk's minifier is off: its JS
+// minifier cannot parse the glue's ES module syntax and warned on every build), then writes each
+// file's brotli and gzip twin (`.br`, `.gz`) so a server can send them as they are — the sandbox
+// does, as a CDN would.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
@@ -13,6 +14,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { shortenImports } from "./short-imports.mjs";
 import { splitAndOptimize } from "./split.mjs";
+import { minifyLoader } from "./minify-loader.mjs";
 
 if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,21 +30,26 @@ const renamed = shortenImports(join(dir, "dialoge-widget_bg.wasm"), join(dir, "d
 console.log(`shortened ${renamed} import names`);
 // The loader names the app's files with a version (`?v=` + a hash of what they are built from), so a server
 // may cache them for a year (the sandbox does, as a CDN would); the loader itself stays short-
-// lived, and a new build is a new URL. Its placeholder is replaced before terser renames it.
+// lived, and a new build is a new URL. scripts/minify-loader.mjs puts it in and minifies the loader.
 const version = createHash("sha256");
 const linker = chunks.length ? ["__wasm_split.js"] : [];
 for (const name of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js", ...linker, ...chunks]) {
   version.update(readFileSync(join(dir, name)));
 }
 const V = `?v=${version.digest("hex").slice(0, 12)}`;
-const loaderPath = join(dir, "dialoge.js");
-const loaderSrc = readFileSync(loaderPath, "utf8");
-const placeholder = 'var V = ""';
-if (!loaderSrc.includes(placeholder)) {
-  console.error(`minify.mjs: the loader lost its version placeholder (${placeholder})`);
-  process.exit(1);
+{
+  const path = join(dir, "dialoge.js");
+  const src = readFileSync(path, "utf8");
+  let code;
+  try {
+    code = await minifyLoader(src, V);
+  } catch (e) {
+    console.error(`minify.mjs: ${e.message}`);
+    process.exit(1);
+  }
+  writeFileSync(path, code);
+  console.log(`minified dialoge.js: ${src.length} → ${code.length} bytes`);
 }
-writeFileSync(loaderPath, loaderSrc.replace(placeholder, `var V = "${V}"`));
 // The chunks' linker (`__wasm_split.js`) and the glue import each other: both must name the
 // other by the very URL the loader uses, version included, or the browser would load a second,
 // uninitialized copy of the glue. The chunks are versioned the same way.
@@ -63,8 +70,6 @@ if (chunks.length) {
   for (const chunk of chunks) rewrite("__wasm_split.js", `"./${chunk}"`, `"./${chunk}${V}"`);
 }
 const jobs = [
-  // The loader keeps its licence comment; it is a classic script.
-  ["dialoge.js", { module: false, format: { comments: /^!/ } }],
   ["dialoge-widget.js", { module: true }],
   ["dialoge-phone.js", { module: true }],
   ...linker.map((name) => [name, { module: true }]),
