@@ -115,12 +115,19 @@
       lb.append(b);
     }
     lb.onpointerover = lb.onfocus = fetchApp;
+    // A click opens a loading frame at once (the app's panel replaces it, open, when it comes);
+    // focus goes into it as it will into the panel, so that Escape closes it wherever the
+    // browser left focus after the click, and returns focus to the launcher, as the panel does.
     lb.onclick = () => {
       fetchApp();
       wanted = !wanted;
       lb.setAttribute("aria-expanded", wanted);
-      if (!frame) wrap.prepend(frame = el("div", { role: "dialog", "aria-label": look.o || "Chat", "data-testid": "panel-loading" }));
+      if (!frame) wrap.prepend(frame = el("div", { role: "dialog", "aria-label": look.o || "Chat", tabindex: "-1", "data-testid": "panel-loading" }));
       frame.hidden = !wanted;
+      if (wanted) frame.focus();
+    };
+    wrap.onkeydown = (e) => {
+      if (wanted && e.key === "Escape") lb.click(), lb.focus();
     };
     wrap.hidden = opts.hidden === "true" || opts.hidden === "";
     wrap.append(lb);

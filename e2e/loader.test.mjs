@@ -2,7 +2,7 @@
 // costs the loader alone (no wasm, no glue, no stylesheet, no API call), which draws the
 // launcher itself from the look the app left in storage; the app comes when the page is idle
 // after `load`, or at once on intent; a click before it arrives opens a loading frame that the
-// panel replaces; a returning visitor within the config's lifetime makes no request at all until
+// panel replaces (or that Escape closes, as it closes the panel); a returning visitor within the config's lifetime makes no request at all until
 // the chat is needed; the app's files are versioned and cached for a year.
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
@@ -161,6 +161,50 @@ test("a click before the app has arrived opens a loading frame at once; the pane
   assert.equal(await w.input.isEditable(), true, "a usable composer");
   await w.ask("Hvor er min ordre?");
   await w.answer(0);
+});
+
+test("Escape closes the loading frame and gives focus back to the launcher; the app then arrives closed", async () => {
+  const { page } = browser;
+  await fresh(page);
+  const glue = gate();
+  await page.route("**/widget/dialoge-widget.js*", async (route) => {
+    await glue.opened;
+    await route.continue();
+  });
+  await page.goto(sandbox.url + "/");
+  const w = new Widget(page);
+  const focused = () =>
+    page.evaluate(() => document.querySelector("[data-dialoge]").shadowRoot.activeElement?.dataset.testid ?? null);
+  await w.launcher.click();
+  await page.getByTestId("panel-loading").waitFor({ state: "visible" });
+  assert.equal(await focused(), "panel-loading", "focus went into the frame, as it goes into the panel");
+  await page.keyboard.press("Escape");
+  await page.getByTestId("panel-loading").waitFor({ state: "hidden" });
+  const s = await shape(page);
+  assert.equal(s.expanded, "false");
+  assert.equal(s.app, false, "still before the app");
+  assert.equal(await focused(), "launcher", "focus is back on the launcher");
+  // Escape on the closed launcher changes nothing; a click opens the frame again, Escape closes it.
+  await page.keyboard.press("Escape");
+  assert.equal((await shape(page)).expanded, "false");
+  await w.launcher.click();
+  await page.getByTestId("panel-loading").waitFor({ state: "visible" });
+  await page.keyboard.press("Escape");
+  await page.getByTestId("panel-loading").waitFor({ state: "hidden" });
+
+  // The app that arrives now stays closed (the visitor closed what they opened), launcher focused.
+  glue.open();
+  await page.waitForFunction(() => document.querySelector("[data-dialoge]").shadowRoot.querySelector(".dlg-root"));
+  await sleep(300);
+  const after = await shape(page);
+  assert.equal(after.launchers, 1);
+  assert.equal(after.painted, false);
+  assert.equal(after.expanded, "false");
+  assert.equal(await w.panel.isVisible(), false, "the panel did not open");
+  assert.equal(await focused(), "launcher", "the app's launcher has the focus the painted one had");
+  // And it opens as usual.
+  await w.launcher.click();
+  await w.panel.waitFor({ state: "visible" });
 });
 
 test("intent — a pointer over the launcher — fetches the app before the page has loaded", async () => {
