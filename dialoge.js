@@ -70,13 +70,14 @@
   var loading = null;
   var gen = 0; // only the latest start() mounts, however many boot calls raced
   var root, mount, wrap, lb, frame, unfit, look = {}, wanted = false, idled = false;
+  // (The loading frame's height is the panel's, its 56px top border included.)
   var SHEET = ":host{all:initial}[hidden]{display:none!important}" +
     ".r{position:fixed;bottom:20px;right:20px;z-index:2147483000;display:grid;justify-items:end;gap:12px;font:12px system-ui,sans-serif}" +
     ".l{right:auto;left:20px;justify-items:start}" +
     "button{position:relative;width:56px;height:56px;border:0;border-radius:50%;background:var(--c,#0b5fff);color:var(--f,#fff);box-shadow:0 6px 20px #0003;cursor:pointer;display:grid;place-items:center}" +
     "svg{width:26px;fill:currentColor}" +
     "span{position:absolute;top:-4px;right:-4px;min-width:20px;padding:0 6px;border-radius:10px;background:#b91c1c;color:#fff;font-weight:700;line-height:20px}" +
-    "div div{width:min(400px,calc(100vw - 40px));height:min(640px,calc(100vh - 110px));border-radius:16px;background:#fff;border-top:56px solid var(--c,#0b5fff);box-shadow:0 12px 40px #0004}";
+    "div div{width:min(400px,calc(100vw - 40px));height:min(584px,calc(100vh - 166px));border-radius:16px;background:#fff;border-top:56px solid var(--c,#0b5fff);box-shadow:0 12px 40px #0004}";
   var SVG = "http://www.w3.org/2000/svg";
 
   function el(tag, attrs, ns) {
