@@ -160,6 +160,12 @@ fn extras_now() -> Option<Extras> {
     }
 }
 
+/// Whether the chunk has arrived (tracked: a view drawing it can wait for it). Always, without
+/// the split.
+pub fn is_here() -> bool {
+    cfg!(not(feature = "split")) || matches!(load_state().get(), Load::Ready(_))
+}
+
 /// Without the split the code is always here.
 #[cfg(not(feature = "split"))]
 fn extras_now() -> Option<Extras> {

@@ -111,10 +111,10 @@ fn Launcher(svc: Services) -> impl IntoView {
 #[component]
 fn Panel(svc: Services) -> impl IntoView {
     let panel = NodeRef::<leptos::html::Section>::new();
-    // Drawn from the first open on: most page views never open the chat, so the content's code
-    // is in the chunk, fetched on the intent to open.
+    // Drawn from the first open on, or as soon as the chunk is here (fetched on the intent to
+    // open): most page views never open the chat, so the content's code is in the chunk.
     let opened = Memo::new(move |before: Option<&bool>| {
-        before.copied().unwrap_or(false) || svc.ui.open().get()
+        before.copied().unwrap_or(false) || svc.ui.open().get() || crate::chunk::is_here()
     });
     let att = Attachments::default();
     let dragging = RwSignal::new(false);
