@@ -10,7 +10,7 @@
 // staged wasm is only optimized. Trunk's own wasm-opt is off (index.html): the params are here,
 // so both kinds of build get the same passes.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -44,6 +44,41 @@ function targetDir(root) {
   return JSON.parse(meta).target_directory;
 }
 
+/** Reads the unsigned LEB128 at `at`: [value, next offset]. */
+function leb(buf, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const b = buf[at++];
+    value += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (b < 0x80) return [value, at];
+  }
+}
+
+/**
+ * Drops the `name` custom section of a wasm file. `wasm-split` writes the chunks' names with a
+ * subsection binaryen does not know (it warned "unknown name subsection with id 3" on every
+ * build); the shipped files carry no names anyway (wasm-opt runs without `-g`).
+ */
+function dropNames(path) {
+  const buf = readFileSync(path);
+  const keep = [buf.subarray(0, 8)];
+  let at = 8;
+  while (at < buf.length) {
+    const start = at;
+    const id = buf[at];
+    const [size, body] = leb(buf, at + 1);
+    at = body + size;
+    if (id === 0) {
+      const [len, name] = leb(buf, body);
+      if (buf.toString("utf8", name, name + len) === "name") continue;
+    }
+    keep.push(buf.subarray(start, at));
+  }
+  writeFileSync(path, Buffer.concat(keep));
+}
+
 /**
  * Splits (when the build asked for it) and optimizes the staged app in `dir`. Returns the file
  * names of the chunks written beside the main module (empty when unsplit).
@@ -75,7 +110,10 @@ export function splitAndOptimize(root, dir) {
     optimize(root, join(bound, "dialoge-widget_bg.wasm"), wasm);
     copyFileSync(join(parts, "__wasm_split.js"), join(dir, "__wasm_split.js"));
     const chunks = readdirSync(parts).filter((f) => f.endsWith(".wasm") && f !== "dialoge-widget.wasm").sort();
-    for (const chunk of chunks) optimize(root, join(parts, chunk), join(dir, chunk));
+    for (const chunk of chunks) {
+      dropNames(join(parts, chunk));
+      optimize(root, join(parts, chunk), join(dir, chunk));
+    }
     return chunks;
   } finally {
     rmSync(work, { recursive: true, force: true });
