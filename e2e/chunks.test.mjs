@@ -63,6 +63,20 @@ async function assertHeardChunkError(page) {
   );
 }
 
+/**
+ * Holds every chunk fetch until the returned function is called. Routed, so the browser's cache
+ * (an earlier test fetched the chunk) cannot answer unseen.
+ */
+async function holdChunk(page) {
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route(CHUNK, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 // Failing fetches log: the browser's "Failed to load resource" and the linker's
 // "TypeError: Failed to fetch"; nothing else may.
 const FETCH_FAILED = /Failed to load resource|TypeError: Failed to fetch/;
@@ -92,13 +106,7 @@ test("a page view that never means to open the chat never fetches the chunk; a p
 
 test("a panel opened before the chunk has arrived is busy, then shows the composer with the focus", async () => {
   const { page } = browser;
-  let release;
-  const held = new Promise((r) => (release = r));
-  // Routed, so the browser's cache (an earlier test fetched the chunk) cannot answer unseen.
-  await page.route(CHUNK, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdChunk(page);
   const w = await arrive(page);
   await page.evaluate(() => window.Dialoge("open"));
   const busy = page.getByTestId("panel-busy");
@@ -114,12 +122,7 @@ test("a panel opened before the chunk has arrived is busy, then shows the compos
 
 test("opening with the launcher before the chunk has arrived: the composer takes the focus when it does", async () => {
   const { page } = browser;
-  let release;
-  const held = new Promise((r) => (release = r));
-  await page.route(CHUNK, async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdChunk(page);
   const w = await arrive(page);
   await w.launcher.focus();
   await page.keyboard.press("Enter");

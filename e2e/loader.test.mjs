@@ -36,6 +36,21 @@ function gate() {
   return { opened, open: () => open() };
 }
 
+/**
+ * A new visitor on the demo shop page (`stored` as for `fresh`) with the app's glue held back
+ * (the loader's launcher and frame are all there is) until the returned gate opens.
+ */
+async function withGlueHeld(page, stored = {}) {
+  await fresh(page, stored);
+  const glue = gate();
+  await page.route("**/widget/dialoge-widget.js*", async (route) => {
+    await glue.opened;
+    await route.continue();
+  });
+  await page.goto(sandbox.url + "/");
+  return glue;
+}
+
 /** A new visitor's page, nothing stored; `look` and `unread` pre-stored when given. */
 async function fresh(page, { look, unread } = {}) {
   await page.goto(sandbox.url + "/shop/shop.css");
@@ -139,13 +154,7 @@ test("before load the widget is the loader alone: ≤ 3 KB, the launcher painted
 
 test("a click before the app has arrived opens a loading frame at once; the panel replaces it", async () => {
   const { page } = browser;
-  await fresh(page);
-  const glue = gate();
-  await page.route("**/widget/dialoge-widget.js*", async (route) => {
-    await glue.opened;
-    await route.continue();
-  });
-  await page.goto(sandbox.url + "/");
+  const glue = await withGlueHeld(page);
   const w = new Widget(page);
   await w.launcher.click();
   await page.getByTestId("panel-loading").waitFor({ state: "visible" });
@@ -165,13 +174,7 @@ test("a click before the app has arrived opens a loading frame at once; the pane
 
 test("Escape closes the loading frame and gives focus back to the launcher; the app then arrives closed", async () => {
   const { page } = browser;
-  await fresh(page);
-  const glue = gate();
-  await page.route("**/widget/dialoge-widget.js*", async (route) => {
-    await glue.opened;
-    await route.continue();
-  });
-  await page.goto(sandbox.url + "/");
+  const glue = await withGlueHeld(page);
   const w = new Widget(page);
   const focused = () =>
     page.evaluate(() => document.querySelector("[data-dialoge]").shadowRoot.activeElement?.dataset.testid ?? null);
@@ -347,13 +350,7 @@ test("a hostile look in storage paints nothing but text and refuses colours that
   const { page } = browser;
   const evil = "<img src=x onerror=window.__xss=1>";
   const look = JSON.stringify({ c: "red;}</style><script>window.__xss=1</script>", f: "url(javascript:alert(1))", dc: "#fff;x", u: evil, o: evil, n: evil, l: 0 });
-  await fresh(page, { look });
-  const glue = gate();
-  await page.route("**/widget/dialoge-widget.js*", async (route) => {
-    await glue.opened;
-    await route.continue();
-  });
-  await page.goto(sandbox.url + "/");
+  const glue = await withGlueHeld(page, { look });
   await page.getByTestId("launcher").waitFor({ state: "visible" });
   const s = await page.evaluate(() => {
     const root = document.querySelector("[data-dialoge]").shadowRoot;

@@ -267,24 +267,8 @@ impl Conversation {
         life.clone().spawn(async move {
             let signal = life.signal();
             // A page that failed for a passing reason is asked for again (it is only a read).
-            let mut attempt = 0;
-            let result = loop {
-                let result = env
-                    .backend
-                    .history(cursor.as_deref(), signal.as_ref())
-                    .await;
-                match result
-                    .as_ref()
-                    .err()
-                    .and_then(|e| super::retry_delay(e, attempt))
-                {
-                    Some(ms) => {
-                        attempt += 1;
-                        sleep(ms).await;
-                    }
-                    None => break result,
-                }
-            };
+            let result =
+                super::read_again(|| env.backend.history(cursor.as_deref(), signal.as_ref())).await;
             match result {
                 Ok(page) if newest => {
                     if this.transcript.merge_newest(&page.into_chronological()) > 0 {

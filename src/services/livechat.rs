@@ -169,16 +169,21 @@ impl Livechat {
             if let Outcome::Invalid { .. } | Outcome::Conflict | Outcome::Failed =
                 this.handover(source, None).await
             {
-                let t = this.ui.lang().get_untracked().t();
-                this.conversation.show_error(
-                    "livechat_unavailable",
-                    t.livechat_unavailable,
-                    None,
-                    false,
-                    Where::Livechat,
-                );
+                this.unavailable();
             }
         });
+    }
+
+    /// "Talk to a person" did not work: said in the status line.
+    pub(super) fn unavailable(&self) {
+        let t = self.ui.lang().get_untracked().t();
+        self.conversation.show_error(
+            "livechat_unavailable",
+            t.livechat_unavailable,
+            None,
+            false,
+            Where::Livechat,
+        );
     }
 
     /// A handover happened (here, through an action's response, or a 409 on send): follow it.
@@ -206,21 +211,7 @@ impl Livechat {
             sleep(50).await;
         }
         // A session to resume must not be missed for a passing failure: asked again.
-        let mut attempt = 0;
-        let state = loop {
-            let result = env.backend.livechat_state(signal.as_ref()).await;
-            match result
-                .as_ref()
-                .err()
-                .and_then(|e| super::retry_delay(e, attempt))
-            {
-                Some(ms) => {
-                    attempt += 1;
-                    sleep(ms).await;
-                }
-                None => break result,
-            }
-        };
+        let state = super::read_again(|| env.backend.livechat_state(signal.as_ref())).await;
         match state {
             // Applied even when there is none: a preview's scene can go back to none.
             Ok(state) => {

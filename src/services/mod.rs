@@ -167,6 +167,24 @@ pub(crate) fn retry_delay(e: &BackendError, attempt: u32) -> Option<u32> {
     (passing && attempt < 3).then(|| 1000 << attempt)
 }
 
+/// Asks a safe request (a read) and, after a passing failure, again as [`retry_delay`] says.
+pub(crate) async fn read_again<T, F>(mut ask: impl FnMut() -> F) -> Result<T, BackendError>
+where
+    F: Future<Output = Result<T, BackendError>>,
+{
+    let mut attempt = 0;
+    loop {
+        let result = ask().await;
+        match result.as_ref().err().and_then(|e| retry_delay(e, attempt)) {
+            Some(ms) => {
+                attempt += 1;
+                crate::life::sleep(ms).await;
+            }
+            None => return result,
+        }
+    }
+}
+
 /// Stored when the visitor asked for unread messages in the tab's title.
 const TITLE_ALERTS_KEY: &str = "title_alerts";
 /// What the loader paints on the next page (`view::look`).
@@ -522,16 +540,7 @@ impl Services {
             // The handover's code is in the chunk.
             match crate::chunk::ready(this).await {
                 Ok(x) => (x.live_request)(livechat),
-                Err(_) => {
-                    let t = this.ui.lang().get_untracked().t();
-                    this.conversation.show_error(
-                        "livechat_unavailable",
-                        t.livechat_unavailable,
-                        None,
-                        false,
-                        crate::boot::events::Where::Livechat,
-                    );
-                }
+                Err(_) => livechat.unavailable(),
             }
         });
     }
