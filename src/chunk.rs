@@ -160,16 +160,16 @@ fn extras_now() -> Option<Extras> {
     }
 }
 
-/// Whether the chunk has arrived (tracked: a view drawing it can wait for it). Always, without
-/// the split.
-pub fn is_here() -> bool {
-    cfg!(not(feature = "split")) || matches!(load_state().get(), Load::Ready(_))
-}
-
 /// Without the split the code is always here.
 #[cfg(not(feature = "split"))]
 fn extras_now() -> Option<Extras> {
     Some(extras_table())
+}
+
+/// Whether the chunk has arrived (tracked: a view drawing it can wait for it). Always, without
+/// the split.
+pub fn is_here() -> bool {
+    cfg!(not(feature = "split")) || matches!(load_state().get(), Load::Ready(_))
 }
 
 /// Starts fetching the chunk unless it is here or on its way. The fetch belongs to the mount

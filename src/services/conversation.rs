@@ -244,6 +244,7 @@ impl Conversation {
         } else {
             self.history_loading.set(true);
         }
+        // The mount is all `env` was needed for: the work takes it again when it runs.
         drop(env);
         // Reading a page and drawing it is the panel's code, in the chunk (only a visitor who
         // opens the chat needs it): it runs when the chunk is here.
@@ -815,11 +816,11 @@ impl Conversation {
         });
     }
 
-    /// The preview's scripted tail, after the sample history (see [`play_sample`], the chunk's
-    /// entry to it): a streamed answer, then a visitor
-    /// message that failed to send (with its retry, answered locally). Played again from the
-    /// start by `Dialoge('preview')`: what the last play showed is taken away first (a failed
-    /// message the visitor has since retried stays, with its answer).
+    /// The preview's scripted tail, after the sample history (the chunk's entry to it is
+    /// [`play_sample`]): a streamed answer, then a visitor message that failed to send (with its
+    /// retry, answered locally). Played again from the start by `Dialoge('preview')`: what the
+    /// last play showed is taken away first (a failed message the visitor has since retried
+    /// stays, with its answer).
     pub(super) fn play_sample(&self) {
         let Some(env) = self.env.get() else { return };
         if env.backend.preview().is_none() {
@@ -1000,8 +1001,6 @@ fn page_context(extra: &serde_json::Map<String, serde_json::Value>) -> Option<Co
     Some(Context { page, extra })
 }
 
-/// A random UUID v4 from `crypto.getRandomValues` (works on plain-http pages too, where
-/// `crypto.randomUUID` does not).
 /// [`Conversation::turn`] as a plain function, for the chunk's table ([`crate::chunk::Extras`]).
 pub(crate) fn run_turn(conversation: Conversation, entry: Entry) -> crate::chunk::Turn {
     Box::pin(async move { conversation.turn(entry).await })
@@ -1023,6 +1022,8 @@ pub(crate) fn play_sample(conversation: Conversation) {
     conversation.play_sample();
 }
 
+/// A random UUID v4 from `crypto.getRandomValues` (works on plain-http pages too, where
+/// `crypto.randomUUID` does not).
 pub fn new_idempotency_key() -> String {
     let mut b = [0u8; 16];
     let filled = web_sys::window()

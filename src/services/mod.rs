@@ -428,16 +428,6 @@ impl Services {
         }
     }
 
-    /// Runs `work` for the whole mount: it ends with destroy only. `false` when there is no
-    /// mount to run it on.
-    pub fn spawn_for_mount(&self, work: impl Future<Output = ()> + 'static) -> bool {
-        let Some(env) = self.env.get() else {
-            return false;
-        };
-        env.life.spawn(work);
-        true
-    }
-
     /// Opens or closes the panel. The first open loads what this visitor had (history, a
     /// livechat to resume) and retries branding if the boot fetch failed.
     pub fn set_open(&self, open: bool) {
@@ -497,7 +487,8 @@ impl Services {
         let to_agent = livechat.active();
         self.spawn(async move {
             // The code of a turn and of a livechat send is in the chunk (most page views never
-            // send). A visitor who starts typing fetches it, so it is normally here by now.
+            // send). The panel the visitor wrote in came with it; a send through the page's API
+            // may wait for it here.
             conversation.await_send(&entry);
             let x = match crate::chunk::ready(this).await {
                 Ok(x) => x,

@@ -113,7 +113,7 @@ fn Panel(svc: Services) -> impl IntoView {
     let panel = NodeRef::<leptos::html::Section>::new();
     // Drawn from the first open on, or as soon as the chunk is here (fetched on the intent to
     // open): most page views never open the chat, so the content's code is in the chunk.
-    let opened = Memo::new(move |before: Option<&bool>| {
+    let drawn = Memo::new(move |before: Option<&bool>| {
         before.copied().unwrap_or(false) || svc.ui.open().get() || crate::chunk::is_here()
     });
     let att = Attachments::default();
@@ -148,7 +148,7 @@ fn Panel(svc: Services) -> impl IntoView {
             on:drop=on_drop
             class:dlg-dragging=move || dragging.get()
         >
-            {move || opened.get().then(|| crate::chunk::deferred(move |x| (x.panel)(svc, att)))}
+            {move || drawn.get().then(|| crate::chunk::deferred(move |x| (x.panel)(svc, att)))}
         </section>
     }
 }
