@@ -89,10 +89,12 @@ async function flow({ reloadMidway }) {
   });
   const agentMsg = w.byRole("agent").last();
   await agentMsg.waitFor({ timeout: 15000 });
-  assert.match(await agentMsg.innerText(), /Hi, I'm Alice/);
+  // By text content: a message the list has not scrolled to yet is not rendered
+  // (`content-visibility: auto`), and its innerText reads empty until it is.
+  assert.match(await agentMsg.textContent(), /Hi, I'm Alice/);
   const file = agentMsg.locator(".dlg-file a");
   await file.waitFor();
-  assert.equal(await file.innerText(), "label.pdf");
+  assert.equal((await file.textContent()).trim(), "label.pdf");
   const href = await file.getAttribute("href");
   const fileRes = await fetch(new URL(href, sandbox.url));
   assert.equal(fileRes.status, 200, "the signed attachment URL works");
