@@ -114,8 +114,14 @@ test("a panel opened before the chunk has arrived is busy, then shows the compos
   assert.equal(await busy.getAttribute("aria-busy"), "true");
   assert.equal(await busy.getAttribute("role"), "status");
   assert.match(await busy.innerText(), /Loading/);
+  // Named while its title (the chunk's header) is not here yet.
+  const name = await w.panel.getAttribute("aria-label");
+  assert.ok(name && name.trim(), "the busy dialog has a name");
+  assert.equal(await page.getByTestId("bot-name").count(), 0);
+  assert.equal(await page.getByRole("dialog", { name }).count(), 1);
   release();
   await w.input.waitFor({ timeout: 20000 });
+  assert.equal(await page.getByTestId("bot-name").innerText(), name, "the same name once the title is here");
   assert.equal(await page.getByTestId("panel-busy").count(), 0);
   assertNoProblems(browser);
 });

@@ -6,6 +6,8 @@
 use dialoge_api::rules::{self, Problem, MAX_ATTACHMENTS};
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
 use leptos::prelude::*;
+
+use crate::view::each::{keyed, show, Row};
 use web_sys::File;
 
 use crate::services::Services;
@@ -157,14 +159,17 @@ impl Attachments {
 pub fn AttachmentChips(svc: Services, att: Attachments) -> impl IntoView {
     let t = move || svc.ui.lang().get().t();
     view! {
-        <Show when=move || att.refusal.with(Option::is_some)>
+        {show(move || att.refusal.with(Option::is_some), move || view! {
             <p class="dlg-attach-error" data-testid="attach-error" role="alert">
                 {move || att.refusal.get().unwrap_or_default()}
             </p>
-        </Show>
-        <Show when=move || att.list.with(|l| !l.is_empty())>
+        }.into_any())}
+        {show(move || att.list.with(|l| !l.is_empty()), move || view! {
             <ul class="dlg-chips-att" data-testid="attachments">
-                <For each=move || att.list.get() key=|a| (a.id, a.data.is_some()) children=move |a| {
+                {keyed(move || att.list.get().into_iter().map(|a| {
+                    // Redrawn once read: the chip gains its preview and size.
+                    let key = a.id << 1 | u64::from(a.data.is_some());
+                    Row::new(key, move || {
                     let id = a.id;
                     let preview = match (&a.data, a.image) {
                         (Some(data), true) => Some(format!("data:{};base64,{data}", a.mime)),
@@ -183,9 +188,11 @@ pub fn AttachmentChips(svc: Services, att: Attachments) -> impl IntoView {
                                 on:click=move |_| att.remove(id)>"×"</button>
                         </li>
                     }
-                }/>
+                    .into_any()
+                    })
+                }).collect())}
             </ul>
-        </Show>
+        }.into_any())}
     }
 }
 

@@ -6,6 +6,7 @@
 use dialoge_api::livechat::{ClosedBy, LivechatStatus};
 use leptos::prelude::*;
 
+use crate::view::each::show;
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 
 use crate::services::markers::RatingTarget;
@@ -22,16 +23,16 @@ pub fn LivechatBanner(svc: Services) -> impl IntoView {
     let t = move || svc.ui.lang().get().t();
     let status = move || v.status().get();
     view! {
-        <Show when=move || status() != LivechatStatus::Inactive>
+        {show(move || status() != LivechatStatus::Inactive, move || view! {
             <div class="dlg-livechat" data-testid="livechat" role="status"
                 data-status=move || status().as_str().to_owned()>
                 // The livechat's own mark, when the config shows it: this part is a person.
-                <Show when=move || svc.branding.livechat_logo()>
+                {show(move || svc.branding.livechat_logo(), move || view! {
                     <span class="dlg-livechat-logo" data-testid="livechat-logo">
                         <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::PERSON/></svg>
                         {move || t().live_support}
                     </span>
-                </Show>
+                }.into_any())}
                 {move || match status() {
                     LivechatStatus::Waiting => view! {
                         <p>{t().livechat_waiting}</p>
@@ -48,9 +49,9 @@ pub fn LivechatBanner(svc: Services) -> impl IntoView {
                         view! {
                             {avatar.map(|src| view! { <img class="dlg-agent-avatar" src=src alt=""/> })}
                             <p>{t().livechat_with} " " <strong data-testid="livechat-agent">{name.clone()}</strong></p>
-                            <Show when=move || v.agent_typing().get()>
+                            {show(move || v.agent_typing().get(), move || view! {
                                 <span class="dlg-typing" data-testid="agent-typing">{name.clone()} " " {t().is_typing}</span>
-                            </Show>
+                            }.into_any())}
                             <button type="button" class="dlg-link-btn" data-testid="livechat-end"
                                 on:click=move |_| v.close()>{t().end_chat}</button>
                         }.into_any()
@@ -63,9 +64,9 @@ pub fn LivechatBanner(svc: Services) -> impl IntoView {
                             _ => t().closed_neutral,
                         }}
                         {move || v.closed().get().and_then(|c| c.reason).map(|r| format!(" {r}"))}</p>
-                        <Show when=move || v.feedback_pending().get()>
+                        {show(move || v.feedback_pending().get(), move || view! {
                             <RatingForm svc target=RatingTarget::Livechat/>
-                        </Show>
+                        }.into_any())}
                     }.into_any(),
                     _ => ().into_any(),
                 }}
@@ -76,7 +77,7 @@ pub fn LivechatBanner(svc: Services) -> impl IntoView {
                 .then(|| svc.branding.form_for(FormTrigger::LivechatWaiting))
                 .flatten()
                 .map(|form_id| view! { <SessionForm form_id/> })}
-        </Show>
+        }.into_any())}
     }
 }
 
@@ -89,14 +90,14 @@ pub fn HumanButton(svc: Services) -> impl IntoView {
     let shown =
         move || can && svc.branding.livechat_live() && !svc.livechat.status().get().is_open();
     view! {
-        <Show when=shown>
+        {show(shown, move || view! {
             // An icon in the header (the name needs the room); the label is its accessible name.
             <button type="button" class="dlg-header-btn dlg-human-btn" data-testid="human-button"
                 aria-label=move || t().talk_to_person title=move || t().talk_to_person
                 on:click=move |_| svc.request_human()>
                 <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::PERSON/></svg>
             </button>
-        </Show>
+        }.into_any())}
     }
 }
 

@@ -15,6 +15,7 @@ use web_sys::{MutationObserver, MutationObserverInit, ResizeObserver};
 
 use crate::services::Services;
 use crate::state::conversation::{Entry, EntryState};
+use crate::view::each::{keyed, show, Row};
 use crate::view::parts::part_view;
 use crate::view::url::safe_image;
 
@@ -184,25 +185,29 @@ pub fn MessageList(svc: Services) -> impl IntoView {
                         .then(|| svc.branding.form_for(dialoge_api::config::FormTrigger::SessionStart))
                         .flatten()
                         .map(crate::view::parts::forms::session_form_view)}
-                    <Show when=move || svc.conversation.history_loading().get()>
+                    {show(move || svc.conversation.history_loading().get(), move || view! {
                         <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
-                    </Show>
-                    <For each=move || svc.conversation.entries().get() key=|e| e.key children=move |e| message_view(svc, e)/>
+                    }.into_any())}
+                    {keyed(move || {
+                        svc.conversation.entries().get().into_iter()
+                            .map(|e| Row::new(e.key, move || message_view(svc, e)))
+                            .collect()
+                    })}
                     // Offered once the visitor has written and an answer has gone quiet (its timing
                     // is the rating's own).
                     {move || talked.get().then(|| crate::view::rating::quiet_rating_view(svc))}
                 </div>
             </div>
-            <Show when=move || has_new.get()>
+            {show(move || has_new.get(), move || view! {
                 <button type="button" class="dlg-pill" data-testid="new-message-pill" on:click=jump>
                     {move || t().new_messages} " ↓"
                 </button>
-            </Show>
+            }.into_any())}
         </div>
     }
 }
 
-fn message_view(svc: Services, entry: Entry) -> impl IntoView {
+fn message_view(svc: Services, entry: Entry) -> AnyView {
     let role = entry.role.as_str().to_owned();
     let parts = entry.parts();
     let state = entry.state();
@@ -244,21 +249,22 @@ fn message_view(svc: Services, entry: Entry) -> impl IntoView {
                 }
             })}
             <div class="dlg-bubble">
-                <For each=move || parts.get() key=|p| p.key children=part_view/>
+                {keyed(move || parts.get().into_iter().map(|p| Row::new(p.key, move || part_view(p))).collect())}
             </div>
-            <Show when=move || state.get() == EntryState::Sending && has_upload()>
+            {show(move || state.get() == EntryState::Sending && has_upload(), move || view! {
                 <span class="dlg-uploading" data-testid="uploading">{move || t().uploading}</span>
-            </Show>
-            <Show when=move || state.get() == EntryState::Failed>
+            }.into_any())}
+            {show(move || state.get() == EntryState::Failed, move || view! {
                 <span class="dlg-not-sent">{move || t().not_sent}
                     {move || entry_problem.get().map(|p| view! {
                         ": " <span data-testid="message-problem">{p}</span>
                     })}
                 </span>
-            </Show>
+            }.into_any())}
             {answer_feedback(svc, message_id)}
         </div>
     }
+    .into_any()
 }
 
 /// Nothing: only a backend with per-answer feedback draws the thumbs.
@@ -291,7 +297,7 @@ fn answer_feedback(svc: Services, message_id: crate::state::Read<Option<String>>
         });
     };
     view! {
-        <Show when=rateable>
+        {show(rateable, move || view! {
             <div class="dlg-answer-feedback" role="group" aria-label=move || t().rate_answer>
                 <button type="button" class="dlg-thumb" data-testid="thumb-up"
                     aria-label=move || t().helpful aria-pressed=move || (chosen.get() == Some(true)).to_string()
@@ -300,6 +306,6 @@ fn answer_feedback(svc: Services, message_id: crate::state::Read<Option<String>>
                     aria-label=move || t().not_helpful aria-pressed=move || (chosen.get() == Some(false)).to_string()
                     disabled=move || chosen.get().is_some() on:click=move |_| rate(false)>"👎"</button>
             </div>
-        </Show>
+        }.into_any())}
     }
 }

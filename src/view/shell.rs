@@ -5,6 +5,7 @@ use dialoge_api::livechat::LivechatStatus;
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::view::each::{show, show_or};
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 use wasm_bindgen::JsCast;
 
@@ -98,12 +99,12 @@ fn Launcher(svc: Services) -> impl IntoView {
             <svg class="dlg-icon-close" viewBox=VIEW_BOX aria-hidden=ARIA_TRUE>
                 <path d=icons::CLOSE/>
             </svg>
-            <Show when=move || { svc.ui.unread().get() > 0 }>
+            {show(move || { svc.ui.unread().get() > 0 }, move || view! {
                 <span class="dlg-badge" data-testid="launcher-badge"
                     aria-label=move || format!("{} {}", svc.ui.unread().get(), t().unread)>
                     {move || svc.ui.unread().get()}
                 </span>
-            </Show>
+            }.into_any())}
         </button>
     }
 }
@@ -140,6 +141,9 @@ fn Panel(svc: Services) -> impl IntoView {
             data-testid="panel"
             role="dialog"
             aria-labelledby="dlg-title"
+            // The title is the chunk's (the header); until it is here the dialog is named by
+            // this. Once it is, `aria-labelledby` wins with the same name.
+            aria-label=move || svc.branding.bot_name()
             node_ref=panel
             hidden=move || !svc.ui.open().get()
             on:keydown=on_keydown
@@ -163,14 +167,15 @@ pub fn panel_view(svc: Services, att: Attachments) -> AnyView {
         <MessageList svc/>
         <StatusLine svc/>
         // Refused (403): a calm notice where the composer was; what was typed stays.
-        <Show when=move || !svc.ui.unavailable().get()
-            fallback=move || view! {
+        {show_or(
+            move || !svc.ui.unavailable().get(),
+            move || view! { <Composer svc att/> }.into_any(),
+            move || view! {
                 <p class="dlg-unavailable" data-testid="unavailable" role="status">
                     {move || svc.ui.lang().get().t().error_unavailable}
                 </p>
-            }>
-            <Composer svc att/>
-        </Show>
+            }.into_any(),
+        )}
     }
     .into_any()
 }
@@ -283,21 +288,22 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
                 on:keydown=on_keydown
                 on:paste=on_paste
             ></textarea>
-            <Show
-                when=move || svc.conversation.busy().get()
-                fallback=move || view! {
+            {show_or(
+                move || svc.conversation.busy().get(),
+                move || view! {
+                    <button type="button" class="dlg-stop" data-testid="stop-button"
+                        aria-label=move || t().stop on:click=move |_| svc.conversation.stop()>
+                        <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::STOP/></svg>
+                    </button>
+                }.into_any(),
+                move || view! {
                     <button type="submit" class="dlg-send" data-testid="send-button"
                         aria-label=move || t().send
                         disabled=move || (svc.conversation.draft().get().trim().is_empty() && !has_files()) || !att.ready()>
                         <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::SEND/></svg>
                     </button>
-                }
-            >
-                <button type="button" class="dlg-stop" data-testid="stop-button"
-                    aria-label=move || t().stop on:click=move |_| svc.conversation.stop()>
-                    <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::STOP/></svg>
-                </button>
-            </Show>
+                }.into_any(),
+            )}
         </form>
     }
 }

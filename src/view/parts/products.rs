@@ -11,6 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::boot::events::HostEvent;
 use crate::services::use_services;
 use crate::state::live::LiveProducts;
+use crate::view::each::{indexed, keyed};
 use crate::view::number::fixed;
 use crate::view::url::{safe_image, safe_link};
 
@@ -48,11 +49,7 @@ pub fn ProductsView(p: LiveProducts) -> impl IntoView {
             <button type="button" class="dlg-carousel-btn dlg-prev" aria-label=move || t().previous
                 on:click=move |_| step(-1.0)>"‹"</button>
             <div class="dlg-products" role="list" tabindex="0" node_ref=row on:keydown=on_key>
-                <For
-                    each=move || products.get().into_iter().enumerate()
-                    key=|(i, _)| *i
-                    children=|(_, card)| card_view(card)
-                />
+                {keyed(move || indexed(products.get(), card_view))}
             </div>
             <button type="button" class="dlg-carousel-btn dlg-next" aria-label=move || t().next
                 on:click=move |_| step(1.0)>"›"</button>
@@ -60,7 +57,7 @@ pub fn ProductsView(p: LiveProducts) -> impl IntoView {
     }
 }
 
-fn card_view(card: Arc<ProductCard>) -> impl IntoView {
+fn card_view(card: Arc<ProductCard>) -> AnyView {
     let svc = use_services();
     let base = svc.map(|c| c.api_base()).unwrap_or_default();
     let lang = svc.map(|c| c.ui.lang_tag()).unwrap_or("en");
@@ -156,6 +153,7 @@ fn card_view(card: Arc<ProductCard>) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// `Intl.NumberFormat` in the UI language; a plain "149.00 DKK" if the browser refuses.

@@ -7,6 +7,7 @@ use dialoge_api::message::{ListItem, Span};
 use leptos::prelude::*;
 
 use crate::state::live::{LiveBlock, LiveBlockKind, LiveRichText, LiveSpan};
+use crate::view::each::{indexed, keyed, Row};
 use crate::view::url::safe_link;
 
 /// A `rich_text` part.
@@ -14,7 +15,9 @@ use crate::view::url::safe_link;
 pub fn RichTextPart(rt: LiveRichText) -> impl IntoView {
     view! {
         <div class="dlg-rt">
-            <For each=move || rt.blocks.get() key=|b| b.key children=block_view />
+            {keyed(move || {
+                rt.blocks.get().into_iter().map(|b| Row::new(b.key, move || block_view(b))).collect()
+            })}
         </div>
     }
 }
@@ -22,31 +25,19 @@ pub fn RichTextPart(rt: LiveRichText) -> impl IntoView {
 fn block_view(block: LiveBlock) -> AnyView {
     match block.kind {
         LiveBlockKind::Paragraph(spans) => view! {
-            <p>
-                <For
-                    each=move || spans.get().into_iter().enumerate()
-                    key=|(i, _)| *i
-                    children=|(_, s)| live_span_view(s)
-                />
-            </p>
+            <p>{keyed(move || indexed(spans.get(), live_span_view))}</p>
         }
         .into_any(),
         LiveBlockKind::List(items) => view! {
-            <ul>
-                <For
-                    each=move || items.get().into_iter().enumerate()
-                    key=|(i, _)| *i
-                    children=|(_, item)| item_view(&item)
-                />
-            </ul>
+            <ul>{keyed(move || indexed(items.get(), item_view))}</ul>
         }
         .into_any(),
     }
 }
 
-fn item_view(item: &Arc<ListItem>) -> impl IntoView {
+fn item_view(item: Arc<ListItem>) -> AnyView {
     let spans: Vec<AnyView> = item.spans.iter().map(span_view).collect();
-    view! { <li>{spans}</li> }
+    view! { <li>{spans}</li> }.into_any()
 }
 
 fn live_span_view(span: LiveSpan) -> AnyView {

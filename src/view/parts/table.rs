@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::rich_text::span_view;
 use crate::services::use_services;
 use crate::state::live::LiveTable;
+use crate::view::each::{keyed, Row};
 use crate::view::url::safe_image;
 
 /// A `table` part.
@@ -29,25 +30,33 @@ pub fn TableView(t: LiveTable) -> impl IntoView {
                 {t.caption.clone().map(|c| view! { <caption>{c}</caption> })}
                 <thead><tr>{headers}</tr></thead>
                 <tbody>
-                    <For
-                        each=move || rows.get().into_iter().enumerate()
-                        key=|(i, _)| *i
-                        children=move |(_, row)| {
-                            let cells: Vec<AnyView> = row
-                                .iter()
-                                .enumerate()
-                                .map(|(i, c)| {
-                                    let class = align_class(align.get(i));
-                                    view! { <td class=class>{cell_view(c)}</td> }.into_any()
-                                })
-                                .collect();
-                            view! { <tr>{cells}</tr> }
-                        }
-                    />
+                    {keyed(move || {
+                        let align = align.clone();
+                        rows.get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, row)| {
+                                let align = align.clone();
+                                Row::new(i as u64, move || row_view(&row, &align))
+                            })
+                            .collect()
+                    })}
                 </tbody>
             </table>
         </div>
     }
+}
+
+fn row_view(row: &[Cell], align: &[Alignment]) -> AnyView {
+    let cells: Vec<AnyView> = row
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let class = align_class(align.get(i));
+            view! { <td class=class>{cell_view(c)}</td> }.into_any()
+        })
+        .collect();
+    view! { <tr>{cells}</tr> }.into_any()
 }
 
 fn align_class(a: Option<&Alignment>) -> &'static str {
