@@ -11,8 +11,13 @@
 //! DOM costs +1.7 KB brotli, so all three stay plain DOM (the header and the teasers, larger
 //! and with more dynamic parts, were not rewritten).
 
+use leptos::__reexports::send_wrapper::SendWrapper;
+use leptos::prelude::*;
+use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
+use leptos::tachys::hydration::Cursor;
+use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::{Element, HtmlElement, Node};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
@@ -79,3 +84,185 @@ pub fn clear(el: &Element) {
 
 /// The close icon, shared by the teasers and the header.
 pub const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
+
+// ---------------------------------------------------------------------------------------------
+// Plain DOM inside Leptos views, for what a conversation holds many of (messages, their parts,
+// paragraphs and table rows). Leptos marks the place of every conditional, list and
+// component with an empty comment node and builds each element through per-type code; a
+// message built here is its elements and text nodes only (a paragraph is `<p>` and its text),
+// and every update is a signal read by one small effect that writes one node.
+
+/// A plain element as a Leptos view: built where it stands, synchronously, like any other view.
+pub struct Dom(SendWrapper<Element>);
+
+/// `el` as a view.
+pub fn view(el: Element) -> AnyView {
+    Dom(SendWrapper::new(el)).into_any()
+}
+
+impl Render for Dom {
+    type State = Element;
+
+    fn build(self) -> Element {
+        self.0.take()
+    }
+
+    fn rebuild(self, state: &mut Element) {
+        let mut el = self.0.take();
+        if el != *state {
+            state.insert_before_this(&mut el);
+            state.unmount();
+            *state = el;
+        }
+    }
+}
+
+leptos::tachys::no_attrs!(Dom);
+
+/// The widget renders in the browser only: nothing here is ever written as HTML or hydrated.
+impl RenderHtml for Dom {
+    type AsyncOutput = Self;
+    type Owned = Self;
+
+    const MIN_LENGTH: usize = 0;
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Self {
+        self
+    }
+
+    fn to_html_with_buf(
+        self,
+        _buf: &mut String,
+        _position: &mut Position,
+        _escape: bool,
+        _mark_branches: bool,
+        _extra_attrs: Vec<AnyAttribute>,
+    ) {
+    }
+
+    fn hydrate<const FROM_SERVER: bool>(self, _: &Cursor, _: &PositionState) -> Element {
+        self.0.take()
+    }
+
+    fn into_owned(self) -> Self {
+        self
+    }
+}
+
+/// Runs `f` now, and again whenever a signal it read changes, for as long as the current
+/// owner lives. Boxed, so every plain-DOM update shares one effect type.
+pub fn watch(mut f: Box<dyn FnMut()>) {
+    let effect = RenderEffect::new(move |_: Option<()>| f());
+    // Held by the owner: dropped (and so stopped) when the owner is cleaned up.
+    StoredValue::new_local(effect);
+}
+
+/// Draws a Leptos view at the end of `parent`, alive as long as the current owner.
+pub fn mount(parent: &Element, view: AnyView) {
+    let mut state = view.build();
+    state.mount(parent, None);
+    StoredValue::new_local(state);
+}
+
+/// One drawn row of [`list`]: its key, its node (none for a row that shows nothing) and the
+/// owner of whatever the row's drawing made (effects, listeners), cleaned up with the row.
+struct Kept {
+    key: u64,
+    node: Option<Node>,
+    _owner: Owner,
+}
+
+/// Keeps `host`'s children in step with a keyed list that grows at the end or has a row
+/// replaced in place (the transcript's parts, blocks, spans, items and rows change no other
+/// way): a new key at a place draws that row alone, rows past the end go. `keys` is read
+/// reactively; `draw(i)` draws row `i`, untracked, under an owner of its own.
+pub fn list(
+    host: &Element,
+    keys: Box<dyn Fn() -> Vec<u64>>,
+    draw: Box<dyn Fn(usize) -> Option<Node>>,
+) {
+    let parent = Owner::current().unwrap_or_default();
+    let host = host.clone();
+    let mut kept: Vec<Kept> = Vec::new();
+    watch(Box::new(move || {
+        let keys = keys();
+        untrack(|| {
+            while kept.len() > keys.len() {
+                if let Some(node) = kept.pop().and_then(|k| k.node) {
+                    let _ = host.remove_child(&node);
+                }
+            }
+            for (i, &key) in keys.iter().enumerate() {
+                if kept.get(i).is_some_and(|k| k.key == key) {
+                    continue;
+                }
+                let owner = parent.child();
+                let node = owner.with(|| draw(i));
+                let row = Kept {
+                    key,
+                    node,
+                    _owner: owner,
+                };
+                if i < kept.len() {
+                    // In place: before the row it replaces, or the next row that has a node.
+                    let old = std::mem::replace(&mut kept[i], row);
+                    let before = old
+                        .node
+                        .clone()
+                        .or_else(|| kept[i + 1..].iter().find_map(|k| k.node.clone()));
+                    if let Some(node) = &kept[i].node {
+                        let _ = host.insert_before(node, before.as_ref());
+                    }
+                    if let Some(node) = old.node {
+                        let _ = host.remove_child(&node);
+                    }
+                } else {
+                    if let Some(node) = &row.node {
+                        let _ = host.append_child(node);
+                    }
+                    kept.push(row);
+                }
+            }
+        });
+    }));
+}
+
+/// Keys for a list keyed by place (one that only grows at the end).
+pub fn places(len: usize) -> Vec<u64> {
+    (0..len as u64).collect()
+}
+
+/// A text node that shows `text` as it grows (one node written per change).
+pub fn live_text(text: RwSignal<String>) -> Option<Node> {
+    let node = document()?.create_text_node("");
+    let out = node.clone();
+    watch(Box::new(move || text.with(|t| node.set_data(t))));
+    Some(out.into())
+}
+
+/// Puts `el` right after `anchor` while `on`, and takes it out otherwise.
+pub fn toggle_after(anchor: &Element, el: &Element, on: bool) {
+    if !on {
+        el.remove();
+    } else if el.parent_node().is_none() {
+        let _ = anchor.after_with_node_1(el);
+    }
+}
+
+/// `Effect::new` for a closure of no arguments, boxed: every effect of the views shares one
+/// instance of Leptos's effect machinery (its task and loop are generic over the closure, about
+/// 1 KB of wasm each). Runs after the current render, then whenever a signal it read changes,
+/// for as long as the current owner lives.
+pub fn effect(mut f: Box<dyn FnMut()>) {
+    Effect::new(move |_| f());
+}
+
+/// Listens for `event` on `target` as long as the current owner lives.
+pub fn on(target: &Element, event: &str, f: Box<dyn FnMut(web_sys::Event)>) {
+    let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::wrap(f);
+    let _ = target.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    // Dropped with the owner (the element goes with it).
+    StoredValue::new_local(listener);
+}

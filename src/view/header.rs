@@ -9,6 +9,8 @@ use js_sys::Function;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::view::dom::effect;
+
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -168,7 +170,7 @@ pub fn Header(svc: Services) -> impl IntoView {
         failed.try_set(src);
     });
     let on_error = StoredValue::new_local(on_error);
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let failed = failed.get();
         if let Some(host) = host.get() {
             on_error.with_value(|f| {
@@ -181,7 +183,7 @@ pub fn Header(svc: Services) -> impl IntoView {
                 )
             });
         }
-    });
+    }));
     let centered = move || {
         let dark = svc.branding.dark().get();
         svc.branding.config().with(|c| {

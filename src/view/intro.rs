@@ -6,6 +6,8 @@
 
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::view::dom::effect;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -24,7 +26,7 @@ pub fn Intro(svc: Services) -> impl IntoView {
             .entries()
             .with(|e| e.first().is_none_or(|first| first.from_visitor))
     });
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let (empty, opens, t) = (empty.get(), opens.get(), svc.ui.lang().get().t());
         let Some(host) = host.get() else { return };
         dom::clear(&host);
@@ -79,7 +81,7 @@ pub fn Intro(svc: Services) -> impl IntoView {
             }
             dom::add(&host, &group);
         });
-    });
+    }));
     // A prompt button sends its own text: it is exactly the config's prompt text.
     let on_click = move |e: web_sys::MouseEvent| {
         let button = e

@@ -9,6 +9,8 @@
 
 use leptos::prelude::*;
 
+use crate::view::dom::effect;
+
 use dialoge_api::livechat::LivechatStatus;
 
 use crate::services::Services;
@@ -20,7 +22,7 @@ pub fn remember_look(svc: Services) {
         return;
     }
     let written = StoredValue::new(String::new());
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let unread = svc.ui.unread().get();
         let t = svc.ui.lang().get().t();
         let live = matches!(
@@ -49,5 +51,5 @@ pub fn remember_look(svc: Services) {
             svc.remember_look(&record, unread);
             written.set_value(record);
         }
-    });
+    }));
 }

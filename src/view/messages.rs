@@ -9,14 +9,17 @@ use std::rc::Rc;
 use dialoge_api::message::Role;
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::view::dom::effect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{MutationObserver, MutationObserverInit, ResizeObserver};
+use web_sys::{Element, MutationObserver, MutationObserverInit, ResizeObserver};
 
 use crate::services::Services;
 use crate::state::conversation::{Entry, EntryState};
+use crate::view::dom;
 use crate::view::each::{keyed, show, Row};
-use crate::view::parts::part_view;
+use crate::view::parts::part_el;
 use crate::view::url::safe_image;
 
 /// How close to the bottom (px) still counts as "at the bottom".
@@ -58,7 +61,7 @@ pub fn MessageList(svc: Services) -> impl IntoView {
     let observers = StoredValue::new_local(None::<Observers>);
     {
         let follow = follow.clone();
-        Effect::new(move |_| {
+        effect(Box::new(move || {
             let (Some(el), Some(inner)) = (list.get(), content.get()) else {
                 return;
             };
@@ -100,7 +103,7 @@ pub fn MessageList(svc: Services) -> impl IntoView {
                 ro.observe(&inner);
                 observers.set_value(Some((ro, mo, [on_resize, on_mutation])));
             }
-        });
+        }));
     }
     on_cleanup(move || {
         observers.update_value(|o| {
@@ -114,21 +117,21 @@ pub fn MessageList(svc: Services) -> impl IntoView {
     // The visitor's own new message always brings the view down to it.
     {
         let follow = follow.clone();
-        Effect::new(move |prev: Option<usize>| {
+        let mut last = None;
+        effect(Box::new(move || {
             let (len, last_is_user) = svc
                 .conversation
                 .entries()
                 .with(|e| (e.len(), e.last().is_some_and(|x| x.role == Role::User)));
-            if prev.is_some_and(|p| len > p) && last_is_user {
+            if last.replace(len).is_some_and(|p| len > p) && last_is_user {
                 follow.pinned.set(true);
                 has_new.set(false);
             }
-            len
-        });
+        }));
     }
 
     // A hidden list cannot scroll: when the panel opens, jump to the newest message.
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         if svc.ui.open().get() {
             request_animation_frame(move || {
                 if let Some(el) = list.get_untracked() {
@@ -136,7 +139,7 @@ pub fn MessageList(svc: Services) -> impl IntoView {
                 }
             });
         }
-    });
+    }));
 
     let on_scroll = {
         let follow = follow.clone();
@@ -208,12 +211,74 @@ pub fn MessageList(svc: Services) -> impl IntoView {
 }
 
 fn message_view(svc: Services, entry: Entry) -> AnyView {
-    let role = entry.role.as_str().to_owned();
+    match message_el(svc, entry) {
+        Some(el) => dom::view(el),
+        None => ().into_any(),
+    }
+}
+
+/// One message as plain DOM (`view::dom`): a history of a thousand messages is their elements
+/// and text, with no marker nodes, and each signal it shows is written by one small effect.
+fn message_el(svc: Services, entry: Entry) -> Option<Element> {
+    let msg: Element = dom::el(
+        "div",
+        &[
+            ("class", "dlg-message"),
+            ("data-testid", "message"),
+            ("data-role", entry.role.as_str()),
+        ],
+    )?
+    .into();
     let parts = entry.parts();
     let state = entry.state();
-    let entry_problem = entry.problem();
+    let problem = entry.problem();
     let message_id = entry.message_id();
-    let t = move || svc.ui.lang().get().t();
+    {
+        let msg = msg.clone();
+        dom::watch(Box::new(move || {
+            let id = message_id.with(|id| id.clone().unwrap_or_default());
+            dom::set_attrs(
+                &msg,
+                &[
+                    ("data-message-id", &id),
+                    ("data-state", state_name(state.get())),
+                ],
+            );
+        }));
+    }
+    if let Some(agent) = &entry.agent {
+        // The agent's own picture beside their name (only a URL the image rules allow).
+        let sender = dom::el(
+            "span",
+            &[("class", "dlg-sender"), ("data-testid", "message-sender")],
+        )?;
+        let avatar = agent
+            .avatar_url
+            .as_deref()
+            .and_then(|u| safe_image(u, &svc.api_base()));
+        if let Some(src) = avatar {
+            let attrs = [
+                ("class", "dlg-sender-avatar"),
+                ("data-testid", "message-avatar"),
+                ("src", src.as_str()),
+                ("alt", ""),
+            ];
+            if let Some(img) = dom::el("img", &attrs) {
+                dom::add(&sender, &img);
+            }
+        }
+        dom::text(&sender, &agent.display_name);
+        dom::add(&msg, &sender);
+    }
+    let bubble: Element = dom::el("div", &[("class", "dlg-bubble")])?.into();
+    dom::list(
+        &bubble,
+        Box::new(move || parts.with(|p| p.iter().map(|p| p.key).collect())),
+        Box::new(move |i| part_el(parts.with_untracked(|p| p.get(i).cloned())?).map(Into::into)),
+    );
+    dom::add(&msg, &bubble);
+    // Below the bubble while it applies: sending with a file ("uploading…"), or not sent (and
+    // the service's reason). The two never hold at once.
     let has_upload = move || {
         parts.with(|p| {
             p.iter().any(|lp| {
@@ -222,59 +287,58 @@ fn message_view(svc: Services, entry: Entry) -> AnyView {
             })
         })
     };
-    view! {
-        <div class="dlg-message" data-testid="message" data-role=role
-            data-message-id=move || message_id.get().unwrap_or_default()
-            data-state=move || match state.get() {
-                EntryState::Sending => "sending",
-                EntryState::Sent => "sent",
-                EntryState::Failed => "failed",
-                EntryState::Streaming => "streaming",
-                EntryState::Done => "done",
-                EntryState::Incomplete => "incomplete",
-            }>
-            {entry.agent.as_ref().map(|a| {
-                // The agent's own picture beside their name (only a URL the image rules allow).
-                let avatar = a
-                    .avatar_url
-                    .as_deref()
-                    .and_then(|u| safe_image(u, &svc.api_base()));
-                view! {
-                    <span class="dlg-sender" data-testid="message-sender">
-                        {avatar.map(|src| view! {
-                            <img class="dlg-sender-avatar" data-testid="message-avatar" src=src alt=""/>
-                        })}
-                        {a.display_name.clone()}
-                    </span>
+    let uploading = dom::el(
+        "span",
+        &[("class", "dlg-uploading"), ("data-testid", "uploading")],
+    )?;
+    let not_sent = dom::el("span", &[("class", "dlg-not-sent")])?;
+    {
+        let bubble = bubble.clone();
+        dom::watch(Box::new(move || {
+            let t = svc.ui.lang().get().t();
+            let state = state.get();
+            let on = state == EntryState::Sending && has_upload();
+            if on {
+                uploading.set_text_content(Some(t.uploading));
+            }
+            dom::toggle_after(&bubble, &uploading, on);
+            let failed = state == EntryState::Failed;
+            if failed {
+                not_sent.set_text_content(Some(t.not_sent));
+                if let Some(p) = problem.get() {
+                    dom::text(&not_sent, ": ");
+                    if let Some(why) = dom::el("span", &[("data-testid", "message-problem")]) {
+                        dom::text(&why, &p);
+                        dom::add(&not_sent, &why);
+                    }
                 }
-            })}
-            <div class="dlg-bubble">
-                {keyed(move || parts.get().into_iter().map(|p| Row::new(p.key, move || part_view(p))).collect())}
-            </div>
-            {show(move || state.get() == EntryState::Sending && has_upload(), move || view! {
-                <span class="dlg-uploading" data-testid="uploading">{move || t().uploading}</span>
-            }.into_any())}
-            {show(move || state.get() == EntryState::Failed, move || view! {
-                <span class="dlg-not-sent">{move || t().not_sent}
-                    {move || entry_problem.get().map(|p| view! {
-                        ": " <span data-testid="message-problem">{p}</span>
-                    })}
-                </span>
-            }.into_any())}
-            {answer_feedback(svc, message_id)}
-        </div>
+            }
+            dom::toggle_after(&bubble, &not_sent, failed);
+        }));
     }
-    .into_any()
+    answer_feedback(svc, &msg, message_id);
+    Some(msg)
+}
+
+fn state_name(state: EntryState) -> &'static str {
+    match state {
+        EntryState::Sending => "sending",
+        EntryState::Sent => "sent",
+        EntryState::Failed => "failed",
+        EntryState::Streaming => "streaming",
+        EntryState::Done => "done",
+        EntryState::Incomplete => "incomplete",
+    }
 }
 
 /// Nothing: only a backend with per-answer feedback draws the thumbs.
 #[cfg(not(feature = "opendialog"))]
-fn answer_feedback(_: Services, _: crate::state::Read<Option<String>>) -> impl IntoView {}
+fn answer_feedback(_: Services, _: &Element, _: crate::state::Read<Option<String>>) {}
 
 /// Thumbs up / down under an answer the backend lets the visitor rate (OpenDialog's answers
 /// with a `message_template_id`). Sent once; the choice stays pressed.
 #[cfg(feature = "opendialog")]
-fn answer_feedback(svc: Services, message_id: crate::state::Read<Option<String>>) -> impl IntoView {
+fn answer_feedback(svc: Services, msg: &Element, message_id: crate::state::Read<Option<String>>) {
     let chosen = RwSignal::new(None::<bool>);
     let rateable = move || {
         svc.capabilities().message_feedback
@@ -296,8 +360,8 @@ fn answer_feedback(svc: Services, message_id: crate::state::Read<Option<String>>
             }
         });
     };
-    view! {
-        {show(rateable, move || view! {
+    let feedback = show(rateable, move || {
+        view! {
             <div class="dlg-answer-feedback" role="group" aria-label=move || t().rate_answer>
                 <button type="button" class="dlg-thumb" data-testid="thumb-up"
                     aria-label=move || t().helpful aria-pressed=move || (chosen.get() == Some(true)).to_string()
@@ -306,6 +370,7 @@ fn answer_feedback(svc: Services, message_id: crate::state::Read<Option<String>>
                     aria-label=move || t().not_helpful aria-pressed=move || (chosen.get() == Some(false)).to_string()
                     disabled=move || chosen.get().is_some() on:click=move |_| rate(false)>"👎"</button>
             </div>
-        }.into_any())}
-    }
+        }.into_any()
+    });
+    dom::mount(msg, feedback);
 }

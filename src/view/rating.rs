@@ -10,6 +10,8 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::view::dom::effect;
+
 use crate::view::icons::ARIA_TRUE;
 use wasm_bindgen::JsCast;
 
@@ -158,7 +160,7 @@ pub fn QuietRating(svc: Services) -> impl IntoView {
     let entries = svc.conversation.entries();
     // Every change of the conversation restarts the quiet time; only a finished answer to the
     // visitor arms it.
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let busy = svc.conversation.busy().get();
         let (talked, last) = entries.with(|entries| {
             (
@@ -175,9 +177,9 @@ pub fn QuietRating(svc: Services) -> impl IntoView {
         } else {
             svc.markers.quiet();
         }
-    });
+    }));
     // Bring the offer into view at the end of the message list.
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         if svc.markers.rating_offered().get() {
             if let Some(el) = holder.get() {
                 if let Ok(Some(list)) = el.closest(".dlg-messages") {
@@ -185,7 +187,7 @@ pub fn QuietRating(svc: Services) -> impl IntoView {
                 }
             }
         }
-    });
+    }));
     let done = Callback::new(move |()| rated.set(true));
     let hidden: Flag = Signal::derive(move || !svc.markers.rating_offered().get());
     let rated: Flag = rated.into();

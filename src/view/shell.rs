@@ -5,6 +5,8 @@ use dialoge_api::livechat::LivechatStatus;
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::view::dom::effect;
+
 use crate::view::each::{show, show_or};
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 use wasm_bindgen::JsCast;
@@ -40,9 +42,10 @@ pub fn Shell() -> impl IntoView {
     remember_look(svc);
     // Focus follows the panel: into the composer when it opens, back to the launcher when it
     // closes (only after a real change, never on first render: the page keeps its focus).
-    Effect::new(move |prev: Option<bool>| {
+    let mut last = None;
+    effect(Box::new(move || {
         let open = svc.ui.open().get();
-        if let (Some(prev), Some(el)) = (prev, root.get_untracked()) {
+        if let (Some(prev), Some(el)) = (last.replace(open), root.get_untracked()) {
             if prev != open {
                 let target = if open {
                     "[data-testid=composer-input]"
@@ -63,8 +66,7 @@ pub fn Shell() -> impl IntoView {
                 });
             }
         }
-        open
-    });
+    }));
     title_alerts(svc);
     view! {
         <div class="dlg-root" node_ref=root class:dlg-left=left class:dlg-is-open=move || svc.ui.open().get()>
@@ -231,13 +233,13 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
     let chooser = NodeRef::<leptos::html::Input>::new();
     let input = NodeRef::<leptos::html::Textarea>::new();
     // The panel opened before this arrived: the focus the open meant for the composer.
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         if let Some(el) = input.get() {
             if FOCUS_PENDING.replace(false) {
                 let _ = el.focus();
             }
         }
-    });
+    }));
     let on_chosen = move |e: ev::Event| {
         if let Some(input) = input_of(&e) {
             att.add(svc, files_of(&input));
@@ -323,7 +325,7 @@ fn title_alerts(svc: Services) {
             }
         }
     };
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let n = svc.ui.unread().get();
         let on = svc.ui.title_alerts().get();
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
@@ -339,7 +341,7 @@ fn title_alerts(svc: Services) {
         } else {
             restore();
         }
-    });
+    }));
     on_cleanup(restore);
 }
 

@@ -10,6 +10,8 @@
 
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::view::dom::effect;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -22,7 +24,7 @@ use crate::view::dom;
 pub fn Teasers(svc: Services) -> impl IntoView {
     let host = NodeRef::<html::Div>::new();
     let built_for = StoredValue::new(None::<Lang>);
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let lang = svc.ui.lang().get();
         let Some(host) = host.get() else { return };
         // New words for every button: start over.
@@ -80,7 +82,7 @@ pub fn Teasers(svc: Services) -> impl IntoView {
                 }
             }
         });
-    });
+    }));
     let on_click = move |e: web_sys::MouseEvent| {
         let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;

@@ -10,6 +10,8 @@
 use dialoge_api::config::{Config, Theme};
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::view::dom::effect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, MediaQueryList};
@@ -388,7 +390,7 @@ pub fn use_theme(svc: Services, root: NodeRef<html::Div>) {
             });
         });
     }
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let dark = dark.get();
         let vars = svc.branding.config().with(|config| {
             config
@@ -399,10 +401,10 @@ pub fn use_theme(svc: Services, root: NodeRef<html::Div>) {
         if let Some(el) = root.get() {
             apply(&el, &vars);
         }
-    });
+    }));
     // The web font, once per file (a re-theme with the same font loads nothing again).
     let loaded = StoredValue::new(None::<String>);
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let dark = dark.get();
         let font = svc
             .branding
@@ -414,5 +416,5 @@ pub fn use_theme(svc: Services, root: NodeRef<html::Div>) {
                 load_web_font(svc, &family, &url);
             }
         }
-    });
+    }));
 }

@@ -35,7 +35,7 @@ pub(crate) fn next_uid() -> u64 {
 }
 
 /// The UI language, read once: forms keep the words they were drawn with.
-pub(super) fn lang_of(svc: Option<Services>) -> Lang {
+pub(crate) fn lang_of(svc: Option<Services>) -> Lang {
     svc.map(|c| c.ui.lang().get_untracked()).unwrap_or_default()
 }
 

@@ -7,71 +7,105 @@ use std::sync::Arc;
 use dialoge_api::message::{Price, ProductCard};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
 
+use super::forms::lang_of;
 use crate::boot::events::HostEvent;
 use crate::services::use_services;
 use crate::state::live::LiveProducts;
-use crate::view::each::{indexed, keyed};
+use crate::view::dom;
 use crate::view::number::fixed;
 use crate::view::url::{safe_image, safe_link};
 
 /// How far one step of the carousel moves (a card and its gap).
 const STEP_PX: f64 = 190.0;
 
-/// A `products` part: a horizontal carousel, scrolled by its buttons or the arrow keys.
-#[component]
-pub fn ProductsView(p: LiveProducts) -> impl IntoView {
+/// A `products` part: a horizontal carousel, scrolled by its buttons or the arrow keys. Plain
+/// DOM (`view::dom`): a streamed card draws alone.
+pub fn products_el(p: &LiveProducts) -> Option<Element> {
     let products = p.products;
-    let row = NodeRef::<leptos::html::Div>::new();
-    let step = move |dir: f64| {
-        if let Some(el) = row.get_untracked() {
-            el.scroll_by_with_x_and_y(dir * STEP_PX, 0.0);
-        }
-    };
-    let on_key = move |e: leptos::ev::KeyboardEvent| match e.key().as_str() {
-        "ArrowRight" => {
-            e.prevent_default();
-            step(1.0)
-        }
-        "ArrowLeft" => {
-            e.prevent_default();
-            step(-1.0)
-        }
-        _ => {}
-    };
-    let t = move || {
-        use_services()
-            .map(|c| c.ui.lang().get().t())
-            .unwrap_or(crate::i18n::Lang::En.t())
-    };
-    view! {
-        <div class="dlg-carousel">
-            <button type="button" class="dlg-carousel-btn dlg-prev" aria-label=move || t().previous
-                on:click=move |_| step(-1.0)>"‹"</button>
-            <div class="dlg-products" role="list" tabindex="0" node_ref=row on:keydown=on_key>
-                {keyed(move || indexed(products.get(), card_view))}
-            </div>
-            <button type="button" class="dlg-carousel-btn dlg-next" aria-label=move || t().next
-                on:click=move |_| step(1.0)>"›"</button>
-        </div>
+    let svc = use_services();
+    let t = lang_of(svc).t();
+    let carousel = dom::el("div", &[("class", "dlg-carousel")])?;
+    let row: Element = dom::el(
+        "div",
+        &[
+            ("class", "dlg-products"),
+            ("role", "list"),
+            ("tabindex", "0"),
+        ],
+    )?
+    .into();
+    let step = move |row: &Element, dir: f64| row.scroll_by_with_x_and_y(dir * STEP_PX, 0.0);
+    let (prev, next) = (
+        carousel_button("dlg-prev", t.previous, "‹")?,
+        carousel_button("dlg-next", t.next, "›")?,
+    );
+    for (button, dir) in [(&prev, -1.0), (&next, 1.0)] {
+        let row = row.clone();
+        dom::on(button, "click", Box::new(move |_| step(&row, dir)));
+    }
+    {
+        let target = row.clone();
+        dom::on(
+            &row,
+            "keydown",
+            Box::new(move |e| {
+                let dir = match e.dyn_ref::<web_sys::KeyboardEvent>().map(|k| k.key()) {
+                    Some(k) if k == "ArrowRight" => 1.0,
+                    Some(k) if k == "ArrowLeft" => -1.0,
+                    _ => return,
+                };
+                e.prevent_default();
+                step(&target, dir);
+            }),
+        );
+    }
+    // The buttons' names follow the UI language.
+    if let Some(svc) = svc {
+        let (prev, next) = (prev.clone(), next.clone());
+        dom::watch(Box::new(move || {
+            let t = svc.ui.lang().get().t();
+            dom::set_attrs(&prev, &[("aria-label", t.previous)]);
+            dom::set_attrs(&next, &[("aria-label", t.next)]);
+        }));
+    }
+    dom::list(
+        &row,
+        Box::new(move || products.with(|p| dom::places(p.len()))),
+        Box::new(move |i| {
+            card_el(&products.with_untracked(|p| p.get(i).cloned())?).map(Into::into)
+        }),
+    );
+    dom::add(&carousel, &prev);
+    dom::add(&carousel, &row);
+    dom::add(&carousel, &next);
+    Some(carousel.into())
+}
+
+fn carousel_button(class: &str, label: &str, glyph: &str) -> Option<Element> {
+    let class = format!("dlg-carousel-btn {class}");
+    let button = dom::el(
+        "button",
+        &[("type", "button"), ("class", &class), ("aria-label", label)],
+    )?;
+    dom::text(&button, glyph);
+    Some(button.into())
+}
+
+/// Appends `<tag class=class>text</tag>` to `parent`.
+fn add_text(parent: &Element, tag: &str, class: &str, text: &str) {
+    if let Some(el) = dom::el(tag, &[("class", class)]) {
+        dom::text(&el, text);
+        dom::add(parent, &el);
     }
 }
 
-fn card_view(card: Arc<ProductCard>) -> AnyView {
+fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
     let svc = use_services();
     let base = svc.map(|c| c.api_base()).unwrap_or_default();
     let lang = svc.map(|c| c.ui.lang_tag()).unwrap_or("en");
-    let t = svc
-        .map(|c| c.ui.lang().get_untracked().t())
-        .unwrap_or(crate::i18n::Lang::En.t());
-    let broken = RwSignal::new(false);
-    let img = safe_image(&card.image_url, &base);
-    let href = safe_link(&card.url);
-    let price = card.price.as_ref().map(|p| format_price(p, lang));
-    let before = card
-        .is_discounted()
-        .then(|| card.original_price.as_ref().map(|p| format_price(p, lang)))
-        .flatten();
+    let t = lang_of(svc).t();
     // The config names the open link and switches add-to-cart on; a part rendered alone
     // (no config) offers what the card has.
     let config = svc.and_then(|c| c.branding.config().get_untracked());
@@ -83,77 +117,119 @@ fn card_view(card: Arc<ProductCard>) -> AnyView {
     let cart_on = config
         .as_ref()
         .is_none_or(|c| c.product_card.add_to_cart.enabled);
-    let cart = card.add_to_cart.clone().filter(|_| cart_on);
+
+    let el: Element = dom::el("div", &[("class", "dlg-card"), ("role", "listitem")])?.into();
+    if let Some(splash) = &card.splash {
+        add_text(&el, "span", "dlg-splash", splash);
+    }
+    let placeholder = || {
+        dom::el(
+            "div",
+            &[
+                ("class", "dlg-card-img dlg-placeholder"),
+                ("aria-hidden", "true"),
+            ],
+        )
+    };
+    match safe_image(&card.image_url, &base) {
+        Some(src) => {
+            let img: Element = dom::el(
+                "img",
+                &[
+                    ("class", "dlg-card-img"),
+                    ("src", &src),
+                    ("alt", ""),
+                    ("loading", "lazy"),
+                ],
+            )?
+            .into();
+            // A picture that fails becomes the placeholder.
+            let broken = img.clone();
+            dom::on(
+                &img,
+                "error",
+                Box::new(move |_| {
+                    if let Some(p) = placeholder() {
+                        let _ = broken.replace_with_with_node_1(&p);
+                    }
+                }),
+            );
+            dom::add(&el, &img);
+        }
+        None => {
+            let p = placeholder()?;
+            dom::add(&el, &p);
+        }
+    }
+    let body: Element = dom::el("div", &[("class", "dlg-card-body")])?.into();
+    add_text(&body, "div", "dlg-card-title", &card.title);
+    if let Some(d) = &card.description {
+        add_text(&body, "div", "dlg-card-desc", d);
+    }
+    let price: Element = dom::el("div", &[("class", "dlg-price")])?.into();
+    if let Some(p) = &card.price {
+        add_text(&price, "span", "dlg-price-now", &format_price(p, lang));
+    }
+    if let Some(p) = card
+        .original_price
+        .as_ref()
+        .filter(|_| card.is_discounted())
+    {
+        add_text(&price, "s", "dlg-price-before", &format_price(p, lang));
+    }
+    dom::add(&body, &price);
+    let actions: Element = dom::el("div", &[("class", "dlg-card-actions")])?.into();
+    // Every click on a card tells the host page (`product_click`); only from a mounted widget
+    // (a part rendered alone has no host page to tell).
+    let tell = |action: &'static str| -> Box<dyn FnMut(web_sys::Event)> {
+        let card = card.clone();
+        Box::new(move |_| {
+            if svc.is_none() {
+                return;
+            }
+            let sku = card.add_to_cart.as_ref().map(|a| a.sku.as_str());
+            let url = match action {
+                "open" => card.url.as_str(),
+                _ => card
+                    .add_to_cart
+                    .as_ref()
+                    .and_then(|a| a.url.as_deref())
+                    .unwrap_or(""),
+            };
+            HostEvent::ProductClick {
+                product_id: &card.id,
+                url,
+                action,
+                sku: sku.filter(|_| action != "open"),
+            }
+            .emit();
+        })
+    };
+    if let Some(href) = safe_link(&card.url) {
+        let a = dom::external_link(&href, &[("class", "dlg-card-open")])?;
+        dom::text(&a, &open_label);
+        dom::on(&a, "click", tell("open"));
+        dom::add(&actions, &a);
+    }
     // A cart URL is a link; a SKU alone is a button the host page acts on (`product_click`
     // with `action: "add_to_cart"`).
-    let cart_href = cart
-        .as_ref()
-        .and_then(|a| a.url.as_deref())
-        .and_then(safe_link);
-    let click_card = card.clone();
-    let tell = move |action: &'static str| {
-        // Only from a mounted widget (a part rendered alone has no host page to tell).
-        if svc.is_none() {
-            return;
-        }
-        let sku = click_card.add_to_cart.as_ref().map(|a| a.sku.as_str());
-        let url = match action {
-            "open" => click_card.url.as_str(),
-            _ => click_card
-                .add_to_cart
-                .as_ref()
-                .and_then(|a| a.url.as_deref())
-                .unwrap_or(""),
+    if let Some(cart) = card.add_to_cart.as_ref().filter(|_| cart_on) {
+        let attrs = [("class", "dlg-card-cart"), ("data-testid", "add-to-cart")];
+        let button = match cart.url.as_deref().and_then(safe_link) {
+            Some(href) => dom::external_link(&href, &attrs)?,
+            None => {
+                let b = dom::el("button", &attrs)?;
+                dom::set_attrs(&b, &[("type", "button")]);
+                b
+            }
         };
-        HostEvent::ProductClick {
-            product_id: &click_card.id,
-            url,
-            action,
-            sku: sku.filter(|_| action != "open"),
-        }
-        .emit();
-    };
-    let tell_open = tell.clone();
-    let cart_view = cart.map(|_| match cart_href {
-        Some(h) => view! {
-            <a class="dlg-card-cart" data-testid="add-to-cart" href=h target="_blank"
-                rel="noopener noreferrer" on:click=move |_| tell("add_to_cart")>{t.add_to_cart}</a>
-        }
-        .into_any(),
-        None => view! {
-            <button type="button" class="dlg-card-cart" data-testid="add-to-cart"
-                on:click=move |_| tell("add_to_cart")>{t.add_to_cart}</button>
-        }
-        .into_any(),
-    });
-    view! {
-        <div class="dlg-card" role="listitem">
-            {card.splash.clone().map(|s| view! { <span class="dlg-splash">{s}</span> })}
-            {move || match (&img, broken.get()) {
-                (Some(src), false) => view! {
-                    <img class="dlg-card-img" src=src.clone() alt="" loading="lazy"
-                        on:error=move |_| broken.set(true)/>
-                }.into_any(),
-                _ => view! { <div class="dlg-card-img dlg-placeholder" aria-hidden="true"></div> }.into_any(),
-            }}
-            <div class="dlg-card-body">
-                <div class="dlg-card-title">{card.title.clone()}</div>
-                {card.description.clone().map(|d| view! { <div class="dlg-card-desc">{d}</div> })}
-                <div class="dlg-price">
-                    {price.map(|p| view! { <span class="dlg-price-now">{p}</span> })}
-                    {before.map(|p| view! { <s class="dlg-price-before">{p}</s> })}
-                </div>
-                <div class="dlg-card-actions">
-                    {href.map(|h| view! {
-                        <a class="dlg-card-open" href=h target="_blank" rel="noopener noreferrer"
-                            on:click=move |_| tell_open("open")>{open_label}</a>
-                    })}
-                    {cart_view}
-                </div>
-            </div>
-        </div>
+        dom::text(&button, t.add_to_cart);
+        dom::on(&button, "click", tell("add_to_cart"));
+        dom::add(&actions, &button);
     }
-    .into_any()
+    dom::add(&body, &actions);
+    dom::add(&el, &body);
+    Some(el)
 }
 
 /// `Intl.NumberFormat` in the UI language; a plain "149.00 DKK" if the browser refuses.

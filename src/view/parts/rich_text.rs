@@ -1,84 +1,118 @@
 //! Rich text: paragraphs and bullet lists of text, bold, strike and link spans. A streaming
 //! paragraph's last text span is a signal, so `append_text` rewrites one text node only.
-
-use std::sync::Arc;
+//! Plain DOM (`view::dom`): a paragraph is its `<p>` and its text, with no marker nodes.
 
 use dialoge_api::message::{ListItem, Span};
 use leptos::prelude::*;
+use web_sys::{Element, Node};
 
 use crate::state::live::{LiveBlock, LiveBlockKind, LiveRichText, LiveSpan};
-use crate::view::each::{indexed, keyed, Row};
+use crate::view::dom;
 use crate::view::url::safe_link;
 
 /// A `rich_text` part.
-#[component]
-pub fn RichTextPart(rt: LiveRichText) -> impl IntoView {
-    view! {
-        <div class="dlg-rt">
-            {keyed(move || {
-                rt.blocks.get().into_iter().map(|b| Row::new(b.key, move || block_view(b))).collect()
-            })}
-        </div>
-    }
+pub fn rich_text_el(rt: &LiveRichText) -> Option<Element> {
+    let host = dom::el("div", &[("class", "dlg-rt")])?;
+    let blocks = rt.blocks;
+    dom::list(
+        &host,
+        Box::new(move || blocks.with(|b| b.iter().map(|b| b.key).collect())),
+        Box::new(move |i| {
+            let block = blocks.with_untracked(|b| b.get(i).cloned())?;
+            block_el(&block).map(Into::into)
+        }),
+    );
+    Some(host.into())
 }
 
-fn block_view(block: LiveBlock) -> AnyView {
+fn block_el(block: &LiveBlock) -> Option<Element> {
     match block.kind {
-        LiveBlockKind::Paragraph(spans) => view! {
-            <p>{keyed(move || indexed(spans.get(), live_span_view))}</p>
+        LiveBlockKind::Paragraph(spans) => {
+            let p = dom::el("p", &[])?;
+            dom::list(
+                &p,
+                Box::new(move || spans.with(|s| dom::places(s.len()))),
+                Box::new(
+                    move |i| match spans.with_untracked(|s| s.get(i).cloned())? {
+                        // One text node that grows in place.
+                        LiveSpan::Text(text) => dom::live_text(text),
+                        LiveSpan::Fixed(span) => span_node(&span),
+                    },
+                ),
+            );
+            Some(p.into())
         }
-        .into_any(),
-        LiveBlockKind::List(items) => view! {
-            <ul>{keyed(move || indexed(items.get(), item_view))}</ul>
+        LiveBlockKind::List(items) => {
+            let ul = dom::el("ul", &[])?;
+            dom::list(
+                &ul,
+                Box::new(move || items.with(|s| dom::places(s.len()))),
+                Box::new(move |i| {
+                    let item = items.with_untracked(|s| s.get(i).cloned())?;
+                    item_el(&item).map(Into::into)
+                }),
+            );
+            Some(ul.into())
         }
-        .into_any(),
     }
 }
 
-fn item_view(item: Arc<ListItem>) -> AnyView {
-    let spans: Vec<AnyView> = item.spans.iter().map(span_view).collect();
-    view! { <li>{spans}</li> }.into_any()
+/// A finished list item.
+pub fn item_el(item: &ListItem) -> Option<Element> {
+    let li = dom::el("li", &[])?;
+    spans_into(&li, &item.spans);
+    Some(li.into())
 }
 
-fn live_span_view(span: LiveSpan) -> AnyView {
-    match span {
-        // A closure over the signal renders one text node that updates in place.
-        LiveSpan::Text(text) => (move || text.get()).into_any(),
-        LiveSpan::Fixed(span) => span_view(&span),
+/// Finished spans, appended to `parent`.
+pub fn spans_into(parent: &Element, spans: &[Span]) {
+    for span in spans {
+        if let Some(node) = span_node(span) {
+            let _ = parent.append_child(&node);
+        }
     }
 }
 
 /// One finished span as DOM. Text is always a text node; links pass the URL policy.
-pub fn span_view(span: &Span) -> AnyView {
-    match span {
-        Span::Text { text } => text.clone().into_any(),
-        Span::Bold { text } => view! { <strong>{text.clone()}</strong> }.into_any(),
-        Span::Strike { text } => view! { <s>{text.clone()}</s> }.into_any(),
-        Span::Link { text, url } => link_view(text.clone(), url),
+pub fn span_node(span: &Span) -> Option<Node> {
+    let (tag, text) = match span {
+        Span::Text { text } => return text_node(text),
+        Span::Bold { text } => ("strong", text),
+        Span::Strike { text } => ("s", text),
+        Span::Link { text, url } => return link_el(text, url).map(Into::into),
         // An unknown span degrades to its text, if it has any.
-        Span::Unknown { .. } => span.text().to_owned().into_any(),
-    }
+        Span::Unknown { .. } => return text_node(span.text()),
+    };
+    let el = dom::el(tag, &[])?;
+    dom::text(&el, text);
+    Some(el.into())
 }
 
-fn link_view(text: String, url: &str) -> AnyView {
-    match safe_link(url) {
-        // OpenDialog hears of a followed link (`url_click`); the link opens as any other.
-        #[cfg(feature = "opendialog")]
+fn text_node(text: &str) -> Option<Node> {
+    Some(web_sys::window()?.document()?.create_text_node(text).into())
+}
+
+fn link_el(text: &str, url: &str) -> Option<Element> {
+    let el = match safe_link(url) {
         Some(href) => {
-            let svc = crate::services::use_services();
-            let followed = href.clone();
-            view! {
-                <a href=href target="_blank" rel="noopener noreferrer"
-                    on:click=move |_| { if let Some(s) = svc { s.link_followed(followed.clone()); } }>{text}</a>
+            let a = dom::external_link(&href, &[])?;
+            // OpenDialog hears of a followed link (`url_click`); the link opens as any other.
+            #[cfg(feature = "opendialog")]
+            if let Some(svc) = crate::services::use_services() {
+                use leptos::prelude::StoredValue;
+                use wasm_bindgen::closure::Closure;
+                use wasm_bindgen::JsCast;
+                let on_click = Closure::<dyn Fn()>::new(move || svc.link_followed(href.clone()));
+                let _ =
+                    a.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+                // Kept as long as the link's owner (its message part).
+                StoredValue::new_local(on_click);
             }
-            .into_any()
+            a
         }
-        #[cfg(not(feature = "opendialog"))]
-        Some(href) => view! {
-            <a href=href target="_blank" rel="noopener noreferrer">{text}</a>
-        }
-        .into_any(),
         // Not clickable: keep the words, drop the link.
-        None => view! { <span class="dlg-link-blocked">{text}</span> }.into_any(),
-    }
+        None => dom::el("span", &[("class", "dlg-link-blocked")])?,
+    };
+    dom::text(&el, text);
+    Some(el.into())
 }

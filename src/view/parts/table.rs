@@ -1,62 +1,57 @@
 //! Tables: caption, header row, per-column alignment, cells holding blocks and images. Rows
-//! stream in one at a time; the wrapper scrolls horizontally on narrow screens.
+//! stream in one at a time; the wrapper scrolls horizontally on narrow screens. Plain DOM
+//! (`view::dom`): a streamed row draws its `<tr>` alone.
 
 use dialoge_api::message::{Alignment, Cell, CellBlock};
 use leptos::prelude::*;
+use web_sys::Element;
 
-use super::rich_text::span_view;
+use super::rich_text::{item_el, spans_into};
 use crate::services::use_services;
 use crate::state::live::LiveTable;
-use crate::view::each::{keyed, Row};
+use crate::view::dom;
 use crate::view::url::safe_image;
 
 /// A `table` part.
-#[component]
-pub fn TableView(t: LiveTable) -> impl IntoView {
-    let align = t.alignments.clone();
-    let headers: Vec<AnyView> = t
-        .headers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let class = align_class(align.get(i));
-            view! { <th scope="col" class=class>{cell_view(c)}</th> }.into_any()
-        })
-        .collect();
-    let rows = t.rows;
-    view! {
-        <div class="dlg-table-wrap" tabindex="0">
-            <table class="dlg-table">
-                {t.caption.clone().map(|c| view! { <caption>{c}</caption> })}
-                <thead><tr>{headers}</tr></thead>
-                <tbody>
-                    {keyed(move || {
-                        let align = align.clone();
-                        rows.get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, row)| {
-                                let align = align.clone();
-                                Row::new(i as u64, move || row_view(&row, &align))
-                            })
-                            .collect()
-                    })}
-                </tbody>
-            </table>
-        </div>
+pub fn table_el(t: &LiveTable) -> Option<Element> {
+    let base = use_services().map(|c| c.api_base()).unwrap_or_default();
+    let wrap = dom::el("div", &[("class", "dlg-table-wrap"), ("tabindex", "0")])?;
+    let table = dom::el("table", &[("class", "dlg-table")])?;
+    if let Some(caption) = &t.caption {
+        let el = dom::el("caption", &[])?;
+        dom::text(&el, caption);
+        dom::add(&table, &el);
     }
-}
-
-fn row_view(row: &[Cell], align: &[Alignment]) -> AnyView {
-    let cells: Vec<AnyView> = row
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let class = align_class(align.get(i));
-            view! { <td class=class>{cell_view(c)}</td> }.into_any()
-        })
-        .collect();
-    view! { <tr>{cells}</tr> }.into_any()
+    let thead = dom::el("thead", &[])?;
+    let head = dom::el("tr", &[])?;
+    for (i, cell) in t.headers.iter().enumerate() {
+        let class = align_class(t.alignments.get(i));
+        let th = dom::el("th", &[("scope", "col"), ("class", class)])?;
+        cell_into(&th, cell, &base);
+        dom::add(&head, &th);
+    }
+    dom::add(&thead, &head);
+    dom::add(&table, &thead);
+    let tbody = dom::el("tbody", &[])?;
+    let rows = t.rows;
+    let align = t.alignments.clone();
+    dom::list(
+        &tbody,
+        Box::new(move || rows.with(|r| dom::places(r.len()))),
+        Box::new(move |i| {
+            let row = rows.with_untracked(|r| r.get(i).cloned())?;
+            let tr = dom::el("tr", &[])?;
+            for (i, cell) in row.iter().enumerate() {
+                let td = dom::el("td", &[("class", align_class(align.get(i)))])?;
+                cell_into(&td, cell, &base);
+                dom::add(&tr, &td);
+            }
+            Some(tr.into())
+        }),
+    );
+    dom::add(&table, &tbody);
+    dom::add(&wrap, &table);
+    Some(wrap.into())
 }
 
 fn align_class(a: Option<&Alignment>) -> &'static str {
@@ -67,43 +62,39 @@ fn align_class(a: Option<&Alignment>) -> &'static str {
     }
 }
 
-fn cell_view(cell: &Cell) -> Vec<AnyView> {
-    let base = use_services().map(|c| c.api_base()).unwrap_or_default();
-    cell.blocks
-        .iter()
-        .map(|b| match b {
-            CellBlock::Paragraph { spans } => {
-                let spans: Vec<AnyView> = spans.iter().map(span_view).collect();
-                view! { <p>{spans}</p> }.into_any()
-            }
-            CellBlock::BulletList { items } => {
-                let items: Vec<AnyView> = items
-                    .iter()
-                    .map(|it| {
-                        let spans: Vec<AnyView> = it.spans.iter().map(span_view).collect();
-                        view! { <li>{spans}</li> }.into_any()
-                    })
-                    .collect();
-                view! { <ul>{items}</ul> }.into_any()
-            }
+/// A cell's blocks, appended to its `<th>`/`<td>`.
+fn cell_into(host: &Element, cell: &Cell, base: &str) {
+    for block in &cell.blocks {
+        let el = match block {
+            CellBlock::Paragraph { spans } => dom::el("p", &[]).inspect(|p| spans_into(p, spans)),
+            CellBlock::BulletList { items } => dom::el("ul", &[]).inspect(|ul| {
+                for li in items.iter().filter_map(item_el) {
+                    dom::add(ul, &li);
+                }
+            }),
             CellBlock::Image {
                 url,
                 thumbnail_url,
                 alt,
-            } => {
-                let src = thumbnail_url
-                    .as_deref()
-                    .and_then(|u| safe_image(u, &base))
-                    .or_else(|| safe_image(url, &base));
-                match src {
-                    Some(src) => view! {
-                        <img class="dlg-cell-img" src=src alt=alt.clone().unwrap_or_default() loading="lazy"/>
-                    }
-                    .into_any(),
-                    None => ().into_any(),
-                }
-            }
-            CellBlock::Unknown { .. } => ().into_any(),
-        })
-        .collect()
+            } => thumbnail_url
+                .as_deref()
+                .and_then(|u| safe_image(u, base))
+                .or_else(|| safe_image(url, base))
+                .and_then(|src| {
+                    dom::el(
+                        "img",
+                        &[
+                            ("class", "dlg-cell-img"),
+                            ("src", &src),
+                            ("alt", alt.as_deref().unwrap_or_default()),
+                            ("loading", "lazy"),
+                        ],
+                    )
+                }),
+            CellBlock::Unknown { .. } => None,
+        };
+        if let Some(el) = el {
+            dom::add(host, &el);
+        }
+    }
 }
