@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
 use leptos::tachys::hydration::Cursor;
 use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, Node};
 
@@ -183,11 +184,16 @@ pub fn list(
     keys: Box<dyn Fn() -> Vec<u64>>,
     draw: Box<dyn Fn(usize) -> Option<Node>>,
 ) {
-    let parent = Owner::current().unwrap_or_default();
+    // Weak: this closure lives in an effect the parent owner holds, so a strong handle here
+    // would keep the parent (and every row under it) alive for good.
+    let parent = Owner::current().unwrap_or_default().downgrade();
     let host = host.clone();
     let mut kept: Vec<Kept> = Vec::new();
     watch(Box::new(move || {
         let keys = keys();
+        let Some(parent) = parent.upgrade() else {
+            return;
+        };
         untrack(|| {
             while kept.len() > keys.len() {
                 if let Some(node) = kept.pop().and_then(|k| k.node) {
@@ -260,9 +266,28 @@ pub fn effect(mut f: Box<dyn FnMut()>) {
 }
 
 /// Listens for `event` on `target` as long as the current owner lives.
-pub fn on(target: &Element, event: &str, f: Box<dyn FnMut(web_sys::Event)>) {
-    let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::wrap(f);
-    let _ = target.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    // Dropped with the owner (the element goes with it).
-    StoredValue::new_local(listener);
+pub fn on(target: &Element, event: &'static str, f: Box<dyn FnMut(web_sys::Event)>) {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::wrap(f);
+    let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    StoredValue::new_local(Listener {
+        target: target.clone(),
+        event,
+        closure,
+    });
+}
+
+/// A listener that leaves with its owner: removed from its element before its closure is
+/// dropped, so an element still alive (an image still loading) never calls a dropped closure.
+struct Listener {
+    target: Element,
+    event: &'static str,
+    closure: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.event, self.closure.as_ref().unchecked_ref());
+    }
 }

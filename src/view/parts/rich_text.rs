@@ -99,14 +99,11 @@ fn link_el(text: &str, url: &str) -> Option<Element> {
             // OpenDialog hears of a followed link (`url_click`); the link opens as any other.
             #[cfg(feature = "opendialog")]
             if let Some(svc) = crate::services::use_services() {
-                use leptos::prelude::StoredValue;
-                use wasm_bindgen::closure::Closure;
-                use wasm_bindgen::JsCast;
-                let on_click = Closure::<dyn Fn()>::new(move || svc.link_followed(href.clone()));
-                let _ =
-                    a.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
-                // Kept as long as the link's owner (its message part).
-                StoredValue::new_local(on_click);
+                dom::on(
+                    &a,
+                    "click",
+                    Box::new(move |_| svc.link_followed(href.clone())),
+                );
             }
             a
         }

@@ -1,0 +1,94 @@
+//! Browser tests of the plain-DOM helpers the messages are built with (`view::dom`): the keyed
+//! list keeps its host's children in step, and what a row made is cleaned up when the row goes
+//! and when the list's owner goes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use dialoge_widget::view::dom;
+use leptos::prelude::*;
+use wasm_bindgen_test::*;
+use web_sys::Node;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn texts(host: &web_sys::Element) -> Vec<String> {
+    let nodes = host.child_nodes();
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
+    // Mounting anything sets up Leptos's task executor, which effects run on.
+    let body = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .body()
+        .unwrap();
+    leptos::mount::mount_to(body, || ()).forget();
+    let owner = Owner::new();
+    let cleaned = Arc::new(AtomicUsize::new(0));
+    let (host, keys) = owner.with(|| {
+        let host: web_sys::Element = dom::el("div", &[]).unwrap().into();
+        let keys = RwSignal::new(vec![1u64, 2, 3]);
+        let count = cleaned.clone();
+        dom::list(
+            &host,
+            Box::new(move || keys.get()),
+            Box::new(move |i| {
+                let count = count.clone();
+                on_cleanup(move || {
+                    count.fetch_add(1, Ordering::SeqCst);
+                });
+                let key = keys.with_untracked(|k| k[i]);
+                let doc = web_sys::window()?.document()?;
+                Some(Node::from(doc.create_text_node(&format!("row {key}"))))
+            }),
+        );
+        (host, keys)
+    });
+    // Drawn at once, synchronously.
+    assert_eq!(texts(&host), ["row 1", "row 2", "row 3"]);
+
+    keys.set(vec![1, 2, 3, 4]);
+    leptos::task::tick().await;
+    assert_eq!(texts(&host), ["row 1", "row 2", "row 3", "row 4"]);
+    assert_eq!(
+        cleaned.load(Ordering::SeqCst),
+        0,
+        "appending draws the new row only"
+    );
+
+    keys.set(vec![1, 5, 3, 4]);
+    leptos::task::tick().await;
+    assert_eq!(texts(&host), ["row 1", "row 5", "row 3", "row 4"]);
+    assert_eq!(
+        cleaned.load(Ordering::SeqCst),
+        1,
+        "the replaced row is cleaned up"
+    );
+
+    keys.set(vec![1]);
+    leptos::task::tick().await;
+    assert_eq!(texts(&host), ["row 1"]);
+    assert_eq!(
+        cleaned.load(Ordering::SeqCst),
+        4,
+        "rows past the end are cleaned up"
+    );
+
+    // The list lives in an effect its owner holds: letting the owner go must clean the last
+    // row too (a strong handle from the list back to its owner would keep it alive for good).
+    drop(owner);
+    leptos::task::tick().await;
+    assert_eq!(
+        cleaned.load(Ordering::SeqCst),
+        5,
+        "the owner's end cleans up every row"
+    );
+}
