@@ -76,7 +76,24 @@ pub fn MessageList(svc: Services) -> impl IntoView {
                         // anchor holds until the page has landed (the loading line comes first).
                         el.set_scroll_top(top + el.scroll_height() - height);
                         if !svc.conversation.history_loading().get_untracked() {
-                            follow.restore.set(None);
+                            // Landed. The older messages went in while the list was at its top,
+                            // so for a frame they were on screen: `content-visibility` may still
+                            // lay them out at their real height (not the 100px placeholder) in
+                            // the next frame, which moves everything below them. The anchor
+                            // holds until two frames have passed (a full run once saw the view
+                            // move 676px: twelve messages, 56px each shorter than the
+                            // placeholder).
+                            // (Only this page's anchor: a next page asked for meanwhile
+                            // keeps its own.)
+                            let follow = follow.clone();
+                            let landed = Some((height, top));
+                            request_animation_frame(move || {
+                                request_animation_frame(move || {
+                                    if follow.restore.get() == landed {
+                                        follow.restore.set(None);
+                                    }
+                                })
+                            });
                         }
                     } else if follow.pinned.get() {
                         el.set_scroll_top(el.scroll_height());
