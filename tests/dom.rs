@@ -55,32 +55,28 @@ async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
     // Drawn at once, synchronously.
     assert_eq!(texts(&host), ["row 1", "row 2", "row 3"]);
 
-    keys.set(vec![1, 2, 3, 4]);
-    leptos::task::tick().await;
-    assert_eq!(texts(&host), ["row 1", "row 2", "row 3", "row 4"]);
-    assert_eq!(
-        cleaned.load(Ordering::SeqCst),
-        0,
-        "appending draws the new row only"
-    );
-
-    keys.set(vec![1, 5, 3, 4]);
-    leptos::task::tick().await;
-    assert_eq!(texts(&host), ["row 1", "row 5", "row 3", "row 4"]);
-    assert_eq!(
-        cleaned.load(Ordering::SeqCst),
-        1,
-        "the replaced row is cleaned up"
-    );
-
-    keys.set(vec![1]);
-    leptos::task::tick().await;
-    assert_eq!(texts(&host), ["row 1"]);
-    assert_eq!(
-        cleaned.load(Ordering::SeqCst),
-        4,
-        "rows past the end are cleaned up"
-    );
+    // Each change: the keys, then what the host shows and how many rows were cleaned up.
+    let steps: [(&[u64], &[&str], usize, &str); 3] = [
+        (
+            &[1, 2, 3, 4],
+            &["row 1", "row 2", "row 3", "row 4"],
+            0,
+            "appending draws the new row only",
+        ),
+        (
+            &[1, 5, 3, 4],
+            &["row 1", "row 5", "row 3", "row 4"],
+            1,
+            "the replaced row is cleaned up",
+        ),
+        (&[1], &["row 1"], 4, "rows past the end are cleaned up"),
+    ];
+    for (next, shown, gone, why) in steps {
+        keys.set(next.to_vec());
+        leptos::task::tick().await;
+        assert_eq!(texts(&host), shown, "{why}");
+        assert_eq!(cleaned.load(Ordering::SeqCst), gone, "{why}");
+    }
 
     // The list lives in an effect its owner holds: letting the owner go must clean the last
     // row too (a strong handle from the list back to its owner would keep it alive for good).
