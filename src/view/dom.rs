@@ -1,6 +1,7 @@
-//! Plain DOM building for the branded fragments (header, welcome and start prompts, teasers).
+//! Plain DOM building: the branded fragments (header, welcome and start prompts, teasers), and
+//! the messages with their streamed parts (see the second half of this file).
 //!
-//! They change only when the config, the language or the colour scheme does — a few times per
+//! The branded fragments change only when the config, the language or the colour scheme does — a few times per
 //! page — so they are rebuilt whole, by these few non-generic calls, instead of through Leptos
 //! views, whose elements, attributes and closures are each monomorphized; these cost a few
 //! bytes per call. Text only ever goes in as text nodes and attributes through `setAttribute`;
