@@ -243,6 +243,8 @@ test("banners for the page: shown with their call to action, a dismissed one sta
   const banner = page.locator("[data-testid=banner][data-banner-id=b_free_shipping]");
   await banner.waitFor();
   assert.match(await banner.innerText(), /Free shipping/);
+  // The call to action is a word apart from the text it follows.
+  assert.match(await banner.locator(".dlg-banner-text").textContent(), /this week\. Shop now$/);
   assert.equal(await banner.getByTestId("banner-cta").getAttribute("rel"), "noopener noreferrer");
   // The product page's banner is not on the front page.
   assert.equal(await page.locator("[data-banner-id=b_size_help]").count(), 0);

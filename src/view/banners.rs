@@ -5,10 +5,11 @@
 
 use dialoge_api::actions::{Banner, CtaStyle};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 use crate::services::Services;
-use crate::view::dom::CLOSE_PATH;
-use crate::view::icons::{ARIA_TRUE, VIEW_BOX};
+use crate::view::dom::{self, CLOSE_PATH};
 use crate::view::theme::{contrast, is_color, text_on};
 use crate::view::url::safe_link;
 
@@ -17,17 +18,27 @@ const MIN_CONTRAST: f64 = 4.5;
 
 #[component]
 pub fn Banners(svc: Services) -> impl IntoView {
-    // Redrawn whole when the list changes (a page, a dismissal): rare, and cheaper in wasm
-    // than a keyed list.
-    move || {
-        svc.branding
-            .banners()
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|b| banner_view(svc, b))
-            .collect_view()
+    // Plain DOM (`view::dom`), redrawn whole when the list or the language changes (a page, a
+    // dismissal): rare, and cheaper in wasm than views.
+    let host: Element = match dom::el("div", &[("class", "dlg-banners")]) {
+        Some(el) => el.into(),
+        None => return ().into_any(),
+    };
+    {
+        let host = host.clone();
+        dom::watch(Box::new(move || {
+            dom::clear(&host);
+            let t = svc.ui.lang().get().t();
+            svc.branding.banners().with(|banners| {
+                for b in banners.iter().flatten() {
+                    if let Some(el) = banner_el(svc, b, t.dismiss_banner) {
+                        dom::add(&host, &el);
+                    }
+                }
+            });
+        }));
     }
+    dom::view(host)
 }
 
 /// The banner's colours as CSS custom properties: its own pair when readable, its background
@@ -42,18 +53,26 @@ fn colours(b: &Banner) -> Option<(String, String)> {
     Some((bg.to_owned(), fg))
 }
 
-fn banner_view(svc: Services, b: Banner) -> impl IntoView {
-    let t = move || svc.ui.lang().get().t();
-    let node = NodeRef::<leptos::html::Div>::new();
-    if let Some((bg, fg)) = colours(&b) {
+fn banner_el(svc: Services, b: &Banner, dismiss: &str) -> Option<Element> {
+    let el: Element = dom::el(
+        "div",
+        &[
+            ("class", "dlg-banner"),
+            ("data-testid", "banner"),
+            ("data-banner-id", &b.id),
+        ],
+    )?
+    .into();
+    if let Some((bg, fg)) = colours(b) {
         // Through the CSSOM: the strict CSP allows no style attribute.
-        node.on_load(move |el| {
-            let style = web_sys::HtmlElement::style(&el);
+        if let Some(style) = el.dyn_ref::<web_sys::HtmlElement>().map(|h| h.style()) {
             let _ = style.set_property("--dlg-banner-bg", &bg);
             let _ = style.set_property("--dlg-banner-fg", &fg);
-        });
+        }
     }
-    let cta = b.cta_url.as_deref().and_then(safe_link).map(|href| {
+    let text = dom::el("p", &[("class", "dlg-banner-text")])?;
+    dom::text(&text, &b.message);
+    if let Some(href) = b.cta_url.as_deref().and_then(safe_link) {
         let label = b
             .cta_label
             .clone()
@@ -63,24 +82,32 @@ fn banner_view(svc: Services, b: Banner) -> impl IntoView {
             Some(CtaStyle::Button) => "dlg-banner-cta dlg-banner-button",
             _ => "dlg-banner-cta",
         };
-        view! {
-            <a class=class data-testid="banner-cta" href=href target="_blank"
-                rel="noopener noreferrer">{label}</a>
-        }
-    });
-    let id = b.id.clone();
-    let close = b.dismissible.unwrap_or(false).then(|| {
-        view! {
-            <button type="button" class="dlg-banner-close" data-testid="banner-dismiss"
-                aria-label=move || t().dismiss_banner on:click=move |_| svc.branding.dismiss_banner(&id)>
-                <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=CLOSE_PATH/></svg>
-            </button>
-        }
-    });
-    view! {
-        <div class="dlg-banner" data-testid="banner" data-banner-id=b.id.clone() node_ref=node>
-            <p class="dlg-banner-text">{b.message.clone()} {cta}</p>
-            {close}
-        </div>
+        let a = dom::external_link(&href, &[("class", class), ("data-testid", "banner-cta")])?;
+        dom::text(&text, " ");
+        dom::text(&a, &label);
+        dom::add(&text, &a);
     }
+    dom::add(&el, &text);
+    if b.dismissible.unwrap_or(false) {
+        let close = dom::el(
+            "button",
+            &[
+                ("type", "button"),
+                ("class", "dlg-banner-close"),
+                ("data-testid", "banner-dismiss"),
+                ("aria-label", dismiss),
+            ],
+        )?;
+        if let Some(icon) = dom::icon(&[CLOSE_PATH]) {
+            dom::add(&close, &icon);
+        }
+        let id = b.id.clone();
+        dom::on(
+            &close,
+            "click",
+            Box::new(move |_| svc.branding.dismiss_banner(&id)),
+        );
+        dom::add(&el, &close);
+    }
+    Some(el)
 }
