@@ -9,7 +9,6 @@ use std::sync::Arc;
 use dialoge_widget::view::dom;
 use leptos::prelude::*;
 use wasm_bindgen_test::*;
-use web_sys::Node;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -46,8 +45,7 @@ async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
                     count.fetch_add(1, Ordering::SeqCst);
                 });
                 let key = keys.with_untracked(|k| k[i]);
-                let doc = web_sys::window()?.document()?;
-                Some(Node::from(doc.create_text_node(&format!("row {key}"))))
+                dom::text_node(&format!("row {key}"))
             }),
         );
         (host, keys)

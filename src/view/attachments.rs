@@ -6,11 +6,10 @@
 use dialoge_api::rules::{self, Problem, MAX_ATTACHMENTS};
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
 use leptos::prelude::*;
-
-use crate::view::each::{keyed, show, Row};
 use web_sys::File;
 
 use crate::services::Services;
+use crate::view::each::{keyed, show, Row};
 use crate::view::files::read_base64;
 use crate::view::parts::human_size;
 

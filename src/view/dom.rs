@@ -1,10 +1,10 @@
 //! Plain DOM building: the branded fragments (header, welcome and start prompts, teasers), and
 //! the messages with their streamed parts (see the second half of this file).
 //!
-//! The branded fragments change only when the config, the language or the colour scheme does — a few times per
-//! page — so they are rebuilt whole, by these few non-generic calls, instead of through Leptos
-//! views, whose elements, attributes and closures are each monomorphized; these cost a few
-//! bytes per call. Text only ever goes in as text nodes and attributes through `setAttribute`;
+//! The branded fragments change only when the config, the language or the colour scheme does
+//! — a few times per page — so they are rebuilt whole, by these few non-generic calls, instead
+//! of through Leptos views, whose elements, attributes and closures are each monomorphized;
+//! these cost a few bytes per call. Text only ever goes in as text nodes and attributes through `setAttribute`;
 //! nothing is parsed as HTML.
 //!
 //! Re-measured on 2026-11-29 with `--cfg erase_components` on (whole widget 240.7 KB brotli):
@@ -239,6 +239,11 @@ pub fn list(
 /// Keys for a list keyed by place (one that only grows at the end).
 pub fn places(len: usize) -> Vec<u64> {
     (0..len as u64).collect()
+}
+
+/// A detached text node.
+pub fn text_node(text: &str) -> Option<Node> {
+    Some(document()?.create_text_node(text).into())
 }
 
 /// A text node that shows `text` as it grows (one node written per change).

@@ -37,16 +37,6 @@ fn keyed_boxed(rows: Rows) -> AnyView {
     view! { <For each=rows key=|r: &Row| r.key children=|r: Row| (r.draw)() /> }.into_any()
 }
 
-/// A list whose rows are keyed by their place: for lists that only grow at the end (a
-/// paragraph's spans, a table's rows, product cards), so a new item draws one row.
-pub fn indexed<T: Send + 'static>(items: Vec<T>, draw: fn(T) -> AnyView) -> Vec<Row> {
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| Row::new(i as u64, move || draw(item)))
-        .collect()
-}
-
 type When = Box<dyn Fn() -> bool + Send + Sync>;
 type Draw = Box<dyn Fn() -> AnyView + Send + Sync>;
 

@@ -9,8 +9,6 @@ use js_sys::Function;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::view::dom::effect;
-
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -18,6 +16,7 @@ use web_sys::Element;
 
 use crate::services::Services;
 use crate::view::dom;
+use crate::view::dom::effect;
 use crate::view::livechat::HumanButton;
 use crate::view::menu::HeaderMenu;
 use crate::view::theme::themes;

@@ -6,8 +6,6 @@
 
 use leptos::html;
 use leptos::prelude::*;
-
-use crate::view::dom::effect;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -26,7 +24,7 @@ pub fn Intro(svc: Services) -> impl IntoView {
             .entries()
             .with(|e| e.first().is_none_or(|first| first.from_visitor))
     });
-    effect(Box::new(move || {
+    dom::effect(Box::new(move || {
         let (empty, opens, t) = (empty.get(), opens.get(), svc.ui.lang().get().t());
         let Some(host) = host.get() else { return };
         dom::clear(&host);

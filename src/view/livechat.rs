@@ -6,11 +6,11 @@
 use dialoge_api::livechat::{ClosedBy, LivechatStatus};
 use leptos::prelude::*;
 
-use crate::view::each::show;
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 
 use crate::services::markers::RatingTarget;
 use crate::services::Services;
+use crate::view::each::show;
 use crate::view::parts::forms::SessionForm;
 use crate::view::rating::RatingForm;
 use crate::view::url::safe_image;

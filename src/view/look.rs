@@ -9,11 +9,10 @@
 
 use leptos::prelude::*;
 
-use crate::view::dom::effect;
-
 use dialoge_api::livechat::LivechatStatus;
 
 use crate::services::Services;
+use crate::view::dom::effect;
 use crate::view::theme::theme_vars;
 
 /// Keeps the `look` record in step with the widget.

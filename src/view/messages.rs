@@ -9,8 +9,6 @@ use std::rc::Rc;
 use dialoge_api::message::Role;
 use leptos::html;
 use leptos::prelude::*;
-
-use crate::view::dom::effect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationObserver, MutationObserverInit, ResizeObserver};
@@ -61,7 +59,7 @@ pub fn MessageList(svc: Services) -> impl IntoView {
     let observers = StoredValue::new_local(None::<Observers>);
     {
         let follow = follow.clone();
-        effect(Box::new(move || {
+        dom::effect(Box::new(move || {
             let (Some(el), Some(inner)) = (list.get(), content.get()) else {
                 return;
             };
@@ -77,14 +75,10 @@ pub fn MessageList(svc: Services) -> impl IntoView {
                         el.set_scroll_top(top + el.scroll_height() - height);
                         if !svc.conversation.history_loading().get_untracked() {
                             // Landed. The older messages went in while the list was at its top,
-                            // so for a frame they were on screen: `content-visibility` may still
-                            // lay them out at their real height (not the 100px placeholder) in
-                            // the next frame, which moves everything below them. The anchor
-                            // holds until two frames have passed (a full run once saw the view
-                            // move 676px: twelve messages, 56px each shorter than the
-                            // placeholder).
-                            // (Only this page's anchor: a next page asked for meanwhile
-                            // keeps its own.)
+                            // so for a frame they were on screen, and `content-visibility` may
+                            // lay them out at their real height (not the 100px placeholder) a
+                            // frame later, moving everything below them. So the anchor holds
+                            // two more frames; a next page asked for meanwhile keeps its own.
                             let follow = follow.clone();
                             let landed = Some((height, top));
                             request_animation_frame(move || {
@@ -135,7 +129,7 @@ pub fn MessageList(svc: Services) -> impl IntoView {
     {
         let follow = follow.clone();
         let mut last = None;
-        effect(Box::new(move || {
+        dom::effect(Box::new(move || {
             let (len, last_is_user) = svc
                 .conversation
                 .entries()
@@ -148,7 +142,7 @@ pub fn MessageList(svc: Services) -> impl IntoView {
     }
 
     // A hidden list cannot scroll: when the panel opens, jump to the newest message.
-    effect(Box::new(move || {
+    dom::effect(Box::new(move || {
         if svc.ui.open().get() {
             request_animation_frame(move || {
                 if let Some(el) = list.get_untracked() {

@@ -10,8 +10,6 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::view::dom::effect;
-
 use crate::view::icons::ARIA_TRUE;
 use wasm_bindgen::JsCast;
 
@@ -19,6 +17,7 @@ use crate::i18n::fill;
 use crate::services::markers::{Phase, RatingTarget};
 use crate::services::{Outcome, Services};
 use crate::state::conversation::EntryState;
+use crate::view::dom::effect;
 use crate::view::parts::{next_uid, Flag, MaybeText, Text};
 
 /// A 1–5 star rating with an optional comment. `on_done` runs once the rating is stored (the

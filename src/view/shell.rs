@@ -5,9 +5,6 @@ use dialoge_api::livechat::LivechatStatus;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::view::dom::effect;
-
-use crate::view::each::{show, show_or};
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 use wasm_bindgen::JsCast;
 
@@ -17,6 +14,8 @@ use dialoge_api::rules::ACCEPT;
 
 use crate::view::attachments::{AttachmentChips, Attachments};
 use crate::view::banners::Banners;
+use crate::view::dom::effect;
+use crate::view::each::{show, show_or};
 use crate::view::files::{files_of, input_of};
 use crate::view::header::Header;
 use crate::view::look::remember_look;

@@ -10,8 +10,6 @@
 
 use leptos::html;
 use leptos::prelude::*;
-
-use crate::view::dom::effect;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -24,7 +22,7 @@ use crate::view::dom;
 pub fn Teasers(svc: Services) -> impl IntoView {
     let host = NodeRef::<html::Div>::new();
     let built_for = StoredValue::new(None::<Lang>);
-    effect(Box::new(move || {
+    dom::effect(Box::new(move || {
         let lang = svc.ui.lang().get();
         let Some(host) = host.get() else { return };
         // New words for every button: start over.

@@ -10,13 +10,12 @@
 use dialoge_api::config::{Config, Theme};
 use leptos::html;
 use leptos::prelude::*;
-
-use crate::view::dom::effect;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, MediaQueryList};
 
 use crate::services::Services;
+use crate::view::dom::effect;
 
 /// How one colour is read from a theme. Plain `fn` pointers in one table (not a generic per
 /// colour) keep this to a single small loop in the wasm.

@@ -76,20 +76,16 @@ pub fn spans_into(parent: &Element, spans: &[Span]) {
 /// One finished span as DOM. Text is always a text node; links pass the URL policy.
 pub fn span_node(span: &Span) -> Option<Node> {
     let (tag, text) = match span {
-        Span::Text { text } => return text_node(text),
+        Span::Text { text } => return dom::text_node(text),
         Span::Bold { text } => ("strong", text),
         Span::Strike { text } => ("s", text),
         Span::Link { text, url } => return link_el(text, url).map(Into::into),
         // An unknown span degrades to its text, if it has any.
-        Span::Unknown { .. } => return text_node(span.text()),
+        Span::Unknown { .. } => return dom::text_node(span.text()),
     };
     let el = dom::el(tag, &[])?;
     dom::text(&el, text);
     Some(el.into())
-}
-
-fn text_node(text: &str) -> Option<Node> {
-    Some(web_sys::window()?.document()?.create_text_node(text).into())
 }
 
 fn link_el(text: &str, url: &str) -> Option<Element> {
