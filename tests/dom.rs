@@ -1,4 +1,4 @@
-//! Browser tests of the plain-DOM helpers the messages are built with (`view::dom`): the keyed
+//! Browser tests of the plain-DOM helpers the messages and forms are built with (`view::dom`): the keyed
 //! list keeps its host's children in step, and what a row made is cleaned up when the row goes
 //! and when the list's owner goes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -84,5 +84,77 @@ async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
         cleaned.load(Ordering::SeqCst),
         5,
         "the owner's end cleans up every row"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_place_draws_on_a_flip_only_keeps_its_spot_and_cleans_up() {
+    let body = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .body()
+        .unwrap();
+    leptos::mount::mount_to(body, || ()).forget();
+    let owner = Owner::new();
+    let drawn = Arc::new(AtomicUsize::new(0));
+    let cleaned = Arc::new(AtomicUsize::new(0));
+    let (host, value) = owner.with(|| {
+        let host: web_sys::Element = dom::el("div", &[]).unwrap().into();
+        dom::text(&host, "before");
+        // Shown while the value is odd; the value changes more often than that.
+        let value = RwSignal::new(1u32);
+        let (drawn, cleaned) = (drawn.clone(), cleaned.clone());
+        dom::when(
+            &host,
+            Box::new(move || value.get() % 2 == 1),
+            Box::new(move || {
+                drawn.fetch_add(1, Ordering::SeqCst);
+                let cleaned = cleaned.clone();
+                on_cleanup(move || {
+                    cleaned.fetch_add(1, Ordering::SeqCst);
+                });
+                let el = dom::el("b", &[]).unwrap();
+                dom::text(&el, "shown");
+                Some(el.into())
+            }),
+        );
+        dom::text(&host, "after");
+        (host, value)
+    });
+    let shown = |host: &web_sys::Element| host.text_content().unwrap_or_default();
+    assert_eq!(
+        shown(&host),
+        "beforeshownafter",
+        "drawn at once, in its place"
+    );
+
+    // Each change: the value, then what the host shows, draws and clean-ups so far.
+    let steps: [(u32, &str, usize, usize, &str); 4] = [
+        (3, "beforeshownafter", 1, 0, "still shown: not redrawn"),
+        (4, "beforeafter", 1, 1, "hidden: taken out and cleaned up"),
+        (6, "beforeafter", 1, 1, "still hidden: nothing drawn"),
+        (
+            7,
+            "beforeshownafter",
+            2,
+            1,
+            "shown again, back in its place",
+        ),
+    ];
+    for (next, text, draws, cleanups, why) in steps {
+        value.set(next);
+        leptos::task::tick().await;
+        assert_eq!(shown(&host), text, "{why}");
+        assert_eq!(drawn.load(Ordering::SeqCst), draws, "{why}");
+        assert_eq!(cleaned.load(Ordering::SeqCst), cleanups, "{why}");
+    }
+
+    drop(owner);
+    leptos::task::tick().await;
+    assert_eq!(
+        cleaned.load(Ordering::SeqCst),
+        2,
+        "the owner's end cleans up what is shown"
     );
 }

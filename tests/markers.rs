@@ -309,6 +309,22 @@ async fn the_contact_form_labels_every_visible_field_and_shows_order_no_only_for
         "NL-1",
         "the value waits while the field is hidden"
     );
+    let labels: Vec<String> = all(&root, "label")
+        .iter()
+        .filter_map(|l| l.text_content())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Label of name *",
+            "Label of email *",
+            "Label of topic *",
+            "Label of order_no *",
+            "Label of phone",
+            "Label of message",
+        ],
+        "a field shown again is back in its place, between its neighbours"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -1,5 +1,6 @@
-//! Plain DOM building: the branded fragments (header, welcome and start prompts, teasers), and
-//! the messages with their streamed parts (see the second half of this file).
+//! Plain DOM building: the branded fragments (header, welcome and start prompts, teasers), the
+//! messages with their streamed parts (see the second half of this file), and the marker forms
+//! (the reactive attributes and places at the end).
 //!
 //! The branded fragments change only when the config, the language or the colour scheme does
 //! — a few times per page — so they are rebuilt whole, by these few non-generic calls, instead
@@ -296,4 +297,69 @@ impl Drop for Listener {
             .target
             .remove_event_listener_with_callback(self.event, self.closure.as_ref().unchecked_ref());
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reactive attributes and places for plain-DOM forms.
+
+/// Sets the boolean attribute `name` (`hidden`, `disabled`) when `on`, removes it otherwise.
+pub fn flag(el: &Element, name: &str, on: bool) {
+    let _ = el.toggle_attribute_with_force(name, on);
+}
+
+/// Sets attribute `name` to `value`, or removes it for `None` (`aria-invalid`).
+pub fn opt_attr(el: &Element, name: &str, value: Option<&str>) {
+    let _ = match value {
+        Some(value) => el.set_attribute(name, value),
+        None => el.remove_attribute(name),
+    };
+}
+
+/// Sets a DOM property (`value`, `selected`): what the visitor sees in a control, which its
+/// attribute no longer decides once they have typed.
+pub fn prop(el: &Element, name: &str, value: &wasm_bindgen::JsValue) {
+    let _ = js_sys::Reflect::set(el, &wasm_bindgen::JsValue::from_str(name), value);
+}
+
+/// Appends an empty text node to `parent` and returns it, for text that changes.
+pub fn text_slot(parent: &Element) -> Option<web_sys::Text> {
+    let node = document()?.create_text_node("");
+    let _ = parent.append_with_node_1(&node);
+    Some(node)
+}
+
+/// A place at the end of `parent` that holds what `draw` makes while `on()` holds, and nothing
+/// otherwise. `on` is re-read whenever a signal it reads changes, but `draw` runs only when it
+/// flips: a form's field is not redrawn per keystroke (that would take the focus away). What a
+/// drawing makes (effects, listeners) lives under an owner of its own, cleaned up when it goes.
+pub fn when(parent: &Element, on: Box<dyn Fn() -> bool>, draw: Box<dyn Fn() -> Option<Element>>) {
+    let Some(anchor) = document().map(|d| d.create_text_node("")) else {
+        return;
+    };
+    let _ = parent.append_with_node_1(&anchor);
+    // Weak, as in `list`: the effect below is held by this owner.
+    let owner = Owner::current().unwrap_or_default().downgrade();
+    let mut shown: Option<(Option<Element>, Owner)> = None;
+    watch(Box::new(move || {
+        let on = on();
+        if on == shown.is_some() {
+            return;
+        }
+        let Some(owner) = owner.upgrade() else {
+            return;
+        };
+        untrack(|| {
+            if let Some((Some(el), _)) = shown.take() {
+                el.remove();
+            }
+            if on {
+                let child = owner.child();
+                let el = child.with(&draw);
+                if let (Some(el), Some(parent)) = (&el, anchor.parent_node()) {
+                    let _ = parent.insert_before(el, Some(&anchor));
+                }
+                shown = Some((el, child));
+            }
+        });
+    }));
 }

@@ -11,7 +11,7 @@ use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 use crate::services::markers::RatingTarget;
 use crate::services::Services;
 use crate::view::each::show;
-use crate::view::parts::forms::SessionForm;
+use crate::view::parts::forms::session_form_view;
 use crate::view::rating::RatingForm;
 use crate::view::url::safe_image;
 use dialoge_api::config::FormTrigger;
@@ -76,7 +76,7 @@ pub fn LivechatBanner(svc: Services) -> impl IntoView {
             {move || (status() == LivechatStatus::Waiting)
                 .then(|| svc.branding.form_for(FormTrigger::LivechatWaiting))
                 .flatten()
-                .map(|form_id| view! { <SessionForm form_id/> })}
+                .map(session_form_view)}
         }.into_any())}
     }
 }

@@ -1,5 +1,8 @@
 //! Marker forms inline in the conversation: `show_contact_form`, `show_support_ticket` and
-//! `show_form`, one thin component each over a shared form. Every field is labelled; a field
+//! `show_form`, one thin function each over a shared form, and the config's session forms.
+//! Plain DOM (`view::dom`): a form is built once, and each signal it shows is written by one
+//! small effect (as Leptos views they were the largest view code in the wasm: 43 KB raw in a
+//! build with names). Every field is labelled; a field
 //! hidden by `visible_when` is not in the DOM (so neither checked nor sent); problems show next
 //! to their field (`aria-invalid` + `aria-describedby`) and focus moves to the first one; a
 //! server 422 is put on the field its `params` name. Once answered — here, or in history with
@@ -11,20 +14,19 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use dialoge_api::actions::{ActionRequest, AttachmentUpload};
+use dialoge_api::actions::{ActionRequest, AttachmentUpload, FormDefinition};
 use dialoge_api::message::{FieldType, FormField, ShowContactForm, ShowForm, ShowSupportTicket};
 use dialoge_api::send::MAX_ACTION_ATTACHMENT_BYTES;
-use leptos::ev;
-use leptos::html;
 use leptos::prelude::*;
-
-use crate::view::icons::ARIA_TRUE;
 use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 use super::media::human_size;
 use crate::i18n::{fill, Lang};
 use crate::services::markers::Phase;
 use crate::services::{use_services, Outcome, Services};
+use crate::view::dom;
+use crate::view::each::show;
 use crate::view::files::{files_of, input_of, read_base64};
 use dialoge_api::rules::{self as forms, Problem, Values, ATTACHMENTS_KEY, MAX_ATTACHMENTS};
 
@@ -66,26 +68,28 @@ pub(super) fn problem_text(problem: &Problem, lang: Lang, types: &str) -> String
 }
 
 /// `show_contact_form`: the marker's fields, sent as `contact_form`.
-#[component]
-pub fn ContactFormPart(part: ShowContactForm) -> impl IntoView {
+pub fn contact_form(part: &ShowContactForm) -> Option<Element> {
     let lang = lang_of(use_services());
-    let specs = part.fields.into_iter().map(Spec::plain).collect();
-    view! {
-        <MarkerForm part_id=part.part_id title=lang.m().contact_title.to_owned() specs
-            kind=Kind::Contact submitted=part.submitted == Some(true) confirmation=None/>
-    }
+    marker_form(Form {
+        part_id: part.part_id.clone(),
+        title: lang.m().contact_title.to_owned(),
+        specs: part.fields.iter().cloned().map(Spec::plain).collect(),
+        kind: Kind::Contact,
+        submitted: part.submitted == Some(true),
+        confirmation: None,
+        given: Values::new(),
+    })
 }
 
 /// `show_support_ticket`: name, e-mail and message, the marker's extra fields, and attachments
 /// when accepted (each within `max_attachment_size_bytes`), sent as `support_ticket`.
-#[component]
-pub fn SupportTicketPart(part: ShowSupportTicket) -> impl IntoView {
+pub fn support_ticket(part: &ShowSupportTicket) -> Option<Element> {
     let lang = lang_of(use_services());
     let m = lang.m();
     // The marker's own labels for name, e-mail and message when it gives them (the same
     // fields the server checks the ticket against).
     let labels = [m.ticket_name, m.ticket_email, m.ticket_message];
-    let mut specs: Vec<Spec> = forms::ticket_fields(&part, labels)
+    let mut specs: Vec<Spec> = forms::ticket_fields(part, labels)
         .into_iter()
         .map(Spec::plain)
         .collect();
@@ -110,35 +114,41 @@ pub fn SupportTicketPart(part: ShowSupportTicket) -> impl IntoView {
             hint: Some(hint),
         });
     }
-    view! {
-        <MarkerForm part_id=part.part_id title=m.ticket_title.to_owned() specs
-            kind=Kind::Ticket submitted=part.submitted == Some(true) confirmation=None/>
-    }
+    marker_form(Form {
+        part_id: part.part_id.clone(),
+        title: m.ticket_title.to_owned(),
+        specs,
+        kind: Kind::Ticket,
+        submitted: part.submitted == Some(true),
+        confirmation: None,
+        given: Values::new(),
+    })
 }
 
 /// `show_form`: a configured form with `visible_when`, dropdowns, file fields and
 /// `min_filled_fields`, sent as `form_submission`; confirmed with its `confirmation_text`.
-#[component]
-pub fn GenericFormPart(part: ShowForm) -> impl IntoView {
-    let specs = part.fields.into_iter().map(Spec::plain).collect();
-    let kind = Kind::Generic {
-        form_id: part.form_id,
-        min_filled: part.min_filled_fields.unwrap_or(0),
-    };
-    view! {
-        <MarkerForm part_id=part.part_id title=part.name specs kind
-            submitted=part.submitted == Some(true) confirmation=part.confirmation_text/>
-    }
+pub fn generic_form(part: &ShowForm) -> Option<Element> {
+    marker_form(Form {
+        part_id: part.part_id.clone(),
+        title: part.name.clone(),
+        specs: part.fields.iter().cloned().map(Spec::plain).collect(),
+        kind: Kind::Generic {
+            form_id: part.form_id.clone(),
+            min_filled: part.min_filled_fields.unwrap_or(0),
+        },
+        submitted: part.submitted == Some(true),
+        confirmation: part.confirmation_text.clone(),
+        given: Values::new(),
+    })
 }
 
 /// A session form: `session_start` before the first message, `livechat_waiting` while the
 /// visitor waits for a person. Fetched with what the session already knows, which fills its
 /// fields (so what was given shows, and can be corrected); saved with a partial PATCH, field
-/// problems at their fields.
-#[component]
-pub fn SessionForm(form_id: String) -> impl IntoView {
+/// problems at their fields. Nothing is drawn until it has been fetched.
+pub fn session_form_view(form_id: String) -> AnyView {
     let svc = use_services();
-    let loaded = RwSignal::new(None::<(dialoge_api::actions::FormDefinition, Values)>);
+    let loaded = RwSignal::new(None::<(FormDefinition, Values)>);
     if let Some(svc) = svc {
         svc.spawn(async move {
             if let Outcome::Done(found) = svc.markers.session_form(&form_id).await {
@@ -146,22 +156,39 @@ pub fn SessionForm(form_id: String) -> impl IntoView {
             }
         });
     }
-    move || {
-        loaded.get().map(|(form, given)| {
-            let specs = form.fields.iter().cloned().map(Spec::plain).collect();
-            let kind = Kind::Session {
-                form_id: form.form_id.clone(),
-                min_filled: form.min_filled_fields.unwrap_or(0),
-            };
-            let part_id = crate::services::markers::session_part_id(&form.form_id);
-            view! {
-                <div class="dlg-session-form" data-testid="session-form" data-form-id=form.form_id.clone()>
-                    <MarkerForm part_id title=form.name.clone().unwrap_or_default() specs kind
-                        submitted=false confirmation=form.confirmation_text.clone() given/>
-                </div>
-            }
-        })
-    }
+    show(
+        move || loaded.with(Option::is_some),
+        move || match loaded.get_untracked().and_then(session_form) {
+            Some(el) => dom::view(el),
+            None => ().into_any(),
+        },
+    )
+}
+
+/// The fetched session form in its wrapper.
+fn session_form((form, given): (FormDefinition, Values)) -> Option<Element> {
+    let wrapper = dom::el(
+        "div",
+        &[
+            ("class", "dlg-session-form"),
+            ("data-testid", "session-form"),
+            ("data-form-id", &form.form_id),
+        ],
+    )?;
+    let inner = marker_form(Form {
+        part_id: crate::services::markers::session_part_id(&form.form_id),
+        title: form.name.unwrap_or_default(),
+        specs: form.fields.into_iter().map(Spec::plain).collect(),
+        kind: Kind::Session {
+            form_id: form.form_id,
+            min_filled: form.min_filled_fields.unwrap_or(0),
+        },
+        submitted: false,
+        confirmation: form.confirmation_text,
+        given,
+    })?;
+    dom::add(&wrapper, &inner);
+    Some(wrapper.into())
 }
 
 fn field(key: &str, label: &str, field_type: FieldType, required: bool) -> FormField {
@@ -214,7 +241,8 @@ enum Kind {
     },
 }
 
-// Every reactive attribute and text of the marker parts is one of these few types, so the
+// Every reactive attribute and text of the marker parts and the rating drawn as Leptos views
+// (`markers.rs`, `rating.rs`; the forms here are plain DOM) is one of these few types, so the
 // rendering code behind them is compiled once per type instead of once per closure (it was
 // most of the markers' cost in wasm). `--cfg erase_components` does not change that: it erases
 // components and views, but a closure attribute or child is still its own `RenderEffect`
@@ -254,18 +282,17 @@ impl FormState {
 }
 
 /// Moves the keyboard focus to the element with this id inside `form`.
-fn focus_in(form: Option<web_sys::HtmlFormElement>, id: Option<String>) {
-    let el = form
-        .zip(id)
-        .and_then(|(form, id)| form.query_selector(&format!("#{id}")).ok().flatten())
+fn focus_in(form: &Element, id: Option<String>) {
+    let el = id
+        .and_then(|id| form.query_selector(&format!("#{id}")).ok().flatten())
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(el) = el {
         let _ = el.focus();
     }
 }
 
-#[component]
-fn MarkerForm(
+/// What a marker form is drawn from.
+struct Form {
     part_id: String,
     title: String,
     specs: Vec<Spec>,
@@ -273,14 +300,25 @@ fn MarkerForm(
     submitted: bool,
     confirmation: Option<String>,
     /// Values the fields start with (what the session already knows).
-    #[prop(optional)]
     given: Values,
-) -> impl IntoView {
+}
+
+/// The form itself, as plain DOM: its fields, its problems, its submit button, and its
+/// confirmation once sent. Every attribute that changes is written by one effect per signal.
+fn marker_form(form_spec: Form) -> Option<Element> {
+    let Form {
+        part_id,
+        title,
+        specs,
+        kind,
+        submitted,
+        confirmation,
+        given,
+    } = form_spec;
     let svc = use_services();
     let lang = lang_of(svc);
     let m = lang.m();
     let uid = next_uid();
-    let title_id = format!("dlg-f{uid}");
     let ids: Vec<String> = (0..specs.len())
         .map(|i| format!("dlg-f{uid}-{i}"))
         .collect();
@@ -303,7 +341,6 @@ fn MarkerForm(
         file_names: RwSignal::new(Values::new()),
         phase: RwSignal::new(initial),
     };
-    let form_ref = NodeRef::<html::Form>::new();
     let fields: Vec<FormField> = specs.iter().map(|s| s.field.clone()).collect();
     let keys: Vec<(String, String)> = specs
         .iter()
@@ -311,24 +348,100 @@ fn MarkerForm(
         .map(|(s, id)| (s.field.key.clone(), id.clone()))
         .collect();
 
+    let root = dom::el("div", &[("class", "dlg-form"), ("data-testid", "form")])?;
+    let sent_p = dom::el(
+        "p",
+        &[
+            ("class", "dlg-form-sent"),
+            ("role", "status"),
+            ("tabindex", "-1"),
+        ],
+    )?;
+    let check = dom::el(
+        "span",
+        &[("class", "dlg-form-check"), ("aria-hidden", "true")],
+    )?;
+    dom::text(&check, "✓");
+    dom::add(&sent_p, &check);
+    let sent_span = dom::el("span", &[])?;
+    let sent_message = dom::text_slot(&sent_span)?;
+    dom::add(&sent_p, &sent_span);
+    dom::add(&root, &sent_p);
+
+    let form = dom::el("form", &[("novalidate", "")])?;
+    if !title.is_empty() {
+        let title_id = format!("dlg-f{uid}");
+        let _ = form.set_attribute("aria-labelledby", &title_id);
+        let p = dom::el("p", &[("class", "dlg-form-title"), ("id", &title_id)])?;
+        dom::text(&p, &title);
+        dom::add(&form, &p);
+    }
+    for (spec, id) in specs.into_iter().zip(ids) {
+        field_row(&form, state, spec, id, lang);
+    }
+    let error_p = dom::el("p", &[("class", "dlg-form-error"), ("role", "alert")])?;
+    let error_text = dom::text_slot(&error_p)?;
+    dom::add(&form, &error_p);
+    let button = dom::el(
+        "button",
+        &[("type", "submit"), ("class", "dlg-form-submit")],
+    )?;
+    let button_text = dom::text_slot(&button)?;
+    dom::add(&form, &button);
+    dom::add(&root, &form);
+
+    // Everything the phase decides: the state hook, which of form and confirmation shows, the
+    // busy form and button.
+    {
+        let (root, sent_p, form, button) =
+            (root.clone(), sent_p.clone(), form.clone(), button.clone());
+        dom::watch(Box::new(move || {
+            state.phase.with(|phase| {
+                let (name, sent, sending) = match phase {
+                    Phase::Editing => ("editing", false, false),
+                    Phase::Sending => ("sending", false, true),
+                    Phase::Sent(_) => ("sent", true, false),
+                };
+                let _ = root.set_attribute("data-state", name);
+                dom::flag(&sent_p, "hidden", !sent);
+                dom::flag(&form, "hidden", sent);
+                dom::opt_attr(&form, "aria-busy", sending.then_some("true"));
+                dom::flag(&button, "disabled", sending);
+                button_text.set_data(if sending { m.sending } else { m.submit });
+                sent_message.set_data(match phase {
+                    Phase::Sent(text) => text,
+                    _ => "",
+                });
+            });
+        }));
+    }
+    dom::watch(Box::new(move || {
+        state.form_error.with(|error| {
+            dom::flag(&error_p, "hidden", error.is_none());
+            error_text.set_data(error.as_deref().unwrap_or(""));
+        });
+    }));
+
     // Puts problems on their fields and focuses the first one, in the order of the form.
-    let show_problems = move |problems: Vec<(String, String)>, whole: Option<String>| {
-        let first = keys
-            .iter()
-            .find(|(key, _)| problems.iter().any(|(k, _)| k == key))
-            .map(|(_, id)| id.clone());
-        let mut by_key = Values::new();
-        // Backwards, so the first message for a field is the one that stays.
-        for (key, message) in problems.into_iter().rev() {
-            by_key.insert(key, message);
+    let show_problems = {
+        let form = form.clone();
+        move |problems: Vec<(String, String)>, whole: Option<String>| {
+            let first = keys
+                .iter()
+                .find(|(key, _)| problems.iter().any(|(k, _)| k == key))
+                .map(|(_, id)| id.clone());
+            let mut by_key = Values::new();
+            // Backwards, so the first message for a field is the one that stays.
+            for (key, message) in problems.into_iter().rev() {
+                by_key.insert(key, message);
+            }
+            state.errors.try_set(by_key);
+            state.form_error.try_set(whole);
+            focus_in(&form, first);
         }
-        state.errors.try_set(by_key);
-        state.form_error.try_set(whole);
-        focus_in(form_ref.get_untracked(), first);
     };
 
-    let sent_ref = NodeRef::<leptos::html::P>::new();
-    let on_submit = move |ev: ev::SubmitEvent| {
+    let on_submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         if state.phase.get_untracked() != Phase::Editing {
             return;
@@ -366,6 +479,7 @@ fn MarkerForm(
         state.phase.set(Phase::Sending);
         let (part_id, fields, kind) = (part_id.clone(), fields.clone(), kind.clone());
         let (show_problems, confirmation) = (show_problems.clone(), confirmation.clone());
+        let sent_p = sent_p.clone();
         // How the service answered: sent (with its confirmation), field problems, or a failure.
         let finish = {
             let fields = fields.clone();
@@ -402,9 +516,7 @@ fn MarkerForm(
                 // a keyboard is not dropped out of the panel (where Escape and Tab work).
                 if done {
                     request_animation_frame(move || {
-                        if let Some(p) = sent_ref.get_untracked() {
-                            let _ = p.focus();
-                        }
+                        let _ = sent_p.focus();
                     });
                 }
             }
@@ -456,236 +568,214 @@ fn MarkerForm(
             );
         });
     };
-
-    let rows: Vec<AnyView> = specs
-        .into_iter()
-        .zip(ids)
-        .map(|(spec, id)| field_row(state, spec, id, lang))
-        .collect();
-    let phase_name: Text = Signal::derive(move || {
-        match state.phase.get() {
-            Phase::Editing => "editing",
-            Phase::Sending => "sending",
-            Phase::Sent(_) => "sent",
-        }
-        .to_owned()
-    });
-    let sent: Flag = Signal::derive(move || matches!(state.phase.get(), Phase::Sent(_)));
-    let not_sent: Flag = Signal::derive(move || !sent.get());
-    let sending: Flag = Signal::derive(move || state.phase.get() == Phase::Sending);
-    let busy: MaybeText = Signal::derive(move || sending.get().then(|| "true".to_owned()));
-    let sent_message: MaybeText = Signal::derive(move || match state.phase.get() {
-        Phase::Sent(text) => Some(text),
-        _ => None,
-    });
-    let form_error: MaybeText = Signal::derive(move || state.form_error.get());
-    let no_form_error: Flag = Signal::derive(move || state.form_error.with(Option::is_none));
-    let submit_label: Text =
-        Signal::derive(move || if sending.get() { m.sending } else { m.submit }.to_owned());
-    let has_title = !title.is_empty();
-    let labelled_by = has_title.then(|| title_id.clone());
-    view! {
-        <div class="dlg-form" data-testid="form" data-state=phase_name>
-            <p class="dlg-form-sent" role="status" hidden=not_sent tabindex="-1" node_ref=sent_ref>
-                <span class="dlg-form-check" aria-hidden=ARIA_TRUE>"✓"</span>
-                <span>{sent_message}</span>
-            </p>
-            <form novalidate node_ref=form_ref hidden=sent aria-busy=busy
-                aria-labelledby=labelled_by on:submit=on_submit>
-                {has_title.then(|| view! { <p class="dlg-form-title" id=title_id>{title}</p> })}
-                {rows}
-                <p class="dlg-form-error" role="alert" hidden=no_form_error>{form_error}</p>
-                <button type="submit" class="dlg-form-submit" disabled=sending>{submit_label}</button>
-            </form>
-        </div>
-    }
+    dom::on(&form, "submit", Box::new(on_submit));
+    Some(root.into())
 }
 
-/// One field, drawn only while `visible_when` holds. Rebuilt only when visibility flips, never
+/// One field, drawn only while `visible_when` holds. Redrawn only when visibility flips, never
 /// per keystroke (that would steal the focus).
-fn field_row(state: FormState, spec: Spec, id: String, lang: Lang) -> AnyView {
-    let visible = {
-        let field = spec.field.clone();
-        Memo::new(move |_| state.values.with(|v| forms::is_visible(&field, v)))
-    };
-    (move || visible.get().then(|| field_view(state, &spec, &id, lang))).into_any()
+fn field_row(form: &Element, state: FormState, spec: Spec, id: String, lang: Lang) {
+    let field = spec.field.clone();
+    dom::when(
+        form,
+        Box::new(move || state.values.with(|v| forms::is_visible(&field, v))),
+        Box::new(move || field_view(state, &spec, &id, lang)),
+    );
 }
 
-/// The reactive ARIA of one control.
-struct Aria {
-    required: Option<String>,
-    invalid: MaybeText,
-    described: MaybeText,
-}
-
-/// A labelled field with its hint and its problem (`aria-invalid` + `aria-describedby`).
-fn field_view(state: FormState, spec: &Spec, id: &str, lang: Lang) -> AnyView {
+/// A labelled field with its hint and its problem (`aria-invalid` + `aria-describedby` on the
+/// control).
+fn field_view(state: FormState, spec: &Spec, id: &str, lang: Lang) -> Option<Element> {
     let key = spec.field.key.clone();
-    let err_id = format!("{id}-err");
-    let hint_id = spec.hint.as_ref().map(|_| format!("{id}-hint"));
-    let error: MaybeText = {
-        let key = key.clone();
-        Signal::derive(move || state.errors.with(|e| e.get(&key).cloned()))
-    };
-    let aria = Aria {
-        required: spec.field.required.then(|| "true".to_owned()),
-        invalid: Signal::derive(move || error.with(|e| e.as_ref().map(|_| "true".to_owned()))),
-        described: {
-            let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
-            Signal::derive(move || {
-                let err = error.with(Option::is_some).then_some(err_id.as_str());
-                let ids: Vec<&str> = hint_id.as_deref().into_iter().chain(err).collect();
-                (!ids.is_empty()).then(|| ids.join(" "))
-            })
+    let row = dom::el("div", &[("class", "dlg-field")])?;
+    let label = dom::el("label", &[("class", "dlg-field-label"), ("for", id)])?;
+    dom::text(
+        &label,
+        if spec.field.label.is_empty() {
+            &key
+        } else {
+            &spec.field.label
         },
-    };
-    let no_error: Flag = Signal::derive(move || error.with(Option::is_none));
-    let label = if spec.field.label.is_empty() {
-        key
-    } else {
-        spec.field.label.clone()
-    };
-    view! {
-        <div class="dlg-field">
-            <label class="dlg-field-label" for=id.to_owned()>
-                {label}
-                {spec.field.required.then(|| view! { <span class="dlg-required" aria-hidden="true">" *"</span> })}
-            </label>
-            {control(state, spec, id.to_owned(), lang, aria)}
-            {spec.hint.clone().map(|h| view! { <p class="dlg-field-hint" id=hint_id>{h}</p> })}
-            <p class="dlg-field-error" id=err_id hidden=no_error>{error}</p>
-        </div>
+    );
+    if spec.field.required {
+        let star = dom::el(
+            "span",
+            &[("class", "dlg-required"), ("aria-hidden", "true")],
+        )?;
+        dom::text(&star, " *");
+        dom::add(&label, &star);
     }
-    .into_any()
-}
-
-/// The input itself: text, e-mail, tel, textarea, dropdown or file chooser.
-fn control(state: FormState, spec: &Spec, id: String, lang: Lang, aria: Aria) -> AnyView {
-    let key = spec.field.key.clone();
-    let placeholder = spec.field.placeholder.clone();
-    let Aria {
-        required,
-        invalid,
-        described,
-    } = aria;
-    let value: Text = {
-        let key = key.clone();
-        Signal::derive(move || {
-            state
-                .values
-                .with(|v| v.get(&key).cloned().unwrap_or_default())
-        })
-    };
-    // One handler for text, textarea and dropdown (a `<select>` fires `input` too).
-    let on_input = {
-        let key = key.clone();
-        move |ev: ev::Event| {
-            let v = event_target_value(&ev);
-            state.values.update(|m| {
-                m.insert(key.clone(), v);
-            });
-            state.set_error(&key, None);
-            state.form_error.set(None);
+    dom::add(&row, &label);
+    let input = control(&row, state, spec, id, lang)?;
+    let hint_id = match &spec.hint {
+        Some(hint) => {
+            let hint_id = format!("{id}-hint");
+            let p = dom::el("p", &[("class", "dlg-field-hint"), ("id", &hint_id)])?;
+            dom::text(&p, hint);
+            dom::add(&row, &p);
+            Some(hint_id)
         }
+        None => None,
     };
-    match spec.field.field_type {
-        FieldType::Textarea => view! {
-            <textarea class="dlg-field-input" id=id rows="3" placeholder=placeholder
-                aria-required=required aria-invalid=invalid aria-describedby=described
-                prop:value=value on:input=on_input></textarea>
-        }
-        .into_any(),
-        FieldType::Dropdown => {
-            let options: Vec<AnyView> = spec
-                .field
-                .options
-                .iter()
-                .map(|o| {
-                    let selected: Flag = {
-                        let (o, key) = (o.clone(), key.clone());
-                        Signal::derive(move || state.values.with(|v| v.get(&key) == Some(&o)))
-                    };
-                    view! { <option value=o.clone() prop:selected=selected>{o.clone()}</option> }
-                        .into_any()
-                })
+    let err_id = format!("{id}-err");
+    let err_p = dom::el("p", &[("class", "dlg-field-error"), ("id", &err_id)])?;
+    let err_text = dom::text_slot(&err_p)?;
+    dom::add(&row, &err_p);
+    dom::watch(Box::new(move || {
+        state.errors.with(|errors| {
+            let error = errors.get(&key);
+            dom::flag(&err_p, "hidden", error.is_none());
+            err_text.set_data(error.map_or("", String::as_str));
+            dom::opt_attr(&input, "aria-invalid", error.map(|_| "true"));
+            let ids: Vec<&str> = hint_id
+                .as_deref()
+                .into_iter()
+                .chain(error.map(|_| err_id.as_str()))
                 .collect();
-            view! {
-                <select class="dlg-field-input" id=id aria-required=required aria-invalid=invalid
-                    aria-describedby=described on:input=on_input>
-                    <option value="">{lang.m().choose_option}</option>
-                    {options}
-                </select>
-            }
-            .into_any()
-        }
-        FieldType::File => {
-            let (multiple, max) = (spec.multiple, spec.max_bytes);
-            let names: MaybeText = {
-                let key = key.clone();
-                Signal::derive(move || state.file_names.with(|n| n.get(&key).cloned()))
-            };
-            let on_change = move |ev: ev::Event| {
-                let Some(input) = input_of(&ev) else { return };
-                let chosen = files_of(&input);
-                let problem = if multiple && chosen.len() > MAX_ATTACHMENTS {
-                    Some(Problem::TooMany(MAX_ATTACHMENTS))
-                } else {
-                    chosen.iter().find_map(|f| {
-                        forms::check_file(&f.type_(), f.size() as u64, &[], max).err()
-                    })
-                };
-                state.form_error.set(None);
-                state.files.update_value(|f| f.retain(|(k, _)| k != &key));
-                state.file_names.update(|n| {
-                    n.remove(&key);
-                });
-                match problem {
-                    Some(p) => {
-                        // Nothing of a refused choice is kept or sent.
-                        input.set_value("");
-                        state.set_error(&key, Some(problem_text(&p, lang, "")));
-                    }
-                    None => {
-                        let shown: Vec<String> = chosen
-                            .iter()
-                            .map(|f| format!("{} ({})", f.name(), human_size(f.size() as u64)))
-                            .collect();
-                        if !shown.is_empty() {
-                            state.file_names.update(|n| {
-                                n.insert(key.clone(), shown.join(", "));
-                            });
-                        }
-                        state.files.update_value(|f| f.push((key.clone(), chosen)));
-                        state.set_error(&key, None);
-                    }
-                }
-            };
-            view! {
-                <input type="file" class="dlg-field-file" id=id multiple=multiple
-                    aria-required=required aria-invalid=invalid aria-describedby=described
-                    on:change=on_change/>
-                <p class="dlg-file-names">{names}</p>
-            }
-            .into_any()
-        }
-        ref other => {
-            let (input_type, autocomplete) = match other {
-                FieldType::Email => ("email", Some("email")),
-                FieldType::Tel => ("tel", Some("tel")),
-                _ if key == "name" => ("text", Some("name")),
-                _ => ("text", None),
-            };
-            view! {
-                <input type=input_type class="dlg-field-input" id=id placeholder=placeholder
-                    autocomplete=autocomplete aria-required=required aria-invalid=invalid
-                    aria-describedby=described prop:value=value on:input=on_input/>
-            }
-            .into_any()
-        }
-    }
+            dom::opt_attr(
+                &input,
+                "aria-describedby",
+                (!ids.is_empty()).then(|| ids.join(" ")).as_deref(),
+            );
+        });
+    }));
+    Some(row.into())
 }
 
-/// [`SessionForm`] as a view of its own.
-pub fn session_form_view(form_id: String) -> AnyView {
-    view! { <SessionForm form_id/> }.into_any()
+/// The input itself, appended to `row`: text, e-mail, tel, textarea, dropdown or file chooser.
+/// Returns the control (which carries the field's ARIA).
+fn control(row: &Element, state: FormState, spec: &Spec, id: &str, lang: Lang) -> Option<Element> {
+    let key = spec.field.key.clone();
+    let placeholder = spec.field.placeholder.as_deref();
+    let (tag, input_type, autocomplete) = match spec.field.field_type {
+        FieldType::Textarea => ("textarea", None, None),
+        FieldType::Dropdown => ("select", None, None),
+        FieldType::File => ("input", Some("file"), None),
+        FieldType::Email => ("input", Some("email"), Some("email")),
+        FieldType::Tel => ("input", Some("tel"), Some("tel")),
+        _ if key == "name" => ("input", Some("text"), Some("name")),
+        _ => ("input", Some("text"), None),
+    };
+    let input: Element = dom::el(tag, &[])?.into();
+    let file = matches!(spec.field.field_type, FieldType::File);
+    if let Some(t) = input_type {
+        let _ = input.set_attribute("type", t);
+    }
+    let class = if file {
+        "dlg-field-file"
+    } else {
+        "dlg-field-input"
+    };
+    dom::set_attrs(&input, &[("class", class), ("id", id)]);
+    match spec.field.field_type {
+        FieldType::Textarea => dom::set_attrs(&input, &[("rows", "3")]),
+        FieldType::File => dom::flag(&input, "multiple", spec.multiple),
+        _ => {}
+    }
+    if tag != "select" && !file {
+        dom::opt_attr(&input, "placeholder", placeholder);
+        dom::opt_attr(&input, "autocomplete", autocomplete);
+    }
+    dom::opt_attr(
+        &input,
+        "aria-required",
+        spec.field.required.then_some("true"),
+    );
+    dom::add(row, &input);
+
+    if file {
+        let names_p = dom::el("p", &[("class", "dlg-file-names")])?;
+        let names = dom::text_slot(&names_p)?;
+        dom::add(row, &names_p);
+        {
+            let key = key.clone();
+            dom::watch(Box::new(move || {
+                state
+                    .file_names
+                    .with(|n| names.set_data(n.get(&key).map_or("", String::as_str)));
+            }));
+        }
+        let (multiple, max) = (spec.multiple, spec.max_bytes);
+        let on_change = move |ev: web_sys::Event| {
+            let Some(input) = input_of(&ev) else { return };
+            let chosen = files_of(&input);
+            let problem = if multiple && chosen.len() > MAX_ATTACHMENTS {
+                Some(Problem::TooMany(MAX_ATTACHMENTS))
+            } else {
+                chosen
+                    .iter()
+                    .find_map(|f| forms::check_file(&f.type_(), f.size() as u64, &[], max).err())
+            };
+            state.form_error.set(None);
+            state.files.update_value(|f| f.retain(|(k, _)| k != &key));
+            state.file_names.update(|n| {
+                n.remove(&key);
+            });
+            match problem {
+                Some(p) => {
+                    // Nothing of a refused choice is kept or sent.
+                    input.set_value("");
+                    state.set_error(&key, Some(problem_text(&p, lang, "")));
+                }
+                None => {
+                    let shown: Vec<String> = chosen
+                        .iter()
+                        .map(|f| format!("{} ({})", f.name(), human_size(f.size() as u64)))
+                        .collect();
+                    if !shown.is_empty() {
+                        state.file_names.update(|n| {
+                            n.insert(key.clone(), shown.join(", "));
+                        });
+                    }
+                    state.files.update_value(|f| f.push((key.clone(), chosen)));
+                    state.set_error(&key, None);
+                }
+            }
+        };
+        dom::on(&input, "change", Box::new(on_change));
+        return Some(input);
+    }
+
+    if tag == "select" {
+        let first = dom::el("option", &[("value", "")])?;
+        dom::text(&first, lang.m().choose_option);
+        dom::add(&input, &first);
+        let mut options: Vec<(Element, String)> = Vec::new();
+        for o in &spec.field.options {
+            let option = dom::el("option", &[("value", o)])?;
+            dom::text(&option, o);
+            dom::add(&input, &option);
+            options.push((option.into(), o.clone()));
+        }
+        // The chosen option is selected; none is when the value is not one of them.
+        let key = key.clone();
+        dom::watch(Box::new(move || {
+            state.values.with(|v| {
+                let chosen = v.get(&key);
+                for (option, value) in &options {
+                    dom::prop(option, "selected", &(chosen == Some(value)).into());
+                }
+            });
+        }));
+    } else {
+        // What the visitor typed, or what the session already knew.
+        let (input, key) = (input.clone(), key.clone());
+        dom::watch(Box::new(move || {
+            state.values.with(|v| {
+                let value = v.get(&key).map_or("", String::as_str);
+                dom::prop(&input, "value", &value.into());
+            });
+        }));
+    }
+    // One handler for text, textarea and dropdown (a `<select>` fires `input` too).
+    let on_input = move |ev: web_sys::Event| {
+        let v = event_target_value(&ev);
+        state.values.update(|m| {
+            m.insert(key.clone(), v);
+        });
+        state.set_error(&key, None);
+        state.form_error.set(None);
+    };
+    dom::on(&input, "input", Box::new(on_input));
+    Some(input)
 }

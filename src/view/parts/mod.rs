@@ -17,7 +17,6 @@ use crate::state::live::{LiveKind, LivePart};
 use crate::view::dom;
 
 pub(crate) use forms::{next_uid, Flag, MaybeText, Text};
-pub use forms::{ContactFormPart, GenericFormPart, SupportTicketPart};
 pub use markers::{CustomMarkerPart, HumanAgentPart, ImageUploadPart};
 pub use media::{human_size, FileView, ImageView, QuickReplies, Suggestions};
 
@@ -90,27 +89,27 @@ pub fn part_el(part: LivePart) -> Option<Element> {
             Part::ShowContactForm(f) => (
                 "show_contact_form",
                 f.part_id.clone(),
-                Body::View(asking(part.clone())),
+                Body::Dom(forms::contact_form(f)),
             ),
             Part::ShowSupportTicket(f) => (
                 "show_support_ticket",
                 f.part_id.clone(),
-                Body::View(asking(part.clone())),
+                Body::Dom(forms::support_ticket(f)),
             ),
             Part::ShowForm(f) => (
                 "show_form",
                 f.part_id.clone(),
-                Body::View(asking(part.clone())),
+                Body::Dom(forms::generic_form(f)),
             ),
             Part::RequestImageUpload(u) => (
                 "request_image_upload",
                 u.part_id.clone(),
-                Body::View(asking(part.clone())),
+                Body::View(view! { <ImageUploadPart part=u.clone()/> }.into_any()),
             ),
             Part::RequestHumanAgent(h) => (
                 "request_human_agent",
                 h.part_id.clone(),
-                Body::View(asking(part.clone())),
+                Body::View(view! { <HumanAgentPart part=h.clone()/> }.into_any()),
             ),
             // Renders nothing (not even the part wrapper); the host page gets an event (the
             // component hands it over when it is made).
@@ -138,19 +137,4 @@ pub fn part_el(part: LivePart) -> Option<Element> {
         Body::View(view) => dom::mount(&wrapper, view),
     }
     Some(wrapper)
-}
-
-/// A part that asks for something (a form, an upload, a handover).
-fn asking(part: LivePart) -> AnyView {
-    match part.kind {
-        LiveKind::RichText(_) | LiveKind::Table(_) | LiveKind::Products(_) => ().into_any(),
-        LiveKind::Whole(whole) => match &*whole {
-            Part::ShowContactForm(f) => view! { <ContactFormPart part=f.clone()/> }.into_any(),
-            Part::ShowSupportTicket(f) => view! { <SupportTicketPart part=f.clone()/> }.into_any(),
-            Part::ShowForm(f) => view! { <GenericFormPart part=f.clone()/> }.into_any(),
-            Part::RequestImageUpload(u) => view! { <ImageUploadPart part=u.clone()/> }.into_any(),
-            Part::RequestHumanAgent(h) => view! { <HumanAgentPart part=h.clone()/> }.into_any(),
-            _ => ().into_any(),
-        },
-    }
 }
