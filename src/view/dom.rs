@@ -103,6 +103,14 @@ pub fn view(el: Element) -> AnyView {
     Dom(SendWrapper::new(el)).into_any()
 }
 
+/// `el` as a view, or nothing.
+pub fn view_opt(el: Option<Element>) -> AnyView {
+    match el {
+        Some(el) => view(el),
+        None => ().into_any(),
+    }
+}
+
 impl Render for Dom {
     type State = Element;
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 use crate::services::conversation::Status;
 use crate::services::{use_services, Services};
@@ -14,7 +15,7 @@ use dialoge_api::rules::ACCEPT;
 
 use crate::view::attachments::{AttachmentChips, Attachments};
 use crate::view::banners::Banners;
-use crate::view::dom::effect;
+use crate::view::dom::{self, effect};
 use crate::view::each::{show, show_or};
 use crate::view::files::{files_of, input_of};
 use crate::view::header::Header;
@@ -166,55 +167,107 @@ pub fn panel_view(svc: Services, att: Attachments) -> AnyView {
         <Banners svc/>
         {move || live.get().then(|| crate::view::livechat::livechat_view(svc))}
         <MessageList svc/>
-        <StatusLine svc/>
+        {dom::view_opt(status_line(svc))}
         // Refused (403): a calm notice where the composer was; what was typed stays.
         {show_or(
             move || !svc.ui.unavailable().get(),
-            move || view! { <Composer svc att/> }.into_any(),
-            move || view! {
-                <p class="dlg-unavailable" data-testid="unavailable" role="status">
-                    {move || svc.ui.lang().get().t().error_unavailable}
-                </p>
-            }.into_any(),
+            move || view! { <AttachmentChips svc att/> {dom::view_opt(composer(svc, att))} }.into_any(),
+            move || dom::view_opt(unavailable(svc)),
         )}
     }
     .into_any()
 }
 
-#[component]
-fn StatusLine(svc: Services) -> impl IntoView {
-    let t = move || svc.ui.lang().get().t();
-    view! {
-        <div class="dlg-status" data-testid="status" role="status"
-            data-state=move || match svc.conversation.status().get() {
-                Status::Idle => "idle",
-                Status::Connecting => "connecting",
-                Status::Thinking => "thinking",
-                Status::Waiting { .. } => "waiting",
-                Status::Error { .. } => "error",
-            }>
-            {move || match svc.conversation.status().get() {
-                Status::Idle => ().into_any(),
-                Status::Connecting => view! { <span>{t().connecting}</span> }.into_any(),
-                Status::Thinking => view! { <span class="dlg-thinking">{t().thinking}</span> }.into_any(),
-                Status::Waiting { seconds } => view! {
-                    <span>{format!("{} {} {seconds} s", t().error_rate_limited, t().retrying_in)}</span>
-                }.into_any(),
-                Status::Error { message, retry } => view! {
-                    <span class="dlg-error">{message}</span>
-                    {retry.map(|key| view! {
-                        <button type="button" class="dlg-retry" data-testid="retry-button"
-                            on:click=move |_| svc.retry(key)>{t().retry}</button>
-                    })}
-                }.into_any(),
-            }}
-        </div>
-    }
+/// Why the composer is gone (the chat refused this visitor, 403).
+fn unavailable(svc: Services) -> Option<Element> {
+    let p = dom::el(
+        "p",
+        &[
+            ("class", "dlg-unavailable"),
+            ("data-testid", "unavailable"),
+            ("role", "status"),
+        ],
+    )?;
+    let text = dom::text_slot(&p)?;
+    dom::watch(Box::new(move || {
+        text.set_data(svc.ui.lang().get().t().error_unavailable);
+    }));
+    Some(p.into())
 }
 
-#[component]
-fn Composer(svc: Services, att: Attachments) -> impl IntoView {
-    let t = move || svc.ui.lang().get().t();
+/// What the conversation is doing (connecting, thinking, waiting out a rate limit, an error with
+/// its retry), redrawn whole when that changes: a few times per answer.
+fn status_line(svc: Services) -> Option<Element> {
+    let div = dom::el(
+        "div",
+        &[
+            ("class", "dlg-status"),
+            ("data-testid", "status"),
+            ("role", "status"),
+        ],
+    )?;
+    let out: Element = div.clone().into();
+    dom::watch(Box::new(move || {
+        let status = svc.conversation.status().get();
+        let t = svc.ui.lang().get().t();
+        let state = match &status {
+            Status::Idle => "idle",
+            Status::Connecting => "connecting",
+            Status::Thinking => "thinking",
+            Status::Waiting { .. } => "waiting",
+            Status::Error { .. } => "error",
+        };
+        let _ = div.set_attribute("data-state", state);
+        dom::clear(&div);
+        let (class, text) = match status {
+            Status::Idle => return,
+            Status::Connecting => ("", t.connecting.to_owned()),
+            Status::Thinking => ("dlg-thinking", t.thinking.to_owned()),
+            Status::Waiting { seconds } => (
+                "",
+                format!("{} {} {seconds} s", t.error_rate_limited, t.retrying_in),
+            ),
+            Status::Error { message, retry } => {
+                let span = dom::el("span", &[("class", "dlg-error")]);
+                if let Some(span) = span {
+                    dom::text(&span, &message);
+                    dom::add(&div, &span);
+                }
+                let button = retry.and_then(|key| {
+                    let button = dom::el(
+                        "button",
+                        &[
+                            ("type", "button"),
+                            ("class", "dlg-retry"),
+                            ("data-testid", "retry-button"),
+                        ],
+                    )?;
+                    dom::text(&button, t.retry);
+                    // Held by this effect's run: gone with the button when the status moves on.
+                    dom::on(&button, "click", Box::new(move |_| svc.retry(key)));
+                    Some(button)
+                });
+                if let Some(button) = button {
+                    dom::add(&div, &button);
+                }
+                return;
+            }
+        };
+        if let Some(span) = dom::el("span", &[]) {
+            if !class.is_empty() {
+                let _ = span.set_attribute("class", class);
+            }
+            dom::text(&span, &text);
+            dom::add(&div, &span);
+        }
+    }));
+    Some(out)
+}
+
+/// The composer: the file chooser behind the attach button, the labelled input (Enter sends,
+/// Shift+Enter breaks the line, pasted files are attached), and send — or stop while an answer
+/// arrives.
+fn composer(svc: Services, att: Attachments) -> Option<Element> {
     let has_files = move || att.list.with(|l| !l.is_empty());
     let submit = move || {
         let text = svc.conversation.draft().get_untracked();
@@ -229,84 +282,180 @@ fn Composer(svc: Services, att: Attachments) -> impl IntoView {
             svc.send(text, Vec::new());
         }
     };
-    let chooser = NodeRef::<leptos::html::Input>::new();
-    let input = NodeRef::<leptos::html::Textarea>::new();
-    // The panel opened before this arrived: the focus the open meant for the composer.
-    effect(Box::new(move || {
-        if let Some(el) = input.get() {
+    let form = dom::el("form", &[("class", "dlg-composer")])?;
+    let chooser = dom::el(
+        "input",
+        &[
+            ("type", "file"),
+            ("class", "dlg-sr"),
+            ("tabindex", "-1"),
+            ("multiple", ""),
+            ("accept", ACCEPT),
+            ("data-testid", "attach-input"),
+            ("aria-hidden", "true"),
+        ],
+    )?;
+    let attach = dom::el(
+        "button",
+        &[
+            ("type", "button"),
+            ("class", "dlg-attach"),
+            ("data-testid", "attach-button"),
+        ],
+    )?;
+    dom::add(&attach, &dom::icon(&[icons::ATTACH])?);
+    let label = dom::el("label", &[("class", "dlg-sr"), ("for", "dlg-input")])?;
+    let label_text = dom::text_slot(&label)?;
+    let input = dom::el(
+        "textarea",
+        &[
+            ("id", "dlg-input"),
+            ("class", "dlg-input"),
+            ("data-testid", "composer-input"),
+            ("rows", "1"),
+        ],
+    )?;
+    let stop = dom::el(
+        "button",
+        &[
+            ("type", "button"),
+            ("class", "dlg-stop"),
+            ("data-testid", "stop-button"),
+        ],
+    )?;
+    dom::add(&stop, &dom::icon(&[icons::STOP])?);
+    let send = dom::el(
+        "button",
+        &[
+            ("type", "submit"),
+            ("class", "dlg-send"),
+            ("data-testid", "send-button"),
+        ],
+    )?;
+    dom::add(&send, &dom::icon(&[icons::SEND])?);
+    for el in [&chooser, &attach, &label, &input] {
+        dom::add(&form, el);
+    }
+
+    // The words, in the UI language.
+    {
+        let (attach, input, stop, send) =
+            (attach.clone(), input.clone(), stop.clone(), send.clone());
+        dom::watch(Box::new(move || {
+            let t = svc.ui.lang().get().t();
+            let _ = attach.set_attribute("aria-label", t.attach);
+            label_text.set_data(t.input_label);
+            let _ = input.set_attribute("placeholder", t.input_placeholder);
+            let _ = stop.set_attribute("aria-label", t.stop);
+            let _ = send.set_attribute("aria-label", t.send);
+        }));
+    }
+    {
+        let attach = attach.clone();
+        dom::watch(Box::new(move || {
+            dom::flag(&attach, "hidden", !svc.uploads_allowed());
+        }));
+    }
+    {
+        let input = input.clone();
+        dom::watch(Box::new(move || {
+            svc.conversation
+                .draft()
+                .with(|d| dom::prop(&input, "value", &d.as_str().into()));
+        }));
+    }
+    // Stop while an answer arrives, send otherwise, in the same place.
+    {
+        let (input, stop, send) = (input.clone(), stop.clone(), send.clone());
+        dom::watch(Box::new(move || {
+            let busy = svc.conversation.busy().get();
+            dom::toggle_after(&input, &stop, busy);
+            dom::toggle_after(&input, &send, !busy);
+        }));
+    }
+    {
+        let send = send.clone();
+        dom::watch(Box::new(move || {
+            let empty = svc.conversation.draft().with(|d| d.trim().is_empty());
+            dom::flag(&send, "disabled", (empty && !has_files()) || !att.ready());
+        }));
+    }
+    // The panel opened before this arrived: the focus the open meant for the composer (once
+    // this is in the page, after the current render).
+    {
+        let input = input.clone();
+        effect(Box::new(move || {
             if FOCUS_PENDING.replace(false) {
-                let _ = el.focus();
+                let _ = input.focus();
             }
-        }
-    }));
-    let on_chosen = move |e: ev::Event| {
-        if let Some(input) = input_of(&e) {
-            att.add(svc, files_of(&input));
-            // Choosing the same file again must fire `change` again.
-            input.set_value("");
-        }
-    };
-    let on_paste = move |e: ev::ClipboardEvent| {
-        let files = e
-            .clipboard_data()
-            .map(|d| file_list(d.files()))
-            .unwrap_or_default();
-        if !files.is_empty() {
-            e.prevent_default();
-            att.add(svc, files);
-        }
-    };
-    let on_keydown = move |e: ev::KeyboardEvent| {
-        // Enter sends; Shift+Enter breaks the line; IME composition is left alone.
-        if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
+        }));
+    }
+
+    dom::on(
+        &form,
+        "submit",
+        Box::new(move |e| {
             e.prevent_default();
             submit();
-        }
-    };
-    view! {
-        <AttachmentChips svc att/>
-        <form class="dlg-composer" on:submit=move |e: ev::SubmitEvent| { e.prevent_default(); submit(); }>
-            <input type="file" class="dlg-sr" tabindex="-1" multiple accept=ACCEPT node_ref=chooser
-                data-testid="attach-input" aria-hidden="true" on:change=on_chosen/>
-            <button type="button" class="dlg-attach" data-testid="attach-button"
-                hidden=move || !svc.uploads_allowed() aria-label=move || t().attach
-                on:click=move |_| { if let Some(i) = chooser.get_untracked() { i.click(); } }>
-                <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::ATTACH/></svg>
-            </button>
-            <label class="dlg-sr" for="dlg-input">{move || t().input_label}</label>
-            <textarea
-                id="dlg-input"
-                class="dlg-input"
-                data-testid="composer-input"
-                rows="1"
-                placeholder=move || t().input_placeholder
-                prop:value=move || svc.conversation.draft().get()
-                node_ref=input
-                on:input=move |e| {
-                    svc.conversation.set_draft(event_target_value(&e));
-                    svc.livechat.typing();
-                }
-                on:keydown=on_keydown
-                on:paste=on_paste
-            ></textarea>
-            {show_or(
-                move || svc.conversation.busy().get(),
-                move || view! {
-                    <button type="button" class="dlg-stop" data-testid="stop-button"
-                        aria-label=move || t().stop on:click=move |_| svc.conversation.stop()>
-                        <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::STOP/></svg>
-                    </button>
-                }.into_any(),
-                move || view! {
-                    <button type="submit" class="dlg-send" data-testid="send-button"
-                        aria-label=move || t().send
-                        disabled=move || (svc.conversation.draft().get().trim().is_empty() && !has_files()) || !att.ready()>
-                        <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::SEND/></svg>
-                    </button>
-                }.into_any(),
-            )}
-        </form>
-    }
+        }),
+    );
+    dom::on(
+        &chooser,
+        "change",
+        Box::new(move |e| {
+            if let Some(input) = input_of(&e) {
+                att.add(svc, files_of(&input));
+                // Choosing the same file again must fire `change` again.
+                input.set_value("");
+            }
+        }),
+    );
+    dom::on(
+        &attach,
+        "click",
+        Box::new(move |_| {
+            chooser.click();
+        }),
+    );
+    dom::on(
+        &input,
+        "input",
+        Box::new(move |e| {
+            svc.conversation.set_draft(event_target_value(&e));
+            svc.livechat.typing();
+        }),
+    );
+    dom::on(
+        &input,
+        "keydown",
+        Box::new(move |e| {
+            let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            // Enter sends; Shift+Enter breaks the line; IME composition is left alone.
+            if e.key() == "Enter" && !e.shift_key() && !e.is_composing() {
+                e.prevent_default();
+                submit();
+            }
+        }),
+    );
+    dom::on(
+        &input,
+        "paste",
+        Box::new(move |e| {
+            let files = e
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|e| e.clipboard_data())
+                .map(|d| file_list(d.files()))
+                .unwrap_or_default();
+            if !files.is_empty() {
+                e.prevent_default();
+                att.add(svc, files);
+            }
+        }),
+    );
+    dom::on(&stop, "click", Box::new(move |_| svc.conversation.stop()));
+    Some(form.into())
 }
 
 /// When the visitor asked for it, the tab's title counts the unread messages ("(2) Shop"), and
