@@ -280,7 +280,8 @@ pub fn effect(mut f: Box<dyn FnMut()>) {
     Effect::new(move |_| f());
 }
 
-/// Listens for `event` on `target` as long as the current owner lives.
+/// Listens for `event` on `target` as long as the current owner lives. `f` runs outside any
+/// owner: look contexts (`use_services`) up before, not in it.
 pub fn on(target: &Element, event: &'static str, f: Box<dyn FnMut(web_sys::Event)>) {
     let closure = Closure::<dyn FnMut(web_sys::Event)>::wrap(f);
     let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());

@@ -3,27 +3,27 @@
 //! `request_human_agent` (a "talk to a person" button when livechat is enabled and live, an
 //! honest word when it is not) and `custom` (nothing drawn; the host page gets a `marker`
 //! event, once per part). Requests go through the services; the async state is the shared
-//! [`Phase`]. Reactive attributes and text go through the `Flag`/`Text`/`MaybeText` signals of
-//! `forms` (as plain closures, measured on 2026-11-29: +2.1 KB brotli; see there).
+//! [`Phase`]. Plain DOM (`view::dom`), as the forms: built once, each signal it shows written
+//! by one small effect.
 
 use dialoge_api::config::AvailabilityReason;
 use dialoge_api::message::{CustomMarker, RequestHumanAgent, RequestImageUpload};
 use dialoge_api::rules;
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
 use dialoge_api::LivechatStatus;
-use leptos::ev;
 use leptos::prelude::*;
+use web_sys::Element;
 
-use super::forms::{lang_of, next_uid, problem_text, Flag, MaybeText, Text};
+use super::forms::{lang_of, next_uid, problem_text};
 use super::media::human_size;
 use crate::i18n::fill;
 use crate::services::markers::Phase;
 use crate::services::{use_services, Outcome};
+use crate::view::dom;
 use crate::view::files::{files_of, input_of, read_base64};
 
 /// `request_image_upload`: accepted types and size limit, and a labelled file chooser.
-#[component]
-pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
+pub fn image_upload(part: &RequestImageUpload) -> Option<Element> {
     let svc = use_services();
     let lang = lang_of(svc);
     let m = lang.m();
@@ -63,7 +63,7 @@ pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let accept_attr = accepted.join(",");
 
-    let on_change = move |ev: ev::Event| {
+    let on_change = move |ev: web_sys::Event| {
         let Some(input) = input_of(&ev) else { return };
         let Some(file) = files_of(&input).into_iter().next() else {
             return;
@@ -103,60 +103,102 @@ pub fn ImageUploadPart(part: RequestImageUpload) -> impl IntoView {
         });
     };
 
-    let busy: Flag = Signal::derive(move || {
-        svc.is_some_and(|s| s.conversation.busy().get()) || state.get() != Phase::Editing
-    });
-    let sent: Flag = Signal::derive(move || matches!(state.get(), Phase::Sent(_)));
-    let not_sent: Flag = Signal::derive(move || !sent.get());
-    let phase: Text = Signal::derive(move || {
-        match state.get() {
-            Phase::Editing => "idle",
-            Phase::Sending => "sending",
-            Phase::Sent(_) => "sent",
-        }
-        .to_owned()
-    });
-    let status: MaybeText = Signal::derive(move || match state.get() {
-        Phase::Editing => None,
-        Phase::Sending => Some(fill(m.upload_sending, "name", &chosen.get())),
-        Phase::Sent(name) if name.is_empty() => Some(m.sent.to_owned()),
-        Phase::Sent(name) => Some(fill(m.upload_sent, "name", &name)),
-    });
-    let quiet: Flag = Signal::derive(move || state.get() == Phase::Editing);
-    let message: MaybeText = Signal::derive(move || error.get());
-    let no_error: Flag = Signal::derive(move || error.with(Option::is_none));
-    let invalid: MaybeText =
-        Signal::derive(move || error.with(Option::is_some).then(|| "true".to_owned()));
-    let described: MaybeText = {
-        let (hint_id, err_id) = (hint_id.clone(), err_id.clone());
-        Signal::derive(move || {
-            Some(match error.with(Option::is_some) {
-                true => format!("{hint_id} {err_id}"),
-                false => hint_id.clone(),
-            })
-        })
-    };
-    view! {
-        <div class="dlg-upload" data-testid="upload-prompt" data-state=phase>
-            <p class="dlg-form-sent" role="status" hidden=quiet>
-                <span class="dlg-form-check" aria-hidden="true" hidden=not_sent>"✓"</span>
-                <span>{status}</span>
-            </p>
-            <div class="dlg-upload-choose" hidden=sent>
-                <label class="dlg-field-label" for=id.clone()>{m.upload_label}</label>
-                <input type="file" class="dlg-field-file" id=id accept=accept_attr
-                    aria-describedby=described aria-invalid=invalid disabled=busy on:change=on_change/>
-                <p class="dlg-field-hint" id=hint_id>{hint}</p>
-                <p class="dlg-field-error" id=err_id role="alert" hidden=no_error>{message}</p>
-            </div>
-        </div>
+    let root = dom::el(
+        "div",
+        &[("class", "dlg-upload"), ("data-testid", "upload-prompt")],
+    )?;
+    let status_p = dom::el("p", &[("class", "dlg-form-sent"), ("role", "status")])?;
+    let check = dom::el(
+        "span",
+        &[("class", "dlg-form-check"), ("aria-hidden", "true")],
+    )?;
+    dom::text(&check, "✓");
+    dom::add(&status_p, &check);
+    let status_span = dom::el("span", &[])?;
+    let status_text = dom::text_slot(&status_span)?;
+    dom::add(&status_p, &status_span);
+    dom::add(&root, &status_p);
+    let choose = dom::el("div", &[("class", "dlg-upload-choose")])?;
+    let label = dom::el("label", &[("class", "dlg-field-label"), ("for", &id)])?;
+    dom::text(&label, m.upload_label);
+    dom::add(&choose, &label);
+    let input = dom::el(
+        "input",
+        &[
+            ("type", "file"),
+            ("class", "dlg-field-file"),
+            ("id", &id),
+            ("accept", &accept_attr),
+        ],
+    )?;
+    dom::add(&choose, &input);
+    let hint_p = dom::el("p", &[("class", "dlg-field-hint"), ("id", &hint_id)])?;
+    dom::text(&hint_p, &hint);
+    dom::add(&choose, &hint_p);
+    let err_p = dom::el(
+        "p",
+        &[
+            ("class", "dlg-field-error"),
+            ("id", &err_id),
+            ("role", "alert"),
+        ],
+    )?;
+    let err_text = dom::text_slot(&err_p)?;
+    dom::add(&choose, &err_p);
+    dom::add(&root, &choose);
+
+    // The phase: the state hook, the chooser or what was sent.
+    {
+        let (root, choose) = (root.clone(), choose.clone());
+        dom::watch(Box::new(move || {
+            let phase = state.get();
+            let (name, text) = match &phase {
+                Phase::Editing => ("idle", None),
+                Phase::Sending => (
+                    "sending",
+                    Some(fill(m.upload_sending, "name", &chosen.get())),
+                ),
+                Phase::Sent(name) if name.is_empty() => ("sent", Some(m.sent.to_owned())),
+                Phase::Sent(name) => ("sent", Some(fill(m.upload_sent, "name", name))),
+            };
+            let sent = matches!(phase, Phase::Sent(_));
+            let _ = root.set_attribute("data-state", name);
+            dom::flag(&status_p, "hidden", phase == Phase::Editing);
+            dom::flag(&check, "hidden", !sent);
+            status_text.set_data(text.as_deref().unwrap_or(""));
+            dom::flag(&choose, "hidden", sent);
+        }));
     }
+    {
+        let input = input.clone();
+        dom::watch(Box::new(move || {
+            let busy = svc.is_some_and(|s| s.conversation.busy().get())
+                || state.with(|s| *s != Phase::Editing);
+            dom::flag(&input, "disabled", busy);
+        }));
+    }
+    {
+        let input = input.clone();
+        dom::watch(Box::new(move || {
+            error.with(|error| {
+                dom::flag(&err_p, "hidden", error.is_none());
+                err_text.set_data(error.as_deref().unwrap_or(""));
+                dom::opt_attr(&input, "aria-invalid", error.as_ref().map(|_| "true"));
+                let described = match error {
+                    Some(_) => format!("{hint_id} {err_id}"),
+                    None => hint_id.clone(),
+                };
+                let _ = input.set_attribute("aria-describedby", &described);
+            });
+        }));
+    }
+    dom::on(&input, "change", Box::new(on_change));
+    Some(root.into())
 }
 
 /// `request_human_agent`: a button that asks for a person when livechat is enabled and live;
 /// otherwise it says plainly that no one can take over now.
-#[component]
-pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
+pub fn human_agent(part: &RequestHumanAgent) -> Option<Element> {
     let svc = use_services();
     let m = lang_of(svc).m();
     let phase = RwSignal::new(Phase::Editing);
@@ -172,7 +214,7 @@ pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
             .unwrap_or(LivechatStatus::Inactive)
     };
     let part_id = part.part_id.clone();
-    let on_click = move |_| {
+    let on_click = move |_: web_sys::Event| {
         let Some(svc) = svc else { return };
         if phase.get_untracked() == Phase::Sending {
             return;
@@ -193,51 +235,87 @@ pub fn HumanAgentPart(part: RequestHumanAgent) -> impl IntoView {
         });
     };
     let open = move || livechat().is_open();
-    let status: MaybeText = Signal::derive(move || match livechat() {
-        LivechatStatus::Waiting => Some(m.handover_waiting.to_owned()),
-        LivechatStatus::Active => Some(m.handover_active.to_owned()),
-        _ => None,
-    });
     // Why no one can take over, as the config says (outside working hours, offline, off).
     let reason = move || svc.and_then(|s| s.branding.livechat_reason());
-    let offline: MaybeText = Signal::derive(move || match (open(), availability()) {
-        (true, _) | (_, (true, true)) => None,
-        (_, (true, false)) => Some(
-            match reason() {
-                Some(AvailabilityReason::OutsideWorkingHours) => m.handover_after_hours,
-                Some(AvailabilityReason::Disabled) => m.handover_disabled,
-                _ => m.handover_offline,
-            }
-            .to_owned(),
-        ),
-        (_, (false, _)) => Some(m.handover_disabled.to_owned()),
-    });
-    let no_button: Flag = Signal::derive(move || open() || availability() != (true, true));
-    let requesting: Flag = Signal::derive(move || phase.get() == Phase::Sending);
-    let label: Text = Signal::derive(move || {
-        match requesting.get() {
-            true => m.handover_requesting,
-            false => m.handover_button,
-        }
-        .to_owned()
-    });
-    let failure: MaybeText = Signal::derive(move || failed.get().map(str::to_owned));
-    let no_failure: Flag = Signal::derive(move || failure.with(Option::is_none));
-    view! {
-        <div class="dlg-handover" data-testid="handover">
-            <p class="dlg-handover-status" role="status">{status}</p>
-            <button type="button" class="dlg-form-submit" data-testid="handover-button"
-                hidden=no_button disabled=requesting on:click=on_click>{label}</button>
-            <p class="dlg-form-error" role="alert" hidden=no_failure>{failure}</p>
-            <p class="dlg-handover-offline" data-testid="handover-offline">{offline}</p>
-        </div>
+
+    let root = dom::el(
+        "div",
+        &[("class", "dlg-handover"), ("data-testid", "handover")],
+    )?;
+    let status_p = dom::el("p", &[("class", "dlg-handover-status"), ("role", "status")])?;
+    let status_text = dom::text_slot(&status_p)?;
+    dom::add(&root, &status_p);
+    let button = dom::el(
+        "button",
+        &[
+            ("type", "button"),
+            ("class", "dlg-form-submit"),
+            ("data-testid", "handover-button"),
+        ],
+    )?;
+    let label = dom::text_slot(&button)?;
+    dom::add(&root, &button);
+    let failure_p = dom::el("p", &[("class", "dlg-form-error"), ("role", "alert")])?;
+    let failure_text = dom::text_slot(&failure_p)?;
+    dom::add(&root, &failure_p);
+    let offline_p = dom::el(
+        "p",
+        &[
+            ("class", "dlg-handover-offline"),
+            ("data-testid", "handover-offline"),
+        ],
+    )?;
+    let offline_text = dom::text_slot(&offline_p)?;
+    dom::add(&root, &offline_p);
+
+    // Where the livechat is, and whether a person can take over at all.
+    {
+        let button = button.clone();
+        dom::watch(Box::new(move || {
+            let status = match livechat() {
+                LivechatStatus::Waiting => m.handover_waiting,
+                LivechatStatus::Active => m.handover_active,
+                _ => "",
+            };
+            status_text.set_data(status);
+            let offline = match (open(), availability()) {
+                (true, _) | (_, (true, true)) => "",
+                (_, (true, false)) => match reason() {
+                    Some(AvailabilityReason::OutsideWorkingHours) => m.handover_after_hours,
+                    Some(AvailabilityReason::Disabled) => m.handover_disabled,
+                    _ => m.handover_offline,
+                },
+                (_, (false, _)) => m.handover_disabled,
+            };
+            offline_text.set_data(offline);
+            dom::flag(&button, "hidden", open() || availability() != (true, true));
+        }));
     }
+    {
+        let button = button.clone();
+        dom::watch(Box::new(move || {
+            let requesting = phase.get() == Phase::Sending;
+            dom::flag(&button, "disabled", requesting);
+            label.set_data(if requesting {
+                m.handover_requesting
+            } else {
+                m.handover_button
+            });
+        }));
+    }
+    dom::watch(Box::new(move || {
+        let failed = failed.get();
+        dom::flag(&failure_p, "hidden", failed.is_none());
+        failure_text.set_data(failed.unwrap_or(""));
+    }));
+    dom::on(&button, "click", Box::new(on_click));
+    Some(root.into())
 }
 
 /// `custom`: draws nothing; hands `{partId, key, payload}` to the host page once per part.
-#[component]
-pub fn CustomMarkerPart(part: CustomMarker) -> impl IntoView {
+pub fn custom_marker(part: &CustomMarker) {
     if let Some(svc) = use_services() {
+        let part = part.clone();
         // After this render, so a host listener that calls back into the widget does not run
         // in the middle of it.
         svc.spawn(async move { svc.markers.emit_custom(&part) });

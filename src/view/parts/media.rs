@@ -1,156 +1,183 @@
 //! Small parts: suggestions and quick replies (clicking sends their text), images (host-less
 //! URLs resolved against the API base, `data:` URLs from echoed uploads, caption, full size in
-//! a new tab) and files (name, size, download).
+//! a new tab) and files (name, size, download). Plain DOM (`view::dom`): built once, as the
+//! messages around them.
 
 use dialoge_api::message::{FilePart, ImagePart, QuickRepliesPart, SuggestionsPart};
-use leptos::prelude::*;
+use leptos::prelude::request_animation_frame;
+use web_sys::Element;
 
 use crate::services::use_services;
+use crate::view::dom;
 use crate::view::number::fixed;
 use crate::view::url::{safe_image, safe_link};
 
+/// Sends `text` as the visitor's message when `el` is clicked.
+fn sends(el: &Element, text: String) {
+    // Looked up now: a listener runs outside the owner its services are provided under.
+    let Some(svc) = use_services() else { return };
+    dom::on(
+        el,
+        "click",
+        Box::new(move |_| {
+            svc.send(text.clone(), Vec::new());
+        }),
+    );
+}
+
 /// Chips that send their text as the visitor's message.
-#[component]
-pub fn QuickReplies(part: QuickRepliesPart) -> impl IntoView {
-    let chips: Vec<AnyView> = part
-        .replies
-        .into_iter()
-        .map(|text| {
-            let label = text.clone();
-            view! {
-                <button type="button" class="dlg-chip"
-                    on:click=move |_| { if let Some(c) = use_services() { c.send(text.clone(), Vec::new()); } }>
-                    {label}
-                </button>
-            }
-            .into_any()
-        })
-        .collect();
-    view! { <div class="dlg-chips">{chips}</div> }
+pub fn quick_replies(part: &QuickRepliesPart) -> Option<Element> {
+    let div = dom::el("div", &[("class", "dlg-chips")])?;
+    for text in &part.replies {
+        let button = dom::el("button", &[("type", "button"), ("class", "dlg-chip")])?;
+        dom::text(&button, text);
+        sends(&button, text.clone());
+        dom::add(&div, &button);
+    }
+    Some(div.into())
 }
 
 /// Suggestion cards that send their `prompt_text`.
-#[component]
-pub fn Suggestions(part: SuggestionsPart) -> impl IntoView {
+pub fn suggestions(part: &SuggestionsPart) -> Option<Element> {
     let base = use_services().map(|c| c.api_base()).unwrap_or_default();
-    let cards: Vec<AnyView> = part
-        .suggestions
-        .into_iter()
-        .map(|s| {
-            let prompt = s.prompt_text.clone();
-            let img = s.image_url.as_deref().and_then(|u| safe_image(u, &base));
-            view! {
-                <button type="button" class="dlg-suggestion"
-                    on:click=move |_| { if let Some(c) = use_services() { c.send(prompt.clone(), Vec::new()); } }>
-                    {img.map(|src| view! { <img src=src alt="" loading="lazy"/> })}
-                    <span class="dlg-suggestion-title">{s.title}</span>
-                    {s.description.map(|d| view! { <span class="dlg-suggestion-desc">{d}</span> })}
-                </button>
-            }
-            .into_any()
-        })
-        .collect();
-    view! { <div class="dlg-suggestions">{cards}</div> }
+    let div = dom::el("div", &[("class", "dlg-suggestions")])?;
+    for s in &part.suggestions {
+        let button = dom::el("button", &[("type", "button"), ("class", "dlg-suggestion")])?;
+        if let Some(src) = s.image_url.as_deref().and_then(|u| safe_image(u, &base)) {
+            let img = dom::el("img", &[("src", &src), ("alt", ""), ("loading", "lazy")])?;
+            dom::add(&button, &img);
+        }
+        let title = dom::el("span", &[("class", "dlg-suggestion-title")])?;
+        dom::text(&title, &s.title);
+        dom::add(&button, &title);
+        if let Some(d) = &s.description {
+            let desc = dom::el("span", &[("class", "dlg-suggestion-desc")])?;
+            dom::text(&desc, d);
+            dom::add(&button, &desc);
+        }
+        sends(&button, s.prompt_text.clone());
+        dom::add(&div, &button);
+    }
+    Some(div.into())
 }
 
 /// An image with optional caption; clicking opens it full size.
-#[component]
-pub fn ImageView(part: ImagePart) -> impl IntoView {
+pub fn image(part: &ImagePart) -> Option<Element> {
     let base = use_services().map(|c| c.api_base()).unwrap_or_default();
-    let full = safe_image(&part.url, &base);
+    let full = safe_image(&part.url, &base)?;
     let thumb = part
         .thumbnail_url
         .as_deref()
         .and_then(|u| safe_image(u, &base))
-        .or_else(|| full.clone());
-    let caption = part.caption.clone();
+        .unwrap_or_else(|| full.clone());
     // The image is a link: with no caption it still needs a name.
-    let alt = caption.clone().unwrap_or_else(|| {
+    let alt = part.caption.clone().unwrap_or_else(|| {
         use_services()
             .map(|s| s.ui.lang().get_untracked().t().image)
             .unwrap_or("Image")
             .to_owned()
     });
-    // A signed livechat URL that stopped working is fetched afresh, once (never stored).
-    let src = RwSignal::new(thumb.clone());
-    let href = RwSignal::new(full.clone());
-    let retried = StoredValue::new(false);
-    let attachment = part.attachment_id.clone();
-    let on_error = move |_| {
-        let (Some(svc), Some(id)) = (use_services(), attachment.clone()) else {
-            return;
-        };
-        if retried.get_value() {
-            return;
-        }
-        retried.set_value(true);
-        svc.spawn(async move {
-            if let Some(url) = svc.livechat.fresh_attachment_url(&id).await {
-                let url = safe_image(&url, &svc.api_base());
-                href.set(url.clone());
-                // Cleared first, so even an identical URL is requested again.
-                src.set(None);
-                request_animation_frame(move || src.set(url));
-            }
-        });
-    };
-    match (full, thumb) {
-        (Some(_), Some(_)) => view! {
-            <figure class="dlg-image">
-                <a href=move || href.get() target="_blank" rel="noopener noreferrer">
-                    <img src=move || src.get() alt=alt loading="lazy" on:error=on_error/>
-                </a>
-                {caption.map(|c| view! { <figcaption>{c}</figcaption> })}
-            </figure>
-        }
-        .into_any(),
-        _ => ().into_any(),
+    let figure = dom::el("figure", &[("class", "dlg-image")])?;
+    let a = dom::external_link(&full, &[])?;
+    let img = dom::el(
+        "img",
+        &[("src", &thumb), ("alt", &alt), ("loading", "lazy")],
+    )?;
+    dom::add(&a, &img);
+    dom::add(&figure, &a);
+    if let Some(c) = &part.caption {
+        let caption = dom::el("figcaption", &[])?;
+        dom::text(&caption, c);
+        dom::add(&figure, &caption);
     }
+    // A signed livechat URL that stopped working is fetched afresh, once (never stored).
+    if let (Some(svc), Some(id)) = (use_services(), part.attachment_id.clone()) {
+        let mut retried = false;
+        let target = img.clone();
+        dom::on(
+            &img,
+            "error",
+            Box::new(move |_| {
+                if std::mem::replace(&mut retried, true) {
+                    return;
+                }
+                let (a, img, id) = (a.clone(), target.clone(), id.clone());
+                svc.spawn(async move {
+                    if let Some(url) = svc.livechat.fresh_attachment_url(&id).await {
+                        let url = safe_image(&url, &svc.api_base());
+                        dom::opt_attr(&a, "href", url.as_deref());
+                        // Cleared first, so even an identical URL is requested again.
+                        let _ = img.remove_attribute("src");
+                        request_animation_frame(move || dom::opt_attr(&img, "src", url.as_deref()));
+                    }
+                });
+            }),
+        );
+    }
+    Some(figure.into())
 }
 
 /// A downloadable file: name and size.
-#[component]
-pub fn FileView(part: FilePart) -> impl IntoView {
+pub fn file(part: &FilePart) -> Option<Element> {
     let base = use_services().map(|c| c.api_base()).unwrap_or_default();
     let href = safe_link(&part.url).or_else(|| safe_image_path(&part.url, &base));
-    let size = part.size_bytes.map(human_size);
-    let name = part.filename.clone();
-    let link = RwSignal::new(href.clone());
-    let expires = part.url_expires_at.clone();
-    let attachment = part.attachment_id.clone();
-    // A signed livechat URL past its `url_expires_at` is fetched afresh before it is followed.
-    let on_click = move |e: leptos::ev::MouseEvent| {
-        let (Some(svc), Some(id)) = (use_services(), attachment.clone()) else {
-            return;
-        };
-        if !expires.as_deref().is_some_and(expired) {
-            return;
-        }
-        e.prevent_default();
-        svc.spawn(async move {
-            if let Some(url) = svc
-                .livechat
-                .fresh_attachment_url(&id)
-                .await
-                .and_then(|u| safe_link(&u))
-            {
-                link.set(Some(url.clone()));
-                let _ = web_sys::window().map(|w| w.open_with_url_and_target(&url, "_blank"));
+    let div = dom::el("div", &[("class", "dlg-file")])?;
+    let name = &part.filename;
+    match href {
+        Some(href) => {
+            let a = dom::el(
+                "a",
+                &[
+                    ("href", &href),
+                    ("download", name),
+                    ("target", "_blank"),
+                    ("rel", "noopener noreferrer"),
+                ],
+            )?;
+            dom::text(&a, name);
+            dom::add(&div, &a);
+            if let (Some(svc), Some(id)) = (use_services(), part.attachment_id.clone()) {
+                let expires = part.url_expires_at.clone();
+                let link = a.clone();
+                // A signed livechat URL past its `url_expires_at` is fetched afresh before it
+                // is followed.
+                dom::on(
+                    &a,
+                    "click",
+                    Box::new(move |e| {
+                        if !expires.as_deref().is_some_and(expired) {
+                            return;
+                        }
+                        e.prevent_default();
+                        let (link, id) = (link.clone(), id.clone());
+                        svc.spawn(async move {
+                            if let Some(url) = svc
+                                .livechat
+                                .fresh_attachment_url(&id)
+                                .await
+                                .and_then(|u| safe_link(&u))
+                            {
+                                let _ = link.set_attribute("href", &url);
+                                let _ = web_sys::window()
+                                    .map(|w| w.open_with_url_and_target(&url, "_blank"));
+                            }
+                        });
+                    }),
+                );
             }
-        });
-    };
-    view! {
-        <div class="dlg-file">
-            {match href {
-                Some(_) => view! {
-                    <a href=move || link.get() download=name.clone() target="_blank"
-                        rel="noopener noreferrer" on:click=on_click>{name.clone()}</a>
-                }.into_any(),
-                None => view! { <span>{name.clone()}</span> }.into_any(),
-            }}
-            {size.map(|s| view! { <span class="dlg-file-size">{s}</span> })}
-        </div>
+        }
+        None => {
+            let span = dom::el("span", &[])?;
+            dom::text(&span, name);
+            dom::add(&div, &span);
+        }
     }
+    if let Some(size) = part.size_bytes {
+        let span = dom::el("span", &[("class", "dlg-file-size")])?;
+        dom::text(&span, &human_size(size));
+        dom::add(&div, &span);
+    }
+    Some(div.into())
 }
 
 /// Whether an RFC 3339 time has passed (an unreadable one counts as not expired: the server

@@ -1,4 +1,4 @@
-//! One component per part type, chosen by an exhaustive `match`: a new part type in
+//! One builder per part type (plain DOM, `view::dom`), chosen by an exhaustive `match`: a new part type in
 //! `dialoge-api` is a compile error here until it is rendered (or deliberately skipped).
 
 pub mod forms;
@@ -17,8 +17,7 @@ use crate::state::live::{LiveKind, LivePart};
 use crate::view::dom;
 
 pub(crate) use forms::{next_uid, Flag, MaybeText, Text};
-pub use markers::{CustomMarkerPart, HumanAgentPart, ImageUploadPart};
-pub use media::{human_size, FileView, ImageView, QuickReplies, Suggestions};
+pub use media::human_size;
 
 /// Renders one part with its `data-testid="part"` hook, or nothing for parts that show nothing.
 pub fn part_view(part: LivePart) -> AnyView {
@@ -28,93 +27,66 @@ pub fn part_view(part: LivePart) -> AnyView {
     }
 }
 
-/// What a part's wrapper holds: plain DOM for what a conversation holds most of (text, rich
-/// text, tables), a Leptos view for the interactive parts.
-enum Body {
-    Dom(Option<Element>),
-    View(AnyView),
-}
-
 /// One part as plain DOM: its wrapper with the hooks, and its body. `None` for parts that
 /// show nothing.
 pub fn part_el(part: LivePart) -> Option<Element> {
-    let (type_name, id, body): (&'static str, String, Body) = match &part.kind {
+    let (type_name, id, body): (&'static str, String, Option<Element>) = match &part.kind {
         LiveKind::RichText(rt) => (
             "rich_text",
             rt.part_id.to_string(),
-            Body::Dom(rich_text::rich_text_el(rt)),
+            rich_text::rich_text_el(rt),
         ),
-        LiveKind::Table(t) => (
-            "table",
-            t.part_id.to_string(),
-            Body::Dom(table::table_el(t)),
-        ),
-        LiveKind::Products(p) => (
-            "products",
-            p.part_id.to_string(),
-            Body::Dom(products::products_el(p)),
-        ),
+        LiveKind::Table(t) => ("table", t.part_id.to_string(), table::table_el(t)),
+        LiveKind::Products(p) => ("products", p.part_id.to_string(), products::products_el(p)),
         LiveKind::Whole(whole) => match &**whole {
             // Streamable parts are mirrored above; a final one lands there too.
             Part::RichText(_) | Part::Table(_) | Part::Products(_) => return None,
-            Part::Suggestions(s) => (
-                "suggestions",
-                s.part_id.clone(),
-                Body::View(view! { <Suggestions part=s.clone()/> }.into_any()),
-            ),
-            Part::QuickReplies(q) => (
-                "quick_replies",
-                q.part_id.clone(),
-                Body::View(view! { <QuickReplies part=q.clone()/> }.into_any()),
-            ),
+            Part::Suggestions(s) => ("suggestions", s.part_id.clone(), media::suggestions(s)),
+            Part::QuickReplies(q) => ("quick_replies", q.part_id.clone(), media::quick_replies(q)),
             Part::Image(i) => (
                 "image",
                 i.part_id.clone().unwrap_or_default(),
-                Body::View(view! { <ImageView part=i.clone()/> }.into_any()),
+                media::image(i),
             ),
             Part::File(f) => (
                 "file",
                 f.part_id.clone().unwrap_or_default(),
-                Body::View(view! { <FileView part=f.clone()/> }.into_any()),
+                media::file(f),
             ),
             Part::Text(t) => (
                 "text",
                 t.part_id.clone().unwrap_or_default(),
-                Body::Dom(dom::el("p", &[("class", "dlg-plain")]).map(|p| {
+                dom::el("p", &[("class", "dlg-plain")]).map(|p| {
                     dom::text(&p, &t.text);
                     p.into()
-                })),
+                }),
             ),
             // Markers ask the widget to act: forms, an upload, a handover.
             Part::ShowContactForm(f) => (
                 "show_contact_form",
                 f.part_id.clone(),
-                Body::Dom(forms::contact_form(f)),
+                forms::contact_form(f),
             ),
             Part::ShowSupportTicket(f) => (
                 "show_support_ticket",
                 f.part_id.clone(),
-                Body::Dom(forms::support_ticket(f)),
+                forms::support_ticket(f),
             ),
-            Part::ShowForm(f) => (
-                "show_form",
-                f.part_id.clone(),
-                Body::Dom(forms::generic_form(f)),
-            ),
+            Part::ShowForm(f) => ("show_form", f.part_id.clone(), forms::generic_form(f)),
             Part::RequestImageUpload(u) => (
                 "request_image_upload",
                 u.part_id.clone(),
-                Body::View(view! { <ImageUploadPart part=u.clone()/> }.into_any()),
+                markers::image_upload(u),
             ),
             Part::RequestHumanAgent(h) => (
                 "request_human_agent",
                 h.part_id.clone(),
-                Body::View(view! { <HumanAgentPart part=h.clone()/> }.into_any()),
+                markers::human_agent(h),
             ),
-            // Renders nothing (not even the part wrapper); the host page gets an event (the
-            // component hands it over when it is made).
+            // Draws nothing (not even the part wrapper); the host page gets an event, handed
+            // over after this render.
             Part::Custom(c) => {
-                let _ = view! { <CustomMarkerPart part=c.clone()/> };
+                markers::custom_marker(c);
                 return None;
             }
             // A part type from the future: skipped, never fatal.
@@ -131,10 +103,8 @@ pub fn part_el(part: LivePart) -> Option<Element> {
         ],
     )?
     .into();
-    match body {
-        Body::Dom(Some(el)) => dom::add(&wrapper, &el),
-        Body::Dom(None) => {}
-        Body::View(view) => dom::mount(&wrapper, view),
+    if let Some(el) = body {
+        dom::add(&wrapper, &el);
     }
     Some(wrapper)
 }
