@@ -6,10 +6,11 @@
 use dialoge_api::rules::{self, Problem, MAX_ATTACHMENTS};
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
 use leptos::prelude::*;
-use web_sys::File;
+use web_sys::{Element, File};
 
 use crate::services::Services;
-use crate::view::each::{keyed, show, Row};
+use crate::view::dom;
+use crate::view::each::show;
 use crate::view::files::read_base64;
 use crate::view::parts::human_size;
 
@@ -154,45 +155,99 @@ impl Attachments {
 }
 
 /// The chips above the composer, and the refusal message.
-#[component]
-pub fn AttachmentChips(svc: Services, att: Attachments) -> impl IntoView {
-    let t = move || svc.ui.lang().get().t();
+pub fn attachment_chips(svc: Services, att: Attachments) -> AnyView {
     view! {
-        {show(move || att.refusal.with(Option::is_some), move || view! {
-            <p class="dlg-attach-error" data-testid="attach-error" role="alert">
-                {move || att.refusal.get().unwrap_or_default()}
-            </p>
-        }.into_any())}
-        {show(move || att.list.with(|l| !l.is_empty()), move || view! {
-            <ul class="dlg-chips-att" data-testid="attachments">
-                {keyed(move || att.list.get().into_iter().map(|a| {
-                    // Redrawn once read: the chip gains its preview and size.
-                    let key = a.id << 1 | u64::from(a.data.is_some());
-                    Row::new(key, move || {
-                    let id = a.id;
-                    let preview = match (&a.data, a.image) {
-                        (Some(data), true) => Some(format!("data:{};base64,{data}", a.mime)),
-                        _ => None,
-                    };
-                    let reading = a.data.is_none();
-                    let label = format!("{} {}", t().remove, a.name);
-                    view! {
-                        <li class="dlg-att" data-testid="attachment" data-ready=(!reading).to_string()>
-                            {preview.map(|src| view! { <img src=src alt=""/> })}
-                            <span class="dlg-att-name">{a.name.clone()}</span>
-                            <span class="dlg-att-size">
-                                {if reading { t().reading.to_owned() } else { human_size(a.size) }}
-                            </span>
-                            <button type="button" class="dlg-att-remove" aria-label=label
-                                on:click=move |_| att.remove(id)>"×"</button>
-                        </li>
-                    }
-                    .into_any()
-                    })
-                }).collect())}
-            </ul>
-        }.into_any())}
+        {show(move || att.refusal.with(Option::is_some), move || dom::view_opt(refusal(att)))}
+        {show(move || att.list.with(|l| !l.is_empty()), move || dom::view_opt(chips(svc, att)))}
     }
+    .into_any()
+}
+
+/// Why a file was refused.
+fn refusal(att: Attachments) -> Option<Element> {
+    let p = dom::el(
+        "p",
+        &[
+            ("class", "dlg-attach-error"),
+            ("data-testid", "attach-error"),
+            ("role", "alert"),
+        ],
+    )?;
+    let text = dom::text_slot(&p)?;
+    dom::watch(Box::new(move || {
+        att.refusal
+            .with(|r| text.set_data(r.as_deref().unwrap_or_default()));
+    }));
+    Some(p.into())
+}
+
+/// The chosen files, a chip each: a chip is redrawn once its file is read (it gains its preview
+/// and size), and the chips after a removed one are drawn again in their new places (a handful
+/// at most).
+fn chips(svc: Services, att: Attachments) -> Option<Element> {
+    let ul = dom::el(
+        "ul",
+        &[("class", "dlg-chips-att"), ("data-testid", "attachments")],
+    )?;
+    dom::list(
+        &ul,
+        Box::new(move || {
+            att.list.with(|l| {
+                l.iter()
+                    .map(|a| a.id << 1 | u64::from(a.data.is_some()))
+                    .collect()
+            })
+        }),
+        Box::new(move |i| {
+            let a = att.list.with_untracked(|l| l.get(i).cloned())?;
+            chip(svc, att, a).map(Into::into)
+        }),
+    );
+    Some(ul.into())
+}
+
+/// One chip: preview (images, once read), name, size (or "reading…") and its remove button.
+fn chip(svc: Services, att: Attachments, a: Attachment) -> Option<Element> {
+    let t = svc.ui.lang().get_untracked().t();
+    let reading = a.data.is_none();
+    let li = dom::el(
+        "li",
+        &[
+            ("class", "dlg-att"),
+            ("data-testid", "attachment"),
+            ("data-ready", if reading { "false" } else { "true" }),
+        ],
+    )?;
+    if let (Some(data), true) = (&a.data, a.image) {
+        let src = format!("data:{};base64,{data}", a.mime);
+        let img = dom::el("img", &[("src", &src), ("alt", "")])?;
+        dom::add(&li, &img);
+    }
+    let name = dom::el("span", &[("class", "dlg-att-name")])?;
+    dom::text(&name, &a.name);
+    dom::add(&li, &name);
+    let size = dom::el("span", &[("class", "dlg-att-size")])?;
+    let size_text = if reading {
+        t.reading.to_owned()
+    } else {
+        human_size(a.size)
+    };
+    dom::text(&size, &size_text);
+    dom::add(&li, &size);
+    let label = format!("{} {}", t.remove, a.name);
+    let remove = dom::el(
+        "button",
+        &[
+            ("type", "button"),
+            ("class", "dlg-att-remove"),
+            ("aria-label", &label),
+        ],
+    )?;
+    dom::text(&remove, "×");
+    let id = a.id;
+    dom::on(&remove, "click", Box::new(move |_| att.remove(id)));
+    dom::add(&li, &remove);
+    Some(li.into())
 }
 
 /// A file the composer refused is an error the visitor sees: the host page hears it too.

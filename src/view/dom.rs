@@ -313,7 +313,9 @@ impl Drop for Listener {
 
 /// Sets the boolean attribute `name` (`hidden`, `disabled`) when `on`, removes it otherwise.
 pub fn flag(el: &Element, name: &str, on: bool) {
-    let _ = el.toggle_attribute_with_force(name, on);
+    // Through set/removeAttribute, which the app imports anyway (`toggleAttribute` would be
+    // one more import of the main module).
+    opt_attr(el, name, on.then_some(""));
 }
 
 /// Sets attribute `name` to `value`, or removes it for `None` (`aria-invalid`).

@@ -13,7 +13,7 @@ use crate::services::conversation::Status;
 use crate::services::{use_services, Services};
 use dialoge_api::rules::ACCEPT;
 
-use crate::view::attachments::{AttachmentChips, Attachments};
+use crate::view::attachments::{attachment_chips, Attachments};
 use crate::view::banners::Banners;
 use crate::view::dom::{self, effect};
 use crate::view::each::{show, show_or};
@@ -171,7 +171,7 @@ pub fn panel_view(svc: Services, att: Attachments) -> AnyView {
         // Refused (403): a calm notice where the composer was; what was typed stays.
         {show_or(
             move || !svc.ui.unavailable().get(),
-            move || view! { <AttachmentChips svc att/> {dom::view_opt(composer(svc, att))} }.into_any(),
+            move || view! { {attachment_chips(svc, att)} {dom::view_opt(composer(svc, att))} }.into_any(),
             move || dom::view_opt(unavailable(svc)),
         )}
     }
