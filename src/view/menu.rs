@@ -7,8 +7,9 @@ use leptos::prelude::*;
 
 use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
 
+use crate::services::markers::RatingTarget;
 use crate::services::{Outcome, Services};
-use crate::view::rating::RatingForm;
+use crate::view::rating::rating_view;
 
 #[derive(Clone, Copy, PartialEq)]
 pub enum MenuState {
@@ -113,7 +114,11 @@ pub fn menu_view(svc: Services, state: RwSignal<MenuState>) -> AnyView {
             }.into_any(),
             MenuState::Rate => view! {
                 <div class="dlg-menu-list dlg-menu-rate" role="dialog" aria-label=move || t().rate_conversation>
-                    <RatingForm svc on_done=Callback::new(move |_| state.set(MenuState::Closed))/>
+                    {rating_view(
+                        svc,
+                        Some(std::rc::Rc::new(move || state.set(MenuState::Closed))),
+                        RatingTarget::Conversation,
+                    )}
                 </div>
             }.into_any(),
             MenuState::ConfirmDelete => view! {
