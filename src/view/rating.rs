@@ -49,7 +49,8 @@ fn flag(el: &Element, name: &str, on: bool) {
     };
 }
 
-fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option<Element> {
+/// The same form as a plain element (the header menu puts it in its dialog).
+pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option<Element> {
     let (root_id, star_id, submit_id) = match target {
         RatingTarget::Conversation => ("rating", "rating-star", "rating-submit"),
         RatingTarget::Livechat => ("livechat-feedback", "feedback-star", "feedback-submit"),
