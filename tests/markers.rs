@@ -10,10 +10,11 @@ use dialoge_api::message::{
     CustomMarker, FieldType, FormField, Part, RequestHumanAgent, RequestImageUpload,
     ShowContactForm, ShowForm, ShowSupportTicket, VisibleWhen,
 };
+use dialoge_widget::services::markers::RatingTarget;
 use dialoge_widget::services::Services;
 use dialoge_widget::state::live::LivePart;
 use dialoge_widget::view::parts::part_view;
-use dialoge_widget::view::rating::RatingForm;
+use dialoge_widget::view::rating::rating_view;
 use dialoge_widget::Options;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -696,7 +697,9 @@ async fn a_custom_marker_renders_nothing_and_reaches_the_host_page_once() {
 async fn the_rating_is_a_labelled_radio_group_and_is_sent_with_its_words() {
     let ctx = test_ctx();
     let root = container();
-    let handle = leptos::mount::mount_to(root.clone(), move || view! { <RatingForm svc=ctx/> });
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        rating_view(ctx, None, RatingTarget::Conversation)
+    });
     handle.forget();
     settle().await;
 

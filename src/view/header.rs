@@ -18,7 +18,7 @@ use crate::services::Services;
 use crate::view::dom;
 use crate::view::dom::effect;
 use crate::view::livechat::HumanButton;
-use crate::view::menu::HeaderMenu;
+use crate::view::menu::header_menu_view;
 use crate::view::theme::themes;
 use crate::view::url::{safe_image, safe_link};
 
@@ -199,7 +199,7 @@ pub fn Header(svc: Services) -> impl IntoView {
         <header class="dlg-header" class:dlg-header-center=centered>
             <div class="dlg-header-main" node_ref=host></div>
             <HumanButton svc/>
-            <HeaderMenu svc/>
+            {header_menu_view(svc)}
             <button type="button" class="dlg-header-btn dlg-close"
                 aria-label=move || svc.ui.lang().get().t().close_chat
                 on:click=move |_| svc.set_open(false)>

@@ -12,7 +12,7 @@ use crate::services::markers::RatingTarget;
 use crate::services::Services;
 use crate::view::each::show;
 use crate::view::parts::forms::session_form_view;
-use crate::view::rating::RatingForm;
+use crate::view::rating::rating_view;
 use crate::view::url::safe_image;
 use dialoge_api::config::FormTrigger;
 
@@ -64,9 +64,9 @@ pub fn LivechatBanner(svc: Services) -> impl IntoView {
                             _ => t().closed_neutral,
                         }}
                         {move || v.closed().get().and_then(|c| c.reason).map(|r| format!(" {r}"))}</p>
-                        {show(move || v.feedback_pending().get(), move || view! {
-                            <RatingForm svc target=RatingTarget::Livechat/>
-                        }.into_any())}
+                        {show(move || v.feedback_pending().get(), move || {
+                            rating_view(svc, None, RatingTarget::Livechat)
+                        })}
                     }.into_any(),
                     _ => ().into_any(),
                 }}

@@ -1,14 +1,23 @@
 //! The header menu: new conversation, download my data, delete my data (with an inline
 //! confirmation, never a blocking `confirm()`). A disclosure button with `aria-expanded`;
 //! Escape inside it closes the menu, not the panel.
+//!
+//! Plain DOM (`view::dom`): the open menu is one element per state (the list, the rating, the
+//! confirmation, the notice), drawn when the state changes; its words follow the UI language
+//! node by node.
 
-use leptos::ev;
+use std::rc::Rc;
+
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
 
-use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
-
+use crate::i18n::Strings;
+use crate::services::markers::RatingTarget;
 use crate::services::{Outcome, Services};
-use crate::view::rating::RatingForm;
+use crate::view::dom;
+use crate::view::icons;
+use crate::view::rating::rating_el;
 
 #[derive(Clone, Copy, PartialEq)]
 pub enum MenuState {
@@ -19,127 +28,264 @@ pub enum MenuState {
     Rate,
 }
 
+/// Words of the UI language.
+type Words = fn(&Strings) -> &'static str;
+
 /// The "⋯" menu in the panel header.
-#[component]
-pub fn HeaderMenu(svc: Services) -> impl IntoView {
+pub fn header_menu_view(svc: Services) -> AnyView {
+    match header_menu_el(svc) {
+        Some(el) => dom::view(el),
+        None => ().into_any(),
+    }
+}
+
+fn header_menu_el(svc: Services) -> Option<Element> {
     let state = RwSignal::new(MenuState::Closed);
-    let t = move || svc.ui.lang().get().t();
-    let open = Memo::new(move |_| state.get() != MenuState::Closed);
-    let on_keydown = move |e: ev::KeyboardEvent| {
-        if e.key() == "Escape" && state.get_untracked() != MenuState::Closed {
-            e.stop_propagation();
-            state.set(MenuState::Closed);
-        }
-    };
-    view! {
-        <div class="dlg-menu" on:keydown=on_keydown>
-            <button type="button" class="dlg-header-btn dlg-menu-btn" data-testid="menu-button"
-                aria-haspopup="menu" aria-label=move || t().menu
-                aria-expanded=move || open.get().to_string()
-                on:click=move |_| state.update(|s| {
-                    *s = if *s == MenuState::Closed { MenuState::Open } else { MenuState::Closed }
-                })>
-                <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::MORE/></svg>
-            </button>
-            {move || open.get().then(|| menu_view(svc, state))}
-        </div>
+    let root: Element = dom::el("div", &[("class", "dlg-menu")])?.into();
+    let button: Element = dom::el(
+        "button",
+        &[
+            ("type", "button"),
+            ("class", "dlg-header-btn dlg-menu-btn"),
+            ("data-testid", "menu-button"),
+            ("aria-haspopup", "menu"),
+        ],
+    )?
+    .into();
+    if let Some(icon) = dom::icon(&[icons::MORE]) {
+        dom::add(&button, &icon);
     }
+    dom::add(&root, &button);
+    name(svc, &button, |t| t.menu);
+    {
+        let button = button.clone();
+        dom::watch(Box::new(move || {
+            let open = state.get() != MenuState::Closed;
+            dom::set_attrs(
+                &button,
+                &[("aria-expanded", if open { "true" } else { "false" })],
+            );
+        }));
+    }
+    dom::on(
+        &button,
+        "click",
+        Box::new(move |_| {
+            state.update(|s| {
+                *s = if *s == MenuState::Closed {
+                    MenuState::Open
+                } else {
+                    MenuState::Closed
+                }
+            })
+        }),
+    );
+    dom::on(
+        &root,
+        "keydown",
+        Box::new(move |e| {
+            let escape = e
+                .dyn_ref::<web_sys::KeyboardEvent>()
+                .is_some_and(|k| k.key() == "Escape");
+            if escape && state.get_untracked() != MenuState::Closed {
+                e.stop_propagation();
+                state.set(MenuState::Closed);
+            }
+        }),
+    );
+    // The open menu after the button: one row, keyed by the state, so each state draws anew.
+    dom::list(
+        &root,
+        Box::new(move || match state.get() {
+            MenuState::Closed => Vec::new(),
+            MenuState::Open => vec![1],
+            MenuState::Rate => vec![2],
+            MenuState::ConfirmDelete => vec![3],
+            MenuState::Notice(ok) => vec![4 + u64::from(ok)],
+        }),
+        Box::new(move |_| menu_el(svc, state).map(Into::into)),
+    );
+    Some(root)
 }
 
-/// "End chat", where OpenDialog's configuration shows it.
-#[cfg(feature = "opendialog")]
-fn end_chat_item(svc: Services, state: RwSignal<MenuState>) -> impl IntoView {
-    svc.menu().end_chat.then(|| {
-        view! {
-            <button type="button" role="menuitem" class="dlg-menu-item" data-testid="menu-end"
-                on:click=move |_| { state.set(MenuState::Closed); svc.end_chat(); }>
-                {move || svc.ui.lang().get().t().end_chat}
-            </button>
-        }
-    })
+/// A text node in `parent` that says `words` in the UI language.
+fn say(svc: Services, parent: &Element, words: Words) {
+    let Some(node) = dom::text_node("") else {
+        return;
+    };
+    let _ = parent.append_with_node_1(&node);
+    let node: web_sys::Text = node.unchecked_into();
+    dom::watch(Box::new(move || {
+        node.set_data(words(svc.ui.lang().get().t()))
+    }));
 }
 
-/// Nothing: only OpenDialog has an "End chat" button.
-#[cfg(not(feature = "opendialog"))]
-fn end_chat_item(_: Services, _: RwSignal<MenuState>) -> impl IntoView {}
+/// `aria-label` of `el` in the UI language.
+fn name(svc: Services, el: &Element, words: Words) {
+    let el = el.clone();
+    dom::watch(Box::new(move || {
+        dom::set_attrs(&el, &[("aria-label", words(svc.ui.lang().get().t()))])
+    }));
+}
 
-/// The open menu, its items and its dialogs.
-pub fn menu_view(svc: Services, state: RwSignal<MenuState>) -> AnyView {
-    let can = svc.capabilities();
-    // Read when the menu opens: OpenDialog's configuration decides some items.
-    let menu = move || svc.menu();
-    let t = move || svc.ui.lang().get().t();
-    let item = move |label: fn(&crate::i18n::Strings) -> &'static str,
-                     testid: &'static str,
-                     act: Box<dyn Fn() + Send + Sync>| {
-        view! {
-            <button type="button" role="menuitem" class="dlg-menu-item" data-testid=testid
-                on:click=move |_| act()>{move || label(t())}</button>
+/// A `<button type="button">` in `parent` that says `words` and runs `act` when clicked.
+fn button(
+    svc: Services,
+    parent: &Element,
+    attrs: &[(&str, &str)],
+    words: Words,
+    act: Box<dyn FnMut(web_sys::Event)>,
+) -> Option<Element> {
+    let el: Element = dom::el("button", attrs)?.into();
+    dom::set_attrs(&el, &[("type", "button")]);
+    say(svc, &el, words);
+    dom::on(&el, "click", act);
+    dom::add(parent, &el);
+    Some(el)
+}
+
+/// An item of the open menu's list.
+fn item(
+    svc: Services,
+    list: &Element,
+    testid: &str,
+    words: Words,
+    act: Box<dyn FnMut(web_sys::Event)>,
+) {
+    let attrs = [
+        ("role", "menuitem"),
+        ("class", "dlg-menu-item"),
+        ("data-testid", testid),
+    ];
+    let _ = button(svc, list, &attrs, words, act);
+}
+
+/// The open menu in its current state: its items, or one of its dialogs.
+fn menu_el(svc: Services, state: RwSignal<MenuState>) -> Option<Element> {
+    let close: Box<dyn FnMut(web_sys::Event)> = Box::new(move |_| state.set(MenuState::Closed));
+    let el: Element = dom::el("div", &[("class", "dlg-menu-list")])?.into();
+    match state.get_untracked() {
+        MenuState::Closed => return None,
+        MenuState::Open => {
+            dom::set_attrs(&el, &[("role", "menu")]);
+            // Read when the menu opens: OpenDialog's configuration decides some items, and
+            // only what this backend can do is offered.
+            let (menu, can) = (svc.menu(), svc.capabilities());
+            if menu.new_conversation {
+                let act = move |_| {
+                    svc.reset();
+                    state.set(MenuState::Closed);
+                };
+                item(svc, &el, "menu-new", |t| t.new_conversation, Box::new(act));
+            }
+            if menu.download {
+                let act = move |_| {
+                    svc.export_data();
+                    state.set(MenuState::Closed);
+                };
+                item(svc, &el, "menu-export", |t| t.download_data, Box::new(act));
+            }
+            if can.rating {
+                let act = move |_| state.set(MenuState::Rate);
+                item(
+                    svc,
+                    &el,
+                    "menu-rate",
+                    |t| t.rate_conversation,
+                    Box::new(act),
+                );
+            }
+            if can.delete {
+                let act = move |_| state.set(MenuState::ConfirmDelete);
+                item(svc, &el, "menu-delete", |t| t.delete_data, Box::new(act));
+            }
+            // "End chat", where OpenDialog's configuration shows it.
+            #[cfg(feature = "opendialog")]
+            if menu.end_chat {
+                let act = move |_| {
+                    state.set(MenuState::Closed);
+                    svc.end_chat();
+                };
+                item(svc, &el, "menu-end", |t| t.end_chat, Box::new(act));
+            }
+            // The visitor's own choice: unread messages counted in the tab's title.
+            let alerts: Element = dom::el(
+                "button",
+                &[
+                    ("type", "button"),
+                    ("role", "menuitemcheckbox"),
+                    ("class", "dlg-menu-item"),
+                    ("data-testid", "menu-title-alerts"),
+                ],
+            )?
+            .into();
+            let check: web_sys::Text = dom::text_node("")?.unchecked_into();
+            let _ = alerts.append_with_node_1(&check);
+            {
+                let alerts = alerts.clone();
+                dom::watch(Box::new(move || {
+                    let on = svc.ui.title_alerts().get();
+                    let checked = if on { "true" } else { "false" };
+                    dom::set_attrs(&alerts, &[("aria-checked", checked)]);
+                    check.set_data(if on { "✓ " } else { "" });
+                }));
+            }
+            say(svc, &alerts, |t| t.title_alerts);
+            dom::on(
+                &alerts,
+                "click",
+                Box::new(move |_| {
+                    svc.set_title_alerts(!svc.ui.title_alerts().get_untracked());
+                    state.set(MenuState::Closed);
+                }),
+            );
+            dom::add(&el, &alerts);
         }
-    };
-    view! {
-        {move || match state.get() {
-            MenuState::Closed => ().into_any(),
-            MenuState::Open => view! {
-                <div class="dlg-menu-list" role="menu">
-                    {menu().new_conversation.then(|| item(|t| t.new_conversation, "menu-new", Box::new(move || {
-                        svc.reset();
-                        state.set(MenuState::Closed);
-                    })))}
-                    // Only what this backend can do.
-                    {menu().download.then(|| item(|t| t.download_data, "menu-export", Box::new(move || {
-                        svc.export_data();
-                        state.set(MenuState::Closed);
-                    })))}
-                    {can.rating.then(|| item(|t| t.rate_conversation, "menu-rate", Box::new(move || {
-                        state.set(MenuState::Rate);
-                    })))}
-                    {can.delete.then(|| item(|t| t.delete_data, "menu-delete", Box::new(move || {
-                        state.set(MenuState::ConfirmDelete);
-                    })))}
-                    {end_chat_item(svc, state)}
-                    // The visitor's own choice: unread messages counted in the tab's title.
-                    <button type="button" role="menuitemcheckbox" class="dlg-menu-item"
-                        data-testid="menu-title-alerts"
-                        aria-checked=move || svc.ui.title_alerts().get().to_string()
-                        on:click=move |_| {
-                            svc.set_title_alerts(!svc.ui.title_alerts().get_untracked());
-                            state.set(MenuState::Closed);
-                        }>
-                        {move || if svc.ui.title_alerts().get() { "✓ " } else { "" }}
-                        {move || t().title_alerts}
-                    </button>
-                </div>
-            }.into_any(),
-            MenuState::Rate => view! {
-                <div class="dlg-menu-list dlg-menu-rate" role="dialog" aria-label=move || t().rate_conversation>
-                    <RatingForm svc on_done=Callback::new(move |_| state.set(MenuState::Closed))/>
-                </div>
-            }.into_any(),
-            MenuState::ConfirmDelete => view! {
-                <div class="dlg-menu-list" role="alertdialog" aria-labelledby="dlg-del-q">
-                    <p id="dlg-del-q" class="dlg-menu-text">{move || t().delete_confirm}</p>
-                    <div class="dlg-menu-row">
-                        <button type="button" class="dlg-danger" data-testid="menu-delete-confirm"
-                            on:click=move |_| svc.spawn(async move {
-                                let deleted = svc.delete_data().await == Outcome::Done(());
-                                state.try_set(MenuState::Notice(deleted));
-                            })>{move || t().delete_data}</button>
-                        <button type="button" class="dlg-menu-item" on:click=move |_| state.set(MenuState::Closed)>
-                            {move || t().cancel}
-                        </button>
-                    </div>
-                </div>
-            }.into_any(),
-            MenuState::Notice(ok) => view! {
-                <div class="dlg-menu-list" role="status" data-testid="menu-notice">
-                    <p class="dlg-menu-text">{move || if ok { t().data_deleted } else { t().error_generic }}</p>
-                    <button type="button" class="dlg-menu-item" on:click=move |_| state.set(MenuState::Closed)>
-                        {move || t().close}
-                    </button>
-                </div>
-            }.into_any(),
-        }}
+        MenuState::Rate => {
+            dom::set_attrs(
+                &el,
+                &[("class", "dlg-menu-list dlg-menu-rate"), ("role", "dialog")],
+            );
+            name(svc, &el, |t| t.rate_conversation);
+            let done = Rc::new(move || state.set(MenuState::Closed));
+            let form = rating_el(svc, Some(done), RatingTarget::Conversation)?;
+            dom::add(&el, &form);
+        }
+        MenuState::ConfirmDelete => {
+            dom::set_attrs(
+                &el,
+                &[("role", "alertdialog"), ("aria-labelledby", "dlg-del-q")],
+            );
+            let question = dom::el("p", &[("id", "dlg-del-q"), ("class", "dlg-menu-text")])?;
+            say(svc, &question, |t| t.delete_confirm);
+            dom::add(&el, &question);
+            let row: Element = dom::el("div", &[("class", "dlg-menu-row")])?.into();
+            let delete = move |_| {
+                svc.spawn(async move {
+                    let deleted = svc.delete_data().await == Outcome::Done(());
+                    state.try_set(MenuState::Notice(deleted));
+                })
+            };
+            let attrs = [
+                ("class", "dlg-danger"),
+                ("data-testid", "menu-delete-confirm"),
+            ];
+            button(svc, &row, &attrs, |t| t.delete_data, Box::new(delete))?;
+            let attrs = [("class", "dlg-menu-item")];
+            button(svc, &row, &attrs, |t| t.cancel, close)?;
+            dom::add(&el, &row);
+        }
+        MenuState::Notice(ok) => {
+            dom::set_attrs(&el, &[("role", "status"), ("data-testid", "menu-notice")]);
+            let text = dom::el("p", &[("class", "dlg-menu-text")])?;
+            let words: Words = match ok {
+                true => |t| t.data_deleted,
+                false => |t| t.error_generic,
+            };
+            say(svc, &text, words);
+            dom::add(&el, &text);
+            button(svc, &el, &[("class", "dlg-menu-item")], |t| t.close, close)?;
+        }
     }
-    .into_any()
+    Some(el)
 }

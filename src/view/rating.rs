@@ -1,35 +1,52 @@
-//! The rating form: 1–5 stars and optional words — one component wherever a rating is asked
-//! for: the conversation's (header menu, and [`QuietRating`] inline at the end of the
-//! conversation once it has been quiet after an answer, once per conversation) and a closed
-//! livechat's feedback. The stars are a real radio group (arrow keys, one tab stop, read as
-//! "3 stars"). Reactive attributes and text go through the `Flag`/`Text`/`MaybeText` signals of
-//! `parts::forms` (as plain closures, measured on 2026-11-29: +1.0 KB brotli; see there).
+//! The rating form: 1–5 stars and optional words — one form wherever a rating is asked for: the
+//! conversation's (header menu, and [`quiet_rating_view`] inline at the end of the conversation
+//! once it has been quiet after an answer, once per conversation) and a closed livechat's
+//! feedback. The stars are a real radio group (arrow keys, one tab stop, read as "3 stars").
+//!
+//! Plain DOM (`view::dom`): one watch per state that changes (the stars, the phase, the error)
+//! writes the few attributes and texts that follow it; the words are read from the textarea
+//! when sent.
+
+use std::rc::Rc;
 
 use dialoge_api::message::Role;
-use leptos::ev;
-use leptos::html;
 use leptos::prelude::*;
-
-use crate::view::icons::ARIA_TRUE;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
+use web_sys::{Element, HtmlElement};
 
 use crate::i18n::fill;
 use crate::services::markers::{Phase, RatingTarget};
 use crate::services::{Outcome, Services};
 use crate::state::conversation::EntryState;
-use crate::view::dom::effect;
-use crate::view::parts::{next_uid, Flag, MaybeText, Text};
+use crate::view::dom;
+use crate::view::icons::ARIA_TRUE;
+use crate::view::parts::next_uid;
 
-/// A 1–5 star rating with an optional comment. `on_done` runs once the rating is stored (the
-/// header menu closes itself with it). Its hooks say what it rates: `rating` / `rating-star` /
-/// `rating-submit` for the conversation, `livechat-feedback` / `feedback-star` /
-/// `feedback-submit` for a livechat.
-#[component]
-pub fn RatingForm(
-    svc: Services,
-    #[prop(optional)] on_done: Option<Callback<()>>,
-    #[prop(default = RatingTarget::Conversation)] target: RatingTarget,
-) -> impl IntoView {
+/// What runs once a rating is stored (the header menu closes itself with it).
+pub type OnDone = Option<Rc<dyn Fn()>>;
+
+/// A 1–5 star rating with an optional comment, as a view. Its hooks say what it rates:
+/// `rating` / `rating-star` / `rating-submit` for the conversation, `livechat-feedback` /
+/// `feedback-star` / `feedback-submit` for a livechat.
+pub fn rating_view(svc: Services, on_done: OnDone, target: RatingTarget) -> AnyView {
+    match rating_el(svc, on_done, target) {
+        Some(el) => dom::view(el),
+        None => ().into_any(),
+    }
+}
+
+/// `hidden` (or another boolean attribute) on or off. `setAttribute`/`removeAttribute` rather
+/// than `toggleAttribute`: the app already imports those, and every new browser method is one
+/// more import in the app's wasm and glue.
+fn flag(el: &Element, name: &str, on: bool) {
+    let _ = match on {
+        true => el.set_attribute(name, ""),
+        false => el.remove_attribute(name),
+    };
+}
+
+/// The same form as a plain element (the header menu puts it in its dialog).
+pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option<Element> {
     let (root_id, star_id, submit_id) = match target {
         RatingTarget::Conversation => ("rating", "rating-star", "rating-submit"),
         RatingTarget::Livechat => ("livechat-feedback", "feedback-star", "feedback-submit"),
@@ -39,127 +56,218 @@ pub fn RatingForm(
     let group = format!("dlg-r{uid}");
     let (feedback_id, err_id) = (format!("dlg-r{uid}-fb"), format!("dlg-r{uid}-err"));
     let stars = RwSignal::new(0u8);
-    let feedback = RwSignal::new(String::new());
     let phase = RwSignal::new(Phase::Editing);
     let error = RwSignal::new(None::<&'static str>);
-    let form_ref = NodeRef::<html::Form>::new();
 
-    let on_submit = move |ev: ev::SubmitEvent| {
-        ev.prevent_default();
-        if phase.get_untracked() != Phase::Editing {
-            return;
-        }
-        let rating = stars.get_untracked();
-        if rating == 0 {
-            error.set(Some(m.rating_choose));
-            let first = form_ref
-                .get_untracked()
-                .and_then(|f| f.query_selector("input[type=radio]").ok().flatten())
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(el) = first {
-                let _ = el.focus();
-            }
-            return;
-        }
-        error.set(None);
-        phase.set(Phase::Sending);
-        let words = feedback.get_untracked();
-        svc.spawn(async move {
-            let sent = match svc.markers.rate(target, rating, words).await {
-                Outcome::Done(()) => true,
-                Outcome::Cancelled => false,
-                _ => {
-                    error.try_set(Some(m.rating_failed));
-                    false
-                }
-            };
-            phase.try_set(if sent {
-                Phase::Sent(String::new())
-            } else {
-                Phase::Editing
-            });
-            if let (true, Some(done)) = (sent, on_done) {
-                done.run(());
-            }
-        });
-    };
+    let root: Element =
+        dom::el("div", &[("class", "dlg-rating"), ("data-testid", root_id)])?.into();
+    let status = dom::el("p", &[("class", "dlg-form-sent"), ("role", "status")])?;
+    let thanks: Element = dom::el("span", &[])?.into();
+    dom::text(&thanks, m.rating_thanks);
+    dom::add(&status, &thanks);
+    dom::add(&root, &status);
 
-    let radios = (1..=5u8)
-        .map(|n| {
-            let id = format!("{group}-{n}");
-            let label = match n {
+    let form: Element = dom::el("form", &[("novalidate", "")])?.into();
+    let fieldset: Element = dom::el("fieldset", &[("class", "dlg-stars")])?.into();
+    let legend = dom::el("legend", &[("class", "dlg-form-title")])?;
+    dom::text(&legend, m.rating_legend);
+    dom::add(&fieldset, &legend);
+    let mut radios: Vec<(HtmlElement, Element)> = Vec::with_capacity(5);
+    for n in 1..=5u8 {
+        let id = format!("{group}-{n}");
+        let value = n.to_string();
+        let input = dom::el(
+            "input",
+            &[
+                ("type", "radio"),
+                ("class", "dlg-star-input"),
+                ("id", &id),
+                ("name", &group),
+                ("value", &value),
+            ],
+        )?;
+        dom::on(
+            &input,
+            "change",
+            Box::new(move |_| {
+                stars.set(n);
+                error.set(None);
+            }),
+        );
+        let label: Element = dom::el(
+            "label",
+            &[
+                ("class", "dlg-star"),
+                ("for", &id),
+                ("data-testid", star_id),
+            ],
+        )?
+        .into();
+        let glyph = dom::el("span", &[("aria-hidden", ARIA_TRUE)])?;
+        dom::text(&glyph, "★");
+        let name = dom::el("span", &[("class", "dlg-sr")])?;
+        dom::text(
+            &name,
+            &match n {
                 1 => m.rating_one.to_owned(),
-                n => fill(m.rating_many, "n", &n.to_string()),
-            };
-            let checked: Flag = Signal::derive(move || stars.get() == n);
-            let lit: Flag = Signal::derive(move || stars.get() >= n);
-            view! {
-                <input type="radio" class="dlg-star-input" id=id.clone() name=group.clone()
-                    value=n.to_string() prop:checked=checked
-                    on:change=move |_| { stars.set(n); error.set(None); }/>
-                <label class="dlg-star" class:dlg-star-on=lit for=id data-testid=star_id>
-                    <span aria-hidden=ARIA_TRUE>"★"</span>
-                    <span class="dlg-sr">{label}</span>
-                </label>
-            }
-        })
-        .collect_view();
-    let sent: Flag = Signal::derive(move || matches!(phase.get(), Phase::Sent(_)));
-    let not_sent: Flag = Signal::derive(move || !sent.get());
-    let sending: Flag = Signal::derive(move || phase.get() == Phase::Sending);
-    let state_name: Text = Signal::derive(move || {
-        match phase.get() {
-            Phase::Editing => "editing",
-            Phase::Sending => "sending",
-            Phase::Sent(_) => "sent",
-        }
-        .to_owned()
-    });
-    let message: MaybeText = Signal::derive(move || error.get().map(str::to_owned));
-    let no_error: Flag = Signal::derive(move || error.with(Option::is_none));
-    let described: MaybeText = {
-        let err_id = err_id.clone();
-        Signal::derive(move || error.with(Option::is_some).then(|| err_id.clone()))
-    };
-    let submit_label: Text = Signal::derive(move || {
-        match sending.get() {
-            true => m.sending,
-            false => m.rating_submit,
-        }
-        .to_owned()
-    });
-    let words: Text = Signal::derive(move || feedback.get());
-    view! {
-        <div class="dlg-rating" data-testid=root_id data-state=state_name>
-            <p class="dlg-form-sent" role="status">
-                <span hidden=not_sent>{m.rating_thanks}</span>
-            </p>
-            <form novalidate node_ref=form_ref hidden=sent on:submit=on_submit>
-                <fieldset class="dlg-stars" aria-describedby=described>
-                    <legend class="dlg-form-title">{m.rating_legend}</legend>
-                    {radios}
-                </fieldset>
-                <label class="dlg-field-label" for=feedback_id.clone()>{m.rating_feedback}</label>
-                <textarea class="dlg-field-input" id=feedback_id rows="2" maxlength="2000"
-                    prop:value=words on:input=move |e| feedback.set(event_target_value(&e))></textarea>
-                <p class="dlg-form-error" id=err_id role="alert" hidden=no_error>{message}</p>
-                <button type="submit" class="dlg-form-submit" data-testid=submit_id
-                    disabled=sending>{submit_label}</button>
-            </form>
-        </div>
+                _ => fill(m.rating_many, "n", &value),
+            },
+        );
+        dom::add(&label, &glyph);
+        dom::add(&label, &name);
+        dom::add(&fieldset, &input);
+        dom::add(&fieldset, &label);
+        radios.push((input, label));
     }
+    dom::add(&form, &fieldset);
+    let words_label = dom::el(
+        "label",
+        &[("class", "dlg-field-label"), ("for", &feedback_id)],
+    )?;
+    dom::text(&words_label, m.rating_feedback);
+    dom::add(&form, &words_label);
+    let words = dom::el(
+        "textarea",
+        &[
+            ("class", "dlg-field-input"),
+            ("id", &feedback_id),
+            ("rows", "2"),
+            ("maxlength", "2000"),
+        ],
+    )?;
+    dom::add(&form, &words);
+    let err: Element = dom::el(
+        "p",
+        &[
+            ("class", "dlg-form-error"),
+            ("id", &err_id),
+            ("role", "alert"),
+        ],
+    )?
+    .into();
+    dom::add(&form, &err);
+    let submit: Element = dom::el(
+        "button",
+        &[
+            ("type", "submit"),
+            ("class", "dlg-form-submit"),
+            ("data-testid", submit_id),
+        ],
+    )?
+    .into();
+    dom::add(&form, &submit);
+    dom::add(&root, &form);
+
+    // The stars: the chosen one checked, it and those below it lit.
+    let first = radios.first().map(|(input, _)| input.clone());
+    dom::watch(Box::new(move || {
+        let chosen = stars.get();
+        for (n, (input, label)) in (1..).zip(&radios) {
+            // Through `Reflect`, as Leptos sets properties: no typed setter (and import) of its
+            // own.
+            let _ = js_sys::Reflect::set(
+                input,
+                &JsValue::from_str("checked"),
+                &JsValue::from_bool(n == chosen),
+            );
+            // add/remove, not toggle: the ones the app already imports.
+            let classes = label.class_list();
+            let _ = match n <= chosen {
+                true => classes.add_1("dlg-star-on"),
+                false => classes.remove_1("dlg-star-on"),
+            };
+        }
+    }));
+    // The phase: the form's state hook, the thanks instead of the form once sent, and the
+    // button busy while sending.
+    {
+        let (root, form, submit) = (root.clone(), form.clone(), submit.clone());
+        dom::watch(Box::new(move || {
+            let (state, sent, sending) = phase.with(|p| match p {
+                Phase::Editing => ("editing", false, false),
+                Phase::Sending => ("sending", false, true),
+                Phase::Sent(_) => ("sent", true, false),
+            });
+            dom::set_attrs(&root, &[("data-state", state)]);
+            flag(&thanks, "hidden", !sent);
+            flag(&form, "hidden", sent);
+            flag(&submit, "disabled", sending);
+            submit.set_text_content(Some(if sending { m.sending } else { m.rating_submit }));
+        }));
+    }
+    // The error: shown, and named by the group it is about.
+    dom::watch(Box::new(move || {
+        let message = error.get();
+        flag(&err, "hidden", message.is_none());
+        err.set_text_content(message);
+        let _ = match message {
+            Some(_) => fieldset.set_attribute("aria-describedby", &err_id),
+            None => fieldset.remove_attribute("aria-describedby"),
+        };
+    }));
+
+    dom::on(
+        &form,
+        "submit",
+        Box::new(move |ev| {
+            ev.prevent_default();
+            if phase.with_untracked(|p| *p != Phase::Editing) {
+                return;
+            }
+            let rating = stars.get_untracked();
+            if rating == 0 {
+                error.set(Some(m.rating_choose));
+                if let Some(first) = &first {
+                    let _ = first.focus();
+                }
+                return;
+            }
+            error.set(None);
+            phase.set(Phase::Sending);
+            // Through `Reflect`, like `checked` above: no typed getter (and import) of its own.
+            let words = js_sys::Reflect::get(&words, &JsValue::from_str("value"))
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let on_done = on_done.clone();
+            svc.spawn(async move {
+                let sent = match svc.markers.rate(target, rating, words).await {
+                    Outcome::Done(()) => true,
+                    Outcome::Cancelled => false,
+                    _ => {
+                        error.try_set(Some(m.rating_failed));
+                        false
+                    }
+                };
+                phase.try_set(if sent {
+                    Phase::Sent(String::new())
+                } else {
+                    Phase::Editing
+                });
+                if let (true, Some(done)) = (sent, on_done) {
+                    done();
+                }
+            });
+        }),
+    );
+    Some(root)
 }
 
 /// Offers the rating at the end of the conversation once it has been quiet (the markers
 /// service's timer) after an answer to something the visitor wrote in this page.
-#[component]
-pub fn QuietRating(svc: Services) -> impl IntoView {
+pub fn quiet_rating_view(svc: Services) -> AnyView {
+    match quiet_rating_el(svc) {
+        Some(el) => dom::view(el),
+        None => ().into_any(),
+    }
+}
+
+fn quiet_rating_el(svc: Services) -> Option<Element> {
     let rated = RwSignal::new(false);
-    let holder = NodeRef::<html::Div>::new();
     let entries = svc.conversation.entries();
     // Every change of the conversation restarts the quiet time; only a finished answer to the
     // visitor arms it.
-    effect(Box::new(move || {
+    dom::effect(Box::new(move || {
         let busy = svc.conversation.busy().get();
         let (talked, last) = entries.with(|entries| {
             (
@@ -177,33 +285,64 @@ pub fn QuietRating(svc: Services) -> impl IntoView {
             svc.markers.quiet();
         }
     }));
-    // Bring the offer into view at the end of the message list.
-    effect(Box::new(move || {
-        if svc.markers.rating_offered().get() {
-            if let Some(el) = holder.get() {
-                if let Ok(Some(list)) = el.closest(".dlg-messages") {
+    let holder: Element = dom::el(
+        "div",
+        &[
+            ("class", "dlg-rating-offer"),
+            ("data-testid", "rating-offer"),
+        ],
+    )?
+    .into();
+    // Bring the offer into view at the end of the message list (an effect: after the offer is
+    // drawn and the holder is in the list).
+    {
+        let holder = holder.clone();
+        dom::effect(Box::new(move || {
+            if svc.markers.rating_offered().get() {
+                if let Ok(Some(list)) = holder.closest(".dlg-messages") {
                     list.set_scroll_top(list.scroll_height());
                 }
             }
-        }
-    }));
-    let done = Callback::new(move |()| rated.set(true));
-    let hidden: Flag = Signal::derive(move || !svc.markers.rating_offered().get());
-    let rated: Flag = rated.into();
-    view! {
-        <div class="dlg-rating-offer" data-testid="rating-offer" node_ref=holder hidden=hidden>
-            {move || svc.markers.rating_offered().get().then(|| view! {
-                <RatingForm svc on_done=done/>
-                <button type="button" class="dlg-rating-dismiss" hidden=rated
-                    on:click=move |_| svc.markers.dismiss_rating()>
-                    {svc.ui.lang().get_untracked().m().rating_dismiss}
-                </button>
-            })}
-        </div>
+        }));
     }
-}
-
-/// [`QuietRating`] as a view of its own.
-pub fn quiet_rating_view(svc: Services) -> AnyView {
-    view! { <QuietRating svc/> }.into_any()
+    {
+        let host = holder.clone();
+        dom::watch(Box::new(move || {
+            flag(&host, "hidden", !svc.markers.rating_offered().get());
+        }));
+    }
+    // The form and its dismiss button, drawn (fresh) each time the offer is made, and gone
+    // with it.
+    dom::list(
+        &holder,
+        Box::new(move || match svc.markers.rating_offered().get() {
+            true => vec![0, 1],
+            false => Vec::new(),
+        }),
+        Box::new(move |i| {
+            if i == 0 {
+                return rating_el(
+                    svc,
+                    Some(Rc::new(move || rated.set(true))),
+                    RatingTarget::Conversation,
+                )
+                .map(Into::into);
+            }
+            let dismiss: Element = dom::el(
+                "button",
+                &[("type", "button"), ("class", "dlg-rating-dismiss")],
+            )?
+            .into();
+            dom::text(&dismiss, svc.ui.lang().get_untracked().m().rating_dismiss);
+            dom::on(
+                &dismiss,
+                "click",
+                Box::new(move |_| svc.markers.dismiss_rating()),
+            );
+            let button = dismiss.clone();
+            dom::watch(Box::new(move || flag(&button, "hidden", rated.get())));
+            Some(dismiss.into())
+        }),
+    );
+    Some(holder)
 }

@@ -241,21 +241,6 @@ enum Kind {
     },
 }
 
-// Every reactive attribute and text of the marker parts and the rating drawn as Leptos views
-// (`markers.rs`, `rating.rs`; the forms here are plain DOM) is one of these few types, so the
-// rendering code behind them is compiled once per type instead of once per closure (it was
-// most of the markers' cost in wasm). `--cfg erase_components` does not change that: it erases
-// components and views, but a closure attribute or child is still its own `RenderEffect`
-// instance. Measured on 2026-11-29 (whole widget 240.7 KB brotli): plain `move ||` closures
-// instead of these cost +1.6 KB brotli in this file, +2.1 KB in `markers.rs`, +1.0 KB in
-// `rating.rs`; kept everywhere.
-/// A reactive on/off attribute (`hidden`, `disabled`).
-pub(crate) type Flag = Signal<bool>;
-/// A reactive text or attribute value.
-pub(crate) type Text = Signal<String>;
-/// A reactive optional attribute (`aria-invalid`, `aria-describedby`) or text.
-pub(crate) type MaybeText = Signal<Option<String>>;
-
 /// The form's state, shared by its fields.
 #[derive(Clone, Copy)]
 struct FormState {

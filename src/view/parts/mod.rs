@@ -16,7 +16,7 @@ use web_sys::Element;
 use crate::state::live::{LiveKind, LivePart};
 use crate::view::dom;
 
-pub(crate) use forms::{next_uid, Flag, MaybeText, Text};
+pub(crate) use forms::next_uid;
 pub use media::human_size;
 
 /// Renders one part with its `data-testid="part"` hook, or nothing for parts that show nothing.
