@@ -33,10 +33,7 @@ type Words = fn(&Strings) -> &'static str;
 
 /// The "⋯" menu in the panel header.
 pub fn header_menu_view(svc: Services) -> AnyView {
-    match header_menu_el(svc) {
-        Some(el) => dom::view(el),
-        None => ().into_any(),
-    }
+    dom::view_opt(header_menu_el(svc))
 }
 
 fn header_menu_el(svc: Services) -> Option<Element> {

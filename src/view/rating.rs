@@ -29,23 +29,11 @@ pub type OnDone = Option<Rc<dyn Fn()>>;
 /// `rating` / `rating-star` / `rating-submit` for the conversation, `livechat-feedback` /
 /// `feedback-star` / `feedback-submit` for a livechat.
 pub fn rating_view(svc: Services, on_done: OnDone, target: RatingTarget) -> AnyView {
-    match rating_el(svc, on_done, target) {
-        Some(el) => dom::view(el),
-        None => ().into_any(),
-    }
+    dom::view_opt(rating_el(svc, on_done, target))
 }
 
-/// `hidden` (or another boolean attribute) on or off. `setAttribute`/`removeAttribute` rather
-/// than `toggleAttribute`: the app already imports those, and every new browser method is one
-/// more import in the app's wasm and glue.
-fn flag(el: &Element, name: &str, on: bool) {
-    let _ = match on {
-        true => el.set_attribute(name, ""),
-        false => el.remove_attribute(name),
-    };
-}
-
-/// The same form as a plain element (the header menu puts it in its dialog).
+/// The same form as a plain element (the header menu puts it in its dialog, the livechat banner
+/// after its closing words).
 pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option<Element> {
     let (root_id, star_id, submit_id) = match target {
         RatingTarget::Conversation => ("rating", "rating-star", "rating-submit"),
@@ -189,16 +177,16 @@ pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) ->
                 Phase::Sent(_) => ("sent", true, false),
             });
             dom::set_attrs(&root, &[("data-state", state)]);
-            flag(&thanks, "hidden", !sent);
-            flag(&form, "hidden", sent);
-            flag(&submit, "disabled", sending);
+            dom::flag(&thanks, "hidden", !sent);
+            dom::flag(&form, "hidden", sent);
+            dom::flag(&submit, "disabled", sending);
             submit.set_text_content(Some(if sending { m.sending } else { m.rating_submit }));
         }));
     }
     // The error: shown, and named by the group it is about.
     dom::watch(Box::new(move || {
         let message = error.get();
-        flag(&err, "hidden", message.is_none());
+        dom::flag(&err, "hidden", message.is_none());
         err.set_text_content(message);
         let _ = match message {
             Some(_) => fieldset.set_attribute("aria-describedby", &err_id),
@@ -256,10 +244,7 @@ pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) ->
 /// Offers the rating at the end of the conversation once it has been quiet (the markers
 /// service's timer) after an answer to something the visitor wrote in this page.
 pub fn quiet_rating_view(svc: Services) -> AnyView {
-    match quiet_rating_el(svc) {
-        Some(el) => dom::view(el),
-        None => ().into_any(),
-    }
+    dom::view_opt(quiet_rating_el(svc))
 }
 
 fn quiet_rating_el(svc: Services) -> Option<Element> {
@@ -308,7 +293,7 @@ fn quiet_rating_el(svc: Services) -> Option<Element> {
     {
         let host = holder.clone();
         dom::watch(Box::new(move || {
-            flag(&host, "hidden", !svc.markers.rating_offered().get());
+            dom::flag(&host, "hidden", !svc.markers.rating_offered().get());
         }));
     }
     // The form and its dismiss button, drawn (fresh) each time the offer is made, and gone
@@ -340,7 +325,7 @@ fn quiet_rating_el(svc: Services) -> Option<Element> {
                 Box::new(move |_| svc.markers.dismiss_rating()),
             );
             let button = dismiss.clone();
-            dom::watch(Box::new(move || flag(&button, "hidden", rated.get())));
+            dom::watch(Box::new(move || dom::flag(&button, "hidden", rated.get())));
             Some(dismiss.into())
         }),
     );
