@@ -158,3 +158,89 @@ async fn a_place_draws_on_a_flip_only_keeps_its_spot_and_cleans_up() {
         "the owner's end cleans up what is shown"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_list_among_other_children_takes_rows_in_at_the_start_and_draws_only_new_ones() {
+    let body = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .body()
+        .unwrap();
+    leptos::mount::mount_to(body, || ()).forget();
+    let owner = Owner::new();
+    let drawn = Arc::new(AtomicUsize::new(0));
+    let cleaned = Arc::new(AtomicUsize::new(0));
+    let (host, keys) = owner.with(|| {
+        let host: web_sys::Element = dom::el("div", &[]).unwrap().into();
+        dom::text(&host, "intro");
+        let end = dom::text_node("").unwrap();
+        host.append_child(&end).unwrap();
+        dom::text(&host, "footer");
+        let keys = RwSignal::new(vec![3u64, 4]);
+        let (drawn, cleaned) = (drawn.clone(), cleaned.clone());
+        dom::list_before(
+            &host,
+            Some(end),
+            Box::new(move || keys.get()),
+            Box::new(move |i| {
+                drawn.fetch_add(1, Ordering::SeqCst);
+                let cleaned = cleaned.clone();
+                on_cleanup(move || {
+                    cleaned.fetch_add(1, Ordering::SeqCst);
+                });
+                let key = keys.with_untracked(|k| k[i]);
+                dom::text_node(&format!("row {key}"))
+            }),
+        );
+        (host, keys)
+    });
+    let shown = |host: &web_sys::Element| {
+        let mut t = texts(host);
+        t.retain(|s| !s.is_empty());
+        t
+    };
+    assert_eq!(shown(&host), ["intro", "row 3", "row 4", "footer"]);
+
+    // Each change: the keys, then what the host shows, draws and clean-ups so far.
+    let steps: [(&[u64], &[&str], usize, usize, &str); 4] = [
+        (
+            &[1, 2, 3, 4],
+            &["intro", "row 1", "row 2", "row 3", "row 4", "footer"],
+            4,
+            0,
+            "older rows go in above, drawing only themselves",
+        ),
+        (
+            &[1, 2, 3, 4, 5],
+            &[
+                "intro", "row 1", "row 2", "row 3", "row 4", "row 5", "footer",
+            ],
+            5,
+            0,
+            "a new row at the end goes before what follows the list",
+        ),
+        (
+            &[1, 3, 4, 5],
+            &["intro", "row 1", "row 3", "row 4", "row 5", "footer"],
+            5,
+            1,
+            "a row that went is removed alone",
+        ),
+        (
+            &[],
+            &["intro", "footer"],
+            5,
+            5,
+            "an empty list leaves the other children",
+        ),
+    ];
+    for (next, text, draws, cleanups, why) in steps {
+        keys.set(next.to_vec());
+        leptos::task::tick().await;
+        assert_eq!(shown(&host), text, "{why}");
+        assert_eq!(drawn.load(Ordering::SeqCst), draws, "{why}");
+        assert_eq!(cleaned.load(Ordering::SeqCst), cleanups, "{why}");
+    }
+    drop(owner);
+}

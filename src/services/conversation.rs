@@ -161,10 +161,9 @@ impl Conversation {
         self.history_cursor.with_untracked(Option::is_some)
     }
 
-    /// Whether the visitor wrote anything in this page.
-    pub fn visitor_spoke(&self) -> Signal<bool> {
-        let entries = self.entries();
-        Signal::derive(move || entries.with(|e| e.iter().any(|x| x.from_visitor)))
+    /// Whether the visitor wrote anything in this page (tracked: call it in a memo or effect).
+    pub fn visitor_spoke(&self) -> bool {
+        self.entries().with(|e| e.iter().any(|x| x.from_visitor))
     }
 
     fn lang(&self) -> Lang {

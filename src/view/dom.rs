@@ -185,12 +185,23 @@ struct Kept {
     _owner: Owner,
 }
 
-/// Keeps `host`'s children in step with a keyed list that grows at the end or has a row
-/// replaced in place (the transcript's parts, blocks, spans, items and rows change no other
-/// way): a new key at a place draws that row alone, rows past the end go. `keys` is read
-/// reactively; `draw(i)` draws row `i`, untracked, under an owner of its own.
+/// Keeps `host`'s children in step with a keyed list. `keys` is read reactively; `draw(i)`
+/// draws row `i`, untracked, under an owner of its own. Rows keep their place by key from the
+/// start and from the end of the list, so what the transcript does — grow at the end, take older
+/// history in at the start, replace a row in place, drop rows — draws only the rows that are new
+/// and removes only those that went (a row that moved would be drawn again: nothing here moves).
 pub fn list(
     host: &Element,
+    keys: Box<dyn Fn() -> Vec<u64>>,
+    draw: Box<dyn Fn(usize) -> Option<Node>>,
+) {
+    list_before(host, None, keys, draw);
+}
+
+/// [`list`] among other children of `host`: its rows stay before `end` (a child of `host`).
+pub fn list_before(
+    host: &Element,
+    end: Option<Node>,
     keys: Box<dyn Fn() -> Vec<u64>>,
     draw: Box<dyn Fn(usize) -> Option<Node>>,
 ) {
@@ -204,43 +215,50 @@ pub fn list(
         let Some(parent) = parent.upgrade() else {
             return;
         };
+        let head = kept
+            .iter()
+            .zip(&keys)
+            .take_while(|(k, key)| k.key == **key)
+            .count();
+        if head == kept.len() && head == keys.len() {
+            return;
+        }
+        let room = kept.len().min(keys.len()) - head;
+        let tail = kept
+            .iter()
+            .rev()
+            .zip(keys.iter().rev())
+            .take(room)
+            .take_while(|(k, key)| k.key == **key)
+            .count();
         untrack(|| {
-            while kept.len() > keys.len() {
-                if let Some(node) = kept.pop().and_then(|k| k.node) {
+            // The rows between the kept ends that are not there any more go, with their owners.
+            let gone_to = kept.len() - tail;
+            for gone in kept.drain(head..gone_to) {
+                if let Some(node) = gone.node {
                     let _ = host.remove_child(&node);
                 }
             }
-            for (i, &key) in keys.iter().enumerate() {
-                if kept.get(i).is_some_and(|k| k.key == key) {
-                    continue;
-                }
-                let owner = parent.child();
-                let node = owner.with(|| draw(i));
-                let row = Kept {
-                    key,
-                    node,
-                    _owner: owner,
-                };
-                if i < kept.len() {
-                    // In place: before the row it replaces, or the next row that has a node.
-                    let old = std::mem::replace(&mut kept[i], row);
-                    let before = old
-                        .node
-                        .clone()
-                        .or_else(|| kept[i + 1..].iter().find_map(|k| k.node.clone()));
-                    if let Some(node) = &kept[i].node {
+            // New rows go before the first kept row after them that has a node, or the end.
+            let before = kept[head..]
+                .iter()
+                .find_map(|k| k.node.clone())
+                .or_else(|| end.clone());
+            let fresh: Vec<Kept> = (head..keys.len() - tail)
+                .map(|i| {
+                    let owner = parent.child();
+                    let node = owner.with(|| draw(i));
+                    if let Some(node) = &node {
                         let _ = host.insert_before(node, before.as_ref());
                     }
-                    if let Some(node) = old.node {
-                        let _ = host.remove_child(&node);
+                    Kept {
+                        key: keys[i],
+                        node,
+                        _owner: owner,
                     }
-                } else {
-                    if let Some(node) = &row.node {
-                        let _ = host.append_child(node);
-                    }
-                    kept.push(row);
-                }
-            }
+                })
+                .collect();
+            kept.splice(head..head, fresh);
         });
     }));
 }

@@ -16,7 +16,7 @@ use web_sys::{Element, MutationObserver, MutationObserverInit, ResizeObserver};
 use crate::services::Services;
 use crate::state::conversation::{Entry, EntryState};
 use crate::view::dom;
-use crate::view::each::{keyed, show, Row};
+use crate::view::each::show;
 use crate::view::parts::part_el;
 use crate::view::url::safe_image;
 
@@ -43,9 +43,11 @@ type Observers = (ResizeObserver, MutationObserver, [Closure<dyn FnMut()>; 2]);
 pub fn MessageList(svc: Services) -> impl IntoView {
     let list = NodeRef::<html::Div>::new();
     // A memo: the rating's slot is rebuilt only when this flips, not on every entry change.
-    let spoke = svc.conversation.visitor_spoke();
-    let talked = Memo::new(move |_| spoke.get());
-    let content = NodeRef::<html::Div>::new();
+    let talked = Memo::new(move |_| svc.conversation.visitor_spoke());
+    let Some(content_el) = content(svc, talked) else {
+        return ().into_any();
+    };
+    let inner_el = content_el.clone();
     let has_new = RwSignal::new(false);
     let follow = Rc::new(Follow::default());
     follow.pinned.set(true);
@@ -60,9 +62,10 @@ pub fn MessageList(svc: Services) -> impl IntoView {
     {
         let follow = follow.clone();
         dom::effect(Box::new(move || {
-            let (Some(el), Some(inner)) = (list.get(), content.get()) else {
+            let Some(el) = list.get() else {
                 return;
             };
+            let inner = inner_el.clone();
             if observers.with_value(Option::is_some) {
                 return;
             }
@@ -190,27 +193,7 @@ pub fn MessageList(svc: Services) -> impl IntoView {
         <div class="dlg-messages-wrap">
             <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite"
                 node_ref=list on:scroll=on_scroll>
-                // One box around everything that scrolls: its size is the content's height,
-                // which the ResizeObserver above follows.
-                <div class="dlg-messages-content" node_ref=content>
-                    <crate::view::intro::Intro svc/>
-                    // The config's `session_start` form, before the first message.
-                    {move || svc.conversation.entries().with(Vec::is_empty)
-                        .then(|| svc.branding.form_for(dialoge_api::config::FormTrigger::SessionStart))
-                        .flatten()
-                        .map(crate::view::parts::forms::session_form_view)}
-                    {show(move || svc.conversation.history_loading().get(), move || view! {
-                        <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
-                    }.into_any())}
-                    {keyed(move || {
-                        svc.conversation.entries().get().into_iter()
-                            .map(|e| Row::new(e.key, move || message_view(svc, e)))
-                            .collect()
-                    })}
-                    // Offered once the visitor has written and an answer has gone quiet (its timing
-                    // is the rating's own).
-                    {move || talked.get().then(|| crate::view::rating::quiet_rating_view(svc))}
-                </div>
+                {dom::view(content_el)}
             </div>
             {show(move || has_new.get(), move || view! {
                 <button type="button" class="dlg-pill" data-testid="new-message-pill" on:click=jump>
@@ -219,13 +202,78 @@ pub fn MessageList(svc: Services) -> impl IntoView {
             }.into_any())}
         </div>
     }
+    .into_any()
 }
 
-fn message_view(svc: Services, entry: Entry) -> AnyView {
-    match message_el(svc, entry) {
-        Some(el) => dom::view(el),
-        None => ().into_any(),
-    }
+/// One box around everything that scrolls (its size is the content's height, which the
+/// ResizeObserver follows): the intro, the config's `session_start` form before the first
+/// message, the line that says older history is loading, the messages, and the quiet rating.
+/// The messages are a `dom::list`, keyed by entry: a message is drawn once, older history goes in
+/// above the first one, and nothing else is drawn again.
+fn content(svc: Services, talked: Memo<bool>) -> Option<Element> {
+    let t = move || svc.ui.lang().get().t();
+    let content: Element = dom::el("div", &[("class", "dlg-messages-content")])?.into();
+    dom::mount(
+        &content,
+        view! { <crate::view::intro::Intro svc/> }.into_any(),
+    );
+    dom::mount(
+        &content,
+        (move || {
+            svc.conversation
+                .entries()
+                .with(Vec::is_empty)
+                .then(|| {
+                    svc.branding
+                        .form_for(dialoge_api::config::FormTrigger::SessionStart)
+                })
+                .flatten()
+                .map(crate::view::parts::forms::session_form_view)
+        })
+        .into_any(),
+    );
+    dom::mount(
+        &content,
+        show(
+            move || svc.conversation.history_loading().get(),
+            move || {
+                view! {
+                    <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
+                }
+                .into_any()
+            },
+        ),
+    );
+    let end = dom::text_node("")?;
+    let _ = content.append_child(&end);
+    dom::list_before(
+        &content,
+        Some(end),
+        Box::new(move || {
+            svc.conversation
+                .entries()
+                .with(|e| e.iter().map(|x| x.key).collect())
+        }),
+        Box::new(move |i| {
+            let entry = svc
+                .conversation
+                .entries()
+                .with_untracked(|e| e.get(i).cloned())?;
+            message_el(svc, entry).map(Into::into)
+        }),
+    );
+    // Offered once the visitor has written and an answer has gone quiet (its timing is the
+    // rating's own).
+    dom::mount(
+        &content,
+        (move || {
+            talked
+                .get()
+                .then(|| crate::view::rating::quiet_rating_view(svc))
+        })
+        .into_any(),
+    );
+    Some(content)
 }
 
 /// One message as plain DOM (`view::dom`): a history of a thousand messages is their elements
