@@ -128,6 +128,23 @@ test("the livechat scenes: waiting, active with the agent typing, closed with fe
   await page.locator("[data-testid=livechat][data-status=active]").waitFor({ timeout: 10000 });
 });
 
+test("a half-written livechat feedback survives a change of language", async () => {
+  const { page } = browser;
+  await openPreview(page);
+  await page.evaluate(() => window.Dialoge("previewScene", "closed"));
+  const banner = page.locator("[data-testid=livechat][data-status=closed]");
+  await banner.waitFor();
+  const words = page.getByTestId("livechat-feedback").locator("textarea");
+  await words.fill("Quick and kind");
+  const config = await page.evaluate(() => fetch("/shop/branding.json").then((r) => r.json()));
+  config.language = "da";
+  await page.evaluate((c) => window.Dialoge("preview", c), config);
+  // The banner's words follow the language; the form being filled in is the same one.
+  await banner.filter({ hasText: /[Cc]hatten/ }).waitFor({ timeout: 5000 });
+  assert.equal(await words.inputValue(), "Quick and kind");
+  await page.evaluate(() => window.Dialoge("previewScene", "none"));
+});
+
 test("closed, the preview shows the teaser and the launcher's unread badge", async () => {
   const { page } = browser;
   await openPreview(page);

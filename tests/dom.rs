@@ -159,6 +159,15 @@ async fn a_place_draws_on_a_flip_only_keeps_its_spot_and_cleans_up() {
     );
 }
 
+/// A step of a list test: the keys, what the host shows, draws and clean-ups so far, and why.
+type ListStep = (
+    &'static [u64],
+    &'static [&'static str],
+    usize,
+    usize,
+    &'static str,
+);
+
 #[wasm_bindgen_test]
 async fn a_list_among_other_children_takes_rows_in_at_the_start_and_draws_only_new_ones() {
     let body = web_sys::window()
@@ -203,7 +212,7 @@ async fn a_list_among_other_children_takes_rows_in_at_the_start_and_draws_only_n
     assert_eq!(shown(&host), ["intro", "row 3", "row 4", "footer"]);
 
     // Each change: the keys, then what the host shows, draws and clean-ups so far.
-    let steps: [(&[u64], &[&str], usize, usize, &str); 4] = [
+    let steps: [ListStep; 4] = [
         (
             &[1, 2, 3, 4],
             &["intro", "row 1", "row 2", "row 3", "row 4", "footer"],

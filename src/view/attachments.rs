@@ -182,8 +182,7 @@ fn refusal(att: Attachments) -> Option<Element> {
 }
 
 /// The chosen files, a chip each: a chip is redrawn once its file is read (it gains its preview
-/// and size), and the chips after a removed one are drawn again in their new places (a handful
-/// at most).
+/// and size); a removed chip goes alone.
 fn chips(svc: Services, att: Attachments) -> Option<Element> {
     let ul = dom::el(
         "ul",

@@ -163,7 +163,8 @@ impl RenderHtml for Dom {
 }
 
 /// Runs `f` now, and again whenever a signal it read changes, for as long as the current
-/// owner lives. Boxed, so every plain-DOM update shares one effect type.
+/// owner lives. Boxed, so every plain-DOM update shares one effect type. What a run of `f`
+/// makes (effects, listeners, `when` and `list` places) is cleaned up before the next run.
 pub fn watch(mut f: Box<dyn FnMut()>) {
     let effect = RenderEffect::new(move |_: Option<()>| f());
     // Held by the owner: dropped (and so stopped) when the owner is cleaned up.

@@ -6,19 +6,17 @@
 
 use dialoge_api::config::HeaderAlignment;
 use js_sys::Function;
-use leptos::html;
 use leptos::prelude::*;
 
-use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
+use crate::view::icons;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::services::Services;
 use crate::view::dom;
-use crate::view::dom::effect;
-use crate::view::livechat::HumanButton;
-use crate::view::menu::header_menu_view;
+use crate::view::livechat::human_button;
+use crate::view::menu::header_menu_el;
 use crate::view::theme::themes;
 use crate::view::url::{safe_image, safe_link};
 
@@ -152,13 +150,33 @@ fn build(
     });
 }
 
-/// The header of the panel. Its branded part is plain DOM (see `view::dom`), rebuilt whole when
-/// the config, language or colour scheme changes; the close button stays a Leptos node outside
-/// it, so its focus survives a rebuild.
-#[component]
-pub fn Header(svc: Services) -> impl IntoView {
+/// The header of the panel, as plain DOM: its branded part is rebuilt whole when the config,
+/// language or colour scheme changes; the "talk to a person" button, the menu and the close
+/// button sit outside it, so their focus survives a rebuild.
+pub fn header_view(svc: Services) -> AnyView {
+    dom::view_opt(header_el(svc))
+}
+
+fn header_el(svc: Services) -> Option<Element> {
     let base = svc.api_base();
-    let host = NodeRef::<html::Div>::new();
+    let header: Element = dom::el("header", &[("class", "dlg-header")])?.into();
+    let main: Element = dom::el("div", &[("class", "dlg-header-main")])?.into();
+    dom::add(&header, &main);
+    human_button(&header, svc);
+    if let Some(menu) = header_menu_el(svc) {
+        dom::add(&header, &menu);
+    }
+    let close = dom::el(
+        "button",
+        &[("type", "button"), ("class", "dlg-header-btn dlg-close")],
+    )?;
+    dom::add(&close, &dom::icon(&[icons::CLOSE])?);
+    dom::on(&close, "click", Box::new(move |_| svc.set_open(false)));
+    dom::add(&header, &close);
+    dom::watch(Box::new(move || {
+        let _ = close.set_attribute("aria-label", svc.ui.lang().get().t().close_chat);
+    }));
+
     // The avatar URL that failed to load, so a new config's avatar gets its own chance.
     let failed = RwSignal::new(None::<String>);
     let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |e: web_sys::Event| {
@@ -169,42 +187,38 @@ pub fn Header(svc: Services) -> impl IntoView {
         failed.try_set(src);
     });
     let on_error = StoredValue::new_local(on_error);
-    effect(Box::new(move || {
+    dom::watch(Box::new(move || {
         let failed = failed.get();
-        if let Some(host) = host.get() {
-            on_error.with_value(|f| {
-                build(
-                    svc,
-                    &host,
-                    &base,
-                    failed.as_deref(),
-                    f.as_ref().unchecked_ref(),
-                )
-            });
-        }
+        on_error.with_value(|f| {
+            build(
+                svc,
+                &main,
+                &base,
+                failed.as_deref(),
+                f.as_ref().unchecked_ref(),
+            )
+        });
     }));
-    let centered = move || {
-        let dark = svc.branding.dark().get();
-        svc.branding.config().with(|c| {
-            c.as_deref().is_some_and(|c| {
-                themes(c, dark)
-                    .iter()
-                    .rev()
-                    .find_map(|t| t.header.alignment.as_ref())
-                    == Some(&HeaderAlignment::Center)
-            })
-        })
-    };
-    view! {
-        <header class="dlg-header" class:dlg-header-center=centered>
-            <div class="dlg-header-main" node_ref=host></div>
-            <HumanButton svc/>
-            {header_menu_view(svc)}
-            <button type="button" class="dlg-header-btn dlg-close"
-                aria-label=move || svc.ui.lang().get().t().close_chat
-                on:click=move |_| svc.set_open(false)>
-                <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::CLOSE/></svg>
-            </button>
-        </header>
+    {
+        let header = header.clone();
+        dom::watch(Box::new(move || {
+            let dark = svc.branding.dark().get();
+            let centered = svc.branding.config().with(|c| {
+                c.as_deref().is_some_and(|c| {
+                    themes(c, dark)
+                        .iter()
+                        .rev()
+                        .find_map(|t| t.header.alignment.as_ref())
+                        == Some(&HeaderAlignment::Center)
+                })
+            });
+            let class = if centered {
+                "dlg-header dlg-header-center"
+            } else {
+                "dlg-header"
+            };
+            let _ = header.set_attribute("class", class);
+        }));
     }
+    Some(header)
 }

@@ -6,14 +6,13 @@
 use dialoge_api::livechat::{ClosedBy, LivechatStatus};
 use leptos::prelude::*;
 
-use web_sys::Element;
+use web_sys::{Element, Node};
 
 use crate::i18n::Strings;
 use crate::services::markers::RatingTarget;
 use crate::services::Services;
 use crate::view::dom;
-use crate::view::each::show;
-use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
+use crate::view::icons;
 use crate::view::parts::forms::session_form_view;
 use crate::view::rating::rating_el;
 use crate::view::url::safe_image;
@@ -75,23 +74,42 @@ fn banner(svc: Services) -> Option<Element> {
             Some(span.into())
         }),
     );
-    // What the status says goes after this (and after the mark): redrawn from here on.
+    // What the status says goes between these two (after the mark): redrawn whole when the
+    // status, the agent or the language changes.
     let start = dom::text_slot(&div)?;
-    let host: Element = div.clone().into();
-    dom::watch(Box::new(move || {
-        let status = v.status().get();
-        let t = svc.ui.lang().get().t();
-        while let Some(old) = start.next_sibling() {
-            let _ = host.remove_child(&old);
-        }
-        let _ = match status {
-            LivechatStatus::Waiting => waiting(&host, svc, t),
-            LivechatStatus::Active => active(&host, svc, t),
-            LivechatStatus::Closed => closed(&host, svc, t),
-            _ => None,
-        };
-    }));
+    let stop: Node = dom::text_slot(&div)?.into();
+    {
+        let host: Element = div.clone().into();
+        let stop = stop.clone();
+        dom::watch(Box::new(move || {
+            let status = v.status().get();
+            let t = svc.ui.lang().get().t();
+            while let Some(old) = start.next_sibling().filter(|n| *n != stop) {
+                let _ = host.remove_child(&old);
+            }
+            let _ = match status {
+                LivechatStatus::Waiting => waiting(&stop, svc, t),
+                LivechatStatus::Active => active(&stop, svc, t),
+                LivechatStatus::Closed => closed(&stop, svc, t),
+                _ => None,
+            };
+        }));
+    }
+    // The feedback form after the closing words, outside what is redrawn: a half-written
+    // feedback survives a change of language.
+    dom::when(
+        &div,
+        Box::new(move || v.status().get() == LivechatStatus::Closed && v.feedback_pending().get()),
+        Box::new(move || rating_el(svc, None, RatingTarget::Livechat)),
+    );
     Some(div.into())
+}
+
+/// Puts `el` right before `stop` (the end of the banner's redrawn words).
+fn put(stop: &Node, el: &Element) {
+    if let Some(parent) = stop.parent_node() {
+        let _ = parent.insert_before(el, Some(stop));
+    }
 }
 
 /// "End chat", for as long as the livechat is open.
@@ -116,14 +134,14 @@ fn para(text: &str) -> Option<Element> {
     Some(p.into())
 }
 
-fn waiting(host: &Element, svc: Services, t: &'static Strings) -> Option<()> {
-    dom::add(host, &para(t.livechat_waiting)?);
-    dom::add(host, &end_button(svc, t)?);
+fn waiting(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
+    put(stop, &para(t.livechat_waiting)?);
+    put(stop, &end_button(svc, t)?);
     Some(())
 }
 
 /// The agent (avatar and name), their typing, and "End chat".
-fn active(host: &Element, svc: Services, t: &'static Strings) -> Option<()> {
+fn active(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
     let v = svc.livechat;
     let agent = v.agent().get();
     let name = agent
@@ -139,7 +157,7 @@ fn active(host: &Element, svc: Services, t: &'static Strings) -> Option<()> {
             "img",
             &[("class", "dlg-agent-avatar"), ("src", &src), ("alt", "")],
         )?;
-        dom::add(host, &img);
+        put(stop, &img);
     }
     let p: Element = dom::el("p", &[])?.into();
     dom::text(&p, t.livechat_with);
@@ -147,7 +165,7 @@ fn active(host: &Element, svc: Services, t: &'static Strings) -> Option<()> {
     let strong = dom::el("strong", &[("data-testid", "livechat-agent")])?;
     dom::text(&strong, &name);
     dom::add(&p, &strong);
-    dom::add(host, &p);
+    put(stop, &p);
     let typing = dom::el(
         "span",
         &[("class", "dlg-typing"), ("data-testid", "agent-typing")],
@@ -157,16 +175,16 @@ fn active(host: &Element, svc: Services, t: &'static Strings) -> Option<()> {
     dom::watch(Box::new(move || {
         dom::toggle_after(&p, &typing, v.agent_typing().get());
     }));
-    dom::add(host, &end_button(svc, t)?);
+    put(stop, &end_button(svc, t)?);
     Some(())
 }
 
-/// Who closed it and why, and the feedback form while it is asked for.
-fn closed(host: &Element, svc: Services, t: &'static Strings) -> Option<()> {
+/// Who closed it and why (the feedback form follows, see `banner`).
+fn closed(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
     let v = svc.livechat;
     let p = dom::el("p", &[])?;
     let text = dom::text_slot(&p)?;
-    dom::add(host, &p);
+    put(stop, &p);
     dom::watch(Box::new(move || {
         let closed = v.closed().get();
         let by = match closed.as_ref().and_then(|c| c.by.as_ref()) {
@@ -180,30 +198,36 @@ fn closed(host: &Element, svc: Services, t: &'static Strings) -> Option<()> {
             None => text.set_data(by),
         }
     }));
-    dom::when(
-        host,
-        Box::new(move || v.feedback_pending().get()),
-        Box::new(move || rating_el(svc, None, RatingTarget::Livechat)),
-    );
     Some(())
 }
 
-/// "Talk to a person" in the header, only when the backend has livechat and the config says
-/// it is enabled and live right now.
-#[component]
-pub fn HumanButton(svc: Services) -> impl IntoView {
-    let t = move || svc.ui.lang().get().t();
+/// "Talk to a person" at the end of `parent` (the header), only when the backend has livechat
+/// and the config says it is enabled and live right now. An icon (the name needs the room); the
+/// label is its accessible name.
+pub fn human_button(parent: &Element, svc: Services) {
     let can = svc.capabilities().livechat;
-    let shown =
-        move || can && svc.branding.livechat_live() && !svc.livechat.status().get().is_open();
-    view! {
-        {show(shown, move || view! {
-            // An icon in the header (the name needs the room); the label is its accessible name.
-            <button type="button" class="dlg-header-btn dlg-human-btn" data-testid="human-button"
-                aria-label=move || t().talk_to_person title=move || t().talk_to_person
-                on:click=move |_| svc.request_human()>
-                <svg viewBox=VIEW_BOX aria-hidden=ARIA_TRUE><path d=icons::PERSON/></svg>
-            </button>
-        }.into_any())}
-    }
+    dom::when(
+        parent,
+        Box::new(move || {
+            can && svc.branding.livechat_live() && !svc.livechat.status().get().is_open()
+        }),
+        Box::new(move || {
+            let button = dom::el(
+                "button",
+                &[
+                    ("type", "button"),
+                    ("class", "dlg-header-btn dlg-human-btn"),
+                    ("data-testid", "human-button"),
+                ],
+            )?;
+            dom::add(&button, &dom::icon(&[icons::PERSON])?);
+            dom::on(&button, "click", Box::new(move |_| svc.request_human()));
+            let out: Element = button.clone().into();
+            dom::watch(Box::new(move || {
+                let label = svc.ui.lang().get().t().talk_to_person;
+                dom::set_attrs(&button, &[("aria-label", label), ("title", label)]);
+            }));
+            Some(out)
+        }),
+    );
 }

@@ -32,11 +32,7 @@ pub enum MenuState {
 type Words = fn(&Strings) -> &'static str;
 
 /// The "⋯" menu in the panel header.
-pub fn header_menu_view(svc: Services) -> AnyView {
-    dom::view_opt(header_menu_el(svc))
-}
-
-fn header_menu_el(svc: Services) -> Option<Element> {
+pub(crate) fn header_menu_el(svc: Services) -> Option<Element> {
     let state = RwSignal::new(MenuState::Closed);
     let root: Element = dom::el("div", &[("class", "dlg-menu")])?.into();
     let button: Element = dom::el(

@@ -18,7 +18,7 @@ use crate::view::banners::Banners;
 use crate::view::dom::{self, effect};
 use crate::view::each::{show, show_or};
 use crate::view::files::{files_of, input_of};
-use crate::view::header::Header;
+use crate::view::header::header_view;
 use crate::view::look::remember_look;
 use crate::view::messages::MessageList;
 use crate::view::teaser::Teasers;
@@ -163,7 +163,7 @@ fn Panel(svc: Services) -> impl IntoView {
 pub fn panel_view(svc: Services, att: Attachments) -> AnyView {
     let live = Memo::new(move |_| svc.livechat.status().get() != LivechatStatus::Inactive);
     view! {
-        <Header svc/>
+        {header_view(svc)}
         <Banners svc/>
         {move || live.get().then(|| crate::view::livechat::livechat_view(svc))}
         <MessageList svc/>
