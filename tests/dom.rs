@@ -20,9 +20,8 @@ fn texts(host: &web_sys::Element) -> Vec<String> {
         .collect()
 }
 
-#[wasm_bindgen_test]
-async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
-    // Mounting anything sets up Leptos's task executor, which effects run on.
+/// Mounting anything sets up Leptos's task executor, which effects run on.
+fn start() {
     let body = web_sys::window()
         .unwrap()
         .document()
@@ -30,6 +29,11 @@ async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
         .body()
         .unwrap();
     leptos::mount::mount_to(body, || ()).forget();
+}
+
+#[wasm_bindgen_test]
+async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
+    start();
     let owner = Owner::new();
     let cleaned = Arc::new(AtomicUsize::new(0));
     let (host, keys) = owner.with(|| {
@@ -89,13 +93,7 @@ async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
 
 #[wasm_bindgen_test]
 async fn a_place_draws_on_a_flip_only_keeps_its_spot_and_cleans_up() {
-    let body = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .body()
-        .unwrap();
-    leptos::mount::mount_to(body, || ()).forget();
+    start();
     let owner = Owner::new();
     let drawn = Arc::new(AtomicUsize::new(0));
     let cleaned = Arc::new(AtomicUsize::new(0));
@@ -170,13 +168,7 @@ type ListStep = (
 
 #[wasm_bindgen_test]
 async fn a_list_among_other_children_takes_rows_in_at_the_start_and_draws_only_new_ones() {
-    let body = web_sys::window()
-        .unwrap()
-        .document()
-        .unwrap()
-        .body()
-        .unwrap();
-    leptos::mount::mount_to(body, || ()).forget();
+    start();
     let owner = Owner::new();
     let drawn = Arc::new(AtomicUsize::new(0));
     let cleaned = Arc::new(AtomicUsize::new(0));
