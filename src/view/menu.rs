@@ -103,11 +103,9 @@ pub(crate) fn header_menu_el(svc: Services) -> Option<Element> {
 
 /// A text node in `parent` that says `words` in the UI language.
 fn say(svc: Services, parent: &Element, words: Words) {
-    let Some(node) = dom::text_node("") else {
+    let Some(node) = dom::text_slot(parent) else {
         return;
     };
-    let _ = parent.append_with_node_1(&node);
-    let node: web_sys::Text = node.unchecked_into();
     dom::watch(Box::new(move || {
         node.set_data(words(svc.ui.lang().get().t()))
     }));
@@ -212,8 +210,7 @@ fn menu_el(svc: Services, state: RwSignal<MenuState>) -> Option<Element> {
                 ],
             )?
             .into();
-            let check: web_sys::Text = dom::text_node("")?.unchecked_into();
-            let _ = alerts.append_with_node_1(&check);
+            let check = dom::text_slot(&alerts)?;
             {
                 let alerts = alerts.clone();
                 dom::watch(Box::new(move || {

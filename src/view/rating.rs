@@ -151,13 +151,7 @@ pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) ->
     dom::watch(Box::new(move || {
         let chosen = stars.get();
         for (n, (input, label)) in (1..).zip(&radios) {
-            // Through `Reflect`, as Leptos sets properties: no typed setter (and import) of its
-            // own.
-            let _ = js_sys::Reflect::set(
-                input,
-                &JsValue::from_str("checked"),
-                &JsValue::from_bool(n == chosen),
-            );
+            dom::prop(input, "checked", &JsValue::from_bool(n == chosen));
             // add/remove, not toggle: the ones the app already imports.
             let classes = label.class_list();
             let _ = match n <= chosen {
@@ -188,10 +182,11 @@ pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) ->
         let message = error.get();
         dom::flag(&err, "hidden", message.is_none());
         err.set_text_content(message);
-        let _ = match message {
-            Some(_) => fieldset.set_attribute("aria-describedby", &err_id),
-            None => fieldset.remove_attribute("aria-describedby"),
-        };
+        dom::opt_attr(
+            &fieldset,
+            "aria-describedby",
+            message.map(|_| err_id.as_str()),
+        );
     }));
 
     dom::on(
@@ -298,21 +293,22 @@ fn quiet_rating_el(svc: Services) -> Option<Element> {
     }
     // The form and its dismiss button, drawn (fresh) each time the offer is made, and gone
     // with it.
-    dom::list(
+    let offered = move || svc.markers.rating_offered().get();
+    dom::when(
         &holder,
-        Box::new(move || match svc.markers.rating_offered().get() {
-            true => vec![0, 1],
-            false => Vec::new(),
+        Box::new(offered),
+        Box::new(move || {
+            rating_el(
+                svc,
+                Some(Rc::new(move || rated.set(true))),
+                RatingTarget::Conversation,
+            )
         }),
-        Box::new(move |i| {
-            if i == 0 {
-                return rating_el(
-                    svc,
-                    Some(Rc::new(move || rated.set(true))),
-                    RatingTarget::Conversation,
-                )
-                .map(Into::into);
-            }
+    );
+    dom::when(
+        &holder,
+        Box::new(offered),
+        Box::new(move || {
             let dismiss: Element = dom::el(
                 "button",
                 &[("type", "button"), ("class", "dlg-rating-dismiss")],
@@ -326,7 +322,7 @@ fn quiet_rating_el(svc: Services) -> Option<Element> {
             );
             let button = dismiss.clone();
             dom::watch(Box::new(move || dom::flag(&button, "hidden", rated.get())));
-            Some(dismiss.into())
+            Some(dismiss)
         }),
     );
     Some(holder)

@@ -19,7 +19,7 @@ use dialoge_api::message::{FieldType, FormField, ShowContactForm, ShowForm, Show
 use dialoge_api::send::MAX_ACTION_ATTACHMENT_BYTES;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::Element;
+use web_sys::{Element, HtmlElement};
 
 use super::media::human_size;
 use crate::i18n::{fill, Lang};
@@ -276,6 +276,23 @@ fn focus_in(form: &Element, id: Option<String>) {
     }
 }
 
+/// The "✓ sent" line of a form or prompt, appended to `parent`: the paragraph (a status),
+/// its check mark and the text node for what was sent.
+pub(super) fn sent_line(parent: &Element) -> Option<(HtmlElement, HtmlElement, web_sys::Text)> {
+    let p = dom::el("p", &[("class", "dlg-form-sent"), ("role", "status")])?;
+    let check = dom::el(
+        "span",
+        &[("class", "dlg-form-check"), ("aria-hidden", "true")],
+    )?;
+    dom::text(&check, "✓");
+    dom::add(&p, &check);
+    let span = dom::el("span", &[])?;
+    let text = dom::text_slot(&span)?;
+    dom::add(&p, &span);
+    dom::add(parent, &p);
+    Some((p, check, text))
+}
+
 /// What a marker form is drawn from.
 struct Form {
     part_id: String,
@@ -334,24 +351,9 @@ fn marker_form(form_spec: Form) -> Option<Element> {
         .collect();
 
     let root = dom::el("div", &[("class", "dlg-form"), ("data-testid", "form")])?;
-    let sent_p = dom::el(
-        "p",
-        &[
-            ("class", "dlg-form-sent"),
-            ("role", "status"),
-            ("tabindex", "-1"),
-        ],
-    )?;
-    let check = dom::el(
-        "span",
-        &[("class", "dlg-form-check"), ("aria-hidden", "true")],
-    )?;
-    dom::text(&check, "✓");
-    dom::add(&sent_p, &check);
-    let sent_span = dom::el("span", &[])?;
-    let sent_message = dom::text_slot(&sent_span)?;
-    dom::add(&sent_p, &sent_span);
-    dom::add(&root, &sent_p);
+    let (sent_p, _, sent_message) = sent_line(&root)?;
+    // Focus moves here once sent (see `finish`).
+    let _ = sent_p.set_attribute("tabindex", "-1");
 
     let form = dom::el("form", &[("novalidate", "")])?;
     if !title.is_empty() {

@@ -14,7 +14,7 @@ use dialoge_api::LivechatStatus;
 use leptos::prelude::*;
 use web_sys::Element;
 
-use super::forms::{lang_of, next_uid, problem_text};
+use super::forms::{lang_of, next_uid, problem_text, sent_line};
 use super::media::human_size;
 use crate::i18n::fill;
 use crate::services::markers::Phase;
@@ -107,17 +107,7 @@ pub fn image_upload(part: &RequestImageUpload) -> Option<Element> {
         "div",
         &[("class", "dlg-upload"), ("data-testid", "upload-prompt")],
     )?;
-    let status_p = dom::el("p", &[("class", "dlg-form-sent"), ("role", "status")])?;
-    let check = dom::el(
-        "span",
-        &[("class", "dlg-form-check"), ("aria-hidden", "true")],
-    )?;
-    dom::text(&check, "✓");
-    dom::add(&status_p, &check);
-    let status_span = dom::el("span", &[])?;
-    let status_text = dom::text_slot(&status_span)?;
-    dom::add(&status_p, &status_span);
-    dom::add(&root, &status_p);
+    let (status_p, check, status_text) = sent_line(&root)?;
     let choose = dom::el("div", &[("class", "dlg-upload-choose")])?;
     let label = dom::el("label", &[("class", "dlg-field-label"), ("for", &id)])?;
     dom::text(&label, m.upload_label);
