@@ -27,12 +27,14 @@ use crate::services::livechat::Livechat;
 use crate::services::Services;
 use crate::state::conversation::Entry;
 use crate::view::attachments::Attachments;
+use crate::view::dom;
+use web_sys::Element;
 
 /// The entry points of the `extras` chunk.
 #[derive(Clone, Copy)]
 pub struct Extras {
     /// The open panel's content: header, banners, messages, status line and composer.
-    pub panel: fn(Services, Attachments) -> AnyView,
+    pub panel: fn(Services, Attachments, &Element),
     /// A history page: the request and what it shows (see `Conversation::load_history`).
     pub history: fn(Conversation, Option<String>, bool),
     /// An assistant's turn for the visitor's message: the send, the answer's stream and its
@@ -267,39 +269,97 @@ pub fn then(host: impl Into<Host>, work: impl FnOnce(Extras) + 'static) {
     start(host);
 }
 
-/// A view drawn by the chunk (the open panel's content): while the chunk is on its way, a
-/// loading state (busy, with its words for screen readers); then `render`'s view; if the fetch
-/// fails, an alert with a retry in its place.
-pub fn deferred(render: impl Fn(Extras) -> AnyView + Send + Sync + 'static) -> AnyView {
+/// What the chunk draws into a host element.
+pub type Render = Box<dyn Fn(Extras, &Element)>;
+
+/// What the chunk draws into `host` (the open panel's content): while the chunk is on its way, a
+/// loading state (busy, with its words for screen readers); then what `render` draws; if the
+/// fetch fails, an alert with a retry in its place.
+pub fn deferred(host: &Element, render: Render) {
     if let Some(x) = extras_now() {
-        return render(x);
+        render(x, host);
+        return;
     }
     // Only a mounted widget gets here.
     let Some(svc) = crate::services::use_services() else {
-        return ().into_any();
+        return;
     };
     start(svc.into());
     let state = load_state();
-    let t = move || svc.ui.lang().get().t();
-    (move || match state.get() {
-        Load::Ready(x) => render(x),
-        Load::Idle | Load::Loading => view! {
-            <div class="dlg-panel-busy" data-testid="panel-busy" role="status" aria-busy="true">
-                {move || t().loading}
-            </div>
-        }
-        .into_any(),
-        Load::Failed => view! {
-            <div class="dlg-panel-busy" role="alert" data-testid="chunk-failed">
-                <span class="dlg-error">{move || t().error_generic}</span>
-                " "
-                <button type="button" class="dlg-retry" data-testid="chunk-retry"
-                    on:click=move |_| start(svc.into())>
-                    {move || t().retry}
-                </button>
-            </div>
-        }
-        .into_any(),
-    })
-    .into_any()
+    let host_el = host.clone();
+    let key_state = state.clone();
+    dom::place(
+        host,
+        Box::new(move || {
+            let key = match key_state.get() {
+                Load::Ready(_) => "ready",
+                Load::Failed => "failed",
+                Load::Idle | Load::Loading => "busy",
+            };
+            Some(key.to_owned())
+        }),
+        Box::new(move |_| match state.get_untracked() {
+            // For good: drawn after the place's mark, under the place's owner.
+            Load::Ready(x) => {
+                render(x, &host_el);
+                None
+            }
+            Load::Failed => failed(svc),
+            Load::Idle | Load::Loading => busy(svc),
+        }),
+    );
+}
+
+/// The panel's loading state.
+fn busy(svc: Services) -> Option<Element> {
+    let div: Element = dom::el(
+        "div",
+        &[
+            ("class", "dlg-panel-busy"),
+            ("data-testid", "panel-busy"),
+            ("role", "status"),
+            ("aria-busy", "true"),
+        ],
+    )?
+    .into();
+    let words = dom::text_slot(&div)?;
+    dom::watch(Box::new(move || {
+        words.set_data(svc.ui.lang().get().t().loading);
+    }));
+    Some(div)
+}
+
+/// The chunk did not arrive: an alert with a retry.
+fn failed(svc: Services) -> Option<Element> {
+    let div: Element = dom::el(
+        "div",
+        &[
+            ("class", "dlg-panel-busy"),
+            ("role", "alert"),
+            ("data-testid", "chunk-failed"),
+        ],
+    )?
+    .into();
+    let span: Element = dom::el("span", &[("class", "dlg-error")])?.into();
+    let error = dom::text_slot(&span)?;
+    dom::add(&div, &span);
+    dom::text(&div, " ");
+    let button: Element = dom::el(
+        "button",
+        &[
+            ("type", "button"),
+            ("class", "dlg-retry"),
+            ("data-testid", "chunk-retry"),
+        ],
+    )?
+    .into();
+    let retry = dom::text_slot(&button)?;
+    dom::add(&div, &button);
+    dom::watch(Box::new(move || {
+        let t = svc.ui.lang().get().t();
+        error.set_data(t.error_generic);
+        retry.set_data(t.retry);
+    }));
+    dom::on(&button, "click", Box::new(move |_| start(svc.into())));
+    Some(div)
 }

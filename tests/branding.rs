@@ -11,7 +11,8 @@ use dialoge_widget::services::branding::popups_for;
 use dialoge_widget::services::Services;
 use dialoge_widget::state::live::LiveKind;
 use dialoge_widget::transport::storage::Store;
-use dialoge_widget::view::shell::Shell;
+use dialoge_widget::view::dom;
+use dialoge_widget::view::shell::shell;
 use dialoge_widget::view::theme::{apply, contrast, font_family, is_color, theme_vars};
 use dialoge_widget::Options;
 use leptos::prelude::*;
@@ -382,11 +383,12 @@ fn ctx(chatbot_id: &str, storage: StorageKind, language: Option<&str>) -> Servic
 async fn mount(ctx: Services) -> HtmlElement {
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
+    let owner = Owner::new();
+    owner.with(|| {
         provide_context(ctx);
-        view! { <Shell/> }
+        dom::mount(&root, || shell(ctx));
     });
-    handle.forget();
+    std::mem::forget(owner);
     leptos::task::tick().await;
     root
 }

@@ -20,7 +20,7 @@ fn texts(host: &web_sys::Element) -> Vec<String> {
         .collect()
 }
 
-/// Mounting anything sets up Leptos's task executor, which effects run on.
+/// Mounting sets up the task executor, which effects run on.
 fn start() {
     let body = web_sys::window()
         .unwrap()
@@ -28,7 +28,7 @@ fn start() {
         .unwrap()
         .body()
         .unwrap();
-    leptos::mount::mount_to(body, || ()).forget();
+    dom::mount(&body, || None);
 }
 
 #[wasm_bindgen_test]
@@ -153,6 +153,81 @@ async fn a_place_draws_on_a_flip_only_keeps_its_spot_and_cleans_up() {
     assert_eq!(
         cleaned.load(Ordering::SeqCst),
         2,
+        "the owner's end cleans up what is shown"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_keyed_place_draws_again_only_when_its_key_changes() {
+    start();
+    let owner = Owner::new();
+    let drawn = Arc::new(AtomicUsize::new(0));
+    let cleaned = Arc::new(AtomicUsize::new(0));
+    let (host, key, other) = owner.with(|| {
+        let host: web_sys::Element = dom::el("div", &[]).unwrap().into();
+        dom::text(&host, "[");
+        // The key, and a signal the key function also reads that does not change it.
+        let key = RwSignal::new(Some("a"));
+        let other = RwSignal::new(0u32);
+        let (drawn, cleaned) = (drawn.clone(), cleaned.clone());
+        dom::place(
+            &host,
+            Box::new(move || {
+                other.track();
+                key.get().map(str::to_owned)
+            }),
+            Box::new(move |key| {
+                drawn.fetch_add(1, Ordering::SeqCst);
+                let cleaned = cleaned.clone();
+                on_cleanup(move || {
+                    cleaned.fetch_add(1, Ordering::SeqCst);
+                });
+                let el = dom::el("b", &[]).unwrap();
+                dom::text(&el, key);
+                Some(el.into())
+            }),
+        );
+        dom::text(&host, "]");
+        (host, key, other)
+    });
+    let shown = |host: &web_sys::Element| host.text_content().unwrap_or_default();
+    assert_eq!(shown(&host), "[a]", "drawn at once, in its place");
+
+    other.set(1);
+    leptos::task::tick().await;
+    assert_eq!(
+        (shown(&host).as_str(), drawn.load(Ordering::SeqCst)),
+        ("[a]", 1),
+        "same key: not redrawn"
+    );
+
+    key.set(Some("b"));
+    leptos::task::tick().await;
+    assert_eq!(
+        shown(&host),
+        "[b]",
+        "a new key: drawn again in the same spot"
+    );
+    assert_eq!(
+        (drawn.load(Ordering::SeqCst), cleaned.load(Ordering::SeqCst)),
+        (2, 1)
+    );
+
+    key.set(None);
+    leptos::task::tick().await;
+    assert_eq!(shown(&host), "[]", "no key: nothing");
+    assert_eq!(
+        (drawn.load(Ordering::SeqCst), cleaned.load(Ordering::SeqCst)),
+        (2, 2)
+    );
+
+    key.set(Some("c"));
+    leptos::task::tick().await;
+    drop(owner);
+    leptos::task::tick().await;
+    assert_eq!(
+        cleaned.load(Ordering::SeqCst),
+        3,
         "the owner's end cleans up what is shown"
     );
 }

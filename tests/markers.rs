@@ -13,8 +13,9 @@ use dialoge_api::message::{
 use dialoge_widget::services::markers::RatingTarget;
 use dialoge_widget::services::Services;
 use dialoge_widget::state::live::LivePart;
-use dialoge_widget::view::parts::part_view;
-use dialoge_widget::view::rating::rating_view;
+use dialoge_widget::view::dom;
+use dialoge_widget::view::parts::part_el;
+use dialoge_widget::view::rating::rating_el;
 use dialoge_widget::Options;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -94,13 +95,14 @@ fn test_ctx() -> Services {
 /// Mounts one part with the services in context.
 async fn render(ctx: Option<Services>, part: Part) -> HtmlElement {
     let root = container();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
+    let owner = Owner::new();
+    owner.with(|| {
         if let Some(ctx) = ctx {
             provide_context(ctx);
         }
-        part_view(LivePart::from_part(&part))
+        dom::mount(&root, || part_el(LivePart::from_part(&part)));
     });
-    handle.forget();
+    std::mem::forget(owner);
     settle().await;
     root
 }
@@ -697,10 +699,9 @@ async fn a_custom_marker_renders_nothing_and_reaches_the_host_page_once() {
 async fn the_rating_is_a_labelled_radio_group_and_is_sent_with_its_words() {
     let ctx = test_ctx();
     let root = container();
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        rating_view(ctx, None, RatingTarget::Conversation)
-    });
-    handle.forget();
+    let owner = Owner::new();
+    owner.with(|| dom::mount(&root, || rating_el(ctx, None, RatingTarget::Conversation)));
+    std::mem::forget(owner);
     settle().await;
 
     let radios = all(&root, "input[type=radio]");

@@ -6,7 +6,8 @@ use dialoge_api::sse::SseParser;
 use dialoge_api::stream::StreamEvent;
 use dialoge_widget::state::conversation::{Applied, Transcript, TurnApplier};
 use dialoge_widget::state::live::LivePart;
-use dialoge_widget::view::parts::part_view;
+use dialoge_widget::view::dom;
+use dialoge_widget::view::parts::part_el;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -26,9 +27,9 @@ fn container() -> HtmlElement {
 /// Mounts one part and returns its container (kept mounted for the test's life).
 async fn render(part: Part) -> HtmlElement {
     let root = container();
-    let handle =
-        leptos::mount::mount_to(root.clone(), move || part_view(LivePart::from_part(&part)));
-    handle.forget();
+    let owner = Owner::new();
+    owner.with(|| dom::mount(&root, || part_el(LivePart::from_part(&part))));
+    std::mem::forget(owner);
     leptos::task::tick().await;
     root
 }
@@ -231,15 +232,31 @@ async fn a_streamed_answer_grows_one_text_node_and_matches_done() {
     let root = container();
     let owner = Owner::new();
     let convo = owner.with(Transcript::new);
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! {
-            <For each=move || convo.entries().get() key=|e| e.key children=move |e| {
-                let parts = e.parts();
-                view! { <div class="msg"><For each=move || parts.get() key=|p| p.key children=part_view/></div> }
-            }/>
-        }
+    // Each message a keyed list of its parts, as the panel draws them (`view::messages`).
+    owner.with(|| {
+        dom::mount(&root, || None);
+        dom::list(
+            &root,
+            Box::new(move || convo.entries().with(|e| e.iter().map(|x| x.key).collect())),
+            Box::new(move |i| {
+                let parts = convo
+                    .entries()
+                    .with_untracked(|e| e.get(i).map(|e| e.parts()))?;
+                let msg: Element = dom::el("div", &[("class", "msg")])?.into();
+                dom::list(
+                    &msg,
+                    Box::new(move || parts.with(|p| p.iter().map(|p| p.key).collect())),
+                    Box::new(move |i| {
+                        parts
+                            .with_untracked(|p| p.get(i).cloned())
+                            .and_then(part_el)
+                            .map(Into::into)
+                    }),
+                );
+                Some(msg.into())
+            }),
+        );
     });
-    handle.forget();
 
     let mut applier = TurnApplier::new(convo);
     let mut first_text_node: Option<web_sys::Node> = None;

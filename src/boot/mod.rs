@@ -6,45 +6,45 @@
 pub mod events;
 pub mod options;
 
-use leptos::mount::mount_to;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
 
 use crate::services::{log, Services};
-use crate::view::shell::Shell;
+use crate::view::dom;
+use crate::view::shell::shell;
 use options::Options;
 
 /// A mounted widget.
 pub struct Widget {
     services: Services,
     owner: Owner,
-    handle: Option<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>>,
+    /// The drawn widget, until it is destroyed.
+    view: Option<Element>,
+    destroyed: bool,
 }
 
 /// Mounts the widget into `root` (the element the loader created inside its shadow root).
 pub fn mount(root: HtmlElement, options: Options) -> Widget {
     let owner = Owner::new();
-    let (services, handle) = owner.with(|| {
+    let (services, view) = owner.with(|| {
         let services = Services::new(options);
-        let handle = mount_to(root, move || {
-            provide_context(services);
-            view! { <Shell/> }.into_any()
-        });
-        (services, handle)
+        provide_context(services);
+        (services, dom::mount(&root, || shell(services)))
     });
     services.start();
     Widget {
         services,
         owner,
-        handle: Some(handle),
+        view,
+        destroyed: false,
     }
 }
 
 impl Widget {
     /// Runs one `window.Dialoge(name, arg)` command. Unknown commands are logged, not fatal.
     pub fn command(&mut self, name: &str, arg: JsValue) {
-        if self.handle.is_none() {
+        if self.destroyed {
             // Destroyed: the loader drops its handle, but a late call must not touch anything.
             return;
         }
@@ -73,15 +73,18 @@ impl Widget {
     /// Ends every task and request, unmounts the view and frees every signal.
     pub fn destroy(&mut self) {
         self.services.shutdown();
-        self.handle.take();
+        if let Some(view) = self.view.take() {
+            view.remove();
+        }
         self.owner.cleanup();
+        self.destroyed = true;
     }
 }
 
 impl Drop for Widget {
     fn drop(&mut self) {
         // The loader's second `boot` replaces the widget: the old one stops like a destroy.
-        if self.handle.is_some() {
+        if !self.destroyed {
             self.destroy();
         }
     }

@@ -10,7 +10,6 @@ use web_sys::{Element, File};
 
 use crate::services::Services;
 use crate::view::dom;
-use crate::view::each::show;
 use crate::view::files::read_base64;
 use crate::view::parts::human_size;
 
@@ -154,13 +153,24 @@ impl Attachments {
     }
 }
 
-/// The chips above the composer, and the refusal message.
-pub fn attachment_chips(svc: Services, att: Attachments) -> AnyView {
-    view! {
-        {show(move || att.refusal.with(Option::is_some), move || dom::view_opt(refusal(att)))}
-        {show(move || att.list.with(|l| !l.is_empty()), move || dom::view_opt(chips(svc, att)))}
-    }
-    .into_any()
+/// The chips above the composer, and the refusal message, at the end of `host` while `shown`
+/// holds (the composer is there).
+pub fn attachment_chips(
+    svc: Services,
+    att: Attachments,
+    host: &Element,
+    shown: impl Fn() -> bool + Copy + 'static,
+) {
+    dom::when(
+        host,
+        Box::new(move || shown() && att.refusal.with(Option::is_some)),
+        Box::new(move || refusal(att)),
+    );
+    dom::when(
+        host,
+        Box::new(move || shown() && att.list.with(|l| !l.is_empty())),
+        Box::new(move || chips(svc, att)),
+    );
 }
 
 /// Why a file was refused.

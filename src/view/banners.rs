@@ -4,7 +4,6 @@
 //! otherwise the banner keeps the widget's own.
 
 use dialoge_api::actions::{Banner, CtaStyle};
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -16,14 +15,10 @@ use crate::view::url::safe_link;
 /// WCAG AA for normal text.
 const MIN_CONTRAST: f64 = 4.5;
 
-#[component]
-pub fn Banners(svc: Services) -> impl IntoView {
+pub fn banners(svc: Services) -> Option<Element> {
     // Plain DOM (`view::dom`), redrawn whole when the list or the language changes (a page, a
     // dismissal): rare, and cheaper in wasm than views.
-    let host: Element = match dom::el("div", &[("class", "dlg-banners")]) {
-        Some(el) => el.into(),
-        None => return ().into_any(),
-    };
+    let host: Element = dom::el("div", &[("class", "dlg-banners")])?.into();
     {
         let host = host.clone();
         dom::watch(Box::new(move || {
@@ -38,7 +33,7 @@ pub fn Banners(svc: Services) -> impl IntoView {
             });
         }));
     }
-    dom::view(host)
+    Some(host)
 }
 
 /// The banner's colours as CSS custom properties: its own pair when readable, its background

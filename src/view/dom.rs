@@ -1,23 +1,16 @@
-//! Plain DOM building: the branded fragments (header, welcome and start prompts, teasers), the
-//! messages with their streamed parts (see the second half of this file), and the marker forms
-//! (the reactive attributes and places at the end).
+//! The widget's whole view, as plain DOM: elements built by these few non-generic calls, kept
+//! in step with the services' signals by small boxed effects ([`watch`], [`effect`]), with
+//! conditional places ([`when`], [`place`]) and keyed lists ([`list`]). Leptos supplies the
+//! reactive graph (signals, effects, owners); its view layer is not used, because each of its
+//! elements, attributes and closures is monomorphized (a few bytes per call, and a copy of its
+//! machinery per view and signal type) and it marks every conditional, list and component
+//! with an empty comment node. A message built here is its elements and text nodes only, and
+//! every update writes one node.
 //!
-//! The branded fragments change only when the config, the language or the colour scheme does
-//! — a few times per page — so they are rebuilt whole, by these few non-generic calls, instead
-//! of through Leptos views, whose elements, attributes and closures are each monomorphized;
-//! these cost a few bytes per call. Text only ever goes in as text nodes and attributes through `setAttribute`;
-//! nothing is parsed as HTML.
-//!
-//! Re-measured on 2026-11-29 with `--cfg erase_components` on (whole widget 240.7 KB brotli):
-//! the smallest of them, the intro, written as an idiomatic `view!` component with the same
-//! DOM costs +1.7 KB brotli, so all three stay plain DOM (the header and the teasers, larger
-//! and with more dynamic parts, were not rewritten).
+//! Text only ever goes in as text nodes and attributes through `setAttribute`; nothing is
+//! parsed as HTML.
 
-use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::prelude::*;
-use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
-use leptos::tachys::hydration::Cursor;
-use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, Node};
@@ -80,6 +73,26 @@ pub fn external_link(href: &str, attrs: &[(&str, &str)]) -> Option<HtmlElement> 
     Some(a)
 }
 
+/// Adds class `name` to `el` when `on`, removes it otherwise (add/remove, not toggle: the
+/// methods the app imports anyway).
+pub fn class(el: &Element, name: &str, on: bool) {
+    let classes = el.class_list();
+    let _ = match on {
+        true => classes.add_1(name),
+        false => classes.remove_1(name),
+    };
+}
+
+/// Draws what `draw` makes at the end of `parent`, under the current owner, once the task
+/// executor that effects run on is set up (on the browser's microtask queue; a second widget
+/// finds it set up).
+pub fn mount(parent: &Element, draw: impl FnOnce() -> Option<Element>) -> Option<Element> {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let el = draw()?;
+    add(parent, &el);
+    Some(el)
+}
+
 /// Removes every child of `el`.
 pub fn clear(el: &Element) {
     el.set_text_content(None);
@@ -89,78 +102,7 @@ pub fn clear(el: &Element) {
 pub const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
 
 // ---------------------------------------------------------------------------------------------
-// Plain DOM inside Leptos views, for what a conversation holds many of (messages, their parts,
-// paragraphs and table rows). Leptos marks the place of every conditional, list and
-// component with an empty comment node and builds each element through per-type code; a
-// message built here is its elements and text nodes only (a paragraph is `<p>` and its text),
-// and every update is a signal read by one small effect that writes one node.
-
-/// A plain element as a Leptos view: built where it stands, synchronously, like any other view.
-pub struct Dom(SendWrapper<Element>);
-
-/// `el` as a view.
-pub fn view(el: Element) -> AnyView {
-    Dom(SendWrapper::new(el)).into_any()
-}
-
-/// `el` as a view, or nothing.
-pub fn view_opt(el: Option<Element>) -> AnyView {
-    match el {
-        Some(el) => view(el),
-        None => ().into_any(),
-    }
-}
-
-impl Render for Dom {
-    type State = Element;
-
-    fn build(self) -> Element {
-        self.0.take()
-    }
-
-    fn rebuild(self, state: &mut Element) {
-        let mut el = self.0.take();
-        if el != *state {
-            state.insert_before_this(&mut el);
-            state.unmount();
-            *state = el;
-        }
-    }
-}
-
-leptos::tachys::no_attrs!(Dom);
-
-/// The widget renders in the browser only: nothing here is ever written as HTML or hydrated.
-impl RenderHtml for Dom {
-    type AsyncOutput = Self;
-    type Owned = Self;
-
-    const MIN_LENGTH: usize = 0;
-
-    fn dry_resolve(&mut self) {}
-
-    async fn resolve(self) -> Self {
-        self
-    }
-
-    fn to_html_with_buf(
-        self,
-        _buf: &mut String,
-        _position: &mut Position,
-        _escape: bool,
-        _mark_branches: bool,
-        _extra_attrs: Vec<AnyAttribute>,
-    ) {
-    }
-
-    fn hydrate<const FROM_SERVER: bool>(self, _: &Cursor, _: &PositionState) -> Element {
-        self.0.take()
-    }
-
-    fn into_owned(self) -> Self {
-        self
-    }
-}
+// What changes: effects, keyed lists, listeners.
 
 /// Runs `f` now, and again whenever a signal it read changes, for as long as the current
 /// owner lives. Boxed, so every plain-DOM update shares one effect type. What a run of `f`
@@ -169,13 +111,6 @@ pub fn watch(mut f: Box<dyn FnMut()>) {
     let effect = RenderEffect::new(move |_: Option<()>| f());
     // Held by the owner: dropped (and so stopped) when the owner is cleaned up.
     StoredValue::new_local(effect);
-}
-
-/// Draws a Leptos view at the end of `parent`, alive as long as the current owner.
-pub fn mount(parent: &Element, view: AnyView) {
-    let mut state = view.build();
-    state.mount(parent, None);
-    StoredValue::new_local(state);
 }
 
 /// One drawn row of [`list`]: its key, its node (none for a row that shows nothing) and the
@@ -363,32 +298,46 @@ pub fn text_slot(parent: &Element) -> Option<web_sys::Text> {
 /// flips: a form's field is not redrawn per keystroke (that would take the focus away). What a
 /// drawing makes (effects, listeners) lives under an owner of its own, cleaned up when it goes.
 pub fn when(parent: &Element, on: Box<dyn Fn() -> bool>, draw: Box<dyn Fn() -> Option<Element>>) {
+    place(
+        parent,
+        Box::new(move || on().then(String::new)),
+        Box::new(move |_| draw()),
+    );
+}
+
+/// What [`place`] draws for a key.
+pub type KeyedDraw = Box<dyn Fn(&str) -> Option<Element>>;
+
+/// A place at the end of `parent` that holds what `draw(key)` makes while `key()` is `Some`,
+/// drawn again only when the key changes (a session form by its id), with what a drawing made
+/// cleaned up as in [`when`].
+pub fn place(parent: &Element, key: Box<dyn Fn() -> Option<String>>, draw: KeyedDraw) {
     let Some(anchor) = document().map(|d| d.create_text_node("")) else {
         return;
     };
     let _ = parent.append_with_node_1(&anchor);
     // Weak, as in `list`: the effect below is held by this owner.
     let owner = Owner::current().unwrap_or_default().downgrade();
-    let mut shown: Option<(Option<Element>, Owner)> = None;
+    let mut shown: Option<(String, Option<Element>, Owner)> = None;
     watch(Box::new(move || {
-        let on = on();
-        if on == shown.is_some() {
+        let key = key();
+        if key.as_deref() == shown.as_ref().map(|(k, ..)| k.as_str()) {
             return;
         }
         let Some(owner) = owner.upgrade() else {
             return;
         };
         untrack(|| {
-            if let Some((Some(el), _)) = shown.take() {
+            if let Some((_, Some(el), _)) = shown.take() {
                 el.remove();
             }
-            if on {
+            if let Some(key) = key {
                 let child = owner.child();
-                let el = child.with(&draw);
+                let el = child.with(|| draw(&key));
                 if let (Some(el), Some(parent)) = (&el, anchor.parent_node()) {
                     let _ = parent.insert_before(el, Some(&anchor));
                 }
-                shown = Some((el, child));
+                shown = Some((key, el, child));
             }
         });
     }));

@@ -1,8 +1,7 @@
 //! The panel header from `/config`: logo, the bot's avatar (a letter when there is none or it
 //! fails to load), name (labels the dialog), subtitle with its link, the privacy link, and the
 //! close button, aligned left or centre. Config text only becomes text nodes; every URL passes
-//! the `view::url` policy first. Plain DOM (see `view::dom`), kept so after the re-measure of
-//! 2026-11-29: the smaller intro alone grew by 1.7 KB brotli as `view!`.
+//! the `view::url` policy first. Plain DOM, like the whole view (see `view::dom`).
 
 use dialoge_api::config::HeaderAlignment;
 use js_sys::Function;
@@ -153,11 +152,7 @@ fn build(
 /// The header of the panel, as plain DOM: its branded part is rebuilt whole when the config,
 /// language or colour scheme changes; the "talk to a person" button, the menu and the close
 /// button sit outside it, so their focus survives a rebuild.
-pub fn header_view(svc: Services) -> AnyView {
-    dom::view_opt(header_el(svc))
-}
-
-fn header_el(svc: Services) -> Option<Element> {
+pub fn header_el(svc: Services) -> Option<Element> {
     let base = svc.api_base();
     let header: Element = dom::el("header", &[("class", "dlg-header")])?.into();
     let main: Element = dom::el("div", &[("class", "dlg-header-main")])?.into();

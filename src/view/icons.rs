@@ -1,11 +1,7 @@
-//! The widget's icons and the attribute values its static markup shares, as constants. `view!`
-//! turns an element whose attributes are all string literals into an "inert" template that
-//! Leptos builds by assigning an HTML string, which a page enforcing Trusted Types
-//! (`require-trusted-types-for 'script'`) refuses, and the widget would not start there.
-//! A constant is not a literal, so these elements are built node by node.
+//! The widget's icons: the path outlines `view::dom::icon` draws (24×24, decorative). Built node
+//! by node like all of the view: nothing is assigned as HTML, so a page enforcing Trusted Types
+//! (`require-trusted-types-for 'script'`) runs the widget too.
 
-pub const VIEW_BOX: &str = "0 0 24 24";
-pub const ARIA_TRUE: &str = "true";
 pub const CHAT: &str =
     "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
 pub use super::dom::CLOSE_PATH as CLOSE;

@@ -1,10 +1,8 @@
 //! The opening of a conversation, from `/config`: the welcome message as the first assistant
 //! bubble (view only, never stored or sent) and the start prompts for this page's URL, as
 //! buttons that send their text. Not `data-testid="message"`: it is not a message of the log.
-//! Plain DOM (see `view::dom`); one delegated click handler serves every prompt. Measured on
-//! 2026-11-29: as a `view!` component (same DOM, a handler per prompt) it costs +1.7 KB brotli.
+//! Plain DOM (see `view::dom`); one delegated click handler serves every prompt.
 
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -13,9 +11,9 @@ use crate::services::Services;
 use crate::view::dom;
 
 /// The welcome bubble and the start prompts, at the top of the message list.
-#[component]
-pub fn Intro(svc: Services) -> impl IntoView {
-    let host = NodeRef::<html::Div>::new();
+pub fn intro(svc: Services) -> Option<Element> {
+    let host: Element = dom::el("div", &[("class", "dlg-intro")])?.into();
+    let el = host.clone();
     let empty = Memo::new(move |_| svc.conversation.entries().with(Vec::is_empty));
     // The welcome stays above a conversation the visitor began on this page (its first entry
     // is theirs, sent from here), but not above history, whose real start it would misstate.
@@ -26,8 +24,8 @@ pub fn Intro(svc: Services) -> impl IntoView {
     });
     dom::effect(Box::new(move || {
         let (empty, opens, t) = (empty.get(), opens.get(), svc.ui.lang().get().t());
-        let Some(host) = host.get() else { return };
-        dom::clear(&host);
+        let host = &el;
+        dom::clear(host);
         let url = svc.branding.page().get();
         svc.branding.config().with(|config| {
             let Some(config) = config.as_deref() else {
@@ -46,7 +44,7 @@ pub fn Intro(svc: Services) -> impl IntoView {
                     dom::text(&p, welcome);
                     dom::add(&bubble, &p);
                     dom::add(&msg, &bubble);
-                    dom::add(&host, &msg);
+                    dom::add(host, &msg);
                 }
             }
             let mut prompts = config
@@ -77,11 +75,11 @@ pub fn Intro(svc: Services) -> impl IntoView {
                     dom::add(&group, &button);
                 }
             }
-            dom::add(&host, &group);
+            dom::add(host, &group);
         });
     }));
     // A prompt button sends its own text: it is exactly the config's prompt text.
-    let on_click = move |e: web_sys::MouseEvent| {
+    let on_click = move |e: web_sys::Event| {
         let button = e
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
@@ -90,5 +88,6 @@ pub fn Intro(svc: Services) -> impl IntoView {
             svc.send(text, Vec::new());
         }
     };
-    view! { <div class="dlg-intro" node_ref=host on:click=on_click></div> }
+    dom::on(&host, "click", Box::new(on_click));
+    Some(host)
 }

@@ -4,7 +4,6 @@
 //! the header's "talk to a person" button.
 
 use dialoge_api::livechat::{ClosedBy, LivechatStatus};
-use leptos::prelude::*;
 
 use web_sys::{Element, Node};
 
@@ -13,25 +12,31 @@ use crate::services::markers::RatingTarget;
 use crate::services::Services;
 use crate::view::dom;
 use crate::view::icons;
-use crate::view::parts::forms::session_form_view;
+use crate::view::parts::forms::session_form_el;
 use crate::view::rating::rating_el;
 use crate::view::url::safe_image;
 use dialoge_api::config::FormTrigger;
 
-/// Shown above the messages while a livechat exists (the panel draws it only then), with the
-/// waiting room's form after it.
-pub fn livechat_view(svc: Services) -> AnyView {
+/// Shown above the messages while a livechat exists, with the waiting room's form after it:
+/// two places at the end of `host`.
+pub fn livechat_view(svc: Services, host: &Element) {
     let status = move || svc.livechat.status().get();
-    view! {
-        {dom::view_opt(banner(svc))}
-        // The waiting room's form (the config's `livechat_waiting`): what the agent will
-        // want to know, asked while nobody has joined yet. Outside the status region.
-        {move || (status() == LivechatStatus::Waiting)
-            .then(|| svc.branding.form_for(FormTrigger::LivechatWaiting))
-            .flatten()
-            .map(session_form_view)}
-    }
-    .into_any()
+    dom::when(
+        host,
+        Box::new(move || status() != LivechatStatus::Inactive),
+        Box::new(move || banner(svc)),
+    );
+    // The waiting room's form (the config's `livechat_waiting`): what the agent will want to
+    // know, asked while nobody has joined yet. Outside the status region.
+    dom::place(
+        host,
+        Box::new(move || {
+            (status() == LivechatStatus::Waiting)
+                .then(|| svc.branding.form_for(FormTrigger::LivechatWaiting))
+                .flatten()
+        }),
+        Box::new(session_form_el),
+    );
 }
 
 /// The banner as plain DOM. What it says is redrawn whole when the status, the agent or the

@@ -7,7 +7,6 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use dialoge_api::message::Role;
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -16,7 +15,6 @@ use web_sys::{Element, MutationObserver, MutationObserverInit, ResizeObserver};
 use crate::services::Services;
 use crate::state::conversation::{Entry, EntryState};
 use crate::view::dom;
-use crate::view::each::show;
 use crate::view::parts::part_el;
 use crate::view::url::safe_image;
 
@@ -39,14 +37,21 @@ struct Follow {
 /// The list's two observers and their callbacks, kept (and disconnected) together.
 type Observers = (ResizeObserver, MutationObserver, [Closure<dyn FnMut()>; 2]);
 
-#[component]
-pub fn MessageList(svc: Services) -> impl IntoView {
-    let list = NodeRef::<html::Div>::new();
-    // A memo: the rating's slot is rebuilt only when this flips, not on every entry change.
-    let talked = Memo::new(move |_| svc.conversation.visitor_spoke());
-    let Some(content_el) = content(svc, talked) else {
-        return ().into_any();
-    };
+pub fn message_list(svc: Services) -> Option<Element> {
+    let wrap: Element = dom::el("div", &[("class", "dlg-messages-wrap")])?.into();
+    let list: Element = dom::el(
+        "div",
+        &[
+            ("class", "dlg-messages"),
+            ("data-testid", "messages"),
+            ("role", "log"),
+            ("aria-live", "polite"),
+        ],
+    )?
+    .into();
+    dom::add(&wrap, &list);
+    let content_el = content(svc)?;
+    dom::add(&list, &content_el);
     let inner_el = content_el.clone();
     let has_new = RwSignal::new(false);
     let follow = Rc::new(Follow::default());
@@ -61,10 +66,9 @@ pub fn MessageList(svc: Services) -> impl IntoView {
     let observers = StoredValue::new_local(None::<Observers>);
     {
         let follow = follow.clone();
+        let list = list.clone();
         dom::effect(Box::new(move || {
-            let Some(el) = list.get() else {
-                return;
-            };
+            let el = list.clone();
             let inner = inner_el.clone();
             if observers.with_value(Option::is_some) {
                 return;
@@ -145,22 +149,20 @@ pub fn MessageList(svc: Services) -> impl IntoView {
     }
 
     // A hidden list cannot scroll: when the panel opens, jump to the newest message.
-    dom::effect(Box::new(move || {
-        if svc.ui.open().get() {
-            request_animation_frame(move || {
-                if let Some(el) = list.get_untracked() {
-                    el.set_scroll_top(el.scroll_height());
-                }
-            });
-        }
-    }));
+    {
+        let list = list.clone();
+        dom::effect(Box::new(move || {
+            if svc.ui.open().get() {
+                let el = list.clone();
+                request_animation_frame(move || el.set_scroll_top(el.scroll_height()));
+            }
+        }));
+    }
 
     let on_scroll = {
         let follow = follow.clone();
+        let el = list.clone();
         move |_| {
-            let Some(el) = list.get_untracked() else {
-                return;
-            };
             let top = el.scroll_top();
             let went_up = top < follow.top.replace(top);
             // Near the bottom pins; only the visitor moving up unpins. The content may have
@@ -182,27 +184,38 @@ pub fn MessageList(svc: Services) -> impl IntoView {
         }
     };
 
-    let t = move || svc.ui.lang().get().t();
-    let jump = move |_| {
-        if let Some(el) = list.get_untracked() {
-            el.set_scroll_top(el.scroll_height());
-        }
-        has_new.set(false);
-    };
-    view! {
-        <div class="dlg-messages-wrap">
-            <div class="dlg-messages" data-testid="messages" role="log" aria-live="polite"
-                node_ref=list on:scroll=on_scroll>
-                {dom::view(content_el)}
-            </div>
-            {show(move || has_new.get(), move || view! {
-                <button type="button" class="dlg-pill" data-testid="new-message-pill" on:click=jump>
-                    {move || t().new_messages} " ↓"
-                </button>
-            }.into_any())}
-        </div>
-    }
-    .into_any()
+    dom::on(&list, "scroll", Box::new(on_scroll));
+    dom::when(
+        &wrap,
+        Box::new(move || has_new.get()),
+        Box::new(move || {
+            let pill: Element = dom::el(
+                "button",
+                &[
+                    ("type", "button"),
+                    ("class", "dlg-pill"),
+                    ("data-testid", "new-message-pill"),
+                ],
+            )?
+            .into();
+            let words = dom::text_slot(&pill)?;
+            dom::text(&pill, " ↓");
+            dom::watch(Box::new(move || {
+                words.set_data(svc.ui.lang().get().t().new_messages);
+            }));
+            let el = list.clone();
+            dom::on(
+                &pill,
+                "click",
+                Box::new(move |_| {
+                    el.set_scroll_top(el.scroll_height());
+                    has_new.set(false);
+                }),
+            );
+            Some(pill)
+        }),
+    );
+    Some(wrap)
 }
 
 /// One box around everything that scrolls (its size is the content's height, which the
@@ -210,16 +223,12 @@ pub fn MessageList(svc: Services) -> impl IntoView {
 /// message, the line that says older history is loading, the messages, and the quiet rating.
 /// The messages are a `dom::list`, keyed by entry: a message is drawn once, older history goes in
 /// above the first one, and nothing else is drawn again.
-fn content(svc: Services, talked: Memo<bool>) -> Option<Element> {
-    let t = move || svc.ui.lang().get().t();
+fn content(svc: Services) -> Option<Element> {
     let content: Element = dom::el("div", &[("class", "dlg-messages-content")])?.into();
-    dom::mount(
+    dom::add(&content, &crate::view::intro::intro(svc)?);
+    dom::place(
         &content,
-        view! { <crate::view::intro::Intro svc/> }.into_any(),
-    );
-    dom::mount(
-        &content,
-        (move || {
+        Box::new(move || {
             svc.conversation
                 .entries()
                 .with(Vec::is_empty)
@@ -228,21 +237,27 @@ fn content(svc: Services, talked: Memo<bool>) -> Option<Element> {
                         .form_for(dialoge_api::config::FormTrigger::SessionStart)
                 })
                 .flatten()
-                .map(crate::view::parts::forms::session_form_view)
-        })
-        .into_any(),
+        }),
+        Box::new(crate::view::parts::forms::session_form_el),
     );
-    dom::mount(
+    dom::when(
         &content,
-        show(
-            move || svc.conversation.history_loading().get(),
-            move || {
-                view! {
-                    <div class="dlg-history-loading" data-testid="history-loading">{move || t().loading_older}</div>
-                }
-                .into_any()
-            },
-        ),
+        Box::new(move || svc.conversation.history_loading().get()),
+        Box::new(move || {
+            let line: Element = dom::el(
+                "div",
+                &[
+                    ("class", "dlg-history-loading"),
+                    ("data-testid", "history-loading"),
+                ],
+            )?
+            .into();
+            let words = dom::text_slot(&line)?;
+            dom::watch(Box::new(move || {
+                words.set_data(svc.ui.lang().get().t().loading_older);
+            }));
+            Some(line)
+        }),
     );
     let end = dom::text_node("")?;
     let _ = content.append_child(&end);
@@ -264,14 +279,10 @@ fn content(svc: Services, talked: Memo<bool>) -> Option<Element> {
     );
     // Offered once the visitor has written and an answer has gone quiet (its timing is the
     // rating's own).
-    dom::mount(
+    dom::when(
         &content,
-        (move || {
-            talked
-                .get()
-                .then(|| crate::view::rating::quiet_rating_view(svc))
-        })
-        .into_any(),
+        Box::new(move || svc.conversation.visitor_spoke()),
+        Box::new(move || crate::view::rating::quiet_rating_el(svc)),
     );
     Some(content)
 }
@@ -419,17 +430,44 @@ fn answer_feedback(svc: Services, msg: &Element, message_id: crate::state::Read<
             }
         });
     };
-    let feedback = show(rateable, move || {
-        view! {
-            <div class="dlg-answer-feedback" role="group" aria-label=move || t().rate_answer>
-                <button type="button" class="dlg-thumb" data-testid="thumb-up"
-                    aria-label=move || t().helpful aria-pressed=move || (chosen.get() == Some(true)).to_string()
-                    disabled=move || chosen.get().is_some() on:click=move |_| rate(true)>"👍"</button>
-                <button type="button" class="dlg-thumb" data-testid="thumb-down"
-                    aria-label=move || t().not_helpful aria-pressed=move || (chosen.get() == Some(false)).to_string()
-                    disabled=move || chosen.get().is_some() on:click=move |_| rate(false)>"👎"</button>
-            </div>
-        }.into_any()
-    });
-    dom::mount(msg, feedback);
+    dom::when(
+        msg,
+        Box::new(rateable),
+        Box::new(move || {
+            let group: Element = dom::el(
+                "div",
+                &[("class", "dlg-answer-feedback"), ("role", "group")],
+            )?
+            .into();
+            let mut thumbs = Vec::new();
+            for (positive, id, glyph) in [(true, "thumb-up", "👍"), (false, "thumb-down", "👎")]
+            {
+                let attrs = [
+                    ("type", "button"),
+                    ("class", "dlg-thumb"),
+                    ("data-testid", id),
+                ];
+                let button: Element = dom::el("button", &attrs)?.into();
+                dom::text(&button, glyph);
+                dom::on(&button, "click", Box::new(move |_| rate(positive)));
+                dom::add(&group, &button);
+                thumbs.push((positive, button));
+            }
+            let el = group.clone();
+            dom::watch(Box::new(move || {
+                let t = t();
+                let chosen = chosen.get();
+                let _ = el.set_attribute("aria-label", t.rate_answer);
+                for (positive, button) in &thumbs {
+                    let label = if *positive { t.helpful } else { t.not_helpful };
+                    let _ = button.set_attribute("aria-label", label);
+                    let pressed = chosen == Some(*positive);
+                    let _ = button
+                        .set_attribute("aria-pressed", if pressed { "true" } else { "false" });
+                    dom::flag(button, "disabled", chosen.is_some());
+                }
+            }));
+            Some(group)
+        }),
+    );
 }

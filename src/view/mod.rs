@@ -4,7 +4,6 @@
 pub mod attachments;
 pub mod banners;
 pub mod dom;
-pub mod each;
 pub mod files;
 pub mod header;
 pub mod icons;

@@ -1,5 +1,5 @@
 //! The rating form: 1–5 stars and optional words — one form wherever a rating is asked for: the
-//! conversation's (header menu, and [`quiet_rating_view`] inline at the end of the conversation
+//! conversation's (header menu, and [`quiet_rating_el`] inline at the end of the conversation
 //! once it has been quiet after an answer, once per conversation) and a closed livechat's
 //! feedback. The stars are a real radio group (arrow keys, one tab stop, read as "3 stars").
 //!
@@ -19,22 +19,16 @@ use crate::services::markers::{Phase, RatingTarget};
 use crate::services::{Outcome, Services};
 use crate::state::conversation::EntryState;
 use crate::view::dom;
-use crate::view::icons::ARIA_TRUE;
 use crate::view::parts::next_uid;
 
 /// What runs once a rating is stored (the header menu closes itself with it).
 pub type OnDone = Option<Rc<dyn Fn()>>;
 
-/// A 1–5 star rating with an optional comment, as a view. Its hooks say what it rates:
+/// A 1–5 star rating with an optional comment. Its hooks say what it rates:
 /// `rating` / `rating-star` / `rating-submit` for the conversation, `livechat-feedback` /
-/// `feedback-star` / `feedback-submit` for a livechat.
-pub fn rating_view(svc: Services, on_done: OnDone, target: RatingTarget) -> AnyView {
-    dom::view_opt(rating_el(svc, on_done, target))
-}
-
-/// The same form as a plain element (the header menu puts it in its dialog, the livechat banner
-/// after its closing words).
-pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option<Element> {
+/// `feedback-star` / `feedback-submit` for a livechat. The header menu puts it in its dialog,
+/// the livechat banner after its closing words.
+pub fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option<Element> {
     let (root_id, star_id, submit_id) = match target {
         RatingTarget::Conversation => ("rating", "rating-star", "rating-submit"),
         RatingTarget::Livechat => ("livechat-feedback", "feedback-star", "feedback-submit"),
@@ -91,7 +85,7 @@ pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) ->
             ],
         )?
         .into();
-        let glyph = dom::el("span", &[("aria-hidden", ARIA_TRUE)])?;
+        let glyph = dom::el("span", &[("aria-hidden", "true")])?;
         dom::text(&glyph, "★");
         let name = dom::el("span", &[("class", "dlg-sr")])?;
         dom::text(
@@ -152,12 +146,7 @@ pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) ->
         let chosen = stars.get();
         for (n, (input, label)) in (1..).zip(&radios) {
             dom::prop(input, "checked", &JsValue::from_bool(n == chosen));
-            // add/remove, not toggle: the ones the app already imports.
-            let classes = label.class_list();
-            let _ = match n <= chosen {
-                true => classes.add_1("dlg-star-on"),
-                false => classes.remove_1("dlg-star-on"),
-            };
+            dom::class(label, "dlg-star-on", n <= chosen);
         }
     }));
     // The phase: the form's state hook, the thanks instead of the form once sent, and the
@@ -238,11 +227,7 @@ pub(crate) fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) ->
 
 /// Offers the rating at the end of the conversation once it has been quiet (the markers
 /// service's timer) after an answer to something the visitor wrote in this page.
-pub fn quiet_rating_view(svc: Services) -> AnyView {
-    dom::view_opt(quiet_rating_el(svc))
-}
-
-fn quiet_rating_el(svc: Services) -> Option<Element> {
+pub fn quiet_rating_el(svc: Services) -> Option<Element> {
     let rated = RwSignal::new(false);
     let entries = svc.conversation.entries();
     // Every change of the conversation restarts the quiet time; only a finished answer to the

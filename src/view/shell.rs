@@ -1,27 +1,25 @@
 //! The widget's frame: launcher (with unread badge), panel (dialog with header, message list,
 //! status line, composer). Only the DOM hooks and ARIA of EMBED.md section 4 are promised.
 
-use dialoge_api::livechat::LivechatStatus;
-use leptos::ev;
 use leptos::prelude::*;
 
-use crate::view::icons::{self, ARIA_TRUE, VIEW_BOX};
+use crate::view::icons;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use crate::services::conversation::Status;
-use crate::services::{use_services, Services};
+use crate::services::Services;
 use dialoge_api::rules::ACCEPT;
 
 use crate::view::attachments::{attachment_chips, Attachments};
-use crate::view::banners::Banners;
+use crate::view::banners::banners;
 use crate::view::dom::{self, effect};
-use crate::view::each::{show, show_or};
 use crate::view::files::{files_of, input_of};
-use crate::view::header::header_view;
+use crate::view::header::header_el;
+use crate::view::livechat::livechat_view;
 use crate::view::look::remember_look;
-use crate::view::messages::MessageList;
-use crate::view::teaser::Teasers;
+use crate::view::messages::message_list;
+use crate::view::teaser::teasers;
 use crate::view::theme::use_theme;
 
 thread_local! {
@@ -30,152 +28,243 @@ thread_local! {
     static FOCUS_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// The whole widget.
-#[component]
-pub fn Shell() -> impl IntoView {
-    let Some(svc) = use_services() else {
-        return ().into_any();
-    };
-    let left = svc.ui.is_left();
-    let root = NodeRef::<leptos::html::Div>::new();
-    use_theme(svc, root);
+/// The whole widget: the panel, the teasers and the launcher in one root, as plain DOM.
+pub fn shell(svc: Services) -> Option<Element> {
+    let html_root = dom::el("div", &[("class", "dlg-root")])?;
+    use_theme(svc, html_root.clone());
+    let root: Element = html_root.into();
+    dom::class(&root, "dlg-left", svc.ui.is_left());
     remember_look(svc);
+    {
+        let root = root.clone();
+        dom::watch(Box::new(move || {
+            dom::class(&root, "dlg-is-open", svc.ui.open().get());
+        }));
+    }
     // Focus follows the panel: into the composer when it opens, back to the launcher when it
     // closes (only after a real change, never on first render: the page keeps its focus).
     let mut last = None;
+    let el = root.clone();
     effect(Box::new(move || {
         let open = svc.ui.open().get();
-        if let (Some(prev), Some(el)) = (last.replace(open), root.get_untracked()) {
-            if prev != open {
-                let target = if open {
-                    "[data-testid=composer-input]"
-                } else {
-                    "[data-testid=launcher]"
-                };
-                request_animation_frame(move || {
-                    match el.query_selector(target) {
-                        Ok(Some(node)) => {
-                            if let Some(node) = node.dyn_ref::<web_sys::HtmlElement>() {
-                                let _ = node.focus();
-                            }
+        if last.replace(open).is_some_and(|prev| prev != open) {
+            let target = if open {
+                "[data-testid=composer-input]"
+            } else {
+                "[data-testid=launcher]"
+            };
+            let el = el.clone();
+            request_animation_frame(move || {
+                match el.query_selector(target) {
+                    Ok(Some(node)) => {
+                        if let Some(node) = node.dyn_ref::<web_sys::HtmlElement>() {
+                            let _ = node.focus();
                         }
-                        // The panel's content is still on its way (the chunk): the composer
-                        // takes the focus when it arrives.
-                        _ => FOCUS_PENDING.set(open),
                     }
-                });
-            }
+                    // The panel's content is still on its way (the chunk): the composer
+                    // takes the focus when it arrives.
+                    _ => FOCUS_PENDING.set(open),
+                }
+            });
         }
     }));
     title_alerts(svc);
-    view! {
-        <div class="dlg-root" node_ref=root class:dlg-left=left class:dlg-is-open=move || svc.ui.open().get()>
-            <Panel svc/>
-            <Teasers svc/>
-            <Launcher svc/>
-        </div>
-    }
-    .into_any()
+    dom::add(&root, &panel(svc)?);
+    dom::add(&root, &teasers(svc)?);
+    dom::add(&root, &launcher(svc)?);
+    Some(root)
 }
 
-#[component]
-fn Launcher(svc: Services) -> impl IntoView {
-    let t = move || svc.ui.lang().get().t();
-    view! {
-        <button
-            type="button"
-            class="dlg-launcher"
-            data-testid="launcher"
-            hidden=move || !svc.ui.launcher_visible().get()
-            aria-label=move || if svc.ui.open().get() { t().close_chat } else { t().open_chat }
-            aria-expanded=move || svc.ui.open().get().to_string()
-            on:click=move |_| svc.set_open(!svc.ui.open().get_untracked())
-            // The panel's content is in the chunk: a pointer over the launcher or its focus
-            // fetches it, ahead of the click.
-            on:pointerenter=move |_| crate::chunk::prefetch(svc)
-            on:focus=move |_| crate::chunk::prefetch(svc)
-        >
-            <svg class="dlg-icon-chat" viewBox=VIEW_BOX aria-hidden=ARIA_TRUE>
-                <path d=icons::CHAT/>
-            </svg>
-            <svg class="dlg-icon-close" viewBox=VIEW_BOX aria-hidden=ARIA_TRUE>
-                <path d=icons::CLOSE/>
-            </svg>
-            {show(move || { svc.ui.unread().get() > 0 }, move || view! {
-                <span class="dlg-badge" data-testid="launcher-badge"
-                    aria-label=move || format!("{} {}", svc.ui.unread().get(), t().unread)>
-                    {move || svc.ui.unread().get()}
-                </span>
-            }.into_any())}
-        </button>
+/// The round button that opens and closes the panel, with the unread count.
+fn launcher(svc: Services) -> Option<Element> {
+    let button: Element = dom::el(
+        "button",
+        &[
+            ("type", "button"),
+            ("class", "dlg-launcher"),
+            ("data-testid", "launcher"),
+        ],
+    )?
+    .into();
+    for (class, path) in [
+        ("dlg-icon-chat", icons::CHAT),
+        ("dlg-icon-close", icons::CLOSE),
+    ] {
+        let icon = dom::icon(&[path])?;
+        let _ = icon.set_attribute("class", class);
+        dom::add(&button, &icon);
     }
+    {
+        let button = button.clone();
+        dom::watch(Box::new(move || {
+            let open = svc.ui.open().get();
+            let t = svc.ui.lang().get().t();
+            dom::flag(&button, "hidden", !svc.ui.launcher_visible().get());
+            let label = if open { t.close_chat } else { t.open_chat };
+            let _ = button.set_attribute("aria-label", label);
+            let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
+        }));
+    }
+    dom::when(
+        &button,
+        Box::new(move || svc.ui.unread().get() > 0),
+        Box::new(move || {
+            let badge: Element = dom::el(
+                "span",
+                &[("class", "dlg-badge"), ("data-testid", "launcher-badge")],
+            )?
+            .into();
+            let count = dom::text_slot(&badge)?;
+            let el = badge.clone();
+            dom::watch(Box::new(move || {
+                let n = svc.ui.unread().get();
+                let label = format!("{n} {}", svc.ui.lang().get().t().unread);
+                let _ = el.set_attribute("aria-label", &label);
+                count.set_data(&n.to_string());
+            }));
+            Some(badge)
+        }),
+    );
+    dom::on(
+        &button,
+        "click",
+        Box::new(move |_| svc.set_open(!svc.ui.open().get_untracked())),
+    );
+    // The panel's content is in the chunk: a pointer over the launcher or its focus fetches
+    // it, ahead of the click.
+    dom::on(
+        &button,
+        "pointerenter",
+        Box::new(move |_| crate::chunk::prefetch(svc)),
+    );
+    dom::on(
+        &button,
+        "focus",
+        Box::new(move |_| crate::chunk::prefetch(svc)),
+    );
+    Some(button)
 }
 
-#[component]
-fn Panel(svc: Services) -> impl IntoView {
-    let panel = NodeRef::<leptos::html::Section>::new();
+/// The dialog: Escape closes it, Tab stays inside it on a small screen, and files dropped on it
+/// are attached. Its content is the chunk's ([`panel_view`]).
+fn panel(svc: Services) -> Option<Element> {
+    let section: Element = dom::el(
+        "section",
+        &[
+            ("class", "dlg-panel"),
+            ("data-testid", "panel"),
+            ("role", "dialog"),
+            ("aria-labelledby", "dlg-title"),
+        ],
+    )?
+    .into();
+    {
+        let section = section.clone();
+        dom::watch(Box::new(move || {
+            // The title is the chunk's (the header); until it is here the dialog is named by
+            // this. Once it is, `aria-labelledby` wins with the same name.
+            let _ = section.set_attribute("aria-label", &svc.branding.bot_name());
+            dom::flag(&section, "hidden", !svc.ui.open().get());
+        }));
+    }
+    let att = Attachments::default();
     // Drawn from the first open on, or as soon as the chunk is here (fetched on the intent to
     // open): most page views never open the chat, so the content's code is in the chunk.
     let drawn = Memo::new(move |before: Option<&bool>| {
         before.copied().unwrap_or(false) || svc.ui.open().get() || crate::chunk::is_here()
     });
-    let att = Attachments::default();
-    let dragging = RwSignal::new(false);
-    let on_drop = move |e: ev::DragEvent| {
-        e.prevent_default();
-        dragging.set(false);
-        if let Some(dt) = e.data_transfer() {
-            att.add(svc, file_list(dt.files()));
-        }
-    };
-    let on_keydown = move |e: ev::KeyboardEvent| {
-        if e.key() == "Escape" {
-            svc.set_open(false);
-        } else if e.key() == "Tab" {
-            if let Some(el) = panel.get_untracked() {
-                trap_focus(&el, &e);
-            }
-        }
-    };
-    view! {
-        <section
-            class="dlg-panel"
-            data-testid="panel"
-            role="dialog"
-            aria-labelledby="dlg-title"
-            // The title is the chunk's (the header); until it is here the dialog is named by
-            // this. Once it is, `aria-labelledby` wins with the same name.
-            aria-label=move || svc.branding.bot_name()
-            node_ref=panel
-            hidden=move || !svc.ui.open().get()
-            on:keydown=on_keydown
-            on:dragover=move |e: ev::DragEvent| { e.prevent_default(); dragging.set(true); }
-            on:dragleave=move |_| dragging.set(false)
-            on:drop=on_drop
-            class:dlg-dragging=move || dragging.get()
-        >
-            {move || drawn.get().then(|| crate::chunk::deferred(move |x| (x.panel)(svc, att)))}
-        </section>
+    dom::when(
+        &section,
+        Box::new(move || drawn.get()),
+        Box::new(move || {
+            // `display: contents`: the content's parts lay out as the dialog's own rows.
+            let body: Element = dom::el("div", &[("class", "dlg-panel-body")])?.into();
+            crate::chunk::deferred(&body, Box::new(move |x, host| (x.panel)(svc, att, host)));
+            Some(body)
+        }),
+    );
+    {
+        let el = section.clone();
+        dom::on(
+            &section,
+            "keydown",
+            Box::new(move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if e.key() == "Escape" {
+                    svc.set_open(false);
+                } else if e.key() == "Tab" {
+                    trap_focus(&el, e);
+                }
+            }),
+        );
     }
+    let dragging = move |el: &Element, on: bool| dom::class(el, "dlg-dragging", on);
+    {
+        let el = section.clone();
+        dom::on(
+            &section,
+            "dragover",
+            Box::new(move |e| {
+                e.prevent_default();
+                dragging(&el, true);
+            }),
+        );
+    }
+    {
+        let el = section.clone();
+        dom::on(
+            &section,
+            "dragleave",
+            Box::new(move |_| dragging(&el, false)),
+        );
+    }
+    {
+        let el = section.clone();
+        dom::on(
+            &section,
+            "drop",
+            Box::new(move |e| {
+                e.prevent_default();
+                dragging(&el, false);
+                if let Some(dt) = e
+                    .dyn_ref::<web_sys::DragEvent>()
+                    .and_then(|e| e.data_transfer())
+                {
+                    att.add(svc, file_list(dt.files()));
+                }
+            }),
+        );
+    }
+    Some(section)
 }
 
-/// The open panel's content (the chunk's entry, [`crate::chunk::Extras::panel`]).
-pub fn panel_view(svc: Services, att: Attachments) -> AnyView {
-    let live = Memo::new(move |_| svc.livechat.status().get() != LivechatStatus::Inactive);
-    view! {
-        {header_view(svc)}
-        <Banners svc/>
-        {move || live.get().then(|| crate::view::livechat::livechat_view(svc))}
-        <MessageList svc/>
-        {dom::view_opt(status_line(svc))}
-        // Refused (403): a calm notice where the composer was; what was typed stays.
-        {show_or(
-            move || !svc.ui.unavailable().get(),
-            move || view! { {attachment_chips(svc, att)} {dom::view_opt(composer(svc, att))} }.into_any(),
-            move || dom::view_opt(unavailable(svc)),
-        )}
+/// The open panel's content (the chunk's entry, [`crate::chunk::Extras::panel`]), drawn into
+/// `host`: header, banners, the livechat, messages, status line, and the composer or, when the
+/// chat refused this visitor (403), a calm notice in its place (what was typed stays).
+pub fn panel_view(svc: Services, att: Attachments, host: &Element) {
+    let parts = [header_el(svc), banners(svc)];
+    for part in parts.iter().flatten() {
+        dom::add(host, part);
     }
-    .into_any()
+    livechat_view(svc, host);
+    let parts = [message_list(svc), status_line(svc)];
+    for part in parts.iter().flatten() {
+        dom::add(host, part);
+    }
+    let available = move || !svc.ui.unavailable().get();
+    attachment_chips(svc, att, host, available);
+    dom::when(
+        host,
+        Box::new(available),
+        Box::new(move || composer(svc, att)),
+    );
+    dom::when(
+        host,
+        Box::new(move || !available()),
+        Box::new(move || unavailable(svc)),
+    );
 }
 
 /// Why the composer is gone (the chat refused this visitor, 403).
@@ -497,7 +586,7 @@ fn title_alerts(svc: Services) {
 const FULL_SCREEN_MAX_WIDTH: f64 = 480.0;
 
 /// Keeps Tab and Shift+Tab cycling inside the panel while it covers the screen.
-fn trap_focus(panel: &web_sys::HtmlElement, e: &ev::KeyboardEvent) {
+fn trap_focus(panel: &Element, e: &web_sys::KeyboardEvent) {
     let narrow = web_sys::window()
         .and_then(|w| w.inner_width().ok())
         .and_then(|w| w.as_f64())

@@ -5,10 +5,8 @@
 //!
 //! Plain DOM (see `view::dom`), kept in step with the list by id: a new teaser is appended and a
 //! dismissed one removed, so the others (and keyboard focus on them) stay put. One delegated
-//! click handler serves every button. Kept so after the re-measure of 2026-11-29: the smaller
-//! intro alone grew by 1.7 KB brotli as `view!` (see `view::dom`).
+//! click handler serves every button.
 
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -18,16 +16,26 @@ use crate::services::Services;
 use crate::view::dom;
 
 /// The teasers, newest nearest the launcher.
-#[component]
-pub fn Teasers(svc: Services) -> impl IntoView {
-    let host = NodeRef::<html::Div>::new();
+pub fn teasers(svc: Services) -> Option<Element> {
+    // Always in the DOM (hidden when idle): a live region must exist before its content
+    // changes for screen readers to announce a new teaser.
+    let host: Element = dom::el(
+        "div",
+        &[
+            ("class", "dlg-teasers"),
+            ("role", "region"),
+            ("aria-live", "polite"),
+        ],
+    )?
+    .into();
+    let el = host.clone();
     let built_for = StoredValue::new(None::<Lang>);
     dom::effect(Box::new(move || {
         let lang = svc.ui.lang().get();
-        let Some(host) = host.get() else { return };
+        let host = &el;
         // New words for every button: start over.
         if built_for.get_value() != Some(lang) {
-            dom::clear(&host);
+            dom::clear(host);
             built_for.set_value(Some(lang));
         }
         let t = lang.t();
@@ -76,12 +84,12 @@ pub fn Teasers(svc: Services) -> impl IntoView {
                     dom::add(&close, &icon);
                     dom::add(&teaser, &open);
                     dom::add(&teaser, &close);
-                    dom::add(&host, &teaser);
+                    dom::add(host, &teaser);
                 }
             }
         });
     }));
-    let on_click = move |e: web_sys::MouseEvent| {
+    let on_click = move |e: web_sys::Event| {
         let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
         };
@@ -112,10 +120,13 @@ pub fn Teasers(svc: Services) -> impl IntoView {
             && svc.ui.launcher_visible().get()
             && svc.branding.popups().with(|p| !p.is_empty())
     };
-    view! {
-        // Always in the DOM (hidden when idle): a live region must exist before its content
-        // changes for screen readers to announce a new teaser.
-        <div class="dlg-teasers" role="region" aria-live="polite" node_ref=host on:click=on_click
-            aria-label=move || svc.ui.lang().get().t().popups hidden=move || !shown()></div>
+    {
+        let host = host.clone();
+        dom::watch(Box::new(move || {
+            let _ = host.set_attribute("aria-label", svc.ui.lang().get().t().popups);
+            dom::flag(&host, "hidden", !shown());
+        }));
     }
+    dom::on(&host, "click", Box::new(on_click));
+    Some(host)
 }

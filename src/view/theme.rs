@@ -8,7 +8,6 @@
 //! ([`theme_vars`]) so it is tested without a browser theme; [`use_theme`] only applies it.
 
 use dialoge_api::config::{Config, Theme};
-use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -366,7 +365,7 @@ fn load_web_font(svc: Services, family: &str, url: &str) {
 /// Keeps the branding service's dark mode in step with `prefers-color-scheme` (live: the OS can switch while
 /// the page is open) and applies the theme to `root` whenever it or the config changes. The
 /// media listener is removed when the owning component is cleaned up (unmount, destroy).
-pub fn use_theme(svc: Services, root: NodeRef<html::Div>) {
+pub fn use_theme(svc: Services, root: HtmlElement) {
     let branding = svc.branding;
     let dark = branding.dark();
     if let Some(fixed) = svc.color_scheme() {
@@ -397,9 +396,7 @@ pub fn use_theme(svc: Services, root: NodeRef<html::Div>) {
                 .map(|c| theme_vars(c, dark))
                 .unwrap_or_default()
         });
-        if let Some(el) = root.get() {
-            apply(&el, &vars);
-        }
+        apply(&root, &vars);
     }));
     // The web font, once per file (a re-theme with the same font loads nothing again).
     let loaded = StoredValue::new(None::<String>);

@@ -26,7 +26,6 @@ use crate::i18n::{fill, Lang};
 use crate::services::markers::Phase;
 use crate::services::{use_services, Outcome, Services};
 use crate::view::dom;
-use crate::view::each::show;
 use crate::view::files::{files_of, input_of, read_base64};
 use dialoge_api::rules::{self as forms, Problem, Values, ATTACHMENTS_KEY, MAX_ATTACHMENTS};
 
@@ -145,37 +144,46 @@ pub fn generic_form(part: &ShowForm) -> Option<Element> {
 /// A session form: `session_start` before the first message, `livechat_waiting` while the
 /// visitor waits for a person. Fetched with what the session already knows, which fills its
 /// fields (so what was given shows, and can be corrected); saved with a partial PATCH, field
-/// problems at their fields. Nothing is drawn until it has been fetched.
-pub fn session_form_view(form_id: String) -> AnyView {
-    let svc = use_services();
+/// problems at their fields. Nothing shows until it has been fetched.
+pub fn session_form_el(form_id: &str) -> Option<Element> {
+    // The wrapper is there from the start (hidden), so its place is kept; the form goes in
+    // once fetched.
+    let wrapper: Element = dom::el(
+        "div",
+        &[
+            ("class", "dlg-session-form"),
+            ("data-testid", "session-form"),
+            ("data-form-id", form_id),
+            ("hidden", ""),
+        ],
+    )?
+    .into();
     let loaded = RwSignal::new(None::<(FormDefinition, Values)>);
-    if let Some(svc) = svc {
+    if let Some(svc) = use_services() {
+        let form_id = form_id.to_owned();
         svc.spawn(async move {
             if let Outcome::Done(found) = svc.markers.session_form(&form_id).await {
                 loaded.try_set(Some(found));
             }
         });
     }
-    show(
-        move || loaded.with(Option::is_some),
-        move || match loaded.get_untracked().and_then(session_form) {
-            Some(el) => dom::view(el),
-            None => ().into_any(),
-        },
-    )
+    {
+        let wrapper = wrapper.clone();
+        dom::watch(Box::new(move || {
+            dom::flag(&wrapper, "hidden", loaded.with(Option::is_none));
+        }));
+    }
+    dom::when(
+        &wrapper,
+        Box::new(move || loaded.with(Option::is_some)),
+        Box::new(move || loaded.get_untracked().and_then(session_form)),
+    );
+    Some(wrapper)
 }
 
-/// The fetched session form in its wrapper.
+/// The fetched session form.
 fn session_form((form, given): (FormDefinition, Values)) -> Option<Element> {
-    let wrapper = dom::el(
-        "div",
-        &[
-            ("class", "dlg-session-form"),
-            ("data-testid", "session-form"),
-            ("data-form-id", &form.form_id),
-        ],
-    )?;
-    let inner = marker_form(Form {
+    marker_form(Form {
         part_id: crate::services::markers::session_part_id(&form.form_id),
         title: form.name.unwrap_or_default(),
         specs: form.fields.into_iter().map(Spec::plain).collect(),
@@ -186,9 +194,7 @@ fn session_form((form, given): (FormDefinition, Values)) -> Option<Element> {
         submitted: false,
         confirmation: form.confirmation_text,
         given,
-    })?;
-    dom::add(&wrapper, &inner);
-    Some(wrapper.into())
+    })
 }
 
 fn field(key: &str, label: &str, field_type: FieldType, required: bool) -> FormField {

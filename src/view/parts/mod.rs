@@ -9,7 +9,6 @@ pub mod rich_text;
 mod table;
 
 use dialoge_api::message::Part;
-use leptos::prelude::*;
 
 use web_sys::Element;
 
@@ -19,16 +18,8 @@ use crate::view::dom;
 pub(crate) use forms::next_uid;
 pub use media::human_size;
 
-/// Renders one part with its `data-testid="part"` hook, or nothing for parts that show nothing.
-pub fn part_view(part: LivePart) -> AnyView {
-    match part_el(part) {
-        Some(el) => dom::view(el),
-        None => ().into_any(),
-    }
-}
-
-/// One part as plain DOM: its wrapper with the hooks, and its body. `None` for parts that
-/// show nothing.
+/// One part as plain DOM: its wrapper with the `data-testid="part"` hook, and its body. `None`
+/// for parts that show nothing.
 pub fn part_el(part: LivePart) -> Option<Element> {
     let (type_name, id, body): (&'static str, String, Option<Element>) = match &part.kind {
         LiveKind::RichText(rt) => (
