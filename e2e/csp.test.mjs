@@ -131,8 +131,8 @@ test("negative control: on /trusted-types a string written to innerHTML is refus
   }
 });
 
-// Leptos's `view!` builds a fully static subtree (an icon) with `innerHTML`, which Trusted Types
-// refuses: the widget's static markup takes its values from constants (src/view/icons.rs).
+// Under Trusted Types nothing may be assigned as HTML: the widget builds every node itself
+// (src/view/dom.rs), so it boots and renders there like anywhere else.
 test("under Trusted Types the widget boots, streams rich content and renders a form marker", async () => {
   // Its own browser: should the widget fail here, its violations end with this test.
   const b = await startBrowser();

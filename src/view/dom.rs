@@ -199,6 +199,21 @@ pub fn list_before(
     }));
 }
 
+/// `f()` as a signal that changes only when its value does (a memo of a flag): what reads it is
+/// not woken by every change of what `f` reads. Leptos's `Memo` would do the same with a copy
+/// of its machinery that nothing else in the widget needs.
+pub fn flag_signal(f: Box<dyn Fn() -> bool>) -> RwSignal<bool> {
+    let out = RwSignal::new(false);
+    // Runs at once (so the signal holds `f()` from the start), then on every change.
+    watch(Box::new(move || {
+        let now = f();
+        if out.get_untracked() != now {
+            out.set(now);
+        }
+    }));
+    out
+}
+
 /// Keys for a list keyed by place (one that only grows at the end).
 pub fn places(len: usize) -> Vec<u64> {
     (0..len as u64).collect()

@@ -14,14 +14,16 @@ use crate::view::dom;
 pub fn intro(svc: Services) -> Option<Element> {
     let host: Element = dom::el("div", &[("class", "dlg-intro")])?.into();
     let el = host.clone();
-    let empty = Memo::new(move |_| svc.conversation.entries().with(Vec::is_empty));
+    let empty = dom::flag_signal(Box::new(move || {
+        svc.conversation.entries().with(Vec::is_empty)
+    }));
     // The welcome stays above a conversation the visitor began on this page (its first entry
     // is theirs, sent from here), but not above history, whose real start it would misstate.
-    let opens = Memo::new(move |_| {
+    let opens = dom::flag_signal(Box::new(move || {
         svc.conversation
             .entries()
             .with(|e| e.first().is_none_or(|first| first.from_visitor))
-    });
+    }));
     dom::effect(Box::new(move || {
         let (empty, opens, t) = (empty.get(), opens.get(), svc.ui.lang().get().t());
         let host = &el;

@@ -170,12 +170,15 @@ fn panel(svc: Services) -> Option<Element> {
     let att = Attachments::default();
     // Drawn from the first open on, or as soon as the chunk is here (fetched on the intent to
     // open): most page views never open the chat, so the content's code is in the chunk.
-    let drawn = Memo::new(move |before: Option<&bool>| {
-        before.copied().unwrap_or(false) || svc.ui.open().get() || crate::chunk::is_here()
-    });
+    let drawn = std::cell::Cell::new(false);
     dom::when(
         &section,
-        Box::new(move || drawn.get()),
+        Box::new(move || {
+            if svc.ui.open().get() || crate::chunk::is_here() {
+                drawn.set(true);
+            }
+            drawn.get()
+        }),
         Box::new(move || {
             // `display: contents`: the content's parts lay out as the dialog's own rows.
             let body: Element = dom::el("div", &[("class", "dlg-panel-body")])?.into();
