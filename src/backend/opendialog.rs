@@ -20,6 +20,7 @@ use dialoge_api::actions::{Action, ActionRequest, ActionResponse};
 use dialoge_api::config::Config;
 use dialoge_api::error::ErrorCode;
 use dialoge_api::history::HistoryPage;
+use dialoge_api::json::FromJson;
 use dialoge_api::message::{
     Block, FieldType, FormField, ImagePart, Message, Part, ProductCard, ProductsPart,
     QuickRepliesPart, RichTextPart, Role, ShowForm, Span,
@@ -31,7 +32,6 @@ use dialoge_api::opendialog::{
 };
 use dialoge_api::send::{texts, SendMessage};
 use dialoge_api::stream::{DoneEvent, PartEvent, StatusEvent, StreamEvent, StreamStatus};
-use serde_json::json;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, RequestCredentials, Response};
 
@@ -297,11 +297,11 @@ impl OpenDialog {
             .map_err(|e| ApiError::Protocol(format!("bad JSON: {e}")))?;
         let od = Configuration::read(&value)
             .map_err(|e| ApiError::Protocol(format!("bad configuration: {e}")))?;
-        let mapped = branding(&od).to_string();
+        let branding = od.branding();
         *self.config.borrow_mut() = Some(od);
-        let config = dialoge_api::from_json::<Config>(&mapped)
+        let config = Config::from_json(&branding)
             .map_err(|e| ApiError::Protocol(format!("bad config: {e}")))?;
-        Ok((config, mapped))
+        Ok((config, dialoge_api::to_json(&branding)))
     }
 
     /// The configuration, fetched once: a caller that finds the first fetch under way waits
@@ -412,7 +412,7 @@ impl OpenDialog {
         signal: Option<&AbortSignal>,
         on_event: &mut dyn FnMut(TurnEvent),
     ) -> Result<()> {
-        let body = serde_json::to_string(request).map_err(|e| ApiError::Protocol(e.to_string()))?;
+        let body = dialoge_api::to_json(request);
         let text = self
             .text("POST", "/chat-api/message", Some(body), signal)
             .await?;
@@ -814,8 +814,7 @@ impl OpenDialog {
     pub async fn link_followed(&self, url: &str, signal: Option<&AbortSignal>) -> Result<()> {
         let id = crate::services::conversation::new_idempotency_key();
         let request = MessageRequest::url_click(&self.sender(), &id, url);
-        let body =
-            serde_json::to_string(&request).map_err(|e| ApiError::Protocol(e.to_string()))?;
+        let body = dialoge_api::to_json(&request);
         self.call("POST", "/chat-api/message", Some(body), signal)
             .await
             .map(drop)
@@ -841,8 +840,7 @@ impl OpenDialog {
         } else {
             Feedback::Negative
         };
-        let body = serde_json::to_string(&FeedbackRequest::new(template, feedback, request))
-            .map_err(|e| ApiError::Protocol(e.to_string()))?;
+        let body = dialoge_api::to_json(&FeedbackRequest::new(template, feedback, request));
         self.call("POST", "/chat-api/feedback", Some(body), signal)
             .await
             .map(drop)
@@ -974,36 +972,7 @@ fn long_text_form(long: &LongTextData, id: &str) -> ShowForm {
 pub fn preview_config(text: &str) -> std::result::Result<Config, String> {
     let value = dialoge_api::json::parse(text).map_err(|e| format!("bad JSON: {e}"))?;
     let od = Configuration::read(&value).map_err(|e| format!("bad configuration: {e}"))?;
-    dialoge_api::from_json::<Config>(&branding(&od).to_string())
-        .map_err(|e| format!("bad config: {e}"))
-}
-
-/// OpenDialog's `general` and `colours` as the widget's own config: the same custom properties
-/// as Dialoge branding (the theme view validates every colour again).
-fn branding(od: &Configuration) -> serde_json::Value {
-    let c = &od.colours;
-    let g = &od.general;
-    json!({
-        "display": {
-            "name": g.chatbot_name.clone().unwrap_or_default(),
-            "avatar": {"url": g.chatbot_avatar_path},
-        },
-        "theme": {
-            "brand": {"primary_color": c.header_background.clone().or_else(|| c.launcher_background.clone())},
-            "surface": {"background_color": c.message_list_background},
-            "header": {"logo": {"url": g.logo}},
-            "messages": {
-                "assistant": {"background_color": c.received_message_background, "text_color": c.received_message_text},
-                "user": {"background_color": c.sent_message_background, "text_color": c.sent_message_text},
-            },
-            "input": {
-                "background_color": c.user_input_background,
-                "text_color": c.user_input_text,
-                "send_button": {"icon_color": c.icon_background},
-            },
-            "product_card": {"button": {"background_color": c.button_background}},
-        },
-    })
+    Config::from_json(&od.branding()).map_err(|e| format!("bad config: {e}"))
 }
 
 /// A cookie of the page (`document.cookie`), decoded: Laravel's CSRF cookie is URL-encoded.

@@ -99,7 +99,7 @@ pub struct Preview {
 
 /// A JSON string literal of `text`.
 fn quoted(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+    dialoge_api::to_json(text)
 }
 
 /// One message with one paragraph of `text`, as JSON.

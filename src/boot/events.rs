@@ -168,9 +168,6 @@ pub fn raw_message_in(page: &JsValue, id: &str) -> JsValue {
 }
 
 /// Wire types go out as on the wire (snake_case), through JSON.
-fn json<T: serde::Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|s| js_sys::JSON::parse(&s).ok())
-        .unwrap_or(JsValue::NULL)
+fn json<T: dialoge_api::ToJson>(value: &T) -> JsValue {
+    js_sys::JSON::parse(&dialoge_api::to_json(value)).unwrap_or(JsValue::NULL)
 }

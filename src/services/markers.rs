@@ -242,7 +242,7 @@ impl Markers {
             return;
         }
         let id = if marker.part_id.is_empty() {
-            let payload = marker.payload.as_ref().map(|p| p.to_string());
+            let payload = marker.payload.as_ref().map(dialoge_api::to_json);
             format!("{}:{}", marker.key, payload.unwrap_or_default())
         } else {
             marker.part_id.clone()
@@ -255,7 +255,7 @@ impl Markers {
             if seen.len() > CUSTOM_SEEN_MAX {
                 seen.remove(0);
             }
-            serde_json::to_string(seen).ok()
+            Some(dialoge_api::to_json(seen))
         });
         let Some(Some(seen)) = seen else { return };
         env.store.set(CUSTOM_SEEN_KEY, &seen);

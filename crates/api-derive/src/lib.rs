@@ -1,18 +1,28 @@
 //! `#[derive(FromJson)]`: reads a wire struct from a `serde_json::Value` with the semantics of
 //! serde's `#[derive(Deserialize)]`, and implements `Deserialize` on top of it.
+//! `#[derive(ToJson)]`: writes a wire struct as JSON text exactly as serde's
+//! `#[derive(Serialize)]` and `serde_json::to_string` write it.
 //!
-//! Why it exists: the widget ships as wasm, and serde's derive compiles a visitor (field
+//! Why they exist: the widget ships as wasm, and serde's derives compile a visitor (field
 //! identifier matching, a map loop, a sequence loop, `Expected` messages) for every struct and
-//! deserializer. Here each struct becomes one plain function that looks its fields up in a JSON
-//! object, which is several times smaller. It reads the same `#[serde(...)]` attributes that
-//! `Serialize` uses, so a field added to a struct is read and written alike without a second
-//! list to keep in sync.
+//! deserializer, and a serializer state machine for every struct and serializer. Here each
+//! struct becomes one plain function that looks its fields up in a JSON object, or one that
+//! appends its fields to a string, which is several times smaller. Both read the same
+//! `#[serde(...)]` attributes that `Serialize` uses, so a field added to a struct is read and
+//! written alike without a second list to keep in sync.
 //!
-//! Supported, as serde has them: unknown fields are ignored; `#[serde(default)]` and
+//! `FromJson` supports, as serde has them: unknown fields are ignored; `#[serde(default)]` and
 //! `#[serde(default = "path")]` on fields and `#[serde(default)]` on the struct; `rename`;
 //! a missing `Option` field is `None`; any other missing field is an error. Serialize-only
 //! attributes are ignored. Anything else (`flatten`, `rename_all`, enums, …) is a compile error,
 //! so it cannot silently read differently from serde: keep `#[derive(Deserialize)]` there.
+//!
+//! `ToJson` supports, as serde has them: fields in declaration order; `rename`;
+//! `skip_serializing_if = "path"`; `skip` and `skip_serializing`; `flatten` (of a type that
+//! writes its fields into the enclosing object, `dialoge_api::write::ToJsonFields`, such as a
+//! `Map`). Deserialize-only attributes are ignored. Anything else (`serialize_with`,
+//! `rename_all`, enums, type parameters, …) is a compile error, so it cannot silently write
+//! differently from serde: write those by hand.
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
@@ -204,6 +214,164 @@ fn field_attrs(ident: syn::Ident, attrs: &[syn::Attribute]) -> syn::Result<Field
                 Ok(())
             } else {
                 Err(meta.error("FromJson: unsupported field attribute; use serde's derive"))
+            }
+        })?;
+    }
+    Ok(field)
+}
+
+/// See the crate documentation.
+#[proc_macro_derive(ToJson, attributes(serde))]
+pub fn derive_to_json(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand_to_json(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// A field as `Serialize` writes it.
+struct OutField {
+    ident: syn::Ident,
+    key: String,
+    /// `skip_serializing_if`: left out when this returns true.
+    skip_if: Option<syn::ExprPath>,
+    /// `skip` or `skip_serializing`: never written.
+    skip: bool,
+    /// `flatten`: its fields go into this object.
+    flatten: bool,
+}
+
+fn expand_to_json(input: &DeriveInput) -> syn::Result<TokenStream2> {
+    let name = &input.ident;
+    // Lifetimes only: a type parameter would need a `ToJson` bound serde's derive infers.
+    if let Some(param) = input
+        .generics
+        .params
+        .iter()
+        .find(|p| !matches!(p, syn::GenericParam::Lifetime(_)))
+    {
+        return Err(syn::Error::new_spanned(
+            param,
+            "ToJson: only lifetime parameters are supported",
+        ));
+    }
+    to_json_container_attrs(&input.attrs)?;
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            name,
+            "ToJson: only structs (write enums by hand, see dialoge_api's tagged unions)",
+        ));
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new_spanned(
+            name,
+            "ToJson: only structs with named fields",
+        ));
+    };
+    let mut fields = Vec::new();
+    for f in &named.named {
+        let Some(ident) = f.ident.clone() else {
+            continue;
+        };
+        fields.push(to_json_field_attrs(ident, &f.attrs)?);
+    }
+
+    let mut writes = Vec::new();
+    for f in fields.iter().filter(|f| !f.skip) {
+        let ident = &f.ident;
+        let write = if f.flatten {
+            quote! { ::dialoge_api::write::ToJsonFields::write_fields(&self.#ident, object); }
+        } else {
+            let quoted = quoted_key(ident, &f.key)?;
+            quote! { ::dialoge_api::write::ToJson::write_json(&self.#ident, object.key(#quoted)); }
+        };
+        writes.push(match &f.skip_if {
+            Some(path) => quote! { if !#path(&self.#ident) { #write } },
+            None => write,
+        });
+    }
+    if writes.is_empty() {
+        writes.push(quote! { let _ = object; });
+    }
+
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        impl #impl_generics ::dialoge_api::write::ToJsonFields for #name #ty_generics #where_clause {
+            fn write_fields(&self, object: &mut ::dialoge_api::write::Object<'_>) {
+                #(#writes)*
+            }
+        }
+
+        impl #impl_generics ::dialoge_api::write::ToJson for #name #ty_generics #where_clause {
+            fn write_json(&self, out: &mut ::std::string::String) {
+                ::dialoge_api::write::write_object(self, out);
+            }
+        }
+    })
+}
+
+/// `"key":` as JSON text, made once here rather than escaped at run time.
+fn quoted_key(ident: &syn::Ident, key: &str) -> syn::Result<String> {
+    if key.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+        return Err(syn::Error::new_spanned(
+            ident,
+            "ToJson: a key JSON would escape is not supported",
+        ));
+    }
+    Ok(format!("\"{key}\":"))
+}
+
+/// Container attributes: only deserialize-only ones (`default`), which writing ignores.
+fn to_json_container_attrs(attrs: &[syn::Attribute]) -> syn::Result<()> {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                if meta.input.peek(syn::Token![=]) {
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                Ok(())
+            } else {
+                Err(meta.error("ToJson: unsupported container attribute; write ToJson by hand"))
+            }
+        })?;
+    }
+    Ok(())
+}
+
+fn to_json_field_attrs(ident: syn::Ident, attrs: &[syn::Attribute]) -> syn::Result<OutField> {
+    let mut field = OutField {
+        key: ident.to_string().trim_start_matches("r#").to_owned(),
+        ident,
+        skip_if: None,
+        skip: false,
+        flatten: false,
+    };
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let path = &meta.path;
+            if path.is_ident("rename") {
+                let lit: LitStr = meta.value()?.parse()?;
+                field.key = lit.value();
+                Ok(())
+            } else if path.is_ident("skip_serializing_if") {
+                let lit: LitStr = meta.value()?.parse()?;
+                field.skip_if = Some(lit.parse()?);
+                Ok(())
+            } else if path.is_ident("skip") || path.is_ident("skip_serializing") {
+                field.skip = true;
+                Ok(())
+            } else if path.is_ident("flatten") {
+                field.flatten = true;
+                Ok(())
+            } else if path.is_ident("default") {
+                if meta.input.peek(syn::Token![=]) {
+                    let _: LitStr = meta.value()?.parse()?;
+                }
+                Ok(())
+            } else if path.is_ident("skip_deserializing") {
+                Ok(())
+            } else {
+                Err(meta.error("ToJson: unsupported field attribute; write ToJson by hand"))
             }
         })?;
     }

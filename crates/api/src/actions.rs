@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::FromJson;
+use crate::write::{Object, ToJsonFields};
+use crate::{FromJson, ToJson};
 use serde_json::{Map, Value};
 
 use crate::{FormField, FormTrigger, LivechatStatus};
 
 /// `POST /actions` body: the answer to a marker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToJson)]
 pub struct ActionRequest {
     /// The marker being answered.
     pub part_id: String,
@@ -32,8 +33,23 @@ pub enum Action {
     FormSubmission(FormSubmission),
 }
 
+/// As serde writes an internally tagged enum of structs: the tag first, then the struct's fields.
+impl ToJson for Action {
+    fn write_json(&self, out: &mut String) {
+        let mut object = Object::open(out);
+        let (tag, fields): (&str, &dyn ToJsonFields) = match self {
+            Action::ContactForm(form) => ("\"contact_form\"", form),
+            Action::SupportTicket(ticket) => ("\"support_ticket\"", ticket),
+            Action::FormSubmission(form) => ("\"form_submission\"", form),
+        };
+        object.key("\"type\":").push_str(tag);
+        fields.write_fields(&mut object);
+        object.close();
+    }
+}
+
 /// `contact_form`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson, ToJson)]
 pub struct ContactForm {
     /// Visible fields, by key.
     #[serde(default)]
@@ -44,7 +60,7 @@ pub struct ContactForm {
 }
 
 /// `support_ticket`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToJson)]
 pub struct SupportTicket {
     /// Visitor's name.
     #[serde(default)]
@@ -64,7 +80,7 @@ pub struct SupportTicket {
 }
 
 /// `form_submission`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson, ToJson)]
 pub struct FormSubmission {
     /// The form.
     pub form_id: String,
@@ -78,7 +94,7 @@ pub struct FormSubmission {
 
 /// A file inside an action; `data_base64` is at most
 /// [`crate::MAX_ACTION_ATTACHMENT_BASE64_LEN`] characters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson, ToJson)]
 pub struct AttachmentUpload {
     /// Original file name.
     pub filename: String,
@@ -110,7 +126,7 @@ pub struct ActionLivechatSession {
 }
 
 /// `POST /rate` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson, ToJson)]
 pub struct RateRequest {
     /// 1..=5.
     pub rating: u8,
@@ -187,7 +203,7 @@ pub struct FormDefinition {
 }
 
 /// `PATCH /forms/{form_id}/values` body.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson, ToJson)]
 pub struct PatchFormValues {
     /// Values by field key.
     #[serde(default)]

@@ -4,8 +4,9 @@
 //! This crate is plain data and plain functions. It must never do I/O, read the clock, log, spawn,
 //! or panic on any input the network can produce: unknown fields are ignored, unknown enum values
 //! and union members are kept as `Other`/`Unknown`, and malformed input becomes an error value.
-//! It stays small (serde, serde_json, thiserror, and its own `FromJson` derive) because every
-//! kilobyte ships to shoppers' browsers: see [`json`] for why types are read through `FromJson`.
+//! It stays small (serde, serde_json, thiserror, and its own `FromJson` and `ToJson` derives)
+//! because every kilobyte ships to shoppers' browsers: see [`json`] for why types are read
+//! through `FromJson`, and [`write`] for why request bodies are written through `ToJson`.
 //!
 //! Layers that use it: `transport` turns bytes into [`SseEvent`]s and [`StreamEvent`]s, `state`
 //! feeds them to a [`MessageBuilder`], the sandbox emits through the same types so both sides
@@ -16,7 +17,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-// The derive's generated code names `::dialoge_api::json`, also inside this crate.
+// The derives' generated code names `::dialoge_api::json` and `::dialoge_api::write`, also
+// inside this crate.
 extern crate self as dialoge_api;
 
 #[macro_use]
@@ -41,11 +43,12 @@ pub mod sse;
 pub mod stream;
 mod tagged;
 pub mod webhook;
+pub mod write;
 
 pub use actions::*;
 pub use auth::*;
 pub use config::*;
-pub use dialoge_api_derive::FromJson;
+pub use dialoge_api_derive::{FromJson, ToJson};
 pub use error::*;
 pub use history::*;
 pub use json::{from_json, FromJson};
@@ -56,6 +59,7 @@ pub use send::*;
 pub use sse::*;
 pub use stream::*;
 pub use webhook::*;
+pub use write::{to_json, ToJson};
 
 /// `skip_serializing_if` helper: keeps serialized JSON compact by leaving out defaulted blocks.
 pub(crate) fn is_default<T: Default + PartialEq>(value: &T) -> bool {

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::FromJson;
+use crate::{FromJson, ToJson};
 use serde_json::{Map, Value};
 
 use crate::{
@@ -144,7 +144,7 @@ wire_enum! {
 }
 
 /// `POST /livechat/handover` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson, ToJson)]
 pub struct HandoverRequest {
     /// Always `website` for this widget.
     #[serde(default = "HandoverRequest::website")]
@@ -186,7 +186,7 @@ wire_enum! {
 }
 
 /// `client_context` of a handover.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson, ToJson)]
 #[serde(default)]
 pub struct ClientContext {
     /// Browser name.
@@ -228,14 +228,14 @@ pub struct LivechatSendResponse {
 }
 
 /// `POST /livechat/typing` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson, ToJson)]
 pub struct TypingRequest {
     /// Typing started or stopped.
     pub is_typing: bool,
 }
 
 /// `POST /livechat/close` body.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, FromJson, ToJson)]
 pub struct CloseRequest {
     /// Why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -243,7 +243,7 @@ pub struct CloseRequest {
 }
 
 /// `POST /livechat/feedback` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson, ToJson)]
 pub struct FeedbackRequest {
     /// 1..=5.
     pub rating: u8,

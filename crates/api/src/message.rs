@@ -8,7 +8,7 @@
 
 use serde::Serialize;
 
-use crate::FromJson;
+use crate::{FromJson, ToJson};
 use serde_json::Value;
 
 use crate::tagged;
@@ -49,7 +49,7 @@ wire_enum! {
 }
 
 /// A human agent as shown to the visitor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromJson, ToJson)]
 pub struct AgentInfo {
     /// The agent system's id for this agent.
     pub agent_id: String,
@@ -825,11 +825,9 @@ impl VisibleWhen {
                 match &self.value {
                     Value::String(expected) => current == expected,
                     Value::Null => current.is_empty(),
-                    // A number or bool condition matches the field's text form ("1", "true").
-                    other => {
-                        let expected = other.to_string();
-                        current == expected
-                    }
+                    // A number or bool condition matches the field's text form ("1", "true"):
+                    // its JSON text, as `Value`'s `Display` writes it.
+                    other => current == crate::write::to_json(other),
                 }
             }
             ConditionOperator::Other(_) => true,

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::write::{write_str, Object};
+use crate::ToJson;
 use serde_json::{Map, Value};
 
 /// Largest `data` of an `image`/`file` input part, in base64 characters (5 MiB decoded).
@@ -21,7 +23,7 @@ pub const fn base64_len(bytes: usize) -> usize {
 }
 
 /// `POST /messages` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToJson)]
 pub struct SendMessage {
     /// What the visitor sends.
     pub message: OutgoingMessage,
@@ -31,7 +33,7 @@ pub struct SendMessage {
 }
 
 /// The parts a visitor (or agent) sends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToJson)]
 pub struct OutgoingMessage {
     /// Text, images and files, in order.
     pub parts: Vec<InputPart>,
@@ -68,6 +70,40 @@ pub enum InputPart {
     },
 }
 
+/// As serde writes an internally tagged enum: the tag first, then the variant's fields.
+impl ToJson for InputPart {
+    fn write_json(&self, out: &mut String) {
+        let mut object = Object::open(out);
+        match self {
+            InputPart::Text { text } => {
+                object.key("\"type\":").push_str("\"text\"");
+                write_str(object.key("\"text\":"), text);
+            }
+            InputPart::Image {
+                data,
+                mime,
+                filename,
+            }
+            | InputPart::File {
+                data,
+                mime,
+                filename,
+            } => {
+                let tag = if matches!(self, InputPart::Image { .. }) {
+                    "\"image\""
+                } else {
+                    "\"file\""
+                };
+                object.key("\"type\":").push_str(tag);
+                write_str(object.key("\"data\":"), data);
+                write_str(object.key("\"mime\":"), mime);
+                write_str(object.key("\"filename\":"), filename);
+            }
+        }
+        object.close();
+    }
+}
+
 /// The text parts of a message, in order (attachments skipped).
 pub fn texts(parts: &[InputPart]) -> impl Iterator<Item = &str> {
     parts.iter().filter_map(|part| match part {
@@ -77,7 +113,7 @@ pub fn texts(parts: &[InputPart]) -> impl Iterator<Item = &str> {
 }
 
 /// Page context sent with a message.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToJson)]
 pub struct Context {
     /// The page URL the visitor is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]

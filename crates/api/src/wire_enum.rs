@@ -93,6 +93,12 @@ macro_rules! wire_enum {
             }
         }
 
+        impl $crate::write::ToJson for $name {
+            fn write_json(&self, out: &mut String) {
+                $crate::write::write_str(out, self.as_str());
+            }
+        }
+
         impl $crate::json::FromJson for $name {
             fn from_json(value: &::serde_json::Value) -> Result<Self, ::serde_json::Error> {
                 match value {

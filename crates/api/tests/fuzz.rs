@@ -1264,6 +1264,52 @@ fn gen_message(rng: &mut Rng) -> Message {
     from_json(&message.to_string()).unwrap()
 }
 
+/// `ToJson` and serde_json write the same text: for any value, and for the request bodies
+/// that carry arbitrary values (a message's page context, a ticket's extra fields).
+#[test]
+fn fuzz_to_json_writes_what_serde_json_writes() {
+    fn same<T: ToJson + Serialize + Debug>(value: &T) {
+        assert_eq!(
+            to_json(value),
+            serde_json::to_string(value).unwrap(),
+            "for {value:?}"
+        );
+    }
+    run("to_json", 3000, |rng| {
+        let value = gen_value(rng, 5);
+        same(&value);
+        let f = f64::from_bits(rng.next());
+        same(&f);
+        let extra = match gen_value(rng, 3) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        same(&SendMessage {
+            message: OutgoingMessage {
+                parts: (0..rng.below(3))
+                    .map(|_| InputPart::Text {
+                        text: gen_text(rng),
+                    })
+                    .collect(),
+            },
+            context: rng.chance(2).then(|| Context {
+                page: rng.chance(2).then(|| gen_text(rng)),
+                extra: extra.clone(),
+            }),
+        });
+        same(&ActionRequest {
+            part_id: gen_text(rng),
+            action: Action::SupportTicket(SupportTicket {
+                name: gen_text(rng),
+                email: gen_text(rng),
+                message: gen_text(rng),
+                attachments: Vec::new(),
+                extra,
+            }),
+        });
+    });
+}
+
 #[test]
 fn fuzz_livechat_sync_never_applies_an_older_state_or_yields_a_message_twice() {
     run(

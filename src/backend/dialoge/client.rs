@@ -236,7 +236,7 @@ impl ApiClient {
         idempotency_key: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<Response, ApiError> {
-        let json = serde_json::to_string(body).map_err(|e| ApiError::Protocol(e.to_string()))?;
+        let json = dialoge_api::to_json(body);
         let call = Call {
             method: "POST",
             path: "/messages",

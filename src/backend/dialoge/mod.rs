@@ -46,10 +46,9 @@ pub struct Dialoge {
     api: ApiClient,
 }
 
-fn body<T: serde::Serialize>(value: &T) -> Result<Option<String>> {
-    serde_json::to_string(value)
-        .map(Some)
-        .map_err(|e| ApiError::Protocol(e.to_string()))
+/// A request's JSON body, as `Call` takes it.
+fn body<T: dialoge_api::ToJson>(value: &T) -> Option<String> {
+    Some(dialoge_api::to_json(value))
 }
 
 /// `?cursor=…` escaped for a query string.
@@ -177,7 +176,7 @@ impl Dialoge {
         request: &ActionRequest,
         signal: Option<&AbortSignal>,
     ) -> Result<ActionResponse> {
-        self.post("/actions", body(request)?, signal).await
+        self.post("/actions", body(request), signal).await
     }
 
     /// `POST /rate` with an **(ours)** `Idempotency-Key`, so a retry after a lost reply is not
@@ -188,7 +187,7 @@ impl Dialoge {
         key: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<()> {
-        let mut call = Call::new("POST", "/rate", body(request)?);
+        let mut call = Call::new("POST", "/rate", body(request));
         call.extra_headers.push(("Idempotency-Key", key));
         self.call(call, signal).await.map(drop)
     }
@@ -217,7 +216,7 @@ impl Dialoge {
     ) -> Result<dialoge_api::actions::SessionValues> {
         let path = format!("/forms/{}/values", encode(form_id));
         let resp = self
-            .call(Call::new("PATCH", &path, body(values)?), signal)
+            .call(Call::new("PATCH", &path, body(values)), signal)
             .await?;
         http::json(&resp).await
     }
@@ -250,8 +249,7 @@ impl Dialoge {
         request: &HandoverRequest,
         signal: Option<&AbortSignal>,
     ) -> Result<LivechatSession> {
-        self.post("/livechat/handover", body(request)?, signal)
-            .await
+        self.post("/livechat/handover", body(request), signal).await
     }
 
     pub async fn livechat_state(&self, signal: Option<&AbortSignal>) -> Result<Raw<LivechatState>> {
@@ -294,7 +292,7 @@ impl Dialoge {
         key: &str,
         signal: Option<&AbortSignal>,
     ) -> Result<LivechatSendResponse> {
-        let mut call = Call::new("POST", "/livechat/messages", body(message)?);
+        let mut call = Call::new("POST", "/livechat/messages", body(message));
         call.extra_headers.push(("Idempotency-Key", key));
         let resp = self.call(call, signal).await?;
         http::json(&resp).await
@@ -305,14 +303,14 @@ impl Dialoge {
         is_typing: bool,
         signal: Option<&AbortSignal>,
     ) -> Result<()> {
-        let json = body(&TypingRequest { is_typing })?;
+        let json = body(&TypingRequest { is_typing });
         self.call(Call::new("POST", "/livechat/typing", json), signal)
             .await
             .map(drop)
     }
 
     pub async fn livechat_close(&self, signal: Option<&AbortSignal>) -> Result<()> {
-        let json = body(&CloseRequest { reason: None })?;
+        let json = body(&CloseRequest { reason: None });
         self.call(Call::new("POST", "/livechat/close", json), signal)
             .await
             .map(drop)
@@ -324,7 +322,7 @@ impl Dialoge {
         signal: Option<&AbortSignal>,
     ) -> Result<()> {
         self.call(
-            Call::new("POST", "/livechat/feedback", body(request)?),
+            Call::new("POST", "/livechat/feedback", body(request)),
             signal,
         )
         .await

@@ -2,8 +2,7 @@
 //! widget asks the site (its `data-token-url`, or a booted `getToken` function) for a visitor
 //! token, passing the previous one so the site can keep the same visitor.
 
-use dialoge_api::FromJson;
-use serde::Serialize;
+use dialoge_api::{FromJson, ToJson};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestCredentials;
@@ -31,7 +30,7 @@ impl TokenSource {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToJson)]
 struct HandshakeRequest<'a> {
     chatbot_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,11 +50,10 @@ pub async fn handshake(
 ) -> Result<String, ApiError> {
     let token = match source {
         TokenSource::Url(url) => {
-            let body = serde_json::to_string(&HandshakeRequest {
+            let body = dialoge_api::to_json(&HandshakeRequest {
                 chatbot_id,
                 visitor_token: previous,
-            })
-            .map_err(|e| ApiError::Handshake(e.to_string()))?;
+            });
             // The site's endpoint may be rate limited too: its 429 is waited out (it did
             // nothing), a few times, before the handshake counts as failed.
             let mut waits = 0;

@@ -9,6 +9,9 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::write::write_str;
+use crate::ToJson;
+
 use super::wire::{ElementType, FormData};
 
 /// Who sends, and the browser facts every message carries in `content.user`.
@@ -44,8 +47,29 @@ pub enum ContentType {
     LongtextResponse,
 }
 
+impl ContentType {
+    /// The spelling on the wire (serde's `snake_case` of the variant).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ChatOpen => "chat_open",
+            Self::Trigger => "trigger",
+            Self::Text => "text",
+            Self::ButtonResponse => "button_response",
+            Self::FormResponse => "form_response",
+            Self::UrlClick => "url_click",
+            Self::LongtextResponse => "longtext_response",
+        }
+    }
+}
+
+impl ToJson for ContentType {
+    fn write_json(&self, out: &mut String) {
+        write_str(out, self.as_str());
+    }
+}
+
 /// `POST /chat-api/message` body.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToJson)]
 pub struct MessageRequest {
     /// Always `"message"`.
     pub notification: &'static str,
@@ -60,7 +84,7 @@ pub struct MessageRequest {
 }
 
 /// The `content` of a [`MessageRequest`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToJson)]
 pub struct Content {
     /// What kind of input this is.
     #[serde(rename = "type")]
@@ -81,7 +105,7 @@ pub struct Content {
 }
 
 /// `content.user`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToJson)]
 pub struct ChatUser {
     /// e.g. `da-DK`.
     #[serde(rename = "browserLanguage")]
@@ -109,7 +133,7 @@ impl FieldValue {
         }
     }
 
-    fn to_json(&self) -> Value {
+    fn to_value(&self) -> Value {
         match self {
             Self::One(value) => Value::String(value.clone()),
             Self::Many(values) => {
@@ -232,7 +256,7 @@ impl MessageRequest {
     ) -> Self {
         let mut data = Map::new();
         for (name, value) in values {
-            data.insert(name.clone(), value.to_json());
+            data.insert(name.clone(), value.to_value());
         }
         data.insert("text".to_owned(), Value::String(form_summary(form, values)));
         Self::new(
@@ -345,8 +369,18 @@ pub enum Feedback {
     Negative,
 }
 
+impl ToJson for Feedback {
+    fn write_json(&self, out: &mut String) {
+        // serde's `lowercase` of the variant.
+        out.push_str(match self {
+            Self::Positive => "\"positive\"",
+            Self::Negative => "\"negative\"",
+        });
+    }
+}
+
 /// `POST /chat-api/feedback` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToJson)]
 pub struct FeedbackRequest {
     /// The message template the feedback is about (required).
     pub message_template_id: String,

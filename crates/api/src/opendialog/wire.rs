@@ -893,6 +893,90 @@ impl Configuration {
     pub fn message(&self, key: &str) -> Option<&str> {
         self.messages.get(key)?.as_str()
     }
+
+    /// `general` and `colours` as the widget's own config (a [`crate::Config`] as JSON): the
+    /// same custom properties as Dialoge branding (the widget validates every colour again). A
+    /// `Value`, so the widget reads it as a `Config` and caches its text from the same thing.
+    pub fn branding(&self) -> Value {
+        let c = &self.colours;
+        let g = &self.general;
+        let one = |key: &str, value: &Option<String>| object(vec![(key, or_null(value))]);
+        let pair = |background: &Option<String>, text: &Option<String>| {
+            object(vec![
+                ("background_color", or_null(background)),
+                ("text_color", or_null(text)),
+            ])
+        };
+        let primary = c
+            .header_background
+            .clone()
+            .or_else(|| c.launcher_background.clone());
+        object(vec![
+            (
+                "display",
+                object(vec![
+                    (
+                        "name",
+                        Value::String(g.chatbot_name.clone().unwrap_or_default()),
+                    ),
+                    ("avatar", one("url", &g.chatbot_avatar_path)),
+                ]),
+            ),
+            (
+                "theme",
+                object(vec![
+                    ("brand", one("primary_color", &primary)),
+                    (
+                        "surface",
+                        one("background_color", &c.message_list_background),
+                    ),
+                    ("header", object(vec![("logo", one("url", &g.logo))])),
+                    (
+                        "messages",
+                        object(vec![
+                            (
+                                "assistant",
+                                pair(&c.received_message_background, &c.received_message_text),
+                            ),
+                            (
+                                "user",
+                                pair(&c.sent_message_background, &c.sent_message_text),
+                            ),
+                        ]),
+                    ),
+                    (
+                        "input",
+                        object(vec![
+                            ("background_color", or_null(&c.user_input_background)),
+                            ("text_color", or_null(&c.user_input_text)),
+                            ("send_button", one("icon_color", &c.icon_background)),
+                        ]),
+                    ),
+                    (
+                        "product_card",
+                        object(vec![(
+                            "button",
+                            one("background_color", &c.button_background),
+                        )]),
+                    ),
+                ]),
+            ),
+        ])
+    }
+}
+
+/// A JSON object of these entries.
+fn object(entries: Vec<(&str, Value)>) -> Value {
+    let mut map = Map::new();
+    for (key, value) in entries {
+        map.insert(key.to_owned(), value);
+    }
+    Value::Object(map)
+}
+
+/// A text, or `null` when there is none.
+fn or_null(text: &Option<String>) -> Value {
+    text.clone().map_or(Value::Null, Value::String)
 }
 
 impl FromJson for Configuration {
