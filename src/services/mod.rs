@@ -672,7 +672,7 @@ impl Services {
 /// do about it).
 pub(crate) fn save(file: &crate::backend::Download) {
     if let Err(e) = download(file) {
-        log(&format!("download: {e:?}"));
+        log(&format!("download: {}", crate::transport::js_text(&e)));
     }
 }
 

@@ -21,7 +21,9 @@ pub enum ApiError {
     #[error("aborted")]
     Aborted,
     /// The server answered with the contract's error envelope (or a bare status).
-    #[error("HTTP {status} ({code:?}): {message}")]
+    // The code's wire name, not its `Debug`: `Debug` of a string escapes it with core's
+    // Unicode tables, which nothing else in the widget needs.
+    #[error("HTTP {status} ({}): {message}", code.as_str())]
     Http {
         status: u16,
         code: ErrorCode,
@@ -58,6 +60,21 @@ impl ApiError {
             ApiError::Http { code, .. } => Some(code),
             _ => None,
         }
+    }
+}
+
+/// What a thrown or rejected JS value says, for a log or an error: an `Error`'s name and
+/// message, a string as it is. (`JsValue`'s `Debug` would do more, with a JS describer in the
+/// glue that nothing else needs.)
+pub(crate) fn js_text(e: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(err) => format!(
+            "{}: {}",
+            String::from(err.name()),
+            String::from(err.message())
+        ),
+        None => e.as_string().unwrap_or_else(|| "unknown error".to_owned()),
     }
 }
 

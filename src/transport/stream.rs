@@ -34,7 +34,7 @@ pub async fn read_events(
         .unwrap_or_default();
     if !content_type.starts_with("text/event-stream") {
         return Err(ApiError::Protocol(format!(
-            "expected text/event-stream, got {content_type:?}"
+            "expected text/event-stream, got '{content_type}'"
         )));
     }
     let body = resp

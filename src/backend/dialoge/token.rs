@@ -83,12 +83,17 @@ pub async fn handshake(
         }
         TokenSource::Function(f) => {
             let arg = previous.map(JsValue::from_str).unwrap_or(JsValue::NULL);
-            let ret = f
-                .call1(&JsValue::NULL, &arg)
-                .map_err(|e| ApiError::Handshake(format!("getToken threw: {e:?}")))?;
+            let ret = f.call1(&JsValue::NULL, &arg).map_err(|e| {
+                ApiError::Handshake(format!("getToken threw: {}", crate::transport::js_text(&e)))
+            })?;
             let value = JsFuture::from(js_sys::Promise::resolve(&ret))
                 .await
-                .map_err(|e| ApiError::Handshake(format!("getToken rejected: {e:?}")))?;
+                .map_err(|e| {
+                    ApiError::Handshake(format!(
+                        "getToken rejected: {}",
+                        crate::transport::js_text(&e)
+                    ))
+                })?;
             value
                 .as_string()
                 .ok_or_else(|| ApiError::Handshake("getToken did not resolve to a string".into()))?
