@@ -2,15 +2,13 @@
 //! (CONTRACT.md sections 3 and 6). Wire types only; what a visitor may type, and what the server
 //! accepts, is [`crate::rules`].
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::write::{Object, ToJsonFields};
 use crate::{FromJson, ToJson};
 use serde_json::{Map, Value};
 
-use crate::{FormField, FormTrigger, LivechatStatus};
+use crate::{FormField, FormTrigger, LivechatStatus, SortedMap};
 
 /// `POST /actions` body: the answer to a marker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToJson)]
@@ -53,10 +51,10 @@ impl ToJson for Action {
 pub struct ContactForm {
     /// Visible fields, by key.
     #[serde(default)]
-    pub fields: BTreeMap<String, String>,
+    pub fields: SortedMap<String>,
     /// **(ours)** The files of visible `file` fields, by key (as `form_submission` sends them).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub files: BTreeMap<String, AttachmentUpload>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub files: SortedMap<AttachmentUpload>,
 }
 
 /// `support_ticket`.
@@ -86,10 +84,10 @@ pub struct FormSubmission {
     pub form_id: String,
     /// Visible non-file fields, by key.
     #[serde(default)]
-    pub values: BTreeMap<String, String>,
+    pub values: SortedMap<String>,
     /// File fields, by key.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub files: BTreeMap<String, AttachmentUpload>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub files: SortedMap<AttachmentUpload>,
 }
 
 /// A file inside an action; `data_base64` is at most
@@ -207,7 +205,7 @@ pub struct FormDefinition {
 pub struct PatchFormValues {
     /// Values by field key.
     #[serde(default)]
-    pub values: BTreeMap<String, String>,
+    pub values: SortedMap<String>,
 }
 
 /// `GET /banners?url=U` response.

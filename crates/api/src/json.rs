@@ -14,11 +14,49 @@
 //! took arrays of field values; the wire never sends those).
 
 use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
 
 pub use crate::parse::parse;
-use serde::de::{Error as _, Unexpected};
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
-pub use serde_json::{Error, Map, Value};
+pub use serde_json::{Map, Value};
+
+/// Why JSON text or a parsed value could not be read: one message, worded as serde_json words
+/// it (``missing field `x` ``, `invalid type: null, expected a string`, `expected value at line
+/// 1 column 5`, …), so logs, tests and the sandbox's error envelopes read as before.
+///
+/// Why not `serde_json::Error`: building one links serde_json's error machinery into the
+/// widget's wasm (the parser of its own messages, its error codes' and io errors' texts, the
+/// `Unexpected` wording), and the widget only ever logs these messages.
+///
+/// Boxed, so that it is one pointer as serde_json's error was: a wider error widens every
+/// reader's `Result` and the code that moves them (measured: a plain `String` cost more than
+/// the error machinery it replaced).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(Box<Message>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Message(String);
+
+impl Error {
+    /// An error saying `message`.
+    pub fn custom(message: String) -> Self {
+        Self(Box::new(Message(message)))
+    }
+
+    /// serde's ``missing field `field` ``.
+    pub fn missing_field(field: &str) -> Self {
+        Self::custom(format!("missing field `{field}`"))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0 .0)
+    }
+}
+
+impl std::error::Error for Error {}
 
 /// A wire type that can be read from a parsed JSON value.
 pub trait FromJson: Sized {
@@ -80,22 +118,31 @@ pub fn optional<T: FromJson>(object: &Map<String, Value>, key: &str) -> Result<O
     object.get(key).map(T::from_json).transpose()
 }
 
-/// serde's "invalid type: …, expected …" error.
-pub fn invalid_type(value: &Value, expected: &'static str) -> Error {
-    let unexpected = match value {
-        Value::Null => Unexpected::Unit,
-        Value::Bool(b) => Unexpected::Bool(*b),
+/// serde_json's "invalid type: …, expected …" error.
+pub fn invalid_type(value: &Value, expected: &str) -> Error {
+    let mut message = String::from("invalid type: ");
+    // Writing to a `String` cannot fail.
+    let _ = match value {
+        Value::Null => message.write_str("null"),
+        Value::Bool(b) => write!(message, "boolean `{b}`"),
         Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => Unexpected::Unsigned(u),
-            (_, Some(i)) => Unexpected::Signed(i),
-            // Not `Unexpected::Float`: printing it would link core's float formatter.
-            _ => Unexpected::Other("floating point number"),
+            (Some(u), _) => write!(message, "integer `{u}`"),
+            (_, Some(i)) => write!(message, "integer `{i}`"),
+            // Not the float itself: printing it would link core's float formatter.
+            _ => message.write_str("floating point number"),
         },
-        Value::String(s) => Unexpected::Str(s),
-        Value::Array(_) => Unexpected::Seq,
-        Value::Object(_) => Unexpected::Map,
+        Value::String(s) => write!(message, "string {s:?}"),
+        Value::Array(_) => message.write_str("sequence"),
+        Value::Object(_) => message.write_str("map"),
     };
-    Error::invalid_type(unexpected, &expected)
+    message.push_str(", expected ");
+    message.push_str(expected);
+    Error::custom(message)
+}
+
+/// serde_json's "invalid value: integer `n`, expected …" error.
+fn invalid_integer(n: &dyn fmt::Display, expected: &str) -> Error {
+    Error::custom(format!("invalid value: integer `{n}`, expected {expected}"))
 }
 
 impl FromJson for String {
@@ -126,7 +173,7 @@ impl FromJson for u64 {
         match value.as_u64() {
             Some(n) => Ok(n),
             None => match value.as_i64() {
-                Some(i) => Err(Error::invalid_value(Unexpected::Signed(i), &"u64")),
+                Some(i) => Err(invalid_integer(&i, "u64")),
                 None => Err(invalid_type(value, "u64")),
             },
         }
@@ -140,7 +187,7 @@ macro_rules! from_json_unsigned {
             fn from_json(value: &Value) -> Result<Self, Error> {
                 let n = u64::from_json(value)?;
                 <$ty>::try_from(n)
-                    .map_err(|_| Error::invalid_value(Unexpected::Unsigned(n), &stringify!($ty)))
+                    .map_err(|_| invalid_integer(&n, stringify!($ty)))
             }
         }
     )*};
@@ -194,5 +241,58 @@ impl<T: FromJson> FromJson for BTreeMap<String, T> {
             .iter()
             .map(|(k, v)| Ok((k.clone(), T::from_json(v)?)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FromJson;
+    use serde::de::DeserializeOwned;
+    use serde_json::{json, Value};
+
+    /// Our reader refuses `value` as `T` in the words serde_json's own reader uses.
+    fn same_words<T: FromJson + DeserializeOwned + std::fmt::Debug>(value: Value) {
+        let ours = T::from_json(&value).map_err(|e| e.to_string());
+        let theirs = serde_json::from_value::<T>(value.clone()).map_err(|e| e.to_string());
+        assert!(ours.is_err(), "{value}");
+        assert_eq!(ours.err(), theirs.err(), "{value}");
+    }
+
+    #[test]
+    fn shape_errors_are_worded_as_serde_json_words_them() {
+        same_words::<String>(json!(5));
+        same_words::<String>(json!(-5));
+        same_words::<String>(json!(null));
+        same_words::<String>(json!(true));
+        same_words::<String>(json!([1]));
+        same_words::<String>(json!({"a": 1}));
+        same_words::<bool>(json!("yes \"quoted\"\n"));
+        same_words::<f64>(json!("1.5"));
+        same_words::<u64>(json!(-1));
+        same_words::<u64>(json!("1"));
+        same_words::<u8>(json!(300));
+        same_words::<u16>(json!(70_000));
+        same_words::<Vec<String>>(json!({}));
+        same_words::<Vec<String>>(json!([1]));
+    }
+
+    #[test]
+    fn a_missing_field_and_a_float_are_worded_as_before() {
+        let missing = crate::ErrorBody::from_json(&json!({"message": "x"}));
+        assert_eq!(
+            missing.err().map(|e| e.to_string()).as_deref(),
+            Some("missing field `code`")
+        );
+        let union = crate::Part::from_json(&json!(5));
+        assert_eq!(
+            union.err().map(|e| e.to_string()).as_deref(),
+            Some("data did not match any variant of untagged enum Part")
+        );
+        // serde_json would print the float; ours names its kind only (no float formatter).
+        let float = u64::from_json(&json!(1.5));
+        assert_eq!(
+            float.err().map(|e| e.to_string()).as_deref(),
+            Some("invalid type: floating point number, expected u64")
+        );
     }
 }

@@ -9,11 +9,10 @@
 //! widget words them in the visitor's language, the sandbox in its English error messages.
 //! Pure: no clock, no I/O, no allocation beyond the results, and never a panic.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 use crate::actions::{Action, AttachmentUpload, ContactForm, FormSubmission, SupportTicket};
+use crate::map::SortedMap;
 use crate::message::{
     FieldType, FilePart, FormField, ImagePart, Part, ShowForm, ShowSupportTicket, TextPart,
 };
@@ -116,7 +115,7 @@ fn join(prefix: &str, tail: &str) -> String {
 // Values
 
 /// Text values by field key, exactly as the marker named the keys.
-pub type Values = BTreeMap<String, String>;
+pub type Values = SortedMap<String>;
 
 /// Longest value of one form field, in characters.
 pub const MAX_VALUE_CHARS: usize = 5_000;
@@ -370,8 +369,8 @@ fn visible_files(
     fields: &[FormField],
     values: &Values,
     uploads: Vec<(String, AttachmentUpload)>,
-) -> BTreeMap<String, AttachmentUpload> {
-    let mut files = BTreeMap::new();
+) -> SortedMap<AttachmentUpload> {
+    let mut files = SortedMap::new();
     for (key, upload) in uploads {
         let visible_file = fields
             .iter()

@@ -41,7 +41,7 @@ pub enum StreamEventError {
     Malformed {
         /// The event name.
         event: String,
-        /// What serde_json said.
+        /// What the JSON reader said (worded as serde_json words it).
         reason: String,
     },
 }

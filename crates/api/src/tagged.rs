@@ -11,17 +11,16 @@
 //! (its tag defaults to empty and must be a string if present); only if that fails too is the
 //! union an error.
 
-use serde::de::Error as _;
-use serde_json::{Error, Value};
+use serde_json::Value;
 
-use crate::json::FromJson;
+use crate::json::{Error, FromJson};
 
 /// Implements [`FromJson`] (and `Deserialize` through it) for a union whose `from_json_value`
 /// returns `None` when neither a known variant nor the fallback fits.
 macro_rules! tagged_union {
     ($name:ident) => {
         impl $crate::json::FromJson for $name {
-            fn from_json(value: &serde_json::Value) -> Result<Self, serde_json::Error> {
+            fn from_json(value: &serde_json::Value) -> Result<Self, $crate::json::Error> {
                 $crate::tagged::or_no_match(
                     Self::from_json_value(value),
                     concat!(
@@ -43,7 +42,7 @@ pub(crate) use tagged_union;
 
 /// serde's error when no variant fits.
 pub(crate) fn or_no_match<T>(read: Option<T>, message: &'static str) -> Result<T, Error> {
-    read.ok_or_else(|| Error::custom(message))
+    read.ok_or_else(|| Error::custom(message.to_owned()))
 }
 
 /// The tag of a known variant: `key` as a string, if `value` is an object that has it.

@@ -242,8 +242,8 @@ fn a_sent_message_is_written_as_serde_json_writes_it() {
     }
 }
 
-fn uploads() -> BTreeMap<String, AttachmentUpload> {
-    let mut files = BTreeMap::new();
+fn uploads() -> SortedMap<AttachmentUpload> {
+    let mut files = SortedMap::new();
     files.insert(
         "cv".to_owned(),
         AttachmentUpload {
@@ -263,7 +263,7 @@ fn uploads() -> BTreeMap<String, AttachmentUpload> {
     files
 }
 
-fn texts_by_key() -> BTreeMap<String, String> {
+fn texts_by_key() -> SortedMap<String> {
     TEXTS
         .iter()
         .enumerate()
@@ -280,7 +280,7 @@ fn every_action_is_written_as_serde_json_writes_it() {
         Action::ContactForm(ContactForm::default()),
         Action::ContactForm(ContactForm {
             fields: texts_by_key(),
-            files: BTreeMap::new(),
+            files: SortedMap::new(),
         }),
         Action::ContactForm(ContactForm {
             fields: texts_by_key(),
@@ -291,7 +291,7 @@ fn every_action_is_written_as_serde_json_writes_it() {
             name: "Zoë \"Z\" O'Brien".into(),
             email: "zoe@example.com".into(),
             message: "line 1\nline 2\t😀".into(),
-            attachments: uploads().into_values().collect(),
+            attachments: uploads().into_iter().map(|(_, upload)| upload).collect(),
             extra: extra.clone(),
         }),
         Action::SupportTicket(SupportTicket {
@@ -646,4 +646,62 @@ fn opendialog_branding_is_the_config_it_was_and_written_the_same() {
             from_json::<Config>(&theirs.to_string()).unwrap()
         );
     }
+}
+
+/// `SortedMap` stands in for `BTreeMap<String, _>`: the same text written (by `ToJson` and by
+/// serde), the same map read (a repeated key keeps its last value), the same answers to every
+/// insert, lookup and removal, the same order.
+#[test]
+fn a_sorted_map_behaves_as_a_btree_map() {
+    // Keys in no order, each given twice with different values.
+    let pairs: Vec<(String, String)> = TEXTS
+        .iter()
+        .rev()
+        .chain(TEXTS)
+        .enumerate()
+        .map(|(i, t)| ((*t).to_owned(), format!("{i}")))
+        .collect();
+    let ours: SortedMap<String> = pairs.iter().cloned().collect();
+    let theirs: BTreeMap<String, String> = pairs.iter().cloned().collect();
+    assert!(ours.iter().eq(theirs.iter()));
+    assert_eq!(to_json(&ours), serde_json::to_string(&theirs).unwrap());
+    assert_eq!(
+        serde_json::to_string(&ours).unwrap(),
+        serde_json::to_string(&theirs).unwrap()
+    );
+    assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+
+    let text = r#"{"b": "1", "a": "2", "b": "3", "": "4"}"#;
+    let read: SortedMap<String> = from_json(text).unwrap();
+    let btree: BTreeMap<String, String> = serde_json::from_str(text).unwrap();
+    assert!(read.iter().eq(btree.iter()));
+    // Through serde, as the sandbox reads a submission.
+    let body = format!(r#"{{"form_id": "f", "values": {text}}}"#);
+    let submission: FormSubmission = serde_json::from_str(&body).unwrap();
+    assert!(submission.values.iter().eq(btree.iter()));
+    assert!(from_json::<SortedMap<String>>("[]").is_err());
+
+    // Inserts and removals in a pseudo-random order over a few keys.
+    let mut ours = SortedMap::new();
+    let mut theirs = BTreeMap::new();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for step in 0..5_000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let key = ["", "a", "b", "ab", "é", "B", "a\u{0}"][(seed % 7) as usize].to_owned();
+        match (seed >> 8) % 3 {
+            0 => assert_eq!(ours.remove(&key), theirs.remove(&key)),
+            _ => assert_eq!(
+                ours.insert(key.clone(), step),
+                theirs.insert(key.clone(), step)
+            ),
+        }
+        assert_eq!(ours.get(&key), theirs.get(&key));
+        assert_eq!(ours.contains_key(&key), theirs.contains_key(&key));
+        assert_eq!(ours.is_empty(), theirs.is_empty());
+        assert!(ours.iter().eq(theirs.iter()));
+    }
+    assert!(ours.clone().into_iter().eq(theirs.clone()));
+    assert!(ours.keys().eq(theirs.keys()));
 }

@@ -9,10 +9,9 @@
 //! cannot act without is required (an image's `img_src`, a form's `callback_id`, …); any other
 //! field of the wrong type reads as absent.
 
-use serde::de::Error as _;
-use serde_json::{Error, Map, Value};
+use serde_json::{Map, Value};
 
-use crate::json::{self, FromJson};
+use crate::json::{self, Error, FromJson};
 
 /// The `author` of every bot message and bot history row.
 pub const BOT_AUTHOR: &str = "them";
@@ -235,8 +234,7 @@ impl BotMessage {
             Err(_) if BotBody::is_unknown_type(&kind) => (Ok(BotBody::Unknown), Object::new()),
             Err(error) => (Err(error), Object::new()),
         };
-        let body =
-            body.map_err(|error| Error::custom(format_args!("a {kind:?} message: {error}")))?;
+        let body = body.map_err(|error| Error::custom(format!("a {kind:?} message: {error}")))?;
         Ok(Self {
             author: text(o, "author").unwrap_or_else(|| BOT_AUTHOR.to_owned()),
             intent: text(o, "intent"),

@@ -162,7 +162,7 @@ fn form_submission(marker: &ShowForm, action: &FormSubmission) -> Result<Accepte
 /// The names of the files of visible file fields; those of hidden fields are ignored.
 fn visible_file_names(
     fields: &[FormField],
-    files: &std::collections::BTreeMap<String, dialoge_api::actions::AttachmentUpload>,
+    files: &dialoge_api::SortedMap<dialoge_api::actions::AttachmentUpload>,
     values: &Values,
 ) -> Vec<String> {
     files
@@ -205,7 +205,7 @@ mod tests {
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine as _;
     use dialoge_api::actions::AttachmentUpload;
-    use std::collections::BTreeMap;
+    use dialoge_api::SortedMap;
 
     fn field(key: &str, label: &str, field_type: FieldType, required: bool) -> FormField {
         FormField {
@@ -246,8 +246,8 @@ mod tests {
         };
         let mut action = FormSubmission {
             form_id: "f".into(),
-            values: BTreeMap::from([("a".into(), "x".into()), ("b".into(), "  ".into())]),
-            files: BTreeMap::new(),
+            values: Values::from([("a".into(), "x".into()), ("b".into(), "  ".into())]),
+            files: SortedMap::new(),
         };
         let error = form_submission(&marker, &action).expect_err("one filled field of two");
         assert_eq!(fields_of(error), ["action.values"]);

@@ -1,6 +1,6 @@
 //! `POST /actions`: validated against the marker the part_id names, stored, and marked submitted.
 
-use std::collections::BTreeMap;
+use dialoge_api::SortedMap;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -360,7 +360,7 @@ fn form(
             files: files
                 .into_iter()
                 .map(|(k, v)| (k.to_owned(), v))
-                .collect::<BTreeMap<_, _>>(),
+                .collect::<SortedMap<_>>(),
         }),
     }
 }

@@ -1,6 +1,6 @@
 //! Config, rate, delete, export, session, forms and banners.
 
-use std::collections::BTreeMap;
+use dialoge_api::SortedMap;
 
 use dialoge_api::actions::{
     Banners, DeleteResponse, FormDefinition, PatchFormValues, RateRequest, SessionValues,
@@ -222,7 +222,7 @@ async fn session_starts_empty_and_patching_form_values_fills_it() {
     let session: SessionValues = app.get_json("/api/v1/chat/session", &token).await;
     assert!(session.values.is_empty());
     let patch = PatchFormValues {
-        values: BTreeMap::from([
+        values: SortedMap::from([
             ("name".to_owned(), "Jane".to_owned()),
             ("topic".to_owned(), "Order".to_owned()),
         ]),
@@ -244,7 +244,7 @@ async fn patching_form_values_checks_keys_formats_and_options() {
     let app = spawn_app().await;
     let token = app.token().await;
     let patch = PatchFormValues {
-        values: BTreeMap::from([
+        values: SortedMap::from([
             ("email".to_owned(), "not-an-email".to_owned()),
             ("topic".to_owned(), "Weather".to_owned()),
             ("colour".to_owned(), "blue".to_owned()),
