@@ -234,7 +234,7 @@ impl BotMessage {
             Err(_) if BotBody::is_unknown_type(&kind) => (Ok(BotBody::Unknown), Object::new()),
             Err(error) => (Err(error), Object::new()),
         };
-        let body = body.map_err(|error| Error::custom(format!("a {kind:?} message: {error}")))?;
+        let body = body.map_err(|error| Error::custom(format!("a '{kind}' message: {error}")))?;
         Ok(Self {
             author: text(o, "author").unwrap_or_else(|| BOT_AUTHOR.to_owned()),
             intent: text(o, "intent"),
