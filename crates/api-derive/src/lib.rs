@@ -56,6 +56,25 @@ struct Field {
     skip: bool,
 }
 
+/// The named fields of a plain struct, or the error `derive` reports for anything else.
+fn named_fields<'a>(input: &'a DeriveInput, derive: &str) -> syn::Result<&'a syn::FieldsNamed> {
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            format!(
+                "{derive}: only structs (write enums by hand, see dialoge_api's tagged unions)"
+            ),
+        ));
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            format!("{derive}: only structs with named fields"),
+        ));
+    };
+    Ok(named)
+}
+
 fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
     let name = &input.ident;
     if !input.generics.params.is_empty() {
@@ -65,18 +84,7 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
         ));
     }
     let container_default = container_attrs(&input.attrs)?;
-    let Data::Struct(data) = &input.data else {
-        return Err(syn::Error::new_spanned(
-            name,
-            "FromJson: only structs (write enums out, see dialoge_api's tagged unions)",
-        ));
-    };
-    let Fields::Named(named) = &data.fields else {
-        return Err(syn::Error::new_spanned(
-            name,
-            "FromJson: only structs with named fields",
-        ));
-    };
+    let named = named_fields(input, "FromJson")?;
     let mut fields = Vec::new();
     for f in &named.named {
         let Some(ident) = f.ident.clone() else {
@@ -256,18 +264,7 @@ fn expand_to_json(input: &DeriveInput) -> syn::Result<TokenStream2> {
         ));
     }
     to_json_container_attrs(&input.attrs)?;
-    let Data::Struct(data) = &input.data else {
-        return Err(syn::Error::new_spanned(
-            name,
-            "ToJson: only structs (write enums by hand, see dialoge_api's tagged unions)",
-        ));
-    };
-    let Fields::Named(named) = &data.fields else {
-        return Err(syn::Error::new_spanned(
-            name,
-            "ToJson: only structs with named fields",
-        ));
-    };
+    let named = named_fields(input, "ToJson")?;
     let mut fields = Vec::new();
     for f in &named.named {
         let Some(ident) = f.ident.clone() else {
