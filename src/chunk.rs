@@ -322,10 +322,7 @@ fn busy(svc: Services) -> Option<Element> {
         ],
     )?
     .into();
-    let words = dom::text_slot(&div)?;
-    dom::watch(Box::new(move || {
-        words.set_data(svc.ui.lang().get().t().loading);
-    }));
+    crate::view::say(svc, &div, |t| t.loading);
     Some(div)
 }
 
@@ -341,7 +338,7 @@ fn failed(svc: Services) -> Option<Element> {
     )?
     .into();
     let span: Element = dom::el("span", &[("class", "dlg-error")])?.into();
-    let error = dom::text_slot(&span)?;
+    crate::view::say(svc, &span, |t| t.error_generic);
     dom::add(&div, &span);
     dom::text(&div, " ");
     let button: Element = dom::el(
@@ -353,13 +350,8 @@ fn failed(svc: Services) -> Option<Element> {
         ],
     )?
     .into();
-    let retry = dom::text_slot(&button)?;
+    crate::view::say(svc, &button, |t| t.retry);
     dom::add(&div, &button);
-    dom::watch(Box::new(move || {
-        let t = svc.ui.lang().get().t();
-        error.set_data(t.error_generic);
-        retry.set_data(t.retry);
-    }));
     dom::on(&button, "click", Box::new(move |_| start(svc.into())));
     Some(div)
 }

@@ -167,10 +167,8 @@ pub fn header_el(svc: Services) -> Option<Element> {
     )?;
     dom::add(&close, &dom::icon(&[icons::CLOSE])?);
     dom::on(&close, "click", Box::new(move |_| svc.set_open(false)));
+    crate::view::name(svc, &close, |t| t.close_chat);
     dom::add(&header, &close);
-    dom::watch(Box::new(move || {
-        let _ = close.set_attribute("aria-label", svc.ui.lang().get().t().close_chat);
-    }));
 
     // The avatar URL that failed to load, so a new config's avatar gets its own chance.
     let failed = RwSignal::new(None::<String>);

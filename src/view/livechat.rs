@@ -72,10 +72,7 @@ fn banner(svc: Services) -> Option<Element> {
                 ],
             )?;
             dom::add(&span, &dom::icon(&[icons::PERSON])?);
-            let text = dom::text_slot(&span)?;
-            dom::watch(Box::new(move || {
-                text.set_data(svc.ui.lang().get().t().live_support);
-            }));
+            crate::view::say(svc, &span, |t| t.live_support);
             Some(span.into())
         }),
     );

@@ -12,12 +12,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use crate::i18n::Strings;
 use crate::services::markers::RatingTarget;
 use crate::services::{Outcome, Services};
-use crate::view::dom;
 use crate::view::icons;
 use crate::view::rating::rating_el;
+use crate::view::{dom, name, say, Words};
 
 #[derive(Clone, Copy, PartialEq)]
 pub enum MenuState {
@@ -29,8 +28,6 @@ pub enum MenuState {
 }
 
 /// Words of the UI language.
-type Words = fn(&Strings) -> &'static str;
-
 /// The "⋯" menu in the panel header.
 pub(crate) fn header_menu_el(svc: Services) -> Option<Element> {
     let state = RwSignal::new(MenuState::Closed);
@@ -99,24 +96,6 @@ pub(crate) fn header_menu_el(svc: Services) -> Option<Element> {
         Box::new(move |_| menu_el(svc, state).map(Into::into)),
     );
     Some(root)
-}
-
-/// A text node in `parent` that says `words` in the UI language.
-fn say(svc: Services, parent: &Element, words: Words) {
-    let Some(node) = dom::text_slot(parent) else {
-        return;
-    };
-    dom::watch(Box::new(move || {
-        node.set_data(words(svc.ui.lang().get().t()))
-    }));
-}
-
-/// `aria-label` of `el` in the UI language.
-fn name(svc: Services, el: &Element, words: Words) {
-    let el = el.clone();
-    dom::watch(Box::new(move || {
-        dom::set_attrs(&el, &[("aria-label", words(svc.ui.lang().get().t()))])
-    }));
 }
 
 /// A `<button type="button">` in `parent` that says `words` and runs `act` when clicked.

@@ -198,11 +198,8 @@ pub fn message_list(svc: Services) -> Option<Element> {
                 ],
             )?
             .into();
-            let words = dom::text_slot(&pill)?;
+            crate::view::say(svc, &pill, |t| t.new_messages);
             dom::text(&pill, " ↓");
-            dom::watch(Box::new(move || {
-                words.set_data(svc.ui.lang().get().t().new_messages);
-            }));
             let el = list.clone();
             dom::on(
                 &pill,
@@ -252,10 +249,7 @@ fn content(svc: Services) -> Option<Element> {
                 ],
             )?
             .into();
-            let words = dom::text_slot(&line)?;
-            dom::watch(Box::new(move || {
-                words.set_data(svc.ui.lang().get().t().loading_older);
-            }));
+            crate::view::say(svc, &line, |t| t.loading_older);
             Some(line)
         }),
     );

@@ -280,10 +280,7 @@ fn unavailable(svc: Services) -> Option<Element> {
             ("role", "status"),
         ],
     )?;
-    let text = dom::text_slot(&p)?;
-    dom::watch(Box::new(move || {
-        text.set_data(svc.ui.lang().get().t().error_unavailable);
-    }));
+    crate::view::say(svc, &p, |t| t.error_unavailable);
     Some(p.into())
 }
 

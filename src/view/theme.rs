@@ -364,7 +364,7 @@ fn load_web_font(svc: Services, family: &str, url: &str) {
 
 /// Keeps the branding service's dark mode in step with `prefers-color-scheme` (live: the OS can switch while
 /// the page is open) and applies the theme to `root` whenever it or the config changes. The
-/// media listener is removed when the owning component is cleaned up (unmount, destroy).
+/// media listener is removed when its owner is cleaned up (destroy).
 pub fn use_theme(svc: Services, root: HtmlElement) {
     let branding = svc.branding;
     let dark = branding.dark();
