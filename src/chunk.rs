@@ -18,7 +18,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use dialoge_api::livechat::LivechatStatus;
 
@@ -133,7 +133,7 @@ enum Load {
 }
 
 thread_local! {
-    static LOAD: ArcRwSignal<Load> = ArcRwSignal::new(Load::Idle);
+    static LOAD: RwSignal<Load> = unowned(|| RwSignal::new(Load::Idle));
     /// Work waiting for the chunk ([`then`]), run when it arrives, however many attempts that
     /// takes.
     static WAITING: std::cell::RefCell<Vec<Waiting>> =
@@ -149,8 +149,8 @@ fn arrived(x: Extras) {
     }
 }
 
-fn load_state() -> ArcRwSignal<Load> {
-    LOAD.with(Clone::clone)
+fn load_state() -> RwSignal<Load> {
+    LOAD.with(|s| *s)
 }
 
 /// The chunk if it has arrived (then a view can render it at once, with no empty frame).
@@ -287,11 +287,10 @@ pub fn deferred(host: &Element, render: Render) {
     start(svc.into());
     let state = load_state();
     let host_el = host.clone();
-    let key_state = state.clone();
     dom::place(
         host,
         Box::new(move || {
-            let key = match key_state.get() {
+            let key = match state.get() {
                 Load::Ready(_) => "ready",
                 Load::Failed => "failed",
                 Load::Idle | Load::Loading => "busy",

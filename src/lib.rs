@@ -11,6 +11,7 @@ pub mod boot;
 pub mod chunk;
 pub mod i18n;
 pub mod life;
+pub mod reactive;
 pub mod services;
 pub mod state;
 pub mod transport;

@@ -105,7 +105,7 @@ impl Life {
         if self.is_over() {
             return;
         }
-        leptos::task::spawn_local(Bound {
+        wasm_bindgen_futures::spawn_local(Bound {
             slot: self.take_slot(),
             life: self.clone(),
             work: Box::pin(work),

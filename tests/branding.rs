@@ -15,7 +15,7 @@ use dialoge_widget::view::dom;
 use dialoge_widget::view::shell::shell;
 use dialoge_widget::view::theme::{apply, contrast, font_family, is_color, theme_vars};
 use dialoge_widget::Options;
-use leptos::prelude::*;
+use dialoge_widget::reactive::*;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -389,7 +389,7 @@ async fn mount(ctx: Services) -> HtmlElement {
         dom::mount(&root, || shell(ctx));
     });
     std::mem::forget(owner);
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     root
 }
 
@@ -491,7 +491,7 @@ async fn the_branded_shell_shows_name_header_welcome_and_start_prompts() {
     one(&root, "[data-testid=start-prompt]")
         .unchecked_into::<HtmlElement>()
         .click();
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     let sent: Vec<String> = ctx
         .conversation
         .entries()
@@ -516,7 +516,7 @@ async fn the_branded_shell_shows_name_header_welcome_and_start_prompts() {
 
     // Danish on the fly: the UI strings follow the language signal.
     ctx.ui.set_lang(Lang::Da);
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert_eq!(
         one(&root, "[data-testid=privacy-link]")
             .get_attribute("aria-label")
@@ -585,7 +585,7 @@ async fn cached_config_brands_at_once_and_schedules_popups_for_this_page() {
     one(&root, "[data-popup-id=now] [data-testid=popup-open]")
         .unchecked_into::<HtmlElement>()
         .click();
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert!(ctx.ui.open().get_untracked());
     assert!(
         teasers.has_attribute("hidden"),
@@ -596,7 +596,7 @@ async fn cached_config_brands_at_once_and_schedules_popups_for_this_page() {
         .unwrap()
         .is_none());
     ctx.set_open(false);
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert_eq!(
         one(&root, "[data-testid=popup-dismiss]")
             .get_attribute("aria-label")
@@ -610,7 +610,7 @@ async fn cached_config_brands_at_once_and_schedules_popups_for_this_page() {
     one(&root, "[data-testid=popup-dismiss]")
         .unchecked_into::<HtmlElement>()
         .click();
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert!(ctx.branding.popups().get_untracked().is_empty());
     assert!(root
         .query_selector("[data-testid=popup]")
@@ -693,7 +693,7 @@ async fn a_preview_re_themes_in_place_and_ignores_unreadable_configs() {
         json!({"display": {"name": "Second"}, "theme": {"brand": {"primary_color": "#445566"}}})
             .to_string(),
     ));
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     let same_root = one(&root, ".dlg-root").unchecked_into::<HtmlElement>();
     assert!(same_root == widget, "the root was replaced");
     // The conversation and the composer are the same nodes (what the visitor typed stays); the
@@ -706,7 +706,7 @@ async fn a_preview_re_themes_in_place_and_ignores_unreadable_configs() {
     assert_eq!(name(), "Second");
 
     svc.preview(Some("{\"theme\": ".to_owned()));
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert_eq!(primary(&widget), "#445566");
     assert_eq!(name(), "Second");
 

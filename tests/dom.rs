@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use dialoge_widget::view::dom;
-use leptos::prelude::*;
+use dialoge_widget::reactive::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -75,7 +75,7 @@ async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
     ];
     for (next, shown, gone, why) in steps {
         keys.set(next.to_vec());
-        leptos::task::tick().await;
+        dialoge_widget::reactive::tick().await;
         assert_eq!(texts(&host), shown, "{why}");
         assert_eq!(cleaned.load(Ordering::SeqCst), gone, "{why}");
     }
@@ -83,7 +83,7 @@ async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
     // The list lives in an effect its owner holds: letting the owner go must clean the last
     // row too (a strong handle from the list back to its owner would keep it alive for good).
     drop(owner);
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert_eq!(
         cleaned.load(Ordering::SeqCst),
         5,
@@ -142,14 +142,14 @@ async fn a_place_draws_on_a_flip_only_keeps_its_spot_and_cleans_up() {
     ];
     for (next, text, draws, cleanups, why) in steps {
         value.set(next);
-        leptos::task::tick().await;
+        dialoge_widget::reactive::tick().await;
         assert_eq!(shown(&host), text, "{why}");
         assert_eq!(drawn.load(Ordering::SeqCst), draws, "{why}");
         assert_eq!(cleaned.load(Ordering::SeqCst), cleanups, "{why}");
     }
 
     drop(owner);
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert_eq!(
         cleaned.load(Ordering::SeqCst),
         2,
@@ -194,7 +194,7 @@ async fn a_keyed_place_draws_again_only_when_its_key_changes() {
     assert_eq!(shown(&host), "[a]", "drawn at once, in its place");
 
     other.set(1);
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert_eq!(
         (shown(&host).as_str(), drawn.load(Ordering::SeqCst)),
         ("[a]", 1),
@@ -202,7 +202,7 @@ async fn a_keyed_place_draws_again_only_when_its_key_changes() {
     );
 
     key.set(Some("b"));
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert_eq!(
         shown(&host),
         "[b]",
@@ -214,7 +214,7 @@ async fn a_keyed_place_draws_again_only_when_its_key_changes() {
     );
 
     key.set(None);
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert_eq!(shown(&host), "[]", "no key: nothing");
     assert_eq!(
         (drawn.load(Ordering::SeqCst), cleaned.load(Ordering::SeqCst)),
@@ -222,9 +222,9 @@ async fn a_keyed_place_draws_again_only_when_its_key_changes() {
     );
 
     key.set(Some("c"));
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     drop(owner);
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     assert_eq!(
         cleaned.load(Ordering::SeqCst),
         3,
@@ -313,7 +313,7 @@ async fn a_list_among_other_children_takes_rows_in_at_the_start_and_draws_only_n
     ];
     for (next, text, draws, cleanups, why) in steps {
         keys.set(next.to_vec());
-        leptos::task::tick().await;
+        dialoge_widget::reactive::tick().await;
         assert_eq!(shown(&host), text, "{why}");
         assert_eq!(drawn.load(Ordering::SeqCst), draws, "{why}");
         assert_eq!(cleaned.load(Ordering::SeqCst), cleanups, "{why}");

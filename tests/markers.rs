@@ -17,7 +17,7 @@ use dialoge_widget::view::dom;
 use dialoge_widget::view::parts::part_el;
 use dialoge_widget::view::rating::rating_el;
 use dialoge_widget::Options;
-use leptos::prelude::*;
+use dialoge_widget::reactive::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -109,7 +109,7 @@ async fn render(ctx: Option<Services>, part: Part) -> HtmlElement {
 
 async fn settle() {
     for _ in 0..3 {
-        leptos::task::tick().await;
+        dialoge_widget::reactive::tick().await;
     }
 }
 

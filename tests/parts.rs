@@ -8,7 +8,7 @@ use dialoge_widget::state::conversation::{Applied, Transcript, TurnApplier};
 use dialoge_widget::state::live::LivePart;
 use dialoge_widget::view::dom;
 use dialoge_widget::view::parts::part_el;
-use leptos::prelude::*;
+use dialoge_widget::reactive::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -30,7 +30,7 @@ async fn render(part: Part) -> HtmlElement {
     let owner = Owner::new();
     owner.with(|| dom::mount(&root, || part_el(LivePart::from_part(&part))));
     std::mem::forget(owner);
-    leptos::task::tick().await;
+    dialoge_widget::reactive::tick().await;
     root
 }
 
@@ -268,7 +268,7 @@ async fn a_streamed_answer_grows_one_text_node_and_matches_done() {
             StreamEvent::PartDelta(d) if matches!(d.delta, dialoge_api::stream::Delta::AppendText { .. })
         );
         let applied = owner.with(|| applier.apply(event)).unwrap();
-        leptos::task::tick().await;
+        dialoge_widget::reactive::tick().await;
         if let Applied::Done(message, _) = applied {
             done = Some(message);
         }

@@ -10,7 +10,7 @@ use dialoge_widget::boot::options::StorageKind;
 use dialoge_widget::life::sleep;
 use dialoge_widget::state::conversation::Transcript;
 use dialoge_widget::transport::tabs::{Note, Tabs};
-use leptos::prelude::*;
+use dialoge_widget::reactive::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

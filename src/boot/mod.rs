@@ -6,7 +6,7 @@
 pub mod events;
 pub mod options;
 
-use leptos::prelude::*;
+use crate::reactive::*;
 use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlElement};
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use dialoge_api::actions::Banner;
 use dialoge_api::config::{Config, PopupMessage};
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use crate::state::Read;
 
@@ -61,7 +61,7 @@ pub struct Branding {
     banners: RwSignal<Option<Vec<Banner>>>,
     fetch: StoredValue<Fetch>,
     /// The popup delays of the current plan; replaced when the config changes.
-    timers: StoredValue<Option<Life>, LocalStorage>,
+    timers: StoredValue<Option<Life>>,
     /// `Date.now()` at mount: popup delays count from here when the loader did not say when it
     /// started (never from each config answer).
     mounted_at: f64,

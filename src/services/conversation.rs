@@ -10,7 +10,7 @@ use dialoge_api::error::ErrorCode;
 use dialoge_api::message::{Message, Part, TextPart};
 use dialoge_api::send::{Context, InputPart, OutgoingMessage, SendMessage};
 use dialoge_api::stream::{StreamErrorCode, StreamErrorEvent};
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use crate::state::Read;
 
@@ -94,7 +94,7 @@ pub struct Conversation {
     history_cursor: RwSignal<Option<String>>,
     outbox: StoredValue<Vec<Outgoing>>,
     /// The answer in flight: ending it is the stop button.
-    turn: StoredValue<Option<Life>, LocalStorage>,
+    turn: StoredValue<Option<Life>>,
     /// `Dialoge('setContext', {...})`: sent with every following message.
     context: StoredValue<serde_json::Map<String, serde_json::Value>>,
     /// History was asked for in this conversation.
@@ -104,7 +104,7 @@ pub struct Conversation {
     /// Visitor messages written while an answer was arriving, in order: sent after it.
     queue: StoredValue<Vec<u64>>,
     /// The preview's scripted tail (see `play_sample`): its task and the entries it showed.
-    sample: StoredValue<(Option<Life>, Vec<u64>), LocalStorage>,
+    sample: StoredValue<(Option<Life>, Vec<u64>)>,
     /// The service opened this conversation (see `greet`).
     #[cfg(feature = "opendialog")]
     greeted: StoredValue<bool>,

@@ -14,7 +14,7 @@ use dialoge_api::livechat_follow::{Answer, Follower, Step};
 use dialoge_api::livechat_sync::{LivechatSync, StateChange};
 use dialoge_api::message::{AgentInfo, Message, Part, Role};
 use dialoge_api::send::{OutgoingMessage, SendMessage};
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use crate::state::Read;
 

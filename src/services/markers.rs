@@ -11,7 +11,7 @@ use dialoge_api::actions::{ActionRequest, ActionResponse, RateRequest, SessionVa
 use dialoge_api::livechat::{HandoverSource, LivechatStatus};
 use dialoge_api::message::CustomMarker;
 use dialoge_api::rules::Values;
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use crate::state::Read;
 
@@ -68,7 +68,7 @@ pub struct Markers {
     /// Part ids of `custom` markers already emitted.
     emitted: StoredValue<Vec<String>>,
     /// The quiet-time timer of the inline rating.
-    quiet: StoredValue<Option<Life>, LocalStorage>,
+    quiet: StoredValue<Option<Life>>,
     /// The idempotency key of the conversation rating being sent (kept until it is through).
     rating_key: StoredValue<Option<String>>,
 }

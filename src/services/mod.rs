@@ -26,7 +26,7 @@ use std::rc::Rc;
 
 use dialoge_api::error::{ErrorCode, ErrorParam};
 use dialoge_api::send::InputPart;
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use crate::backend::{Backend, BackendError, Capabilities};
 use crate::boot::events::HostEvent;
@@ -71,7 +71,7 @@ impl Env {
 
 /// The shared environment as a `Copy` handle; `None` once the mount is disposed.
 #[derive(Clone, Copy)]
-pub struct Shared(StoredValue<Rc<Env>, LocalStorage>);
+pub struct Shared(StoredValue<Rc<Env>>);
 
 impl Shared {
     pub fn get(&self) -> Option<Rc<Env>> {

@@ -2,7 +2,7 @@
 //! count, and the UI language. Only this service writes them; the host page hears `open` and
 //! `close` from here.
 
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use crate::state::Read;
 

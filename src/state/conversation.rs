@@ -7,7 +7,7 @@ use std::sync::Arc;
 use dialoge_api::message::{Message, Part, Role};
 use dialoge_api::reducer::{Change, MessageBuilder};
 use dialoge_api::stream::{Delta, StreamEvent};
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use super::live::{LiveBlock, LiveBlockKind, LiveKind, LivePart, LiveSpan};
 use super::Read;

@@ -5,7 +5,7 @@
 pub mod conversation;
 pub mod live;
 
-use leptos::prelude::*;
+use crate::reactive::*;
 
 /// A read-only handle on a signal that a service (or the transcript) owns and alone writes.
 ///

@@ -5,7 +5,7 @@
 
 use dialoge_api::rules::{self, Problem, MAX_ATTACHMENTS};
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
-use leptos::prelude::*;
+use crate::reactive::*;
 use web_sys::{Element, File};
 
 use crate::services::Services;

@@ -1,7 +1,7 @@
 //! The widget's whole view, as plain DOM: elements built by these few non-generic calls, kept
 //! in step with the services' signals by small boxed effects ([`watch`], [`effect`]), with
-//! conditional places ([`when`], [`place`]) and keyed lists ([`list`]). Leptos supplies the
-//! reactive graph (signals, effects, owners); its view layer is not used, because each of its
+//! conditional places ([`when`], [`place`]) and keyed lists ([`list`]). `crate::reactive` supplies
+//! signals, effects and owners; Leptos's view layer is not used, because each of its
 //! elements, attributes and closures is monomorphized (a few bytes per call, and a copy of its
 //! machinery per view and signal type) and it marks every conditional, list and component
 //! with an empty comment node. A message built here is its elements and text nodes only, and
@@ -10,7 +10,7 @@
 //! Text only ever goes in as text nodes and attributes through `setAttribute`; nothing is
 //! parsed as HTML.
 
-use leptos::prelude::*;
+use crate::reactive::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, Node};
@@ -83,14 +83,18 @@ pub fn class(el: &Element, name: &str, on: bool) {
     };
 }
 
-/// Draws what `draw` makes at the end of `parent`, under the current owner, once the task
-/// executor that effects run on is set up (on the browser's microtask queue; a second widget
-/// finds it set up).
+/// Draws what `draw` makes at the end of `parent`, under the current owner.
 pub fn mount(parent: &Element, draw: impl FnOnce() -> Option<Element>) -> Option<Element> {
-    let _ = any_spawner::Executor::init_wasm_bindgen();
     let el = draw()?;
     add(parent, &el);
     Some(el)
+}
+
+/// The `value` of the input or text area an event came from.
+pub fn event_target_value(ev: &web_sys::Event) -> String {
+    ev.target()
+        .map(|t| t.unchecked_into::<web_sys::HtmlInputElement>().value())
+        .unwrap_or_default()
 }
 
 /// Removes every child of `el`.
@@ -107,10 +111,8 @@ pub const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
 /// Runs `f` now, and again whenever a signal it read changes, for as long as the current
 /// owner lives. Boxed, so every plain-DOM update shares one effect type. What a run of `f`
 /// makes (effects, listeners, `when` and `list` places) is cleaned up before the next run.
-pub fn watch(mut f: Box<dyn FnMut()>) {
-    let effect = RenderEffect::new(move |_: Option<()>| f());
-    // Held by the owner: dropped (and so stopped) when the owner is cleaned up.
-    StoredValue::new_local(effect);
+pub fn watch(f: Box<dyn FnMut()>) {
+    crate::reactive::watch(f);
 }
 
 /// One drawn row of [`list`]: its key, its node (none for a row that shows nothing) and the
@@ -245,8 +247,8 @@ pub fn toggle_after(anchor: &Element, el: &Element, on: bool) {
 /// instance of Leptos's effect machinery (its task and loop are generic over the closure, about
 /// 1 KB of wasm each). Runs after the current render, then whenever a signal it read changes,
 /// for as long as the current owner lives.
-pub fn effect(mut f: Box<dyn FnMut()>) {
-    Effect::new(move |_| f());
+pub fn effect(f: Box<dyn FnMut()>) {
+    crate::reactive::effect(f);
 }
 
 /// Listens for `event` on `target` as long as the current owner lives. `f` runs outside any

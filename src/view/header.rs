@@ -5,7 +5,7 @@
 
 use dialoge_api::config::HeaderAlignment;
 use js_sys::Function;
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use crate::view::icons;
 use wasm_bindgen::closure::Closure;

@@ -3,7 +3,6 @@
 //! buttons that send their text. Not `data-testid="message"`: it is not a message of the log.
 //! Plain DOM (see `view::dom`); one delegated click handler serves every prompt.
 
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 

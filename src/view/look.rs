@@ -7,7 +7,7 @@
 //! Colours are the theme's validated `#hex` values and the words are the widget's own, so the
 //! record is written without a serializer.
 
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use dialoge_api::livechat::LivechatStatus;
 

@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use leptos::prelude::*;
+use crate::reactive::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 

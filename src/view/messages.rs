@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use dialoge_api::message::Role;
-use leptos::prelude::*;
+use crate::reactive::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationObserver, MutationObserverInit, ResizeObserver};

@@ -10,7 +10,7 @@
 use std::rc::Rc;
 
 use dialoge_api::message::Role;
-use leptos::prelude::*;
+use crate::reactive::*;
 use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlElement};
 

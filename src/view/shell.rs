@@ -1,7 +1,7 @@
 //! The widget's frame: launcher (with unread badge), panel (dialog with header, message list,
 //! status line, composer). Only the DOM hooks and ARIA of EMBED.md section 4 are promised.
 
-use leptos::prelude::*;
+use crate::reactive::*;
 
 use crate::view::icons;
 use wasm_bindgen::JsCast;
@@ -510,7 +510,7 @@ fn composer(svc: Services, att: Attachments) -> Option<Element> {
         &input,
         "input",
         Box::new(move |e| {
-            svc.conversation.set_draft(event_target_value(&e));
+            svc.conversation.set_draft(dom::event_target_value(&e));
             svc.livechat.typing();
         }),
     );

@@ -7,7 +7,7 @@
 //! dismissed one removed, so the others (and keyboard focus on them) stay put. One delegated
 //! click handler serves every button.
 
-use leptos::prelude::*;
+use crate::reactive::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 

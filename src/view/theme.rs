@@ -8,7 +8,7 @@
 //! ([`theme_vars`]) so it is tested without a browser theme; [`use_theme`] only applies it.
 
 use dialoge_api::config::{Config, Theme};
-use leptos::prelude::*;
+use crate::reactive::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, MediaQueryList};

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use dialoge_api::actions::{ActionRequest, AttachmentUpload, FormDefinition};
 use dialoge_api::message::{FieldType, FormField, ShowContactForm, ShowForm, ShowSupportTicket};
 use dialoge_api::send::MAX_ACTION_ATTACHMENT_BYTES;
-use leptos::prelude::*;
+use crate::reactive::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
@@ -255,7 +255,7 @@ struct FormState {
     errors: RwSignal<Values>,
     /// A problem of the whole form (too few fields filled, a failed send).
     form_error: RwSignal<Option<String>>,
-    files: StoredValue<Vec<(String, Vec<web_sys::File>)>, LocalStorage>,
+    files: StoredValue<Vec<(String, Vec<web_sys::File>)>>,
     /// The chosen files' names and sizes, by field key, as shown.
     file_names: RwSignal<Values>,
     phase: RwSignal<Phase>,
@@ -762,7 +762,7 @@ fn control(row: &Element, state: FormState, spec: &Spec, id: &str, lang: Lang) -
     }
     // One handler for text, textarea and dropdown (a `<select>` fires `input` too).
     let on_input = move |ev: web_sys::Event| {
-        let v = event_target_value(&ev);
+        let v = dom::event_target_value(&ev);
         state.values.update(|m| {
             m.insert(key.clone(), v);
         });

@@ -11,7 +11,7 @@ use dialoge_api::message::{CustomMarker, RequestHumanAgent, RequestImageUpload};
 use dialoge_api::rules;
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
 use dialoge_api::LivechatStatus;
-use leptos::prelude::*;
+use crate::reactive::*;
 use web_sys::Element;
 
 use super::forms::{lang_of, next_uid, problem_text, sent_line};

@@ -4,7 +4,7 @@
 //! messages around them.
 
 use dialoge_api::message::{FilePart, ImagePart, QuickRepliesPart, SuggestionsPart};
-use leptos::prelude::request_animation_frame;
+use crate::reactive::request_animation_frame;
 use web_sys::Element;
 
 use crate::services::use_services;

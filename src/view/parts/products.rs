@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use dialoge_api::message::{Price, ProductCard};
-use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::Element;
 

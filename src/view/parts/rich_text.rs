@@ -3,7 +3,6 @@
 //! Plain DOM (`view::dom`): a paragraph is its `<p>` and its text, with no marker nodes.
 
 use dialoge_api::message::{ListItem, Span};
-use leptos::prelude::*;
 use web_sys::{Element, Node};
 
 use crate::state::live::{LiveBlock, LiveBlockKind, LiveRichText, LiveSpan};

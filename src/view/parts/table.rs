@@ -3,7 +3,6 @@
 //! (`view::dom`): a streamed row draws its `<tr>` alone.
 
 use dialoge_api::message::{Alignment, Cell, CellBlock};
-use leptos::prelude::*;
 use web_sys::Element;
 
 use super::rich_text::{item_el, spans_into};
