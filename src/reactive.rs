@@ -24,7 +24,15 @@ use std::rc::{Rc, Weak};
 
 struct Slot {
     generation: u32,
-    value: Option<Rc<dyn Any>>,
+    value: Option<Rc<Boxed>>,
+}
+
+/// A value in the arena and who reads it. The value is boxed as `dyn Any`, so finding,
+/// borrowing, tracking and waking are one copy of code for every value type; what is generic
+/// per type is only the downcast and the caller's closure.
+struct Boxed {
+    subs: Subscribers,
+    value: RefCell<Box<dyn Any>>,
 }
 
 thread_local! {
@@ -43,7 +51,11 @@ struct Id(u32, u32);
 
 /// Puts `value` in the arena, owned by the current owner (a value made outside any owner is
 /// kept for good, as Leptos did).
-fn insert(value: Rc<dyn Any>) -> Id {
+fn insert(value: Box<dyn Any>) -> Id {
+    let value = Rc::new(Boxed {
+        subs: Subscribers::default(),
+        value: RefCell::new(value),
+    });
     let id = ARENA.with(|arena| {
         let mut arena = arena.borrow_mut();
         match FREE.with(|f| f.borrow_mut().pop()) {
@@ -69,7 +81,7 @@ fn insert(value: Rc<dyn Any>) -> Id {
 }
 
 /// The value at `id`, if it is still there.
-fn lookup(id: Id) -> Option<Rc<dyn Any>> {
+fn lookup(id: Id) -> Option<Rc<Boxed>> {
     ARENA.with(|arena| {
         let arena = arena.borrow();
         let slot = arena.get(id.0 as usize)?;
@@ -81,7 +93,7 @@ fn lookup(id: Id) -> Option<Rc<dyn Any>> {
 
 /// Takes the values at `ids` out of the arena. Returned, not dropped here: dropping one may
 /// run code that uses the arena (a stored owner cleaning up).
-fn remove(ids: Vec<Id>) -> Vec<Rc<dyn Any>> {
+fn remove(ids: Vec<Id>) -> Vec<Rc<Boxed>> {
     ARENA.with(|arena| {
         let mut arena = arena.borrow_mut();
         let mut out = Vec::with_capacity(ids.len());
@@ -421,9 +433,62 @@ impl Subscribers {
     }
 }
 
-struct SignalBox<T> {
-    subs: Subscribers,
-    value: RefCell<T>,
+/// Reads the value at `id` (subscribing the running effect if `track`); false once it is gone.
+fn read(id: Id, track: bool, f: &mut dyn FnMut(&dyn Any)) -> bool {
+    let Some(cell) = lookup(id) else {
+        return false;
+    };
+    if track {
+        cell.subs.track();
+    }
+    let value = cell.value.borrow();
+    f(&**value);
+    true
+}
+
+/// Changes the value at `id` (then wakes its readers if `notify`); false once it is gone.
+fn write(id: Id, notify: bool, f: &mut dyn FnMut(&mut dyn Any)) -> bool {
+    let Some(cell) = lookup(id) else {
+        return false;
+    };
+    f(&mut **cell.value.borrow_mut());
+    if notify {
+        cell.subs.notify();
+    }
+    true
+}
+
+fn read_as<T: 'static, R>(id: Id, track: bool, f: impl FnOnce(&T) -> R) -> Option<R> {
+    let mut f = Some(f);
+    let mut out = None;
+    read(id, track, &mut |v| {
+        if let (Some(f), Some(v)) = (f.take(), v.downcast_ref::<T>()) {
+            out = Some(f(v));
+        }
+    });
+    out
+}
+
+fn write_as<T: 'static, R>(id: Id, notify: bool, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+    let mut f = Some(f);
+    let mut out = None;
+    write(id, notify, &mut |v| {
+        if let (Some(f), Some(v)) = (f.take(), v.downcast_mut::<T>()) {
+            out = Some(f(v));
+        }
+    });
+    out
+}
+
+/// `value` in place of what is there; handed back if there is no place any more.
+fn put<T>(value: T, write: impl FnOnce(&mut dyn FnMut(&mut T))) -> Option<T> {
+    let mut value = Some(value);
+    write(&mut |v| {
+        if let Some(value) = value.take() {
+            *v = value;
+        }
+    });
+    value
 }
 
 /// A value that effects can read and be woken by. A `Copy` handle; the value lives as long as
@@ -444,38 +509,24 @@ impl<T> Copy for RwSignal<T> {}
 impl<T: 'static> RwSignal<T> {
     pub fn new(value: T) -> Self {
         RwSignal {
-            id: insert(Rc::new(SignalBox {
-                subs: Subscribers::default(),
-                value: RefCell::new(value),
-            })),
+            id: insert(Box::new(value)),
             ty: PhantomData,
         }
     }
 
-    fn cell(&self) -> Option<Rc<dyn Any>> {
-        lookup(self.id)
-    }
-
     /// Reads, subscribing the running effect; `None` once the value is gone.
     pub fn try_with<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
-        let any = self.cell()?;
-        let cell = any.downcast_ref::<SignalBox<T>>()?;
-        cell.subs.track();
-        let value = cell.value.borrow();
-        Some(f(&value))
+        read_as(self.id, true, f)
     }
 
     /// Subscribes the running effect without reading.
     pub fn track(&self) {
-        self.try_with(|_| ());
+        read(self.id, true, &mut |_| ());
     }
 
     /// Reads without subscribing; `None` once the value is gone.
     pub fn try_with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
-        let any = self.cell()?;
-        let cell = any.downcast_ref::<SignalBox<T>>()?;
-        let value = cell.value.borrow();
-        Some(f(&value))
+        read_as(self.id, false, f)
     }
 
     pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
@@ -488,11 +539,7 @@ impl<T: 'static> RwSignal<T> {
 
     /// Changes the value in place and wakes its readers; `None` (nothing done) once it is gone.
     pub fn try_update<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-        let any = self.cell()?;
-        let cell = any.downcast_ref::<SignalBox<T>>()?;
-        let out = f(&mut cell.value.borrow_mut());
-        cell.subs.notify();
-        Some(out)
+        write_as(self.id, true, f)
     }
 
     pub fn update(&self, f: impl FnOnce(&mut T)) {
@@ -501,23 +548,14 @@ impl<T: 'static> RwSignal<T> {
 
     /// Changes the value in place without waking anyone.
     pub fn update_untracked(&self, f: impl FnOnce(&mut T)) {
-        let Some(any) = self.cell() else {
-            return;
-        };
-        if let Some(cell) = any.downcast_ref::<SignalBox<T>>() {
-            f(&mut cell.value.borrow_mut());
-        }
+        write_as(self.id, false, f);
     }
 
     /// Sets the value and wakes its readers; gives the value back if the signal is gone.
     pub fn try_set(&self, value: T) -> Option<T> {
-        let mut value = Some(value);
-        self.try_update(|v| {
-            if let Some(value) = value.take() {
-                *v = value;
-            }
-        });
-        value
+        put(value, |f| {
+            write_as(self.id, true, f);
+        })
     }
 
     pub fn set(&self, value: T) {
@@ -563,7 +601,7 @@ impl<T> Copy for StoredValue<T> {}
 impl<T: 'static> StoredValue<T> {
     pub fn new(value: T) -> Self {
         StoredValue {
-            id: insert(Rc::new(RefCell::new(value))),
+            id: insert(Box::new(value)),
             ty: PhantomData,
         }
     }
@@ -574,17 +612,11 @@ impl<T: 'static> StoredValue<T> {
     }
 
     pub fn try_with_value<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
-        let any = lookup(self.id)?;
-        let cell = any.downcast_ref::<RefCell<T>>()?;
-        let value = cell.borrow();
-        Some(f(&value))
+        read_as(self.id, false, f)
     }
 
     pub fn try_update_value<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-        let any = lookup(self.id)?;
-        let cell = any.downcast_ref::<RefCell<T>>()?;
-        let out = f(&mut cell.borrow_mut());
-        Some(out)
+        write_as(self.id, false, f)
     }
 
     pub fn with_value<R>(&self, f: impl FnOnce(&T) -> R) -> R {
@@ -597,13 +629,9 @@ impl<T: 'static> StoredValue<T> {
 
     /// Sets the value; gives it back if the store is gone.
     pub fn try_set_value(&self, value: T) -> Option<T> {
-        let mut value = Some(value);
-        self.try_update_value(|v| {
-            if let Some(value) = value.take() {
-                *v = value;
-            }
-        });
-        value
+        put(value, |f| {
+            write_as(self.id, false, f);
+        })
     }
 
     pub fn set_value(&self, value: T) {

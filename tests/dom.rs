@@ -6,8 +6,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use dialoge_widget::view::dom;
 use dialoge_widget::reactive::*;
+use dialoge_widget::view::dom;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

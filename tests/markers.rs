@@ -10,6 +10,7 @@ use dialoge_api::message::{
     CustomMarker, FieldType, FormField, Part, RequestHumanAgent, RequestImageUpload,
     ShowContactForm, ShowForm, ShowSupportTicket, VisibleWhen,
 };
+use dialoge_widget::reactive::*;
 use dialoge_widget::services::markers::RatingTarget;
 use dialoge_widget::services::Services;
 use dialoge_widget::state::live::LivePart;
@@ -17,7 +18,6 @@ use dialoge_widget::view::dom;
 use dialoge_widget::view::parts::part_el;
 use dialoge_widget::view::rating::rating_el;
 use dialoge_widget::Options;
-use dialoge_widget::reactive::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

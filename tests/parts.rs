@@ -4,11 +4,11 @@
 use dialoge_api::message::{Block, ListItem, Part, RichTextPart, Span};
 use dialoge_api::sse::SseParser;
 use dialoge_api::stream::StreamEvent;
+use dialoge_widget::reactive::*;
 use dialoge_widget::state::conversation::{Applied, Transcript, TurnApplier};
 use dialoge_widget::state::live::LivePart;
 use dialoge_widget::view::dom;
 use dialoge_widget::view::parts::part_el;
-use dialoge_widget::reactive::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};

@@ -23,7 +23,8 @@ async fn an_effect_runs_again_once_per_batch_of_writes_to_what_it_read() {
         let (runs, seen) = (runs.clone(), seen.clone());
         watch(Box::new(move || {
             runs.set(runs.get() + 1);
-            seen.borrow_mut().push(a.get() + b.get() + unread.get_untracked());
+            seen.borrow_mut()
+                .push(a.get() + b.get() + unread.get_untracked());
         }));
         (a, b, unread)
     });
@@ -127,15 +128,27 @@ async fn what_a_run_made_is_cleaned_up_before_the_next_run_and_with_the_owner() 
     assert_eq!(cleaned.get(), 0);
     s.set(1);
     tick().await;
-    assert_eq!(cleaned.get(), 1, "the first run's cleanup ran before the second run");
+    assert_eq!(
+        cleaned.get(),
+        1,
+        "the first run's cleanup ran before the second run"
+    );
     let made = inner.borrow().clone();
-    assert_eq!(made[0].try_get_untracked(), None, "the first run's signal is gone");
+    assert_eq!(
+        made[0].try_get_untracked(),
+        None,
+        "the first run's signal is gone"
+    );
     assert_eq!(made[1].try_get_untracked(), Some(1));
     // Dropping the last handle on the owner cleans it up as well.
     drop(owner);
     assert_eq!(cleaned.get(), 2);
     assert_eq!(made[1].try_get_untracked(), None);
-    assert_eq!(s.try_set(5), Some(5), "a set on a value that is gone hands it back");
+    assert_eq!(
+        s.try_set(5),
+        Some(5),
+        "a set on a value that is gone hands it back"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -151,7 +164,10 @@ async fn child_owners_go_with_their_parent_and_contexts_are_found_up_the_tree() 
     assert_eq!(use_context::<u32>(), None, "outside the tree");
     let weak = child.downgrade();
     drop(child);
-    assert!(weak.upgrade().is_none(), "a child with no handle left is gone");
+    assert!(
+        weak.upgrade().is_none(),
+        "a child with no handle left is gone"
+    );
     assert_eq!(stored.try_get_value(), None, "and what it held with it");
     // A value made with no owner stays.
     let kept = unowned(|| RwSignal::new(1));

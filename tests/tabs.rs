@@ -8,9 +8,9 @@ use std::rc::Rc;
 use dialoge_api::message::{Message, Part, Role, TextPart};
 use dialoge_widget::boot::options::StorageKind;
 use dialoge_widget::life::sleep;
+use dialoge_widget::reactive::*;
 use dialoge_widget::state::conversation::Transcript;
 use dialoge_widget::transport::tabs::{Note, Tabs};
-use dialoge_widget::reactive::*;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

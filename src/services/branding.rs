@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
+use crate::reactive::*;
 use dialoge_api::actions::Banner;
 use dialoge_api::config::{Config, PopupMessage};
-use crate::reactive::*;
 
 use crate::state::Read;
 

@@ -6,11 +6,11 @@
 //! stays there, so "retry" sends exactly the same message with the same key (the service then
 //! replays the turn instead of answering twice); nothing the visitor wrote is ever lost.
 
+use crate::reactive::*;
 use dialoge_api::error::ErrorCode;
 use dialoge_api::message::{Message, Part, TextPart};
 use dialoge_api::send::{Context, InputPart, OutgoingMessage, SendMessage};
 use dialoge_api::stream::{StreamErrorCode, StreamErrorEvent};
-use crate::reactive::*;
 
 use crate::state::Read;
 

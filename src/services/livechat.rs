@@ -5,6 +5,7 @@
 //! *what* is new or stale by the pure [`LivechatSync`] machine. This service only executes
 //! their steps and mirrors the result into the banner's signals.
 
+use crate::reactive::*;
 use dialoge_api::error::ErrorCode;
 use dialoge_api::livechat::{
     ClientContext, ClosedBy, FeedbackRequest, FeedbackStatus, HandoverRequest, HandoverSource,
@@ -14,7 +15,6 @@ use dialoge_api::livechat_follow::{Answer, Follower, Step};
 use dialoge_api::livechat_sync::{LivechatSync, StateChange};
 use dialoge_api::message::{AgentInfo, Message, Part, Role};
 use dialoge_api::send::{OutgoingMessage, SendMessage};
-use crate::reactive::*;
 
 use crate::state::Read;
 

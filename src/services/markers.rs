@@ -7,11 +7,11 @@
 //! async state they show is one [`Phase`] for every form-like thing (forms, the upload prompt,
 //! the handover button, the ratings).
 
+use crate::reactive::*;
 use dialoge_api::actions::{ActionRequest, ActionResponse, RateRequest, SessionValues};
 use dialoge_api::livechat::{HandoverSource, LivechatStatus};
 use dialoge_api::message::CustomMarker;
 use dialoge_api::rules::Values;
-use crate::reactive::*;
 
 use crate::state::Read;
 

@@ -24,9 +24,9 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 
+use crate::reactive::*;
 use dialoge_api::error::{ErrorCode, ErrorParam};
 use dialoge_api::send::InputPart;
-use crate::reactive::*;
 
 use crate::backend::{Backend, BackendError, Capabilities};
 use crate::boot::events::HostEvent;

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
+use crate::reactive::*;
 use dialoge_api::message::{Message, Part, Role};
 use dialoge_api::reducer::{Change, MessageBuilder};
 use dialoge_api::stream::{Delta, StreamEvent};
-use crate::reactive::*;
 
 use super::live::{LiveBlock, LiveBlockKind, LiveKind, LivePart, LiveSpan};
 use super::Read;
@@ -184,14 +184,21 @@ impl Transcript {
         Some(entry)
     }
 
-    /// Puts older messages (a history page, oldest first) before everything shown. A message
-    /// already in the list (same id) is not shown twice.
-    pub fn prepend(&self, older: &[Message]) {
-        let known: std::collections::HashSet<String> = self.entries.with_untracked(|e| {
+    /// The ids of the messages shown. A plain list, searched from end to end: it is checked
+    /// against one page of history (tens of messages) at a time, and a hash set would bring
+    /// its hasher and table code into the wasm for nothing measurable.
+    fn known_ids(&self) -> Vec<String> {
+        self.entries.with_untracked(|e| {
             e.iter()
                 .filter_map(|x| x.message_id.get_untracked())
                 .collect()
-        });
+        })
+    }
+
+    /// Puts older messages (a history page, oldest first) before everything shown. A message
+    /// already in the list (same id) is not shown twice.
+    pub fn prepend(&self, older: &[Message]) {
+        let known = self.known_ids();
         let fresh: Vec<Entry> = older
             .iter()
             .filter(|m| !known.contains(&m.message_id))
@@ -210,14 +217,10 @@ impl Transcript {
     /// yet (same text, no id) gets the page's id instead of a second entry. Returns how many
     /// messages were appended.
     pub fn merge_newest(&self, page: &[Message]) -> usize {
-        let known: std::collections::HashSet<String> = self.entries.with_untracked(|e| {
-            e.iter()
-                .filter_map(|x| x.message_id.get_untracked())
-                .collect()
-        });
+        let known = self.known_ids();
         // This tab's own messages the server has named since (they sit before their answers,
         // so anywhere in the page): the first unnamed one with the same text takes the id.
-        let mut claimed = std::collections::HashSet::new();
+        let mut claimed: Vec<&str> = Vec::new();
         for message in page.iter().filter(|m| m.role == Role::User) {
             if known.contains(&message.message_id) {
                 continue;
@@ -234,7 +237,7 @@ impl Transcript {
             });
             if let Some(own) = unnamed {
                 own.set_message_id(message.message_id.clone());
-                claimed.insert(message.message_id.as_str());
+                claimed.push(message.message_id.as_str());
             }
         }
         // Everything up to the newest known message is older than what is shown.
@@ -244,7 +247,7 @@ impl Transcript {
             .map_or(0, |i| i + 1);
         let fresh: Vec<Entry> = page[start..]
             .iter()
-            .filter(|m| !known.contains(&m.message_id) && !claimed.contains(m.message_id.as_str()))
+            .filter(|m| !known.contains(&m.message_id) && !claimed.contains(&m.message_id.as_str()))
             .map(|m| self.entry_for(m))
             .collect();
         let count = fresh.len();

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use dialoge_api::message::{Block, Cell, ListItem, Part, ProductCard, Span};
 use crate::reactive::*;
+use dialoge_api::message::{Block, Cell, ListItem, Part, ProductCard, Span};
 
 /// Unique keys for keyed lists, so a replaced block is a new DOM node and an unchanged one is not.
 fn next_key() -> u64 {

@@ -3,15 +3,15 @@
 //! in memory for this page only, and nothing fails.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use crate::boot::options::StorageKind;
+use dialoge_api::SortedMap;
 
 /// A namespaced key-value store over `localStorage`, `sessionStorage` or memory.
 pub struct Store {
     kind: StorageKind,
     prefix: String,
-    memory: RefCell<HashMap<String, String>>,
+    memory: RefCell<SortedMap<String>>,
 }
 
 impl Store {
@@ -20,7 +20,7 @@ impl Store {
         Store {
             kind,
             prefix: format!("dialoge:{chatbot_id}:"),
-            memory: RefCell::new(HashMap::new()),
+            memory: RefCell::new(SortedMap::new()),
         }
     }
 

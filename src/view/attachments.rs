@@ -3,9 +3,9 @@
 //! a clear message; accepted files are read (by the browser's encoder, off the main thread) and
 //! shown as chips with a remove button until the message goes out with them.
 
+use crate::reactive::*;
 use dialoge_api::rules::{self, Problem, MAX_ATTACHMENTS};
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
-use crate::reactive::*;
 use web_sys::{Element, File};
 
 use crate::services::Services;

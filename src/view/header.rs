@@ -3,9 +3,9 @@
 //! close button, aligned left or centre. Config text only becomes text nodes; every URL passes
 //! the `view::url` policy first. Plain DOM, like the whole view (see `view::dom`).
 
+use crate::reactive::*;
 use dialoge_api::config::HeaderAlignment;
 use js_sys::Function;
-use crate::reactive::*;
 
 use crate::view::icons;
 use wasm_bindgen::closure::Closure;

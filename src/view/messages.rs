@@ -6,8 +6,8 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use dialoge_api::message::Role;
 use crate::reactive::*;
+use dialoge_api::message::Role;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MutationObserver, MutationObserverInit, ResizeObserver};

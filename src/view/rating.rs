@@ -9,8 +9,8 @@
 
 use std::rc::Rc;
 
-use dialoge_api::message::Role;
 use crate::reactive::*;
+use dialoge_api::message::Role;
 use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlElement};
 

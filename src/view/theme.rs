@@ -7,8 +7,8 @@
 //! ignored and the stylesheet's default stays. The mapping is a pure function
 //! ([`theme_vars`]) so it is tested without a browser theme; [`use_theme`] only applies it.
 
-use dialoge_api::config::{Config, Theme};
 use crate::reactive::*;
+use dialoge_api::config::{Config, Theme};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, MediaQueryList};

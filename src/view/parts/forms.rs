@@ -14,10 +14,10 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::reactive::*;
 use dialoge_api::actions::{ActionRequest, AttachmentUpload, FormDefinition};
 use dialoge_api::message::{FieldType, FormField, ShowContactForm, ShowForm, ShowSupportTicket};
 use dialoge_api::send::MAX_ACTION_ATTACHMENT_BYTES;
-use crate::reactive::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 

@@ -6,12 +6,12 @@
 //! [`Phase`]. Plain DOM (`view::dom`), as the forms: built once, each signal it shows written
 //! by one small effect.
 
+use crate::reactive::*;
 use dialoge_api::config::AvailabilityReason;
 use dialoge_api::message::{CustomMarker, RequestHumanAgent, RequestImageUpload};
 use dialoge_api::rules;
 use dialoge_api::send::{InputPart, MAX_MESSAGE_DATA_BYTES};
 use dialoge_api::LivechatStatus;
-use crate::reactive::*;
 use web_sys::Element;
 
 use super::forms::{lang_of, next_uid, problem_text, sent_line};

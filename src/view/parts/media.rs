@@ -3,8 +3,8 @@
 //! a new tab) and files (name, size, download). Plain DOM (`view::dom`): built once, as the
 //! messages around them.
 
-use dialoge_api::message::{FilePart, ImagePart, QuickRepliesPart, SuggestionsPart};
 use crate::reactive::request_animation_frame;
+use dialoge_api::message::{FilePart, ImagePart, QuickRepliesPart, SuggestionsPart};
 use web_sys::Element;
 
 use crate::services::use_services;
