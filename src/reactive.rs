@@ -413,7 +413,20 @@ impl Subscribers {
             let run = effect.run.get();
             let mut subs = self.0.borrow_mut();
             let me = Rc::downgrade(effect);
-            if !subs.iter().any(|(e, r)| *r == run && e.ptr_eq(&me)) {
+            // One pass: is this run subscribed already, and which entries are stale (an effect
+            // gone, or one that read this signal in a run that is over)? Dropping those here
+            // keeps the list to the live readers: a signal that is read by an effect re-run
+            // by other signals (10,000 times in a long reply) but never written would
+            // otherwise keep an entry per run, and every read would scan them all.
+            let mut found = false;
+            subs.retain(|(e, r)| {
+                let live = e
+                    .upgrade()
+                    .is_some_and(|e| e.run.get() == *r && !e.stopped.get());
+                found |= live && *r == run && e.ptr_eq(&me);
+                live
+            });
+            if !found {
                 subs.push((me, run));
             }
         });
@@ -522,6 +535,12 @@ impl<T: 'static> RwSignal<T> {
     /// Subscribes the running effect without reading.
     pub fn track(&self) {
         read(self.id, true, &mut |_| ());
+    }
+
+    /// How many subscriptions the signal holds (for tests: one per live reader).
+    #[doc(hidden)]
+    pub fn readers(&self) -> usize {
+        lookup(self.id).map_or(0, |cell| cell.subs.0.borrow().len())
     }
 
     /// Reads without subscribing; `None` once the value is gone.

@@ -202,3 +202,33 @@ async fn an_effect_that_ends_its_own_owner_stops_cleanly() {
     tick().await;
     assert_eq!(runs.get(), 2, "a stopped effect does not run again");
 }
+
+#[wasm_bindgen_test]
+async fn a_signal_read_on_every_run_of_an_effect_woken_by_another_keeps_one_entry() {
+    // An effect re-run 1,000 times by `ticks` that also reads `steady` (never written): after
+    // the runs `steady` holds one subscription, and a write of it still wakes it exactly once.
+    let owner = Owner::new();
+    let runs = Rc::new(Cell::new(0));
+    let (ticks, steady) = owner.with(|| {
+        let ticks = RwSignal::new(0u32);
+        let steady = RwSignal::new(0u32);
+        let runs = runs.clone();
+        watch(Box::new(move || {
+            ticks.track();
+            steady.track();
+            steady.track();
+            runs.set(runs.get() + 1);
+        }));
+        (ticks, steady)
+    });
+    for i in 1..=1000u32 {
+        ticks.set(i);
+        tick().await;
+    }
+    assert_eq!(runs.get(), 1001);
+    assert_eq!(steady.readers(), 1, "one entry, not one per run");
+    steady.set(1);
+    tick().await;
+    assert_eq!(runs.get(), 1002);
+    drop(owner);
+}
