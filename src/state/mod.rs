@@ -9,9 +9,8 @@ use crate::reactive::*;
 
 /// A read-only handle on a signal that a service (or the transcript) owns and alone writes.
 ///
-/// Not `RwSignal::read_only()`: that makes a new reactive node on every call, and these
-/// accessors are called in render closures. This is the same node, with only the reading half
-/// of its methods, and costs nothing.
+/// The same signal, with only the reading half of its methods: it costs nothing, and the
+/// accessors that hand it out can be called in render closures.
 pub struct Read<T: 'static>(RwSignal<T>);
 
 impl<T> Clone for Read<T> {
@@ -22,7 +21,7 @@ impl<T> Clone for Read<T> {
 
 impl<T> Copy for Read<T> {}
 
-impl<T: Send + Sync + 'static> Read<T> {
+impl<T: 'static> Read<T> {
     pub(crate) fn of(signal: RwSignal<T>) -> Read<T> {
         Read(signal)
     }
@@ -38,7 +37,7 @@ impl<T: Send + Sync + 'static> Read<T> {
     }
 }
 
-impl<T: Clone + Send + Sync + 'static> Read<T> {
+impl<T: Clone + 'static> Read<T> {
     /// The value, tracked.
     pub fn get(&self) -> T {
         self.0.get()
