@@ -2,7 +2,7 @@
 // lost or sent twice, whatever the network does.
 import { test, before, after, afterEach, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, assertNoProblems, Widget, armFault, clearFaults, serverHistory } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, Widget, armFault, clearFaults, serverHistory, sandboxRequests } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -51,7 +51,9 @@ test("products and a table stream into their own parts", async () => {
 test("a 401 in the middle of a conversation is invisible to the visitor", async () => {
   await w.ask("What is your return policy?");
   await w.answer(0);
-  await armFault(sandbox.url, { path: messagesPath, fault: "status", status: 401, count: 1 });
+  // POST only: the newest history page the widget reads after an answer is a GET to the same
+  // path, and must not take the fault meant for the send.
+  await armFault(sandbox.url, { path: messagesPath, method: "POST", fault: "status", status: 401, count: 1 });
   await w.ask("And for sale items?");
   await w.answer(1);
   assert.equal(await w.status.getAttribute("data-state"), "idle");
@@ -93,7 +95,11 @@ test("a retryable stream error offers retry, and retry gets the answer", async (
 });
 
 test("429 is waited out for Retry-After and then sent once", async () => {
-  await armFault(sandbox.url, { path: messagesPath, fault: "status", status: 429, retry_after: 1, count: 1 });
+  // POST only: opening the panel runs the token handshake and then reads the visitor's history
+  // (a GET to the same path), which on a loaded machine can go out after this is armed — it
+  // would take the 429 (and wait it out unseen) and the send would never meet it.
+  await armFault(sandbox.url, { path: messagesPath, method: "POST", fault: "status", status: 429, retry_after: 1, count: 1 });
+  await fetch(sandbox.url + "/sandbox/requests", { method: "DELETE" });
   await w.ask("What is your return policy?");
   // Generous: a loaded machine (the visitor's first send also runs the token handshake) must not
   // make the 429 arrive after the wait gave up.
@@ -101,6 +107,8 @@ test("429 is waited out for Retry-After and then sent once", async () => {
   await w.answer(0);
   const history = await serverHistory(browser.page, sandbox.url);
   assert.equal(history.filter((m) => m.role === "user").length, 1);
+  const posts = (await sandboxRequests(sandbox.url)).filter((r) => r.method === "POST" && r.path === messagesPath);
+  assert.deepEqual(posts.map((r) => r.fault ?? "ok"), ["status 429", "ok"], "the send met the 429, then went once more");
 });
 
 test("history is shown after a reload and the draft survives it", async () => {
