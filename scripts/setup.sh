@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
-# The splitter that matches the `wasm_split_helpers` Leptos 0.8 builds on (Cargo.lock).
+# The splitter that matches the `wasm_split_helpers` in Cargo.lock (the loader Leptos 0.8 uses too).
 WASM_SPLIT_VERSION=0.2.4
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 # The wasm-bindgen CLI must equal the crate in Cargo.lock (pinned with `=` in Cargo.toml).

@@ -21,6 +21,8 @@ const OPT = [
   "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   "--low-memory-unused", "-Os", "--flatten", "--rereloop", "-Os", "-Os", "--merge-similar-functions",
   "-Os", "--converge",
+  // The toolchain's `producers` and `target_features` sections: nothing reads them at run time.
+  "--strip-producers", "--strip-target-features",
 ];
 
 /** The module every split point's loader is imported from before the split. */

@@ -88,8 +88,8 @@ type Waiting = Box<dyn FnOnce(Extras)>;
 pub struct LoadFailed;
 
 #[cfg(feature = "split")]
-impl From<leptos::wasm_split::SplitLoaderError> for LoadFailed {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+impl From<wasm_split_helpers::SplitLoaderError> for LoadFailed {
+    fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
         LoadFailed
     }
 }
@@ -111,7 +111,7 @@ fn extras_table() -> Extras {
 }
 
 #[cfg(feature = "split")]
-#[leptos::wasm_split::wasm_split(extras, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[wasm_split_helpers::wasm_split(extras, wasm_split_path = ::wasm_split_helpers, fallible)]
 fn load_extras() -> Result<Extras, LoadFailed> {
     Ok(extras_table())
 }
@@ -297,7 +297,7 @@ pub fn deferred(host: &Element, render: Render) {
             };
             Some(key.to_owned())
         }),
-        Box::new(move |_| match state.get_untracked() {
+        Box::new(move |_: &str| match state.get_untracked() {
             // For good: drawn after the place's mark, under the place's owner.
             Load::Ready(x) => {
                 render(x, &host_el);

@@ -176,7 +176,7 @@ async fn a_keyed_place_draws_again_only_when_its_key_changes() {
                 other.track();
                 key.get().map(str::to_owned)
             }),
-            Box::new(move |key| {
+            Box::new(move |key: &str| {
                 drawn.fetch_add(1, Ordering::SeqCst);
                 let cleaned = cleaned.clone();
                 on_cleanup(move || {

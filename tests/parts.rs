@@ -238,7 +238,7 @@ async fn a_streamed_answer_grows_one_text_node_and_matches_done() {
         dom::list(
             &root,
             Box::new(move || convo.entries().with(|e| e.iter().map(|x| x.key).collect())),
-            Box::new(move |i| {
+            Box::new(move |i: usize| {
                 let parts = convo
                     .entries()
                     .with_untracked(|e| e.get(i).map(|e| e.parts()))?;
@@ -246,7 +246,7 @@ async fn a_streamed_answer_grows_one_text_node_and_matches_done() {
                 dom::list(
                     &msg,
                     Box::new(move || parts.with(|p| p.iter().map(|p| p.key).collect())),
-                    Box::new(move |i| {
+                    Box::new(move |i: usize| {
                         parts
                             .with_untracked(|p| p.get(i).cloned())
                             .and_then(part_el)

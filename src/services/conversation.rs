@@ -95,8 +95,9 @@ pub struct Conversation {
     outbox: StoredValue<Vec<Outgoing>>,
     /// The answer in flight: ending it is the stop button.
     turn: StoredValue<Option<Life>>,
-    /// `Dialoge('setContext', {...})`: sent with every following message.
-    context: StoredValue<serde_json::Map<String, serde_json::Value>>,
+    /// `Dialoge('setContext', {...})`, sent with every following message: its `page` when a
+    /// string (until the shop navigates) and the rest.
+    context: StoredValue<(Option<String>, serde_json::Map<String, serde_json::Value>)>,
     /// History was asked for in this conversation.
     started: StoredValue<bool>,
     /// Another tab ended a turn while this one could not look (busy, loading): look after.
@@ -124,7 +125,7 @@ impl Conversation {
             history_cursor: RwSignal::new(None),
             outbox: StoredValue::new(Vec::new()),
             turn: StoredValue::new_local(None),
-            context: StoredValue::new(serde_json::Map::new()),
+            context: StoredValue::new((None, serde_json::Map::new())),
             started: StoredValue::new(false),
             stale: StoredValue::new(false),
             queue: StoredValue::new(Vec::new()),
@@ -190,14 +191,23 @@ impl Conversation {
             .and_then(|s| dialoge_api::json::parse(&s).ok());
         // Through `Value` (not straight into a `Map`): the text parser is then compiled once.
         match parsed {
-            Some(serde_json::Value::Object(map)) => self.context.set_value(map),
+            Some(serde_json::Value::Object(map)) => {
+                // The rest copied without `page` rather than `page` removed: a map's removal
+                // (rebalancing its tree) was about 4 KB of wasm used for this alone.
+                let mut rest = serde_json::Map::new();
+                for (key, value) in map.iter().filter(|(key, _)| *key != "page") {
+                    rest.insert(key.clone(), value.clone());
+                }
+                let page = map.get("page").and_then(|p| p.as_str()).map(str::to_owned);
+                self.context.set_value((page, rest));
+            }
             _ => log("setContext expects a plain object"),
         }
     }
 
     /// The shop moved to another URL: a `page` given with `setContext` applied to the last one.
     pub(super) fn navigated(&self) {
-        self.context.update_value(|c| drop(c.remove("page")));
+        self.context.update_value(|c| c.0 = None);
     }
 
     /// The context sent with a message now: the page the visitor is on (or the `page` the site
@@ -990,14 +1000,16 @@ fn describe(e: &BackendError, lang: Lang) -> (String, bool) {
 
 /// The page the visitor is on now (read at send time, so single-page apps that change the URL
 /// with `pushState` are followed without any hook), plus what the site set with `setContext`.
-fn page_context(extra: &serde_json::Map<String, serde_json::Value>) -> Option<Context> {
-    let mut extra = extra.clone();
-    let href = web_sys::window().and_then(|w| w.location().href().ok());
-    let page = match extra.remove("page") {
-        Some(serde_json::Value::String(p)) => Some(p),
-        _ => href,
-    };
-    Some(Context { page, extra })
+fn page_context(
+    (page, extra): &(Option<String>, serde_json::Map<String, serde_json::Value>),
+) -> Option<Context> {
+    let page = page
+        .clone()
+        .or_else(|| web_sys::window().and_then(|w| w.location().href().ok()));
+    Some(Context {
+        page,
+        extra: extra.clone(),
+    })
 }
 
 /// [`Conversation::turn`] as a plain function, for the chunk's table ([`crate::chunk::Extras`]).

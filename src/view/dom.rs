@@ -111,8 +111,55 @@ pub const CLOSE_PATH: &str = "M6 6l12 12M18 6L6 18";
 /// Runs `f` now, and again whenever a signal it read changes, for as long as the current
 /// owner lives. Boxed, so every plain-DOM update shares one effect type. What a run of `f`
 /// makes (effects, listeners, `when` and `list` places) is cleaned up before the next run.
-pub fn watch(f: Box<dyn FnMut()>) {
+pub fn watch(f: Box<dyn Run>) {
     crate::reactive::watch(f);
+}
+
+// The boxed closures below are behind traits of their own, not `Fn`/`FnMut`, for the reason
+// given at `reactive::Run`: no dead `call_once`/`call_mut` shims per closure type.
+
+/// A closure read for a value (`Fn() -> T`).
+pub trait Get<T> {
+    fn get(&self) -> T;
+}
+
+impl<T, F: Fn() -> T> Get<T> for F {
+    fn get(&self) -> T {
+        self()
+    }
+}
+
+/// Draws row `i` of a [`list`].
+pub trait DrawRow {
+    fn draw(&self, i: usize) -> Option<Node>;
+}
+
+impl<F: Fn(usize) -> Option<Node>> DrawRow for F {
+    fn draw(&self, i: usize) -> Option<Node> {
+        self(i)
+    }
+}
+
+/// Draws what a [`place`] shows for a key.
+pub trait DrawKey {
+    fn draw(&self, key: &str) -> Option<Element>;
+}
+
+impl<F: Fn(&str) -> Option<Element>> DrawKey for F {
+    fn draw(&self, key: &str) -> Option<Element> {
+        self(key)
+    }
+}
+
+/// Handles an event of [`on`].
+pub trait Handle {
+    fn handle(&mut self, ev: web_sys::Event);
+}
+
+impl<F: FnMut(web_sys::Event)> Handle for F {
+    fn handle(&mut self, ev: web_sys::Event) {
+        self(ev)
+    }
 }
 
 /// One drawn row of [`list`]: its key, its node (none for a row that shows nothing) and the
@@ -128,11 +175,7 @@ struct Kept {
 /// start and from the end of the list, so what the transcript does — grow at the end, take older
 /// history in at the start, replace a row in place, drop rows — draws only the rows that are new
 /// and removes only those that went (a row that moved would be drawn again: nothing here moves).
-pub fn list(
-    host: &Element,
-    keys: Box<dyn Fn() -> Vec<u64>>,
-    draw: Box<dyn Fn(usize) -> Option<Node>>,
-) {
+pub fn list(host: &Element, keys: Box<dyn Get<Vec<u64>>>, draw: Box<dyn DrawRow>) {
     list_before(host, None, keys, draw);
 }
 
@@ -140,8 +183,8 @@ pub fn list(
 pub fn list_before(
     host: &Element,
     end: Option<Node>,
-    keys: Box<dyn Fn() -> Vec<u64>>,
-    draw: Box<dyn Fn(usize) -> Option<Node>>,
+    keys: Box<dyn Get<Vec<u64>>>,
+    draw: Box<dyn DrawRow>,
 ) {
     // Weak: this closure lives in an effect the parent owner holds, so a strong handle here
     // would keep the parent (and every row under it) alive for good.
@@ -149,7 +192,7 @@ pub fn list_before(
     let host = host.clone();
     let mut kept: Vec<Kept> = Vec::new();
     watch(Box::new(move || {
-        let keys = keys();
+        let keys = keys.get();
         let Some(parent) = parent.upgrade() else {
             return;
         };
@@ -185,7 +228,7 @@ pub fn list_before(
             let fresh: Vec<Kept> = (head..keys.len() - tail)
                 .map(|i| {
                     let owner = parent.child();
-                    let node = owner.with(|| draw(i));
+                    let node = owner.with(|| draw.draw(i));
                     if let Some(node) = &node {
                         let _ = host.insert_before(node, before.as_ref());
                     }
@@ -204,11 +247,11 @@ pub fn list_before(
 /// `f()` as a signal that changes only when its value does (a memo of a flag): what reads it is
 /// not woken by every change of what `f` reads. Leptos's `Memo` would do the same with a copy
 /// of its machinery that nothing else in the widget needs.
-pub fn flag_signal(f: Box<dyn Fn() -> bool>) -> RwSignal<bool> {
+pub fn flag_signal(f: Box<dyn Get<bool>>) -> RwSignal<bool> {
     let out = RwSignal::new(false);
     // Runs at once (so the signal holds `f()` from the start), then on every change.
     watch(Box::new(move || {
-        let now = f();
+        let now = f.get();
         if out.get_untracked() != now {
             out.set(now);
         }
@@ -247,14 +290,15 @@ pub fn toggle_after(anchor: &Element, el: &Element, on: bool) {
 /// instance of Leptos's effect machinery (its task and loop are generic over the closure, about
 /// 1 KB of wasm each). Runs after the current render, then whenever a signal it read changes,
 /// for as long as the current owner lives.
-pub fn effect(f: Box<dyn FnMut()>) {
+pub fn effect(f: Box<dyn Run>) {
     crate::reactive::effect(f);
 }
 
 /// Listens for `event` on `target` as long as the current owner lives. `f` runs outside any
 /// owner: look contexts (`use_services`) up before, not in it.
-pub fn on(target: &Element, event: &'static str, f: Box<dyn FnMut(web_sys::Event)>) {
-    let closure = Closure::<dyn FnMut(web_sys::Event)>::wrap(f);
+pub fn on(target: &Element, event: &'static str, mut f: Box<dyn Handle>) {
+    // One closure type for every listener (wasm-bindgen wants a `dyn FnMut`).
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::wrap(Box::new(move |ev| f.handle(ev)));
     let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
     StoredValue::new_local(Listener {
         target: target.clone(),
@@ -314,21 +358,21 @@ pub fn text_slot(parent: &Element) -> Option<web_sys::Text> {
 /// otherwise. `on` is re-read whenever a signal it reads changes, but `draw` runs only when it
 /// flips: a form's field is not redrawn per keystroke (that would take the focus away). What a
 /// drawing makes (effects, listeners) lives under an owner of its own, cleaned up when it goes.
-pub fn when(parent: &Element, on: Box<dyn Fn() -> bool>, draw: Box<dyn Fn() -> Option<Element>>) {
+pub fn when(parent: &Element, on: Box<dyn Get<bool>>, draw: Box<dyn Get<Option<Element>>>) {
     place(
         parent,
-        Box::new(move || on().then(String::new)),
-        Box::new(move |_| draw()),
+        Box::new(move || on.get().then(String::new)),
+        Box::new(move |_: &str| draw.get()),
     );
 }
 
 /// What [`place`] draws for a key.
-pub type KeyedDraw = Box<dyn Fn(&str) -> Option<Element>>;
+pub type KeyedDraw = Box<dyn DrawKey>;
 
 /// A place at the end of `parent` that holds what `draw(key)` makes while `key()` is `Some`,
 /// drawn again only when the key changes (a session form by its id), with what a drawing made
 /// cleaned up as in [`when`].
-pub fn place(parent: &Element, key: Box<dyn Fn() -> Option<String>>, draw: KeyedDraw) {
+pub fn place(parent: &Element, key: Box<dyn Get<Option<String>>>, draw: KeyedDraw) {
     let Some(anchor) = document().map(|d| d.create_text_node("")) else {
         return;
     };
@@ -337,7 +381,7 @@ pub fn place(parent: &Element, key: Box<dyn Fn() -> Option<String>>, draw: Keyed
     let owner = Owner::current().unwrap_or_default().downgrade();
     let mut shown: Option<(String, Option<Element>, Owner)> = None;
     watch(Box::new(move || {
-        let key = key();
+        let key = key.get();
         if key.as_deref() == shown.as_ref().map(|(k, ..)| k.as_str()) {
             return;
         }
@@ -350,7 +394,7 @@ pub fn place(parent: &Element, key: Box<dyn Fn() -> Option<String>>, draw: Keyed
             }
             if let Some(key) = key {
                 let child = owner.child();
-                let el = child.with(|| draw(&key));
+                let el = child.with(|| draw.draw(&key));
                 if let (Some(el), Some(parent)) = (&el, anchor.parent_node()) {
                     let _ = parent.insert_before(el, Some(&anchor));
                 }

@@ -73,7 +73,7 @@ pub(crate) fn header_menu_el(svc: Services) -> Option<Element> {
     dom::on(
         &root,
         "keydown",
-        Box::new(move |e| {
+        Box::new(move |e: web_sys::Event| {
             let escape = e
                 .dyn_ref::<web_sys::KeyboardEvent>()
                 .is_some_and(|k| k.key() == "Escape");
@@ -104,7 +104,7 @@ fn button(
     parent: &Element,
     attrs: &[(&str, &str)],
     words: Words,
-    act: Box<dyn FnMut(web_sys::Event)>,
+    act: Box<dyn dom::Handle>,
 ) -> Option<Element> {
     let el: Element = dom::el("button", attrs)?.into();
     dom::set_attrs(&el, &[("type", "button")]);
@@ -115,13 +115,7 @@ fn button(
 }
 
 /// An item of the open menu's list.
-fn item(
-    svc: Services,
-    list: &Element,
-    testid: &str,
-    words: Words,
-    act: Box<dyn FnMut(web_sys::Event)>,
-) {
+fn item(svc: Services, list: &Element, testid: &str, words: Words, act: Box<dyn dom::Handle>) {
     let attrs = [
         ("role", "menuitem"),
         ("class", "dlg-menu-item"),
@@ -132,7 +126,7 @@ fn item(
 
 /// The open menu in its current state: its items, or one of its dialogs.
 fn menu_el(svc: Services, state: RwSignal<MenuState>) -> Option<Element> {
-    let close: Box<dyn FnMut(web_sys::Event)> = Box::new(move |_| state.set(MenuState::Closed));
+    let close: Box<dyn dom::Handle> = Box::new(move |_| state.set(MenuState::Closed));
     let el: Element = dom::el("div", &[("class", "dlg-menu-list")])?.into();
     match state.get_untracked() {
         MenuState::Closed => return None,

@@ -181,7 +181,7 @@ pub fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option
     dom::on(
         &form,
         "submit",
-        Box::new(move |ev| {
+        Box::new(move |ev: web_sys::Event| {
             ev.prevent_default();
             if phase.with_untracked(|p| *p != Phase::Editing) {
                 return;

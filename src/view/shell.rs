@@ -191,7 +191,7 @@ fn panel(svc: Services) -> Option<Element> {
         dom::on(
             &section,
             "keydown",
-            Box::new(move |e| {
+            Box::new(move |e: web_sys::Event| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
                     return;
                 };
@@ -209,7 +209,7 @@ fn panel(svc: Services) -> Option<Element> {
         dom::on(
             &section,
             "dragover",
-            Box::new(move |e| {
+            Box::new(move |e: web_sys::Event| {
                 e.prevent_default();
                 dragging(&el, true);
             }),
@@ -228,7 +228,7 @@ fn panel(svc: Services) -> Option<Element> {
         dom::on(
             &section,
             "drop",
-            Box::new(move |e| {
+            Box::new(move |e: web_sys::Event| {
                 e.prevent_default();
                 dragging(&el, false);
                 if let Some(dt) = e
@@ -483,7 +483,7 @@ fn composer(svc: Services, att: Attachments) -> Option<Element> {
     dom::on(
         &form,
         "submit",
-        Box::new(move |e| {
+        Box::new(move |e: web_sys::Event| {
             e.prevent_default();
             submit();
         }),
@@ -517,7 +517,7 @@ fn composer(svc: Services, att: Attachments) -> Option<Element> {
     dom::on(
         &input,
         "keydown",
-        Box::new(move |e| {
+        Box::new(move |e: web_sys::Event| {
             let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
                 return;
             };
@@ -531,7 +531,7 @@ fn composer(svc: Services, att: Attachments) -> Option<Element> {
     dom::on(
         &input,
         "paste",
-        Box::new(move |e| {
+        Box::new(move |e: web_sys::Event| {
             let files = e
                 .dyn_ref::<web_sys::ClipboardEvent>()
                 .and_then(|e| e.clipboard_data())

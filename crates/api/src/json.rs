@@ -131,7 +131,13 @@ pub fn invalid_type(value: &Value, expected: &str) -> Error {
             // Not the float itself: printing it would link core's float formatter.
             _ => message.write_str("floating point number"),
         },
-        Value::String(s) => write!(message, "string {s:?}"),
+        // Quoted as JSON, not with `{:?}`: the same words for what the wire carries (quotes,
+        // backslashes, newlines), without linking `str`'s Debug and its Unicode tables.
+        Value::String(s) => {
+            message.push_str("string ");
+            crate::write::write_str(&mut message, s);
+            Ok(())
+        }
         Value::Array(_) => message.write_str("sequence"),
         Value::Object(_) => message.write_str("map"),
     };

@@ -144,7 +144,7 @@ pub fn file(part: &FilePart) -> Option<Element> {
                 dom::on(
                     &a,
                     "click",
-                    Box::new(move |e| {
+                    Box::new(move |e: web_sys::Event| {
                         if !expires.as_deref().is_some_and(expired) {
                             return;
                         }

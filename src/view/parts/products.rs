@@ -49,7 +49,7 @@ pub fn products_el(p: &LiveProducts) -> Option<Element> {
         dom::on(
             &row,
             "keydown",
-            Box::new(move |e| {
+            Box::new(move |e: web_sys::Event| {
                 let dir = match e.dyn_ref::<web_sys::KeyboardEvent>().map(|k| k.key()) {
                     Some(k) if k == "ArrowRight" => 1.0,
                     Some(k) if k == "ArrowLeft" => -1.0,
@@ -180,7 +180,7 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
     let actions: Element = dom::el("div", &[("class", "dlg-card-actions")])?.into();
     // Every click on a card tells the host page (`product_click`); only from a mounted widget
     // (a part rendered alone has no host page to tell).
-    let tell = |action: &'static str| -> Box<dyn FnMut(web_sys::Event)> {
+    let tell = |action: &'static str| -> Box<dyn dom::Handle> {
         let card = card.clone();
         Box::new(move |_| {
             if svc.is_none() {

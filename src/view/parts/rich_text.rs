@@ -46,7 +46,7 @@ fn block_el(block: &LiveBlock) -> Option<Element> {
             dom::list(
                 &ul,
                 Box::new(move || items.with(|s| dom::places(s.len()))),
-                Box::new(move |i| {
+                Box::new(move |i: usize| {
                     let item = items.with_untracked(|s| s.get(i).cloned())?;
                     item_el(&item).map(Into::into)
                 }),

@@ -37,7 +37,7 @@ pub fn table_el(t: &LiveTable) -> Option<Element> {
     dom::list(
         &tbody,
         Box::new(move || rows.with(|r| dom::places(r.len()))),
-        Box::new(move |i| {
+        Box::new(move |i: usize| {
             let row = rows.with_untracked(|r| r.get(i).cloned())?;
             let tr = dom::el("tr", &[])?;
             for (i, cell) in row.iter().enumerate() {
