@@ -27,13 +27,20 @@ struct Slot {
     value: Option<Rc<Boxed>>,
 }
 
-/// A value in the arena and who reads it. The value is boxed as `dyn Any`, so finding,
+/// A value in the arena and who reads it. The value is boxed as `dyn Stored`, so finding,
 /// borrowing, tracking and waking are one copy of code for every value type; what is generic
 /// per type is only the cast back to the value's type and the caller's closure.
 struct Boxed {
     subs: Subscribers,
-    value: RefCell<Box<dyn Any>>,
+    value: RefCell<Box<dyn Stored>>,
 }
+
+/// Any value, boxed for the arena. Not `dyn Any`: its vtable would carry a `type_id` function
+/// (and its 128-bit constant) per value type, and nothing asks for it — the handles know the
+/// type (see `read_as`). This vtable is the value's drop and layout only.
+trait Stored {}
+
+impl<T: 'static> Stored for T {}
 
 thread_local! {
     static ARENA: RefCell<Vec<Slot>> = const { RefCell::new(Vec::new()) };
@@ -51,7 +58,7 @@ struct Id(u32, u32);
 
 /// Puts `value` in the arena, owned by the current owner (a value made outside any owner is
 /// kept for good, as Leptos did).
-fn insert(value: Box<dyn Any>) -> Id {
+fn insert(value: Box<dyn Stored>) -> Id {
     let value = Rc::new(Boxed {
         subs: Subscribers::default(),
         value: RefCell::new(value),
@@ -465,7 +472,7 @@ impl Subscribers {
 }
 
 /// Reads the value at `id` (subscribing the running effect if `track`); false once it is gone.
-fn read(id: Id, track: bool, f: &mut dyn FnMut(&dyn Any)) -> bool {
+fn read(id: Id, track: bool, f: &mut dyn FnMut(&dyn Stored)) -> bool {
     let Some(cell) = lookup(id) else {
         return false;
     };
@@ -478,7 +485,7 @@ fn read(id: Id, track: bool, f: &mut dyn FnMut(&dyn Any)) -> bool {
 }
 
 /// Changes the value at `id` (then wakes its readers if `notify`); false once it is gone.
-fn write(id: Id, notify: bool, f: &mut dyn FnMut(&mut dyn Any)) -> bool {
+fn write(id: Id, notify: bool, f: &mut dyn FnMut(&mut dyn Stored)) -> bool {
     let Some(cell) = lookup(id) else {
         return false;
     };
@@ -495,7 +502,7 @@ fn write(id: Id, notify: bool, f: &mut dyn FnMut(&mut dyn Any)) -> bool {
 // can never fail: an `Id` names one value for the page's life (slots are reused only under a
 // new generation, and retired when their generation is spent), that value is made by
 // `RwSignal::<T>::new` or `StoredValue::<T>::new` from a `T`, and only ever lent out as
-// `&dyn Any`/`&mut dyn Any` (never the box, so it cannot be replaced by a value of another
+// `&dyn Stored`/`&mut dyn Stored` (never the box, so it cannot be replaced by a value of another
 // type). The handles carry `T`, and an `Id` is only ever made by `insert`.
 
 fn read_as<T: 'static, R>(id: Id, track: bool, f: impl FnOnce(&T) -> R) -> Option<R> {
@@ -503,9 +510,8 @@ fn read_as<T: 'static, R>(id: Id, track: bool, f: impl FnOnce(&T) -> R) -> Optio
     let mut out = None;
     read(id, track, &mut |v| {
         if let Some(f) = f.take() {
-            debug_assert!(v.is::<T>());
             // SAFETY: the value at `id` is a `T` (see above).
-            out = Some(f(unsafe { &*(v as *const dyn Any).cast::<T>() }));
+            out = Some(f(unsafe { &*(v as *const dyn Stored).cast::<T>() }));
         }
     });
     out
@@ -516,9 +522,8 @@ fn write_as<T: 'static, R>(id: Id, notify: bool, f: impl FnOnce(&mut T) -> R) ->
     let mut out = None;
     write(id, notify, &mut |v| {
         if let Some(f) = f.take() {
-            debug_assert!(v.is::<T>());
             // SAFETY: the value at `id` is a `T` (see above).
-            out = Some(f(unsafe { &mut *(v as *mut dyn Any).cast::<T>() }));
+            out = Some(f(unsafe { &mut *(v as *mut dyn Stored).cast::<T>() }));
         }
     });
     out

@@ -105,6 +105,10 @@ fn expand(input: &DeriveInput) -> syn::Result<TokenStream2> {
             };
             if f.skip {
                 fill
+            } else if matches!(f.missing, Missing::Required) {
+                // Missing keeps the container's default: one call of a helper shared by every
+                // field of the same type, not an inlined read, match and drop per field.
+                quote! { ::dialoge_api::json::field(object, #key, &mut out.#ident)?; }
             } else {
                 quote! {
                     if let ::core::option::Option::Some(v) = ::dialoge_api::json::optional(object, #key)? {

@@ -111,6 +111,20 @@ pub fn or_default<T: FromJson + Default>(
     }
 }
 
+/// A field of a struct with a struct-level default: read into `slot` if present, else `slot`
+/// keeps the struct's default. Used by the derive.
+#[doc(hidden)]
+pub fn field<T: FromJson>(
+    object: &Map<String, Value>,
+    key: &str,
+    slot: &mut T,
+) -> Result<(), Error> {
+    if let Some(value) = object.get(key) {
+        *slot = T::from_json(value)?;
+    }
+    Ok(())
+}
+
 /// A field that is read only if present (`#[serde(default = "path")]`, struct-level default).
 /// Used by the derive.
 #[doc(hidden)]
