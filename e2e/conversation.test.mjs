@@ -2,7 +2,7 @@
 // lost or sent twice, whatever the network does.
 import { test, before, after, afterEach, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, assertNoProblems, Widget, armFault, clearFaults, serverHistory, sandboxRequests } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, Widget, armFault, clearFaults, serverHistory, sandboxRequests, clearRequests } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -99,7 +99,7 @@ test("429 is waited out for Retry-After and then sent once", async () => {
   // (a GET to the same path), which on a loaded machine can go out after this is armed — it
   // would take the 429 (and wait it out unseen) and the send would never meet it.
   await armFault(sandbox.url, { path: messagesPath, method: "POST", fault: "status", status: 429, retry_after: 1, count: 1 });
-  await fetch(sandbox.url + "/sandbox/requests", { method: "DELETE" });
+  await clearRequests(sandbox.url);
   await w.ask("What is your return policy?");
   // Generous: a loaded machine (the visitor's first send also runs the token handshake) must not
   // make the 429 arrive after the wait gave up.

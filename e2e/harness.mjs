@@ -113,11 +113,18 @@ export async function armFault(sandboxUrl, fault) {
   if (!res.ok) throw new Error(`arming ${JSON.stringify(fault)} failed: ${res.status} ${await res.text()}`);
 }
 
-/** The requests the sandbox itself saw (its own record), oldest first: [{at_ms, method, path}]. */
+/** The requests the sandbox itself saw (its own record), oldest first: [{at_ms, method, path,
+ * fault?}] (`fault`: the status or delay fault applied to it, e.g. "status 429"). */
 export async function sandboxRequests(sandboxUrl) {
   const res = await fetch(sandboxUrl + "/sandbox/requests");
   if (!res.ok) throw new Error(`request record: ${res.status}`);
   return (await res.json()).requests;
+}
+
+/** Forgets the sandbox's request record (what comes after is the test's own). */
+export async function clearRequests(sandboxUrl) {
+  const res = await fetch(sandboxUrl + "/sandbox/requests", { method: "DELETE" });
+  if (!res.ok) throw new Error(`clearing the request record: ${res.status}`);
 }
 
 /** Clears every armed fault. */

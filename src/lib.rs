@@ -1,5 +1,5 @@
-//! The Dialoge chat widget: Leptos CSR compiled to WebAssembly, mounted by `dialoge.js` in an
-//! open shadow root on a shop's page.
+//! The Dialoge chat widget: plain DOM under its own small reactive core (`reactive`), compiled
+//! to WebAssembly and mounted by `dialoge.js` in an open shadow root on a shop's page.
 //!
 //! Data flows one way: a [`backend`] (over [`transport`]) turns the service's bytes into typed
 //! events → [`services`] apply them to [`state`] and own every signal → [`view`] renders and calls

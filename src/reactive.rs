@@ -503,7 +503,11 @@ fn write(id: Id, notify: bool, f: &mut dyn FnMut(&mut dyn Stored)) -> bool {
 // new generation, and retired when their generation is spent), that value is made by
 // `RwSignal::<T>::new` or `StoredValue::<T>::new` from a `T`, and only ever lent out as
 // `&dyn Stored`/`&mut dyn Stored` (never the box, so it cannot be replaced by a value of another
-// type). The handles carry `T`, and an `Id` is only ever made by `insert`.
+// type). The handles carry `T`, and an `Id` is only ever made by `insert`. The handles are
+// invariant in `T` (`PhantomData<fn(T) -> T>`): were they covariant, a handle to a value of a
+// higher-ranked type (`for<'a> fn(&'a str)`) could be turned into one of a shorter-lived type
+// by plain assignment and store a value the first handle would then misread. Retiring a slot
+// whose generation is spent is also what keeps `generation += 1` from overflowing.
 
 fn read_as<T: 'static, R>(id: Id, track: bool, f: impl FnOnce(&T) -> R) -> Option<R> {
     let mut f = Some(f);
@@ -544,7 +548,7 @@ fn put<T>(value: T, write: impl FnOnce(&mut dyn FnMut(&mut T))) -> Option<T> {
 /// the owner it was made under.
 pub struct RwSignal<T: 'static> {
     id: Id,
-    ty: PhantomData<fn() -> T>,
+    ty: PhantomData<fn(T) -> T>,
 }
 
 impl<T> Clone for RwSignal<T> {
@@ -642,7 +646,7 @@ impl<T: Clone + 'static> RwSignal<T> {
 /// A value owned like a signal's, that nothing reacts to.
 pub struct StoredValue<T: 'static> {
     id: Id,
-    ty: PhantomData<fn() -> T>,
+    ty: PhantomData<fn(T) -> T>,
 }
 
 impl<T> Clone for StoredValue<T> {

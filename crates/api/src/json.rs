@@ -23,7 +23,11 @@ pub use serde_json::{Map, Value};
 
 /// Why JSON text or a parsed value could not be read: one message, worded as serde_json words
 /// it (``missing field `x` ``, `invalid type: null, expected a string`, `expected value at line
-/// 1 column 5`, …), so logs, tests and the sandbox's error envelopes read as before.
+/// 1 column 5`, …), so logs, tests and the sandbox's error envelopes read as before. One
+/// difference: a string quoted in a message is written as JSON writes it (a control character
+/// as `\u0001`, `\b`, `\f`), where serde_json uses Rust's debug quoting (`\u{1}`, and it also
+/// escapes other non-printable characters); quotes, backslashes, `\n`, `\r`, `\t` and
+/// printable text read the same.
 ///
 /// Why not `serde_json::Error`: building one links serde_json's error machinery into the
 /// widget's wasm (the parser of its own messages, its error codes' and io errors' texts, the
@@ -132,7 +136,7 @@ pub fn optional<T: FromJson>(object: &Map<String, Value>, key: &str) -> Result<O
     object.get(key).map(T::from_json).transpose()
 }
 
-/// serde_json's "invalid type: …, expected …" error.
+/// serde_json's "invalid type: …, expected …" error (a string quoted as JSON, see [`Error`]).
 pub fn invalid_type(value: &Value, expected: &str) -> Error {
     let mut message = String::from("invalid type: ");
     // Writing to a `String` cannot fail.
@@ -287,6 +291,14 @@ mod tests {
         same_words::<String>(json!([1]));
         same_words::<String>(json!({"a": 1}));
         same_words::<bool>(json!("yes \"quoted\"\n"));
+        // The one difference (see `Error`): a control character is quoted as JSON quotes it.
+        assert_eq!(
+            bool::from_json(&json!("a\u{1}b"))
+                .err()
+                .map(|e| e.to_string())
+                .as_deref(),
+            Some("invalid type: string \"a\\u0001b\", expected a boolean")
+        );
         same_words::<f64>(json!("1.5"));
         same_words::<u64>(json!(-1));
         same_words::<u64>(json!("1"));
