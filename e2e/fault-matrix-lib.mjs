@@ -44,6 +44,7 @@ import {
   assertNoProblems,
   armFault,
   clearFaults,
+  clearRequests,
   sandboxApi,
   serverHistory,
 } from "./harness.mjs";
@@ -519,7 +520,7 @@ class CellRun {
     await page.unrouteAll({ behavior: "ignoreErrors" });
     this.env.proxy.setOnline(true);
     await page.context().setOffline(false);
-    await fetch(this.url + "/sandbox/requests", { method: "DELETE" });
+    await clearRequests(this.url);
     // Forget the visitor from a page without the widget, so nothing writes a token back.
     await page.goto(this.env.origin + "/shop/shop.css");
     await page.evaluate(() => localStorage.clear());

@@ -6,7 +6,7 @@
 // the chat is needed; the app's files are versioned and cached for a year.
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, assertNoProblems, sandboxRequests, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, sandboxRequests, clearRequests, Widget } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -63,7 +63,7 @@ async function fresh(page, { look, unread } = {}) {
     },
     [look ?? null, unread ?? null],
   );
-  await fetch(sandbox.url + "/sandbox/requests", { method: "DELETE" });
+  await clearRequests(sandbox.url);
 }
 
 /** What the shadow root holds: the painted launcher (`.r`) or the app's (`.dlg-root`). */
@@ -305,7 +305,7 @@ test("a returning visitor within the config's lifetime: no request at all until 
   const paths = (visit.requests ?? visit).map((r) => r.path);
   assert.ok(paths.includes("/shop/chat-token") && paths.includes("/api/v1/chat/config"), "the first visit asked for both");
 
-  await fetch(sandbox.url + "/sandbox/requests", { method: "DELETE" });
+  await clearRequests(sandbox.url);
   await page.reload();
   await page.waitForFunction(() => document.querySelector("[data-dialoge]")?.shadowRoot.querySelector(".dlg-root"));
   await sleep(1500);

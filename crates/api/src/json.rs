@@ -116,7 +116,8 @@ pub fn or_default<T: FromJson + Default>(
 }
 
 /// A field of a struct with a struct-level default: read into `slot` if present, else `slot`
-/// keeps the struct's default. Used by the derive.
+/// keeps the struct's default. Used by the derive. Not written on [`optional`]: its
+/// `Result<Option<T>>` and the match on it cost the app 0.18 KB brotli more (measured).
 #[doc(hidden)]
 pub fn field<T: FromJson>(
     object: &Map<String, Value>,
