@@ -3,6 +3,14 @@
 
 use wasm_bindgen::prelude::*;
 
+/// The allocator: talc's, sized for wasm (it grows the memory itself). The standard library's
+/// dlmalloc compiled to 1.2 KB brotli more in the shipped widget.
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+// SAFETY: `new_global` assumes one thread, and the widget's wasm runs on the page's main thread
+// only (no workers, no shared memory).
+static ALLOC: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+
 fn main() {
     // Intentionally empty: mounting waits for the loader, which knows the shadow root.
 }

@@ -18,7 +18,7 @@ const MIN_CONTRAST: f64 = 4.5;
 pub fn banners(svc: Services) -> Option<Element> {
     // Plain DOM (`view::dom`), redrawn whole when the list or the language changes (a page, a
     // dismissal): rare, and cheaper in wasm than views.
-    let host: Element = dom::el("div", &[("class", "dlg-banners")])?.into();
+    let host: Element = dom::el("div|class=dlg-banners")?.into();
     {
         let host = host.clone();
         dom::watch(Box::new(move || {
@@ -49,13 +49,9 @@ fn colours(b: &Banner) -> Option<(String, String)> {
 }
 
 fn banner_el(svc: Services, b: &Banner, dismiss: &str) -> Option<Element> {
-    let el: Element = dom::el(
-        "div",
-        &[
-            ("class", "dlg-banner"),
-            ("data-testid", "banner"),
-            ("data-banner-id", &b.id),
-        ],
+    let el: Element = dom::el_with(
+        "div|class=dlg-banner|data-testid=banner",
+        &[("data-banner-id", &b.id)],
     )?
     .into();
     if let Some((bg, fg)) = colours(b) {
@@ -65,7 +61,7 @@ fn banner_el(svc: Services, b: &Banner, dismiss: &str) -> Option<Element> {
             let _ = style.set_property("--dlg-banner-fg", &fg);
         }
     }
-    let text = dom::el("p", &[("class", "dlg-banner-text")])?;
+    let text = dom::el("p|class=dlg-banner-text")?;
     dom::text(&text, &b.message);
     if let Some(href) = b.cta_url.as_deref().and_then(safe_link) {
         let label = b
@@ -84,14 +80,9 @@ fn banner_el(svc: Services, b: &Banner, dismiss: &str) -> Option<Element> {
     }
     dom::add(&el, &text);
     if b.dismissible.unwrap_or(false) {
-        let close = dom::el(
-            "button",
-            &[
-                ("type", "button"),
-                ("class", "dlg-banner-close"),
-                ("data-testid", "banner-dismiss"),
-                ("aria-label", dismiss),
-            ],
+        let close = dom::el_with(
+            "button|type=button|class=dlg-banner-close|data-testid=banner-dismiss",
+            &[("aria-label", dismiss)],
         )?;
         if let Some(icon) = dom::icon(&[CLOSE_PATH]) {
             dom::add(&close, &icon);

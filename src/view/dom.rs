@@ -21,9 +21,27 @@ fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
 }
 
-/// `<tag>` with the given attributes (`class` among them).
-pub fn el(tag: &str, attrs: &[(&str, &str)]) -> Option<HtmlElement> {
-    let el: HtmlElement = document()?.create_element(tag).ok()?.dyn_into().ok()?;
+/// An element from its spec, `tag|name=value|name`: the tag, then its fixed attributes (a
+/// name alone is an empty value). One string per element rather than a table of name and
+/// value pairs, because a table keeps two pointers and two lengths per attribute in the wasm's
+/// data (16 bytes each, which compress poorly), a string only its text.
+pub fn el(spec: &str) -> Option<HtmlElement> {
+    let mut parts = spec.split('|');
+    let el: HtmlElement = document()?
+        .create_element(parts.next()?)
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    for attr in parts {
+        let (name, value) = attr.split_once('=').unwrap_or((attr, ""));
+        let _ = el.set_attribute(name, value);
+    }
+    Some(el)
+}
+
+/// [`el`] with attributes whose values are known only at run time.
+pub fn el_with(spec: &str, attrs: &[(&str, &str)]) -> Option<HtmlElement> {
+    let el = el(spec)?;
     set_attrs(&el, attrs);
     Some(el)
 }
@@ -61,7 +79,7 @@ pub fn icon(paths: &[&str]) -> Option<Element> {
 /// A link that opens in a new tab without opener or referrer (EMBED.md section 4). `href` must
 /// already have passed `view::url::safe_link`.
 pub fn external_link(href: &str, attrs: &[(&str, &str)]) -> Option<HtmlElement> {
-    let a = el("a", attrs)?;
+    let a = el_with("a", attrs)?;
     set_attrs(
         &a,
         &[

@@ -40,8 +40,8 @@ fn build(
             .rev()
             .find_map(|t| t.header.logo.url.as_deref())
             .and_then(|u| safe_image(u, base));
-        if let Some(img) = logo
-            .and_then(|src| dom::el("img", &[("class", "dlg-logo"), ("src", &src), ("alt", "")]))
+        if let Some(img) =
+            logo.and_then(|src| dom::el_with("img|class=dlg-logo|alt", &[("src", &src)]))
         {
             dom::add(host, &img);
         }
@@ -51,14 +51,9 @@ fn build(
             .and_then(|u| safe_image(u, base))
             .filter(|u| failed != Some(u.as_str()));
         let avatar = match avatar {
-            Some(src) => dom::el(
-                "img",
-                &[
-                    ("class", "dlg-avatar"),
-                    ("data-testid", "bot-avatar"),
-                    ("src", &src),
-                    ("alt", ""),
-                ],
+            Some(src) => dom::el_with(
+                "img|class=dlg-avatar|data-testid=bot-avatar|alt",
+                &[("src", &src)],
             )
             .inspect(|img| {
                 let _ = img.add_event_listener_with_callback("error", on_avatar_error);
@@ -66,12 +61,7 @@ fn build(
             // The first letter, upper-cased by CSS (`char::to_uppercase` would bring Unicode
             // tables along).
             None => dom::el(
-                "span",
-                &[
-                    ("class", "dlg-avatar dlg-avatar-letter"),
-                    ("data-testid", "bot-avatar"),
-                    ("aria-hidden", "true"),
-                ],
+                "span|class=dlg-avatar dlg-avatar-letter|data-testid=bot-avatar|aria-hidden=true",
             )
             .inspect(|span| {
                 dom::text(
@@ -84,25 +74,15 @@ fn build(
         if let Some(avatar) = avatar {
             dom::add(host, &avatar);
         }
-        let Some(heading) = dom::el("div", &[("class", "dlg-heading")]) else {
+        let Some(heading) = dom::el("div|class=dlg-heading") else {
             return;
         };
-        if let Some(h2) = dom::el(
-            "h2",
-            &[
-                ("id", "dlg-title"),
-                ("class", "dlg-title"),
-                ("data-testid", "bot-name"),
-            ],
-        ) {
+        if let Some(h2) = dom::el("h2|id=dlg-title|class=dlg-title|data-testid=bot-name") {
             dom::text(&h2, &name);
             dom::add(&heading, &h2);
         }
         if let Some(subtitle) = display.and_then(|d| d.subtitle.as_ref()) {
-            if let Some(p) = dom::el(
-                "p",
-                &[("class", "dlg-subtitle"), ("data-testid", "subtitle")],
-            ) {
+            if let Some(p) = dom::el("p|class=dlg-subtitle|data-testid=subtitle") {
                 if let Some(text) = &subtitle.text {
                     dom::text(&p, text);
                 }
@@ -154,17 +134,14 @@ fn build(
 /// button sit outside it, so their focus survives a rebuild.
 pub fn header_el(svc: Services) -> Option<Element> {
     let base = svc.api_base();
-    let header: Element = dom::el("header", &[("class", "dlg-header")])?.into();
-    let main: Element = dom::el("div", &[("class", "dlg-header-main")])?.into();
+    let header: Element = dom::el("header|class=dlg-header")?.into();
+    let main: Element = dom::el("div|class=dlg-header-main")?.into();
     dom::add(&header, &main);
     human_button(&header, svc);
     if let Some(menu) = header_menu_el(svc) {
         dom::add(&header, &menu);
     }
-    let close = dom::el(
-        "button",
-        &[("type", "button"), ("class", "dlg-header-btn dlg-close")],
-    )?;
+    let close = dom::el("button|type=button|class=dlg-header-btn dlg-close")?;
     dom::add(&close, &dom::icon(&[icons::CLOSE])?);
     dom::on(&close, "click", Box::new(move |_| svc.set_open(false)));
     crate::view::name(svc, &close, |t| t.close_chat);

@@ -11,7 +11,7 @@ use crate::view::dom;
 
 /// The welcome bubble and the start prompts, at the top of the message list.
 pub fn intro(svc: Services) -> Option<Element> {
-    let host: Element = dom::el("div", &[("class", "dlg-intro")])?.into();
+    let host: Element = dom::el("div|class=dlg-intro")?.into();
     let el = host.clone();
     let empty = dom::flag_signal(Box::new(move || {
         svc.conversation.entries().with(Vec::is_empty)
@@ -39,9 +39,10 @@ pub fn intro(svc: Services) -> Option<Element> {
                     ("data-testid", "welcome"),
                     ("data-role", "assistant"),
                 ];
-                let bubble = dom::el("div", &[("class", "dlg-bubble")]);
-                let p = dom::el("p", &[("class", "dlg-plain")]);
-                if let (Some(msg), Some(bubble), Some(p)) = (dom::el("div", &attrs), bubble, p) {
+                let bubble = dom::el("div|class=dlg-bubble");
+                let p = dom::el("p|class=dlg-plain");
+                if let (Some(msg), Some(bubble), Some(p)) = (dom::el_with("div", &attrs), bubble, p)
+                {
                     dom::text(&p, welcome);
                     dom::add(&bubble, &p);
                     dom::add(&msg, &bubble);
@@ -62,7 +63,7 @@ pub fn intro(svc: Services) -> Option<Element> {
                 ("data-testid", "start-prompts"),
                 ("aria-label", t.start_prompts),
             ];
-            let Some(group) = dom::el("div", &attrs) else {
+            let Some(group) = dom::el_with("div", &attrs) else {
                 return;
             };
             for prompt in prompts {
@@ -71,7 +72,7 @@ pub fn intro(svc: Services) -> Option<Element> {
                     ("class", "dlg-chip"),
                     ("data-testid", "start-prompt"),
                 ];
-                if let Some(button) = dom::el("button", &attrs) {
+                if let Some(button) = dom::el_with("button", &attrs) {
                     dom::text(&button, prompt);
                     dom::add(&group, &button);
                 }

@@ -38,17 +38,9 @@ struct Follow {
 type Observers = (ResizeObserver, MutationObserver, [Closure<dyn FnMut()>; 2]);
 
 pub fn message_list(svc: Services) -> Option<Element> {
-    let wrap: Element = dom::el("div", &[("class", "dlg-messages-wrap")])?.into();
-    let list: Element = dom::el(
-        "div",
-        &[
-            ("class", "dlg-messages"),
-            ("data-testid", "messages"),
-            ("role", "log"),
-            ("aria-live", "polite"),
-        ],
-    )?
-    .into();
+    let wrap: Element = dom::el("div|class=dlg-messages-wrap")?.into();
+    let list: Element =
+        dom::el("div|class=dlg-messages|data-testid=messages|role=log|aria-live=polite")?.into();
     dom::add(&wrap, &list);
     let content_el = content(svc)?;
     dom::add(&list, &content_el);
@@ -189,15 +181,8 @@ pub fn message_list(svc: Services) -> Option<Element> {
         &wrap,
         Box::new(move || has_new.get()),
         Box::new(move || {
-            let pill: Element = dom::el(
-                "button",
-                &[
-                    ("type", "button"),
-                    ("class", "dlg-pill"),
-                    ("data-testid", "new-message-pill"),
-                ],
-            )?
-            .into();
+            let pill: Element =
+                dom::el("button|type=button|class=dlg-pill|data-testid=new-message-pill")?.into();
             crate::view::say(svc, &pill, |t| t.new_messages);
             dom::text(&pill, " ↓");
             let el = list.clone();
@@ -221,7 +206,7 @@ pub fn message_list(svc: Services) -> Option<Element> {
 /// The messages are a `dom::list`, keyed by entry: a message is drawn once, older history goes in
 /// above the first one, and nothing else is drawn again.
 fn content(svc: Services) -> Option<Element> {
-    let content: Element = dom::el("div", &[("class", "dlg-messages-content")])?.into();
+    let content: Element = dom::el("div|class=dlg-messages-content")?.into();
     dom::add(&content, &crate::view::intro::intro(svc)?);
     dom::place(
         &content,
@@ -241,14 +226,8 @@ fn content(svc: Services) -> Option<Element> {
         &content,
         Box::new(move || svc.conversation.history_loading().get()),
         Box::new(move || {
-            let line: Element = dom::el(
-                "div",
-                &[
-                    ("class", "dlg-history-loading"),
-                    ("data-testid", "history-loading"),
-                ],
-            )?
-            .into();
+            let line: Element =
+                dom::el("div|class=dlg-history-loading|data-testid=history-loading")?.into();
             crate::view::say(svc, &line, |t| t.loading_older);
             Some(line)
         }),
@@ -284,13 +263,9 @@ fn content(svc: Services) -> Option<Element> {
 /// One message as plain DOM (`view::dom`): a history of a thousand messages is their elements
 /// and text, with no marker nodes, and each signal it shows is written by one small effect.
 fn message_el(svc: Services, entry: Entry) -> Option<Element> {
-    let msg: Element = dom::el(
-        "div",
-        &[
-            ("class", "dlg-message"),
-            ("data-testid", "message"),
-            ("data-role", entry.role.as_str()),
-        ],
+    let msg: Element = dom::el_with(
+        "div|class=dlg-message|data-testid=message",
+        &[("data-role", entry.role.as_str())],
     )?
     .into();
     let parts = entry.parts();
@@ -312,10 +287,7 @@ fn message_el(svc: Services, entry: Entry) -> Option<Element> {
     }
     if let Some(agent) = &entry.agent {
         // The agent's own picture beside their name (only a URL the image rules allow).
-        let sender = dom::el(
-            "span",
-            &[("class", "dlg-sender"), ("data-testid", "message-sender")],
-        )?;
+        let sender = dom::el("span|class=dlg-sender|data-testid=message-sender")?;
         let avatar = agent
             .avatar_url
             .as_deref()
@@ -327,14 +299,14 @@ fn message_el(svc: Services, entry: Entry) -> Option<Element> {
                 ("src", src.as_str()),
                 ("alt", ""),
             ];
-            if let Some(img) = dom::el("img", &attrs) {
+            if let Some(img) = dom::el_with("img", &attrs) {
                 dom::add(&sender, &img);
             }
         }
         dom::text(&sender, &agent.display_name);
         dom::add(&msg, &sender);
     }
-    let bubble: Element = dom::el("div", &[("class", "dlg-bubble")])?.into();
+    let bubble: Element = dom::el("div|class=dlg-bubble")?.into();
     dom::list(
         &bubble,
         Box::new(move || parts.with(|p| p.iter().map(|p| p.key).collect())),
@@ -351,11 +323,8 @@ fn message_el(svc: Services, entry: Entry) -> Option<Element> {
             })
         })
     };
-    let uploading = dom::el(
-        "span",
-        &[("class", "dlg-uploading"), ("data-testid", "uploading")],
-    )?;
-    let not_sent = dom::el("span", &[("class", "dlg-not-sent")])?;
+    let uploading = dom::el("span|class=dlg-uploading|data-testid=uploading")?;
+    let not_sent = dom::el("span|class=dlg-not-sent")?;
     {
         let bubble = bubble.clone();
         dom::watch(Box::new(move || {
@@ -371,7 +340,7 @@ fn message_el(svc: Services, entry: Entry) -> Option<Element> {
                 not_sent.set_text_content(Some(t.not_sent));
                 if let Some(p) = problem.get() {
                     dom::text(&not_sent, ": ");
-                    if let Some(why) = dom::el("span", &[("data-testid", "message-problem")]) {
+                    if let Some(why) = dom::el("span|data-testid=message-problem") {
                         dom::text(&why, &p);
                         dom::add(&not_sent, &why);
                     }
@@ -428,11 +397,7 @@ fn answer_feedback(svc: Services, msg: &Element, message_id: crate::state::Read<
         msg,
         Box::new(rateable),
         Box::new(move || {
-            let group: Element = dom::el(
-                "div",
-                &[("class", "dlg-answer-feedback"), ("role", "group")],
-            )?
-            .into();
+            let group: Element = dom::el("div|class=dlg-answer-feedback|role=group")?.into();
             let mut thumbs = Vec::new();
             for (positive, id, glyph) in [(true, "thumb-up", "👍"), (false, "thumb-down", "👎")]
             {
@@ -441,7 +406,7 @@ fn answer_feedback(svc: Services, msg: &Element, message_id: crate::state::Read<
                     ("class", "dlg-thumb"),
                     ("data-testid", id),
                 ];
-                let button: Element = dom::el("button", &attrs)?.into();
+                let button: Element = dom::el_with("button", &attrs)?.into();
                 dom::text(&button, glyph);
                 dom::on(&button, "click", Box::new(move |_| rate(positive)));
                 dom::add(&group, &button);

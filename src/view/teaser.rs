@@ -19,15 +19,7 @@ use crate::view::dom;
 pub fn teasers(svc: Services) -> Option<Element> {
     // Always in the DOM (hidden when idle): a live region must exist before its content
     // changes for screen readers to announce a new teaser.
-    let host: Element = dom::el(
-        "div",
-        &[
-            ("class", "dlg-teasers"),
-            ("role", "region"),
-            ("aria-live", "polite"),
-        ],
-    )?
-    .into();
+    let host: Element = dom::el("div|class=dlg-teasers|role=region|aria-live=polite")?.into();
     let el = host.clone();
     let built_for = StoredValue::new(None::<Lang>);
     dom::effect(Box::new(move || {
@@ -70,10 +62,10 @@ pub fn teasers(svc: Services) -> Option<Element> {
                     ("aria-label", t.dismiss_popup),
                 ];
                 let parts = (
-                    dom::el("div", &attrs),
-                    dom::el("button", &open_attrs),
-                    dom::el("span", &[("class", "dlg-sr")]),
-                    dom::el("button", &close_attrs),
+                    dom::el_with("div", &attrs),
+                    dom::el_with("button", &open_attrs),
+                    dom::el("span|class=dlg-sr"),
+                    dom::el_with("button", &close_attrs),
                     dom::icon(&[dom::CLOSE_PATH]),
                 );
                 if let (Some(teaser), Some(open), Some(who), Some(close), Some(icon)) = parts {

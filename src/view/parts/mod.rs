@@ -47,7 +47,7 @@ pub fn part_el(part: LivePart) -> Option<Element> {
             Part::Text(t) => (
                 "text",
                 t.part_id.clone().unwrap_or_default(),
-                dom::el("p", &[("class", "dlg-plain")]).map(|p| {
+                dom::el("p|class=dlg-plain").map(|p| {
                     dom::text(&p, &t.text);
                     p.into()
                 }),
@@ -84,14 +84,9 @@ pub fn part_el(part: LivePart) -> Option<Element> {
             Part::Unknown(_) => return None,
         },
     };
-    let wrapper: Element = dom::el(
-        "div",
-        &[
-            ("class", "dlg-part"),
-            ("data-testid", "part"),
-            ("data-part-type", type_name),
-            ("data-part-id", &id),
-        ],
+    let wrapper: Element = dom::el_with(
+        "div|class=dlg-part|data-testid=part",
+        &[("data-part-type", type_name), ("data-part-id", &id)],
     )?
     .into();
     if let Some(el) = body {

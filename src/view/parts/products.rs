@@ -25,16 +25,8 @@ pub fn products_el(p: &LiveProducts) -> Option<Element> {
     let products = p.products;
     let svc = use_services();
     let t = lang_of(svc).t();
-    let carousel = dom::el("div", &[("class", "dlg-carousel")])?;
-    let row: Element = dom::el(
-        "div",
-        &[
-            ("class", "dlg-products"),
-            ("role", "list"),
-            ("tabindex", "0"),
-        ],
-    )?
-    .into();
+    let carousel = dom::el("div|class=dlg-carousel")?;
+    let row: Element = dom::el("div|class=dlg-products|role=list|tabindex=0")?.into();
     let step = move |row: &Element, dir: f64| row.scroll_by_with_x_and_y(dir * STEP_PX, 0.0);
     let (prev, next) = (
         carousel_button("dlg-prev", t.previous, "‹")?,
@@ -84,9 +76,9 @@ pub fn products_el(p: &LiveProducts) -> Option<Element> {
 
 fn carousel_button(class: &str, label: &str, glyph: &str) -> Option<Element> {
     let class = format!("dlg-carousel-btn {class}");
-    let button = dom::el(
-        "button",
-        &[("type", "button"), ("class", &class), ("aria-label", label)],
+    let button = dom::el_with(
+        "button|type=button",
+        &[("class", &class), ("aria-label", label)],
     )?;
     dom::text(&button, glyph);
     Some(button.into())
@@ -94,7 +86,7 @@ fn carousel_button(class: &str, label: &str, glyph: &str) -> Option<Element> {
 
 /// Appends `<tag class=class>text</tag>` to `parent`.
 fn add_text(parent: &Element, tag: &str, class: &str, text: &str) {
-    if let Some(el) = dom::el(tag, &[("class", class)]) {
+    if let Some(el) = dom::el_with(tag, &[("class", class)]) {
         dom::text(&el, text);
         dom::add(parent, &el);
     }
@@ -117,31 +109,15 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
         .as_ref()
         .is_none_or(|c| c.product_card.add_to_cart.enabled);
 
-    let el: Element = dom::el("div", &[("class", "dlg-card"), ("role", "listitem")])?.into();
+    let el: Element = dom::el("div|class=dlg-card|role=listitem")?.into();
     if let Some(splash) = &card.splash {
         add_text(&el, "span", "dlg-splash", splash);
     }
-    let placeholder = || {
-        dom::el(
-            "div",
-            &[
-                ("class", "dlg-card-img dlg-placeholder"),
-                ("aria-hidden", "true"),
-            ],
-        )
-    };
+    let placeholder = || dom::el("div|class=dlg-card-img dlg-placeholder|aria-hidden=true");
     match safe_image(&card.image_url, &base) {
         Some(src) => {
-            let img: Element = dom::el(
-                "img",
-                &[
-                    ("class", "dlg-card-img"),
-                    ("src", &src),
-                    ("alt", ""),
-                    ("loading", "lazy"),
-                ],
-            )?
-            .into();
+            let img: Element =
+                dom::el_with("img|class=dlg-card-img|alt|loading=lazy", &[("src", &src)])?.into();
             // A picture that fails becomes the placeholder.
             let broken = img.clone();
             dom::on(
@@ -160,12 +136,12 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
             dom::add(&el, &p);
         }
     }
-    let body: Element = dom::el("div", &[("class", "dlg-card-body")])?.into();
+    let body: Element = dom::el("div|class=dlg-card-body")?.into();
     add_text(&body, "div", "dlg-card-title", &card.title);
     if let Some(d) = &card.description {
         add_text(&body, "div", "dlg-card-desc", d);
     }
-    let price: Element = dom::el("div", &[("class", "dlg-price")])?.into();
+    let price: Element = dom::el("div|class=dlg-price")?.into();
     if let Some(p) = &card.price {
         add_text(&price, "span", "dlg-price-now", &format_price(p, lang));
     }
@@ -177,7 +153,7 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
         add_text(&price, "s", "dlg-price-before", &format_price(p, lang));
     }
     dom::add(&body, &price);
-    let actions: Element = dom::el("div", &[("class", "dlg-card-actions")])?.into();
+    let actions: Element = dom::el("div|class=dlg-card-actions")?.into();
     // Every click on a card tells the host page (`product_click`); only from a mounted widget
     // (a part rendered alone has no host page to tell).
     let tell = |action: &'static str| -> Box<dyn dom::Handle> {
@@ -217,7 +193,7 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
         let button = match cart.url.as_deref().and_then(safe_link) {
             Some(href) => dom::external_link(&href, &attrs)?,
             None => {
-                let b = dom::el("button", &attrs)?;
+                let b = dom::el_with("button", &attrs)?;
                 dom::set_attrs(&b, &[("type", "button")]);
                 b
             }

@@ -11,7 +11,7 @@ use crate::view::url::safe_link;
 
 /// A `rich_text` part.
 pub fn rich_text_el(rt: &LiveRichText) -> Option<Element> {
-    let host = dom::el("div", &[("class", "dlg-rt")])?;
+    let host = dom::el("div|class=dlg-rt")?;
     let blocks = rt.blocks;
     dom::list(
         &host,
@@ -27,7 +27,7 @@ pub fn rich_text_el(rt: &LiveRichText) -> Option<Element> {
 fn block_el(block: &LiveBlock) -> Option<Element> {
     match block.kind {
         LiveBlockKind::Paragraph(spans) => {
-            let p = dom::el("p", &[])?;
+            let p = dom::el("p")?;
             dom::list(
                 &p,
                 Box::new(move || spans.with(|s| dom::places(s.len()))),
@@ -42,7 +42,7 @@ fn block_el(block: &LiveBlock) -> Option<Element> {
             Some(p.into())
         }
         LiveBlockKind::List(items) => {
-            let ul = dom::el("ul", &[])?;
+            let ul = dom::el("ul")?;
             dom::list(
                 &ul,
                 Box::new(move || items.with(|s| dom::places(s.len()))),
@@ -58,7 +58,7 @@ fn block_el(block: &LiveBlock) -> Option<Element> {
 
 /// A finished list item.
 pub fn item_el(item: &ListItem) -> Option<Element> {
-    let li = dom::el("li", &[])?;
+    let li = dom::el("li")?;
     spans_into(&li, &item.spans);
     Some(li.into())
 }
@@ -82,7 +82,7 @@ pub fn span_node(span: &Span) -> Option<Node> {
         // An unknown span degrades to its text, if it has any.
         Span::Unknown { .. } => return dom::text_node(span.text()),
     };
-    let el = dom::el(tag, &[])?;
+    let el = dom::el(tag)?;
     dom::text(&el, text);
     Some(el.into())
 }
@@ -103,7 +103,7 @@ fn link_el(text: &str, url: &str) -> Option<Element> {
             a
         }
         // Not clickable: keep the words, drop the link.
-        None => dom::el("span", &[("class", "dlg-link-blocked")])?,
+        None => dom::el("span|class=dlg-link-blocked")?,
     };
     dom::text(&el, text);
     Some(el.into())
