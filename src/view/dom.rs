@@ -26,17 +26,25 @@ fn document() -> Option<web_sys::Document> {
 /// value pairs, because a table keeps two pointers and two lengths per attribute in the wasm's
 /// data (16 bytes each, which compress poorly), a string only its text.
 pub fn el(spec: &str) -> Option<HtmlElement> {
-    let mut parts = spec.split('|');
-    let el: HtmlElement = document()?
-        .create_element(parts.next()?)
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    for attr in parts {
-        let (name, value) = attr.split_once('=').unwrap_or((attr, ""));
+    let (tag, mut rest) = cut(spec, b'|');
+    let el: HtmlElement = document()?.create_element(tag).ok()?.dyn_into().ok()?;
+    while !rest.is_empty() {
+        let (attr, next) = cut(rest, b'|');
+        let (name, value) = cut(attr, b'=');
         let _ = el.set_attribute(name, value);
+        rest = next;
     }
     Some(el)
+}
+
+/// `text` before and after the first `sep` (an ASCII byte, so both halves are whole
+/// characters); all of it and nothing when there is none. A byte loop: `str::split_once`
+/// brings a UTF-8 searcher this needs none of.
+fn cut(text: &str, sep: u8) -> (&str, &str) {
+    match text.bytes().position(|b| b == sep) {
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => (text, ""),
+    }
 }
 
 /// [`el`] with attributes whose values are known only at run time.
