@@ -22,7 +22,8 @@ fn document() -> Option<web_sys::Document> {
 }
 
 /// An element from its spec, `tag|name=value|name`: the tag, then its fixed attributes (a
-/// name alone is an empty value). One string per element rather than a table of name and
+/// name alone is an empty value; a value cannot hold `|`, and holds everything after the
+/// name's first `=`). One string per element rather than a table of name and
 /// value pairs, because a table keeps two pointers and two lengths per attribute in the wasm's
 /// data (16 bytes each, which compress poorly), a string only its text.
 pub fn el(spec: &str) -> Option<HtmlElement> {
@@ -47,7 +48,7 @@ fn cut(text: &str, sep: u8) -> (&str, &str) {
     }
 }
 
-/// [`el`] with attributes whose values are known only at run time.
+/// [`el`] with attributes whose values are known only at run time (taken whole, `|` and all).
 pub fn el_with(spec: &str, attrs: &[(&str, &str)]) -> Option<HtmlElement> {
     let el = el(spec)?;
     set_attrs(&el, attrs);

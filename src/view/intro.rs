@@ -34,15 +34,12 @@ pub fn intro(svc: Services) -> Option<Element> {
             };
             let welcome = config.display.welcome_message.as_deref();
             if let Some(welcome) = welcome.filter(|w| opens && !w.trim().is_empty()) {
-                let attrs = [
-                    ("class", "dlg-message dlg-welcome"),
-                    ("data-testid", "welcome"),
-                    ("data-role", "assistant"),
-                ];
+                let msg = dom::el(
+                    "div|class=dlg-message dlg-welcome|data-testid=welcome|data-role=assistant",
+                );
                 let bubble = dom::el("div|class=dlg-bubble");
                 let p = dom::el("p|class=dlg-plain");
-                if let (Some(msg), Some(bubble), Some(p)) = (dom::el_with("div", &attrs), bubble, p)
-                {
+                if let (Some(msg), Some(bubble), Some(p)) = (msg, bubble, p) {
                     dom::text(&p, welcome);
                     dom::add(&bubble, &p);
                     dom::add(&msg, &bubble);
@@ -57,22 +54,16 @@ pub fn intro(svc: Services) -> Option<Element> {
             if !empty || prompts.peek().is_none() {
                 return;
             }
-            let attrs = [
-                ("class", "dlg-chips dlg-start-prompts"),
-                ("role", "group"),
-                ("data-testid", "start-prompts"),
-                ("aria-label", t.start_prompts),
-            ];
-            let Some(group) = dom::el_with("div", &attrs) else {
+            let Some(group) = dom::el_with(
+                "div|class=dlg-chips dlg-start-prompts|role=group|data-testid=start-prompts",
+                &[("aria-label", t.start_prompts)],
+            ) else {
                 return;
             };
             for prompt in prompts {
-                let attrs = [
-                    ("type", "button"),
-                    ("class", "dlg-chip"),
-                    ("data-testid", "start-prompt"),
-                ];
-                if let Some(button) = dom::el_with("button", &attrs) {
+                if let Some(button) =
+                    dom::el("button|type=button|class=dlg-chip|data-testid=start-prompt")
+                {
                     dom::text(&button, prompt);
                     dom::add(&group, &button);
                 }

@@ -293,13 +293,10 @@ fn message_el(svc: Services, entry: Entry) -> Option<Element> {
             .as_deref()
             .and_then(|u| safe_image(u, &svc.api_base()));
         if let Some(src) = avatar {
-            let attrs = [
-                ("class", "dlg-sender-avatar"),
-                ("data-testid", "message-avatar"),
-                ("src", src.as_str()),
-                ("alt", ""),
-            ];
-            if let Some(img) = dom::el_with("img", &attrs) {
+            if let Some(img) = dom::el_with(
+                "img|class=dlg-sender-avatar|data-testid=message-avatar|alt",
+                &[("src", src.as_str())],
+            ) {
                 dom::add(&sender, &img);
             }
         }
@@ -401,12 +398,9 @@ fn answer_feedback(svc: Services, msg: &Element, message_id: crate::state::Read<
             let mut thumbs = Vec::new();
             for (positive, id, glyph) in [(true, "thumb-up", "👍"), (false, "thumb-down", "👎")]
             {
-                let attrs = [
-                    ("type", "button"),
-                    ("class", "dlg-thumb"),
-                    ("data-testid", id),
-                ];
-                let button: Element = dom::el_with("button", &attrs)?.into();
+                let button: Element =
+                    dom::el_with("button|type=button|class=dlg-thumb", &[("data-testid", id)])?
+                        .into();
                 dom::text(&button, glyph);
                 dom::on(&button, "click", Box::new(move |_| rate(positive)));
                 dom::add(&group, &button);

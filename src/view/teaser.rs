@@ -45,27 +45,17 @@ pub fn teasers(svc: Services) -> Option<Element> {
                 }
             }
             for popup in popups.iter().filter(|p| !present.contains(&p.id)) {
-                let attrs = [
-                    ("class", "dlg-teaser"),
-                    ("data-testid", "popup"),
-                    ("data-popup-id", popup.id.as_str()),
-                ];
-                let open_attrs = [
-                    ("type", "button"),
-                    ("class", "dlg-teaser-text"),
-                    ("data-testid", "popup-open"),
-                ];
-                let close_attrs = [
-                    ("type", "button"),
-                    ("class", "dlg-teaser-close"),
-                    ("data-testid", "popup-dismiss"),
-                    ("aria-label", t.dismiss_popup),
-                ];
                 let parts = (
-                    dom::el_with("div", &attrs),
-                    dom::el_with("button", &open_attrs),
+                    dom::el_with(
+                        "div|class=dlg-teaser|data-testid=popup",
+                        &[("data-popup-id", popup.id.as_str())],
+                    ),
+                    dom::el("button|type=button|class=dlg-teaser-text|data-testid=popup-open"),
                     dom::el("span|class=dlg-sr"),
-                    dom::el_with("button", &close_attrs),
+                    dom::el_with(
+                        "button|type=button|class=dlg-teaser-close|data-testid=popup-dismiss",
+                        &[("aria-label", t.dismiss_popup)],
+                    ),
                     dom::icon(&[dom::CLOSE_PATH]),
                 );
                 if let (Some(teaser), Some(open), Some(who), Some(close), Some(icon)) = parts {
