@@ -312,7 +312,7 @@ pub fn deferred(host: &Element, render: Render) {
 /// The panel's loading state.
 fn busy(svc: Services) -> Option<Element> {
     let div: Element =
-        dom::el("div|class=dlg-panel-busy|data-testid=panel-busy|role=status|aria-busy=true")?
+        dom::el("div|class=dlg-panel-busy|data-testid=panel-busy|role=status|aria-busy=true")
             .into();
     crate::view::say(svc, &div, |t| t.loading);
     Some(div)
@@ -321,13 +321,13 @@ fn busy(svc: Services) -> Option<Element> {
 /// The chunk did not arrive: an alert with a retry.
 fn failed(svc: Services) -> Option<Element> {
     let div: Element =
-        dom::el("div|class=dlg-panel-busy|role=alert|data-testid=chunk-failed")?.into();
-    let span: Element = dom::el("span|class=dlg-error")?.into();
+        dom::el("div|class=dlg-panel-busy|role=alert|data-testid=chunk-failed").into();
+    let span: Element = dom::el("span|class=dlg-error").into();
     crate::view::say(svc, &span, |t| t.error_generic);
     dom::add(&div, &span);
     dom::text(&div, " ");
     let button: Element =
-        dom::el("button|type=button|class=dlg-retry|data-testid=chunk-retry")?.into();
+        dom::el("button|type=button|class=dlg-retry|data-testid=chunk-retry").into();
     crate::view::say(svc, &button, |t| t.retry);
     dom::add(&div, &button);
     dom::on(&button, "click", Box::new(move |_| start(svc.into())));

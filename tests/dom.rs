@@ -37,7 +37,7 @@ async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
     let owner = Owner::new();
     let cleaned = Arc::new(AtomicUsize::new(0));
     let (host, keys) = owner.with(|| {
-        let host: web_sys::Element = dom::el("div").unwrap().into();
+        let host: web_sys::Element = dom::el("div").into();
         let keys = RwSignal::new(vec![1u64, 2, 3]);
         let count = cleaned.clone();
         dom::list(
@@ -49,7 +49,7 @@ async fn a_list_appends_replaces_and_truncates_and_cleans_up_its_rows() {
                     count.fetch_add(1, Ordering::SeqCst);
                 });
                 let key = keys.with_untracked(|k| k[i]);
-                dom::text_node(&format!("row {key}"))
+                Some(dom::text_node(&format!("row {key}")))
             }),
         );
         (host, keys)
@@ -98,7 +98,7 @@ async fn a_place_draws_on_a_flip_only_keeps_its_spot_and_cleans_up() {
     let drawn = Arc::new(AtomicUsize::new(0));
     let cleaned = Arc::new(AtomicUsize::new(0));
     let (host, value) = owner.with(|| {
-        let host: web_sys::Element = dom::el("div").unwrap().into();
+        let host: web_sys::Element = dom::el("div").into();
         dom::text(&host, "before");
         // Shown while the value is odd; the value changes more often than that.
         let value = RwSignal::new(1u32);
@@ -112,7 +112,7 @@ async fn a_place_draws_on_a_flip_only_keeps_its_spot_and_cleans_up() {
                 on_cleanup(move || {
                     cleaned.fetch_add(1, Ordering::SeqCst);
                 });
-                let el = dom::el("b").unwrap();
+                let el = dom::el("b");
                 dom::text(&el, "shown");
                 Some(el.into())
             }),
@@ -164,7 +164,7 @@ async fn a_keyed_place_draws_again_only_when_its_key_changes() {
     let drawn = Arc::new(AtomicUsize::new(0));
     let cleaned = Arc::new(AtomicUsize::new(0));
     let (host, key, other) = owner.with(|| {
-        let host: web_sys::Element = dom::el("div").unwrap().into();
+        let host: web_sys::Element = dom::el("div").into();
         dom::text(&host, "[");
         // The key, and a signal the key function also reads that does not change it.
         let key = RwSignal::new(Some("a"));
@@ -182,7 +182,7 @@ async fn a_keyed_place_draws_again_only_when_its_key_changes() {
                 on_cleanup(move || {
                     cleaned.fetch_add(1, Ordering::SeqCst);
                 });
-                let el = dom::el("b").unwrap();
+                let el = dom::el("b");
                 dom::text(&el, key);
                 Some(el.into())
             }),
@@ -248,9 +248,9 @@ async fn a_list_among_other_children_takes_rows_in_at_the_start_and_draws_only_n
     let drawn = Arc::new(AtomicUsize::new(0));
     let cleaned = Arc::new(AtomicUsize::new(0));
     let (host, keys) = owner.with(|| {
-        let host: web_sys::Element = dom::el("div").unwrap().into();
+        let host: web_sys::Element = dom::el("div").into();
         dom::text(&host, "intro");
-        let end = dom::text_node("").unwrap();
+        let end = dom::text_node("");
         host.append_child(&end).unwrap();
         dom::text(&host, "footer");
         let keys = RwSignal::new(vec![3u64, 4]);
@@ -266,7 +266,7 @@ async fn a_list_among_other_children_takes_rows_in_at_the_start_and_draws_only_n
                     cleaned.fetch_add(1, Ordering::SeqCst);
                 });
                 let key = keys.with_untracked(|k| k[i]);
-                dom::text_node(&format!("row {key}"))
+                Some(dom::text_node(&format!("row {key}")))
             }),
         );
         (host, keys)
@@ -323,7 +323,7 @@ async fn a_list_among_other_children_takes_rows_in_at_the_start_and_draws_only_n
 
 #[wasm_bindgen_test]
 fn an_element_spec_sets_its_tag_and_fixed_attributes() {
-    let el = dom::el("button|type=button|class=dlg-a dlg-b|disabled|aria-label=a=b").unwrap();
+    let el = dom::el("button|type=button|class=dlg-a dlg-b|disabled|aria-label=a=b");
     assert_eq!(el.tag_name(), "BUTTON");
     assert_eq!(el.get_attribute("type").as_deref(), Some("button"));
     // A value keeps its spaces, and everything after the first `=`.
@@ -333,7 +333,7 @@ fn an_element_spec_sets_its_tag_and_fixed_attributes() {
     assert_eq!(el.get_attribute("disabled").as_deref(), Some(""));
     assert_eq!(el.get_attribute_names().length(), 4);
 
-    let with = dom::el_with("p|class=x", &[("id", "dyn|amic")]).unwrap();
+    let with = dom::el_with("p|class=x", &[("id", "dyn|amic")]);
     assert_eq!(with.get_attribute("class").as_deref(), Some("x"));
     // Values given at run time are taken whole, `|` included.
     assert_eq!(with.get_attribute("id").as_deref(), Some("dyn|amic"));

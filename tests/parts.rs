@@ -242,7 +242,7 @@ async fn a_streamed_answer_grows_one_text_node_and_matches_done() {
                 let parts = convo
                     .entries()
                     .with_untracked(|e| e.get(i).map(|e| e.parts()))?;
-                let msg: Element = dom::el("div|class=msg")?.into();
+                let msg: Element = dom::el("div|class=msg").into();
                 dom::list(
                     &msg,
                     Box::new(move || parts.with(|p| p.iter().map(|p| p.key).collect())),

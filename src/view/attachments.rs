@@ -175,8 +175,8 @@ pub fn attachment_chips(
 
 /// Why a file was refused.
 fn refusal(att: Attachments) -> Option<Element> {
-    let p = dom::el("p|class=dlg-attach-error|data-testid=attach-error|role=alert")?;
-    let text = dom::text_slot(&p)?;
+    let p = dom::el("p|class=dlg-attach-error|data-testid=attach-error|role=alert");
+    let text = dom::text_slot(&p);
     dom::watch(Box::new(move || {
         att.refusal
             .with(|r| text.set_data(r.as_deref().unwrap_or_default()));
@@ -187,7 +187,7 @@ fn refusal(att: Attachments) -> Option<Element> {
 /// The chosen files, a chip each: a chip is redrawn once its file is read (it gains its preview
 /// and size); a removed chip goes alone.
 fn chips(svc: Services, att: Attachments) -> Option<Element> {
-    let ul = dom::el("ul|class=dlg-chips-att|data-testid=attachments")?;
+    let ul = dom::el("ul|class=dlg-chips-att|data-testid=attachments");
     dom::list(
         &ul,
         Box::new(move || {
@@ -212,16 +212,16 @@ fn chip(svc: Services, att: Attachments, a: Attachment) -> Option<Element> {
     let li = dom::el_with(
         "li|class=dlg-att|data-testid=attachment",
         &[("data-ready", if reading { "false" } else { "true" })],
-    )?;
+    );
     if let (Some(data), true) = (&a.data, a.image) {
         let src = format!("data:{};base64,{data}", a.mime);
-        let img = dom::el_with("img|alt", &[("src", &src)])?;
+        let img = dom::el_with("img|alt", &[("src", &src)]);
         dom::add(&li, &img);
     }
-    let name = dom::el("span|class=dlg-att-name")?;
+    let name = dom::el("span|class=dlg-att-name");
     dom::text(&name, &a.name);
     dom::add(&li, &name);
-    let size = dom::el("span|class=dlg-att-size")?;
+    let size = dom::el("span|class=dlg-att-size");
     let size_text = if reading {
         t.reading.to_owned()
     } else {
@@ -233,7 +233,7 @@ fn chip(svc: Services, att: Attachments, a: Attachment) -> Option<Element> {
     let remove = dom::el_with(
         "button|type=button|class=dlg-att-remove",
         &[("aria-label", &label)],
-    )?;
+    );
     dom::text(&remove, "×");
     let id = a.id;
     dom::on(&remove, "click", Box::new(move |_| att.remove(id)));

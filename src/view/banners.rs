@@ -18,7 +18,7 @@ const MIN_CONTRAST: f64 = 4.5;
 pub fn banners(svc: Services) -> Option<Element> {
     // Plain DOM (`view::dom`), redrawn whole when the list or the language changes (a page, a
     // dismissal): rare, and cheaper in wasm than views.
-    let host: Element = dom::el("div|class=dlg-banners")?.into();
+    let host: Element = dom::el("div|class=dlg-banners").into();
     {
         let host = host.clone();
         dom::watch(Box::new(move || {
@@ -52,7 +52,7 @@ fn banner_el(svc: Services, b: &Banner, dismiss: &str) -> Option<Element> {
     let el: Element = dom::el_with(
         "div|class=dlg-banner|data-testid=banner",
         &[("data-banner-id", &b.id)],
-    )?
+    )
     .into();
     if let Some((bg, fg)) = colours(b) {
         // Through the CSSOM: the strict CSP allows no style attribute.
@@ -61,7 +61,7 @@ fn banner_el(svc: Services, b: &Banner, dismiss: &str) -> Option<Element> {
             let _ = style.set_property("--dlg-banner-fg", &fg);
         }
     }
-    let text = dom::el("p|class=dlg-banner-text")?;
+    let text = dom::el("p|class=dlg-banner-text");
     dom::text(&text, &b.message);
     if let Some(href) = b.cta_url.as_deref().and_then(safe_link) {
         let label = b
@@ -73,7 +73,7 @@ fn banner_el(svc: Services, b: &Banner, dismiss: &str) -> Option<Element> {
             Some(CtaStyle::Button) => "dlg-banner-cta dlg-banner-button",
             _ => "dlg-banner-cta",
         };
-        let a = dom::external_link(&href, &[("class", class), ("data-testid", "banner-cta")])?;
+        let a = dom::external_link(&href, &[("class", class), ("data-testid", "banner-cta")]);
         dom::text(&text, " ");
         dom::text(&a, &label);
         dom::add(&text, &a);
@@ -83,10 +83,8 @@ fn banner_el(svc: Services, b: &Banner, dismiss: &str) -> Option<Element> {
         let close = dom::el_with(
             "button|type=button|class=dlg-banner-close|data-testid=banner-dismiss",
             &[("aria-label", dismiss)],
-        )?;
-        if let Some(icon) = dom::icon(&[CLOSE_PATH]) {
-            dom::add(&close, &icon);
-        }
+        );
+        dom::add(&close, &dom::icon(&[CLOSE_PATH]));
         let id = b.id.clone();
         dom::on(
             &close,

@@ -17,25 +17,42 @@ use web_sys::{Element, HtmlElement, Node};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
-fn document() -> Option<web_sys::Document> {
-    web_sys::window()?.document()
-}
-
 /// An element from its spec, `tag|name=value|name`: the tag, then its fixed attributes (a
 /// name alone is an empty value; a value cannot hold `|`, and holds everything after the
 /// name's first `=`). One string per element rather than a table of name and
 /// value pairs, because a table keeps two pointers and two lengths per attribute in the wasm's
 /// data (16 bytes each, which compress poorly), a string only its text.
-pub fn el(spec: &str) -> Option<HtmlElement> {
+///
+/// It cannot fail, so it returns the element itself: every spec is a literal of the widget's
+/// (an unknown tag is still an element), and an `Option` here cost each of the ~170 callers a
+/// check and a way out (≈ 15 bytes of wasm apiece).
+pub fn el(spec: &str) -> HtmlElement {
     let (tag, mut rest) = cut(spec, b'|');
-    let el: HtmlElement = document()?.create_element(tag).ok()?.dyn_into().ok()?;
+    let el = create_element(tag);
     while !rest.is_empty() {
         let (attr, next) = cut(rest, b'|');
         let (name, value) = cut(attr, b'=');
         let _ = el.set_attribute(name, value);
         rest = next;
     }
-    Some(el)
+    el
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `document.createElement(tag)`. Bound without `catch`: it throws only for a string that
+    /// is not an element name, and the widget passes only literal tags ([`el`]).
+    #[wasm_bindgen(js_namespace = document, js_name = createElement)]
+    fn create_element(tag: &str) -> HtmlElement;
+
+    /// `document.createElementNS(ns, tag)`, without a catch for the same reason (the icons'
+    /// `svg` and `path`).
+    #[wasm_bindgen(js_namespace = document, js_name = createElementNS)]
+    fn create_element_ns(ns: &str, tag: &str) -> Element;
+
+    /// `document.createTextNode(text)`, which cannot throw.
+    #[wasm_bindgen(js_namespace = document, js_name = createTextNode)]
+    fn create_text(text: &str) -> web_sys::Text;
 }
 
 /// `text` before and after the first `sep` (an ASCII byte, so both halves are whole
@@ -49,10 +66,10 @@ fn cut(text: &str, sep: u8) -> (&str, &str) {
 }
 
 /// [`el`] with attributes whose values are known only at run time (taken whole, `|` and all).
-pub fn el_with(spec: &str, attrs: &[(&str, &str)]) -> Option<HtmlElement> {
-    let el = el(spec)?;
+pub fn el_with(spec: &str, attrs: &[(&str, &str)]) -> HtmlElement {
+    let el = el(spec);
     set_attrs(&el, attrs);
-    Some(el)
+    el
 }
 
 /// Sets attributes as plain values.
@@ -73,22 +90,21 @@ pub fn add(parent: &Element, child: &Element) {
 }
 
 /// A decorative 24×24 icon made of path outlines.
-pub fn icon(paths: &[&str]) -> Option<Element> {
-    let doc = document()?;
-    let svg = doc.create_element_ns(Some(SVG_NS), "svg").ok()?;
+pub fn icon(paths: &[&str]) -> Element {
+    let svg = create_element_ns(SVG_NS, "svg");
     set_attrs(&svg, &[("viewBox", "0 0 24 24"), ("aria-hidden", "true")]);
     for d in paths {
-        let path = doc.create_element_ns(Some(SVG_NS), "path").ok()?;
+        let path = create_element_ns(SVG_NS, "path");
         let _ = path.set_attribute("d", d);
         add(&svg, &path);
     }
-    Some(svg)
+    svg
 }
 
 /// A link that opens in a new tab without opener or referrer (EMBED.md section 4). `href` must
 /// already have passed `view::url::safe_link`.
-pub fn external_link(href: &str, attrs: &[(&str, &str)]) -> Option<HtmlElement> {
-    let a = el_with("a", attrs)?;
+pub fn external_link(href: &str, attrs: &[(&str, &str)]) -> HtmlElement {
+    let a = el_with("a", attrs);
     set_attrs(
         &a,
         &[
@@ -97,7 +113,7 @@ pub fn external_link(href: &str, attrs: &[(&str, &str)]) -> Option<HtmlElement> 
             ("rel", "noopener noreferrer"),
         ],
     );
-    Some(a)
+    a
 }
 
 /// Adds class `name` to `el` when `on`, removes it otherwise (add/remove, not toggle: the
@@ -292,16 +308,16 @@ pub fn places(len: usize) -> Vec<u64> {
 }
 
 /// A detached text node.
-pub fn text_node(text: &str) -> Option<Node> {
-    Some(document()?.create_text_node(text).into())
+pub fn text_node(text: &str) -> Node {
+    create_text(text).into()
 }
 
 /// A text node that shows `text` as it grows (one node written per change).
-pub fn live_text(text: RwSignal<String>) -> Option<Node> {
-    let node = document()?.create_text_node("");
+pub fn live_text(text: RwSignal<String>) -> Node {
+    let node = create_text("");
     let out = node.clone();
     watch(Box::new(move || text.with(|t| node.set_data(t))));
-    Some(out.into())
+    out.into()
 }
 
 /// Puts `el` right after `anchor` while `on`, and takes it out otherwise.
@@ -375,10 +391,10 @@ pub fn prop(el: &Element, name: &str, value: &wasm_bindgen::JsValue) {
 }
 
 /// Appends an empty text node to `parent` and returns it, for text that changes.
-pub fn text_slot(parent: &Element) -> Option<web_sys::Text> {
-    let node = document()?.create_text_node("");
+pub fn text_slot(parent: &Element) -> web_sys::Text {
+    let node = create_text("");
     let _ = parent.append_with_node_1(&node);
-    Some(node)
+    node
 }
 
 /// A place at the end of `parent` that holds what `draw` makes while `on()` holds, and nothing
@@ -400,9 +416,7 @@ pub type KeyedDraw = Box<dyn DrawKey>;
 /// drawn again only when the key changes (a session form by its id), with what a drawing made
 /// cleaned up as in [`when`].
 pub fn place(parent: &Element, key: Box<dyn Get<Option<String>>>, draw: KeyedDraw) {
-    let Some(anchor) = document().map(|d| d.create_text_node("")) else {
-        return;
-    };
+    let anchor = create_text("");
     let _ = parent.append_with_node_1(&anchor);
     // Weak, as in `list`: the effect below is held by this owner.
     let owner = Owner::current().unwrap_or_default().downgrade();

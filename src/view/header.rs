@@ -40,10 +40,8 @@ fn build(
             .rev()
             .find_map(|t| t.header.logo.url.as_deref())
             .and_then(|u| safe_image(u, base));
-        if let Some(img) =
-            logo.and_then(|src| dom::el_with("img|class=dlg-logo|alt", &[("src", &src)]))
-        {
-            dom::add(host, &img);
+        if let Some(src) = logo {
+            dom::add(host, &dom::el_with("img|class=dlg-logo|alt", &[("src", &src)]));
         }
         // Decorative either way: the name beside it says who this is.
         let avatar = display
@@ -51,62 +49,58 @@ fn build(
             .and_then(|u| safe_image(u, base))
             .filter(|u| failed != Some(u.as_str()));
         let avatar = match avatar {
-            Some(src) => dom::el_with(
-                "img|class=dlg-avatar|data-testid=bot-avatar|alt",
-                &[("src", &src)],
-            )
-            .inspect(|img| {
+            Some(src) => {
+                let img = dom::el_with(
+                    "img|class=dlg-avatar|data-testid=bot-avatar|alt",
+                    &[("src", &src)],
+                );
                 let _ = img.add_event_listener_with_callback("error", on_avatar_error);
-            }),
+                img
+            }
             // The first letter, upper-cased by CSS (`char::to_uppercase` would bring Unicode
             // tables along).
-            None => dom::el(
-                "span|class=dlg-avatar dlg-avatar-letter|data-testid=bot-avatar|aria-hidden=true",
-            )
-            .inspect(|span| {
+            None => {
+                let span = dom::el(
+                    "span|class=dlg-avatar dlg-avatar-letter|data-testid=bot-avatar|aria-hidden=true",
+                );
                 dom::text(
-                    span,
+                    &span,
                     name.get(..name.chars().next().map_or(0, char::len_utf8))
                         .unwrap_or("?"),
-                )
-            }),
-        };
-        if let Some(avatar) = avatar {
-            dom::add(host, &avatar);
-        }
-        let Some(heading) = dom::el("div|class=dlg-heading") else {
-            return;
-        };
-        if let Some(h2) = dom::el("h2|id=dlg-title|class=dlg-title|data-testid=bot-name") {
-            dom::text(&h2, &name);
-            dom::add(&heading, &h2);
-        }
-        if let Some(subtitle) = display.and_then(|d| d.subtitle.as_ref()) {
-            if let Some(p) = dom::el("p|class=dlg-subtitle|data-testid=subtitle") {
-                if let Some(text) = &subtitle.text {
-                    dom::text(&p, text);
-                }
-                if let Some(link) = &subtitle.link {
-                    if subtitle.text.is_some() {
-                        dom::text(&p, " ");
-                    }
-                    match safe_link(&link.url).and_then(|href| dom::external_link(&href, &[])) {
-                        Some(a) => {
-                            dom::text(&a, &link.text);
-                            dom::add(&p, &a);
-                        }
-                        // Not a URL we may open: the words stay, the link does not.
-                        None => dom::text(&p, &link.text),
-                    }
-                }
-                dom::add(&heading, &p);
+                );
+                span
             }
+        };
+        dom::add(host, &avatar);
+        let heading = dom::el("div|class=dlg-heading");
+        let h2 = dom::el("h2|id=dlg-title|class=dlg-title|data-testid=bot-name");
+        dom::text(&h2, &name);
+        dom::add(&heading, &h2);
+        if let Some(subtitle) = display.and_then(|d| d.subtitle.as_ref()) {
+            let p = dom::el("p|class=dlg-subtitle|data-testid=subtitle");
+            if let Some(text) = &subtitle.text {
+                dom::text(&p, text);
+            }
+            if let Some(link) = &subtitle.link {
+                if subtitle.text.is_some() {
+                    dom::text(&p, " ");
+                }
+                match safe_link(&link.url).map(|href| dom::external_link(&href, &[])) {
+                    Some(a) => {
+                        dom::text(&a, &link.text);
+                        dom::add(&p, &a);
+                    }
+                    // Not a URL we may open: the words stay, the link does not.
+                    None => dom::text(&p, &link.text),
+                }
+            }
+            dom::add(&heading, &p);
         }
         dom::add(host, &heading);
         let privacy = display
             .and_then(|d| d.privacy_policy_url.as_deref())
             .and_then(safe_link)
-            .and_then(|href| {
+            .map(|href| {
                 dom::external_link(
                     &href,
                     &[
@@ -118,12 +112,11 @@ fn build(
                 )
             });
         if let Some(a) = privacy {
-            if let Some(icon) = dom::icon(&[
+            let icon = dom::icon(&[
                 "M12 3l7 3v5c0 4.5-3 8.3-7 9.5-4-1.2-7-5-7-9.5V6z",
                 "M9 12l2 2 4-4",
-            ]) {
-                dom::add(&a, &icon);
-            }
+            ]);
+            dom::add(&a, &icon);
             dom::add(host, &a);
         }
     });
@@ -134,15 +127,15 @@ fn build(
 /// button sit outside it, so their focus survives a rebuild.
 pub fn header_el(svc: Services) -> Option<Element> {
     let base = svc.api_base();
-    let header: Element = dom::el("header|class=dlg-header")?.into();
-    let main: Element = dom::el("div|class=dlg-header-main")?.into();
+    let header: Element = dom::el("header|class=dlg-header").into();
+    let main: Element = dom::el("div|class=dlg-header-main").into();
     dom::add(&header, &main);
     human_button(&header, svc);
     if let Some(menu) = header_menu_el(svc) {
         dom::add(&header, &menu);
     }
-    let close = dom::el("button|type=button|class=dlg-header-btn dlg-close")?;
-    dom::add(&close, &dom::icon(&[icons::CLOSE])?);
+    let close = dom::el("button|type=button|class=dlg-header-btn dlg-close");
+    dom::add(&close, &dom::icon(&[icons::CLOSE]));
     dom::on(&close, "click", Box::new(move |_| svc.set_open(false)));
     crate::view::name(svc, &close, |t| t.close_chat);
     dom::add(&header, &close);

@@ -11,7 +11,7 @@ use crate::view::dom;
 
 /// The welcome bubble and the start prompts, at the top of the message list.
 pub fn intro(svc: Services) -> Option<Element> {
-    let host: Element = dom::el("div|class=dlg-intro")?.into();
+    let host: Element = dom::el("div|class=dlg-intro").into();
     let el = host.clone();
     let empty = dom::flag_signal(Box::new(move || {
         svc.conversation.entries().with(Vec::is_empty)
@@ -39,12 +39,10 @@ pub fn intro(svc: Services) -> Option<Element> {
                 );
                 let bubble = dom::el("div|class=dlg-bubble");
                 let p = dom::el("p|class=dlg-plain");
-                if let (Some(msg), Some(bubble), Some(p)) = (msg, bubble, p) {
-                    dom::text(&p, welcome);
-                    dom::add(&bubble, &p);
-                    dom::add(&msg, &bubble);
-                    dom::add(host, &msg);
-                }
+                dom::text(&p, welcome);
+                dom::add(&bubble, &p);
+                dom::add(&msg, &bubble);
+                dom::add(host, &msg);
             }
             let mut prompts = config
                 .start_prompts_for(&url)
@@ -54,19 +52,14 @@ pub fn intro(svc: Services) -> Option<Element> {
             if !empty || prompts.peek().is_none() {
                 return;
             }
-            let Some(group) = dom::el_with(
+            let group = dom::el_with(
                 "div|class=dlg-chips dlg-start-prompts|role=group|data-testid=start-prompts",
                 &[("aria-label", t.start_prompts)],
-            ) else {
-                return;
-            };
+            );
             for prompt in prompts {
-                if let Some(button) =
-                    dom::el("button|type=button|class=dlg-chip|data-testid=start-prompt")
-                {
-                    dom::text(&button, prompt);
-                    dom::add(&group, &button);
-                }
+                let button = dom::el("button|type=button|class=dlg-chip|data-testid=start-prompt");
+                dom::text(&button, prompt);
+                dom::add(&group, &button);
             }
             dom::add(host, &group);
         });

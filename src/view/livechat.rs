@@ -45,7 +45,7 @@ pub fn livechat_view(svc: Services, host: &Element) {
 /// half-written feedback is never drawn again.
 fn banner(svc: Services) -> Option<Element> {
     let v = svc.livechat;
-    let div = dom::el("div|class=dlg-livechat|data-testid=livechat|role=status")?;
+    let div = dom::el("div|class=dlg-livechat|data-testid=livechat|role=status");
     {
         let div = div.clone();
         dom::watch(Box::new(move || {
@@ -57,16 +57,16 @@ fn banner(svc: Services) -> Option<Element> {
         &div,
         Box::new(move || svc.branding.livechat_logo()),
         Box::new(move || {
-            let span = dom::el("span|class=dlg-livechat-logo|data-testid=livechat-logo")?;
-            dom::add(&span, &dom::icon(&[icons::PERSON])?);
+            let span = dom::el("span|class=dlg-livechat-logo|data-testid=livechat-logo");
+            dom::add(&span, &dom::icon(&[icons::PERSON]));
             crate::view::say(svc, &span, |t| t.live_support);
             Some(span.into())
         }),
     );
     // What the status says goes between these two (after the mark): redrawn whole when the
     // status, the agent or the language changes.
-    let start = dom::text_slot(&div)?;
-    let stop: Node = dom::text_slot(&div)?.into();
+    let start = dom::text_slot(&div);
+    let stop: Node = dom::text_slot(&div).into();
     {
         let host: Element = div.clone().into();
         let stop = stop.clone();
@@ -103,7 +103,7 @@ fn put(stop: &Node, el: &Element) {
 
 /// "End chat", for as long as the livechat is open.
 fn end_button(svc: Services, t: &'static Strings) -> Option<Element> {
-    let button = dom::el("button|type=button|class=dlg-link-btn|data-testid=livechat-end")?;
+    let button = dom::el("button|type=button|class=dlg-link-btn|data-testid=livechat-end");
     dom::text(&button, t.end_chat);
     dom::on(&button, "click", Box::new(move |_| svc.livechat.close()));
     Some(button.into())
@@ -111,7 +111,7 @@ fn end_button(svc: Services, t: &'static Strings) -> Option<Element> {
 
 /// A paragraph of plain text.
 fn para(text: &str) -> Option<Element> {
-    let p = dom::el("p")?;
+    let p = dom::el("p");
     dom::text(&p, text);
     Some(p.into())
 }
@@ -135,17 +135,17 @@ fn active(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
         .and_then(|a| a.avatar_url.as_deref())
         .and_then(|u| safe_image(u, &svc.api_base()));
     if let Some(src) = avatar {
-        let img = dom::el_with("img|class=dlg-agent-avatar|alt", &[("src", &src)])?;
+        let img = dom::el_with("img|class=dlg-agent-avatar|alt", &[("src", &src)]);
         put(stop, &img);
     }
-    let p: Element = dom::el("p")?.into();
+    let p: Element = dom::el("p").into();
     dom::text(&p, t.livechat_with);
     dom::text(&p, " ");
-    let strong = dom::el("strong|data-testid=livechat-agent")?;
+    let strong = dom::el("strong|data-testid=livechat-agent");
     dom::text(&strong, &name);
     dom::add(&p, &strong);
     put(stop, &p);
-    let typing = dom::el("span|class=dlg-typing|data-testid=agent-typing")?;
+    let typing = dom::el("span|class=dlg-typing|data-testid=agent-typing");
     dom::text(&typing, &format!("{name} {}", t.is_typing));
     // Right after the paragraph while the agent types.
     dom::watch(Box::new(move || {
@@ -158,8 +158,8 @@ fn active(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
 /// Who closed it and why (the feedback form follows, see `banner`).
 fn closed(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
     let v = svc.livechat;
-    let p = dom::el("p")?;
-    let text = dom::text_slot(&p)?;
+    let p = dom::el("p");
+    let text = dom::text_slot(&p);
     put(stop, &p);
     dom::watch(Box::new(move || {
         let closed = v.closed().get();
@@ -190,8 +190,8 @@ pub fn human_button(parent: &Element, svc: Services) {
         Box::new(move || {
             let button = dom::el(
                 "button|type=button|class=dlg-header-btn dlg-human-btn|data-testid=human-button",
-            )?;
-            dom::add(&button, &dom::icon(&[icons::PERSON])?);
+            );
+            dom::add(&button, &dom::icon(&[icons::PERSON]));
             dom::on(&button, "click", Box::new(move |_| svc.request_human()));
             let out: Element = button.clone().into();
             dom::watch(Box::new(move || {

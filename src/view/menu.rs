@@ -31,12 +31,10 @@ pub enum MenuState {
 /// The "⋯" menu in the panel header.
 pub(crate) fn header_menu_el(svc: Services) -> Option<Element> {
     let state = RwSignal::new(MenuState::Closed);
-    let root: Element = dom::el("div|class=dlg-menu")?.into();
-    let button: Element = dom::el("button|type=button|class=dlg-header-btn dlg-menu-btn|data-testid=menu-button|aria-haspopup=menu")?
+    let root: Element = dom::el("div|class=dlg-menu").into();
+    let button: Element = dom::el("button|type=button|class=dlg-header-btn dlg-menu-btn|data-testid=menu-button|aria-haspopup=menu")
     .into();
-    if let Some(icon) = dom::icon(&[icons::MORE]) {
-        dom::add(&button, &icon);
-    }
+    dom::add(&button, &dom::icon(&[icons::MORE]));
     dom::add(&root, &button);
     name(svc, &button, |t| t.menu);
     {
@@ -98,7 +96,7 @@ fn button(
     words: Words,
     act: Box<dyn dom::Handle>,
 ) -> Option<Element> {
-    let el: Element = dom::el_with("button", attrs)?.into();
+    let el: Element = dom::el_with("button", attrs).into();
     dom::set_attrs(&el, &[("type", "button")]);
     say(svc, &el, words);
     dom::on(&el, "click", act);
@@ -119,7 +117,7 @@ fn item(svc: Services, list: &Element, testid: &str, words: Words, act: Box<dyn 
 /// The open menu in its current state: its items, or one of its dialogs.
 fn menu_el(svc: Services, state: RwSignal<MenuState>) -> Option<Element> {
     let close: Box<dyn dom::Handle> = Box::new(move |_| state.set(MenuState::Closed));
-    let el: Element = dom::el("div|class=dlg-menu-list")?.into();
+    let el: Element = dom::el("div|class=dlg-menu-list").into();
     match state.get_untracked() {
         MenuState::Closed => return None,
         MenuState::Open => {
@@ -165,9 +163,9 @@ fn menu_el(svc: Services, state: RwSignal<MenuState>) -> Option<Element> {
                 item(svc, &el, "menu-end", |t| t.end_chat, Box::new(act));
             }
             // The visitor's own choice: unread messages counted in the tab's title.
-            let alerts: Element = dom::el("button|type=button|role=menuitemcheckbox|class=dlg-menu-item|data-testid=menu-title-alerts")?
+            let alerts: Element = dom::el("button|type=button|role=menuitemcheckbox|class=dlg-menu-item|data-testid=menu-title-alerts")
             .into();
-            let check = dom::text_slot(&alerts)?;
+            let check = dom::text_slot(&alerts);
             {
                 let alerts = alerts.clone();
                 dom::watch(Box::new(move || {
@@ -203,10 +201,10 @@ fn menu_el(svc: Services, state: RwSignal<MenuState>) -> Option<Element> {
                 &el,
                 &[("role", "alertdialog"), ("aria-labelledby", "dlg-del-q")],
             );
-            let question = dom::el("p|id=dlg-del-q|class=dlg-menu-text")?;
+            let question = dom::el("p|id=dlg-del-q|class=dlg-menu-text");
             say(svc, &question, |t| t.delete_confirm);
             dom::add(&el, &question);
-            let row: Element = dom::el("div|class=dlg-menu-row")?.into();
+            let row: Element = dom::el("div|class=dlg-menu-row").into();
             let delete = move |_| {
                 svc.spawn(async move {
                     let deleted = svc.delete_data().await == Outcome::Done(());
@@ -224,7 +222,7 @@ fn menu_el(svc: Services, state: RwSignal<MenuState>) -> Option<Element> {
         }
         MenuState::Notice(ok) => {
             dom::set_attrs(&el, &[("role", "status"), ("data-testid", "menu-notice")]);
-            let text = dom::el("p|class=dlg-menu-text")?;
+            let text = dom::el("p|class=dlg-menu-text");
             let words: Words = match ok {
                 true => |t| t.data_deleted,
                 false => |t| t.error_generic,

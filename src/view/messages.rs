@@ -38,9 +38,9 @@ struct Follow {
 type Observers = (ResizeObserver, MutationObserver, [Closure<dyn FnMut()>; 2]);
 
 pub fn message_list(svc: Services) -> Option<Element> {
-    let wrap: Element = dom::el("div|class=dlg-messages-wrap")?.into();
+    let wrap: Element = dom::el("div|class=dlg-messages-wrap").into();
     let list: Element =
-        dom::el("div|class=dlg-messages|data-testid=messages|role=log|aria-live=polite")?.into();
+        dom::el("div|class=dlg-messages|data-testid=messages|role=log|aria-live=polite").into();
     dom::add(&wrap, &list);
     let content_el = content(svc)?;
     dom::add(&list, &content_el);
@@ -182,7 +182,7 @@ pub fn message_list(svc: Services) -> Option<Element> {
         Box::new(move || has_new.get()),
         Box::new(move || {
             let pill: Element =
-                dom::el("button|type=button|class=dlg-pill|data-testid=new-message-pill")?.into();
+                dom::el("button|type=button|class=dlg-pill|data-testid=new-message-pill").into();
             crate::view::say(svc, &pill, |t| t.new_messages);
             dom::text(&pill, " ↓");
             let el = list.clone();
@@ -206,7 +206,7 @@ pub fn message_list(svc: Services) -> Option<Element> {
 /// The messages are a `dom::list`, keyed by entry: a message is drawn once, older history goes in
 /// above the first one, and nothing else is drawn again.
 fn content(svc: Services) -> Option<Element> {
-    let content: Element = dom::el("div|class=dlg-messages-content")?.into();
+    let content: Element = dom::el("div|class=dlg-messages-content").into();
     dom::add(&content, &crate::view::intro::intro(svc)?);
     dom::place(
         &content,
@@ -227,12 +227,12 @@ fn content(svc: Services) -> Option<Element> {
         Box::new(move || svc.conversation.history_loading().get()),
         Box::new(move || {
             let line: Element =
-                dom::el("div|class=dlg-history-loading|data-testid=history-loading")?.into();
+                dom::el("div|class=dlg-history-loading|data-testid=history-loading").into();
             crate::view::say(svc, &line, |t| t.loading_older);
             Some(line)
         }),
     );
-    let end = dom::text_node("")?;
+    let end = dom::text_node("");
     let _ = content.append_child(&end);
     dom::list_before(
         &content,
@@ -266,7 +266,7 @@ fn message_el(svc: Services, entry: Entry) -> Option<Element> {
     let msg: Element = dom::el_with(
         "div|class=dlg-message|data-testid=message",
         &[("data-role", entry.role.as_str())],
-    )?
+    )
     .into();
     let parts = entry.parts();
     let state = entry.state();
@@ -287,23 +287,22 @@ fn message_el(svc: Services, entry: Entry) -> Option<Element> {
     }
     if let Some(agent) = &entry.agent {
         // The agent's own picture beside their name (only a URL the image rules allow).
-        let sender = dom::el("span|class=dlg-sender|data-testid=message-sender")?;
+        let sender = dom::el("span|class=dlg-sender|data-testid=message-sender");
         let avatar = agent
             .avatar_url
             .as_deref()
             .and_then(|u| safe_image(u, &svc.api_base()));
         if let Some(src) = avatar {
-            if let Some(img) = dom::el_with(
+            let img = dom::el_with(
                 "img|class=dlg-sender-avatar|data-testid=message-avatar|alt",
                 &[("src", src.as_str())],
-            ) {
-                dom::add(&sender, &img);
-            }
+            );
+            dom::add(&sender, &img);
         }
         dom::text(&sender, &agent.display_name);
         dom::add(&msg, &sender);
     }
-    let bubble: Element = dom::el("div|class=dlg-bubble")?.into();
+    let bubble: Element = dom::el("div|class=dlg-bubble").into();
     dom::list(
         &bubble,
         Box::new(move || parts.with(|p| p.iter().map(|p| p.key).collect())),
@@ -320,8 +319,8 @@ fn message_el(svc: Services, entry: Entry) -> Option<Element> {
             })
         })
     };
-    let uploading = dom::el("span|class=dlg-uploading|data-testid=uploading")?;
-    let not_sent = dom::el("span|class=dlg-not-sent")?;
+    let uploading = dom::el("span|class=dlg-uploading|data-testid=uploading");
+    let not_sent = dom::el("span|class=dlg-not-sent");
     {
         let bubble = bubble.clone();
         dom::watch(Box::new(move || {
@@ -337,10 +336,9 @@ fn message_el(svc: Services, entry: Entry) -> Option<Element> {
                 not_sent.set_text_content(Some(t.not_sent));
                 if let Some(p) = problem.get() {
                     dom::text(&not_sent, ": ");
-                    if let Some(why) = dom::el("span|data-testid=message-problem") {
-                        dom::text(&why, &p);
-                        dom::add(&not_sent, &why);
-                    }
+                    let why = dom::el("span|data-testid=message-problem");
+                    dom::text(&why, &p);
+                    dom::add(&not_sent, &why);
                 }
             }
             dom::toggle_after(&bubble, &not_sent, failed);
@@ -394,12 +392,12 @@ fn answer_feedback(svc: Services, msg: &Element, message_id: crate::state::Read<
         msg,
         Box::new(rateable),
         Box::new(move || {
-            let group: Element = dom::el("div|class=dlg-answer-feedback|role=group")?.into();
+            let group: Element = dom::el("div|class=dlg-answer-feedback|role=group").into();
             let mut thumbs = Vec::new();
             for (positive, id, glyph) in [(true, "thumb-up", "👍"), (false, "thumb-down", "👎")]
             {
                 let button: Element =
-                    dom::el_with("button|type=button|class=dlg-thumb", &[("data-testid", id)])?
+                    dom::el_with("button|type=button|class=dlg-thumb", &[("data-testid", id)])
                         .into();
                 dom::text(&button, glyph);
                 dom::on(&button, "click", Box::new(move |_| rate(positive)));

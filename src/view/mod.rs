@@ -30,9 +30,7 @@ pub(crate) type Words = fn(&Strings) -> &'static str;
 
 /// A text node at the end of `parent` that says `words` in the UI language.
 pub(crate) fn say(svc: Services, parent: &Element, words: Words) {
-    let Some(node) = dom::text_slot(parent) else {
-        return;
-    };
+    let node = dom::text_slot(parent);
     dom::watch(Box::new(move || {
         node.set_data(words(svc.ui.lang().get().t()))
     }));

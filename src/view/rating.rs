@@ -41,16 +41,16 @@ pub fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option
     let phase = RwSignal::new(Phase::Editing);
     let error = RwSignal::new(None::<&'static str>);
 
-    let root: Element = dom::el_with("div|class=dlg-rating", &[("data-testid", root_id)])?.into();
-    let status = dom::el("p|class=dlg-form-sent|role=status")?;
-    let thanks: Element = dom::el("span")?.into();
+    let root: Element = dom::el_with("div|class=dlg-rating", &[("data-testid", root_id)]).into();
+    let status = dom::el("p|class=dlg-form-sent|role=status");
+    let thanks: Element = dom::el("span").into();
     dom::text(&thanks, m.rating_thanks);
     dom::add(&status, &thanks);
     dom::add(&root, &status);
 
-    let form: Element = dom::el("form|novalidate")?.into();
-    let fieldset: Element = dom::el("fieldset|class=dlg-stars")?.into();
-    let legend = dom::el("legend|class=dlg-form-title")?;
+    let form: Element = dom::el("form|novalidate").into();
+    let fieldset: Element = dom::el("fieldset|class=dlg-stars").into();
+    let legend = dom::el("legend|class=dlg-form-title");
     dom::text(&legend, m.rating_legend);
     dom::add(&fieldset, &legend);
     let mut radios: Vec<(HtmlElement, Element)> = Vec::with_capacity(5);
@@ -60,7 +60,7 @@ pub fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option
         let input = dom::el_with(
             "input|type=radio|class=dlg-star-input",
             &[("id", &id), ("name", &group), ("value", &value)],
-        )?;
+        );
         dom::on(
             &input,
             "change",
@@ -72,11 +72,11 @@ pub fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option
         let label: Element = dom::el_with(
             "label|class=dlg-star",
             &[("for", &id), ("data-testid", star_id)],
-        )?
+        )
         .into();
-        let glyph = dom::el("span|aria-hidden=true")?;
+        let glyph = dom::el("span|aria-hidden=true");
         dom::text(&glyph, "★");
-        let name = dom::el("span|class=dlg-sr")?;
+        let name = dom::el("span|class=dlg-sr");
         dom::text(
             &name,
             &match n {
@@ -91,21 +91,20 @@ pub fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option
         radios.push((input, label));
     }
     dom::add(&form, &fieldset);
-    let words_label = dom::el_with("label|class=dlg-field-label", &[("for", &feedback_id)])?;
+    let words_label = dom::el_with("label|class=dlg-field-label", &[("for", &feedback_id)]);
     dom::text(&words_label, m.rating_feedback);
     dom::add(&form, &words_label);
     let words = dom::el_with(
         "textarea|class=dlg-field-input|rows=2|maxlength=2000",
         &[("id", &feedback_id)],
-    )?;
+    );
     dom::add(&form, &words);
-    let err: Element =
-        dom::el_with("p|class=dlg-form-error|role=alert", &[("id", &err_id)])?.into();
+    let err: Element = dom::el_with("p|class=dlg-form-error|role=alert", &[("id", &err_id)]).into();
     dom::add(&form, &err);
     let submit: Element = dom::el_with(
         "button|type=submit|class=dlg-form-submit",
         &[("data-testid", submit_id)],
-    )?
+    )
     .into();
     dom::add(&form, &submit);
     dom::add(&root, &form);
@@ -220,7 +219,7 @@ pub fn quiet_rating_el(svc: Services) -> Option<Element> {
             svc.markers.quiet();
         }
     }));
-    let holder: Element = dom::el("div|class=dlg-rating-offer|data-testid=rating-offer")?.into();
+    let holder: Element = dom::el("div|class=dlg-rating-offer|data-testid=rating-offer").into();
     // Bring the offer into view at the end of the message list (an effect: after the offer is
     // drawn and the holder is in the list).
     {
@@ -257,7 +256,7 @@ pub fn quiet_rating_el(svc: Services) -> Option<Element> {
         &holder,
         Box::new(offered),
         Box::new(move || {
-            let dismiss: Element = dom::el("button|type=button|class=dlg-rating-dismiss")?.into();
+            let dismiss: Element = dom::el("button|type=button|class=dlg-rating-dismiss").into();
             dom::text(&dismiss, svc.ui.lang().get_untracked().m().rating_dismiss);
             dom::on(
                 &dismiss,

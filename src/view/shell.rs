@@ -30,7 +30,7 @@ thread_local! {
 
 /// The whole widget: the panel, the teasers and the launcher in one root, as plain DOM.
 pub fn shell(svc: Services) -> Option<Element> {
-    let html_root = dom::el("div|class=dlg-root")?;
+    let html_root = dom::el("div|class=dlg-root");
     use_theme(svc, html_root.clone());
     let root: Element = html_root.into();
     dom::class(&root, "dlg-left", svc.ui.is_left());
@@ -78,12 +78,12 @@ pub fn shell(svc: Services) -> Option<Element> {
 /// The round button that opens and closes the panel, with the unread count.
 fn launcher(svc: Services) -> Option<Element> {
     let button: Element =
-        dom::el("button|type=button|class=dlg-launcher|data-testid=launcher")?.into();
+        dom::el("button|type=button|class=dlg-launcher|data-testid=launcher").into();
     for (class, path) in [
         ("dlg-icon-chat", icons::CHAT),
         ("dlg-icon-close", icons::CLOSE),
     ] {
-        let icon = dom::icon(&[path])?;
+        let icon = dom::icon(&[path]);
         let _ = icon.set_attribute("class", class);
         dom::add(&button, &icon);
     }
@@ -102,8 +102,8 @@ fn launcher(svc: Services) -> Option<Element> {
         &button,
         Box::new(move || svc.ui.unread().get() > 0),
         Box::new(move || {
-            let badge: Element = dom::el("span|class=dlg-badge|data-testid=launcher-badge")?.into();
-            let count = dom::text_slot(&badge)?;
+            let badge: Element = dom::el("span|class=dlg-badge|data-testid=launcher-badge").into();
+            let count = dom::text_slot(&badge);
             let el = badge.clone();
             dom::watch(Box::new(move || {
                 let n = svc.ui.unread().get();
@@ -138,7 +138,7 @@ fn launcher(svc: Services) -> Option<Element> {
 /// are attached. Its content is the chunk's ([`panel_view`]).
 fn panel(svc: Services) -> Option<Element> {
     let section: Element =
-        dom::el("section|class=dlg-panel|data-testid=panel|role=dialog|aria-labelledby=dlg-title")?
+        dom::el("section|class=dlg-panel|data-testid=panel|role=dialog|aria-labelledby=dlg-title")
             .into();
     {
         let section = section.clone();
@@ -163,7 +163,7 @@ fn panel(svc: Services) -> Option<Element> {
         }),
         Box::new(move || {
             // `display: contents`: the content's parts lay out as the dialog's own rows.
-            let body: Element = dom::el("div|class=dlg-panel-body")?.into();
+            let body: Element = dom::el("div|class=dlg-panel-body").into();
             crate::chunk::deferred(&body, Box::new(move |x, host| (x.panel)(svc, att, host)));
             Some(body)
         }),
@@ -254,7 +254,7 @@ pub fn panel_view(svc: Services, att: Attachments, host: &Element) {
 
 /// Why the composer is gone (the chat refused this visitor, 403).
 fn unavailable(svc: Services) -> Option<Element> {
-    let p = dom::el("p|class=dlg-unavailable|data-testid=unavailable|role=status")?;
+    let p = dom::el("p|class=dlg-unavailable|data-testid=unavailable|role=status");
     crate::view::say(svc, &p, |t| t.error_unavailable);
     Some(p.into())
 }
@@ -262,7 +262,7 @@ fn unavailable(svc: Services) -> Option<Element> {
 /// What the conversation is doing (connecting, thinking, waiting out a rate limit, an error with
 /// its retry), redrawn whole when that changes: a few times per answer.
 fn status_line(svc: Services) -> Option<Element> {
-    let div = dom::el("div|class=dlg-status|data-testid=status|role=status")?;
+    let div = dom::el("div|class=dlg-status|data-testid=status|role=status");
     let out: Element = div.clone().into();
     dom::watch(Box::new(move || {
         let status = svc.conversation.status().get();
@@ -286,31 +286,25 @@ fn status_line(svc: Services) -> Option<Element> {
             ),
             Status::Error { message, retry } => {
                 let span = dom::el("span|class=dlg-error");
-                if let Some(span) = span {
-                    dom::text(&span, &message);
-                    dom::add(&div, &span);
-                }
-                let button = retry.and_then(|key| {
+                dom::text(&span, &message);
+                dom::add(&div, &span);
+                if let Some(key) = retry {
                     let button =
-                        dom::el("button|type=button|class=dlg-retry|data-testid=retry-button")?;
+                        dom::el("button|type=button|class=dlg-retry|data-testid=retry-button");
                     dom::text(&button, t.retry);
                     // Held by this effect's run: gone with the button when the status moves on.
                     dom::on(&button, "click", Box::new(move |_| svc.retry(key)));
-                    Some(button)
-                });
-                if let Some(button) = button {
                     dom::add(&div, &button);
                 }
                 return;
             }
         };
-        if let Some(span) = dom::el("span") {
-            if !class.is_empty() {
-                let _ = span.set_attribute("class", class);
-            }
-            dom::text(&span, &text);
-            dom::add(&div, &span);
+        let span = dom::el("span");
+        if !class.is_empty() {
+            let _ = span.set_attribute("class", class);
         }
+        dom::text(&span, &text);
+        dom::add(&div, &span);
     }));
     Some(out)
 }
@@ -333,17 +327,17 @@ fn composer(svc: Services, att: Attachments) -> Option<Element> {
             svc.send(text, Vec::new());
         }
     };
-    let form = dom::el("form|class=dlg-composer")?;
-    let chooser = dom::el_with("input|type=file|class=dlg-sr|tabindex=-1|multiple|data-testid=attach-input|aria-hidden=true", &[("accept", ACCEPT)])?;
-    let attach = dom::el("button|type=button|class=dlg-attach|data-testid=attach-button")?;
-    dom::add(&attach, &dom::icon(&[icons::ATTACH])?);
-    let label = dom::el("label|class=dlg-sr|for=dlg-input")?;
-    let label_text = dom::text_slot(&label)?;
-    let input = dom::el("textarea|id=dlg-input|class=dlg-input|data-testid=composer-input|rows=1")?;
-    let stop = dom::el("button|type=button|class=dlg-stop|data-testid=stop-button")?;
-    dom::add(&stop, &dom::icon(&[icons::STOP])?);
-    let send = dom::el("button|type=submit|class=dlg-send|data-testid=send-button")?;
-    dom::add(&send, &dom::icon(&[icons::SEND])?);
+    let form = dom::el("form|class=dlg-composer");
+    let chooser = dom::el_with("input|type=file|class=dlg-sr|tabindex=-1|multiple|data-testid=attach-input|aria-hidden=true", &[("accept", ACCEPT)]);
+    let attach = dom::el("button|type=button|class=dlg-attach|data-testid=attach-button");
+    dom::add(&attach, &dom::icon(&[icons::ATTACH]));
+    let label = dom::el("label|class=dlg-sr|for=dlg-input");
+    let label_text = dom::text_slot(&label);
+    let input = dom::el("textarea|id=dlg-input|class=dlg-input|data-testid=composer-input|rows=1");
+    let stop = dom::el("button|type=button|class=dlg-stop|data-testid=stop-button");
+    dom::add(&stop, &dom::icon(&[icons::STOP]));
+    let send = dom::el("button|type=submit|class=dlg-send|data-testid=send-button");
+    dom::add(&send, &dom::icon(&[icons::SEND]));
     for el in [&chooser, &attach, &label, &input] {
         dom::add(&form, el);
     }

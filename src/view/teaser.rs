@@ -19,7 +19,7 @@ use crate::view::dom;
 pub fn teasers(svc: Services) -> Option<Element> {
     // Always in the DOM (hidden when idle): a live region must exist before its content
     // changes for screen readers to announce a new teaser.
-    let host: Element = dom::el("div|class=dlg-teasers|role=region|aria-live=polite")?.into();
+    let host: Element = dom::el("div|class=dlg-teasers|role=region|aria-live=polite").into();
     let el = host.clone();
     let built_for = StoredValue::new(None::<Lang>);
     dom::effect(Box::new(move || {
@@ -45,29 +45,25 @@ pub fn teasers(svc: Services) -> Option<Element> {
                 }
             }
             for popup in popups.iter().filter(|p| !present.contains(&p.id)) {
-                let parts = (
-                    dom::el_with(
-                        "div|class=dlg-teaser|data-testid=popup",
-                        &[("data-popup-id", popup.id.as_str())],
-                    ),
-                    dom::el("button|type=button|class=dlg-teaser-text|data-testid=popup-open"),
-                    dom::el("span|class=dlg-sr"),
-                    dom::el_with(
-                        "button|type=button|class=dlg-teaser-close|data-testid=popup-dismiss",
-                        &[("aria-label", t.dismiss_popup)],
-                    ),
-                    dom::icon(&[dom::CLOSE_PATH]),
+                let teaser = dom::el_with(
+                    "div|class=dlg-teaser|data-testid=popup",
+                    &[("data-popup-id", popup.id.as_str())],
                 );
-                if let (Some(teaser), Some(open), Some(who), Some(close), Some(icon)) = parts {
-                    // Who is speaking, for screen readers: the bubble alone has no sender.
-                    dom::text(&who, &format!("{}: ", svc.branding.bot_name()));
-                    dom::add(&open, &who);
-                    dom::text(&open, &popup.text);
-                    dom::add(&close, &icon);
-                    dom::add(&teaser, &open);
-                    dom::add(&teaser, &close);
-                    dom::add(host, &teaser);
-                }
+                let open =
+                    dom::el("button|type=button|class=dlg-teaser-text|data-testid=popup-open");
+                let who = dom::el("span|class=dlg-sr");
+                let close = dom::el_with(
+                    "button|type=button|class=dlg-teaser-close|data-testid=popup-dismiss",
+                    &[("aria-label", t.dismiss_popup)],
+                );
+                // Who is speaking, for screen readers: the bubble alone has no sender.
+                dom::text(&who, &format!("{}: ", svc.branding.bot_name()));
+                dom::add(&open, &who);
+                dom::text(&open, &popup.text);
+                dom::add(&close, &dom::icon(&[dom::CLOSE_PATH]));
+                dom::add(&teaser, &open);
+                dom::add(&teaser, &close);
+                dom::add(host, &teaser);
             }
         });
     }));

@@ -151,7 +151,7 @@ pub fn session_form_el(form_id: &str) -> Option<Element> {
     let wrapper: Element = dom::el_with(
         "div|class=dlg-session-form|data-testid=session-form|hidden",
         &[("data-form-id", form_id)],
-    )?
+    )
     .into();
     let loaded = RwSignal::new(None::<(FormDefinition, Values)>);
     if let Some(svc) = use_services() {
@@ -280,12 +280,12 @@ fn focus_in(form: &Element, id: Option<String>) {
 /// The "✓ sent" line of a form or prompt, appended to `parent`: the paragraph (a status),
 /// its check mark and the text node for what was sent.
 pub(super) fn sent_line(parent: &Element) -> Option<(HtmlElement, HtmlElement, web_sys::Text)> {
-    let p = dom::el("p|class=dlg-form-sent|role=status")?;
-    let check = dom::el("span|class=dlg-form-check|aria-hidden=true")?;
+    let p = dom::el("p|class=dlg-form-sent|role=status");
+    let check = dom::el("span|class=dlg-form-check|aria-hidden=true");
     dom::text(&check, "✓");
     dom::add(&p, &check);
-    let span = dom::el("span")?;
-    let text = dom::text_slot(&span)?;
+    let span = dom::el("span");
+    let text = dom::text_slot(&span);
     dom::add(&p, &span);
     dom::add(parent, &p);
     Some((p, check, text))
@@ -348,27 +348,27 @@ fn marker_form(form_spec: Form) -> Option<Element> {
         .map(|(s, id)| (s.field.key.clone(), id.clone()))
         .collect();
 
-    let root = dom::el("div|class=dlg-form|data-testid=form")?;
+    let root = dom::el("div|class=dlg-form|data-testid=form");
     let (sent_p, _, sent_message) = sent_line(&root)?;
     // Focus moves here once sent (see `finish`).
     let _ = sent_p.set_attribute("tabindex", "-1");
 
-    let form = dom::el("form|novalidate")?;
+    let form = dom::el("form|novalidate");
     if !title.is_empty() {
         let title_id = format!("dlg-f{uid}");
         let _ = form.set_attribute("aria-labelledby", &title_id);
-        let p = dom::el_with("p|class=dlg-form-title", &[("id", &title_id)])?;
+        let p = dom::el_with("p|class=dlg-form-title", &[("id", &title_id)]);
         dom::text(&p, &title);
         dom::add(&form, &p);
     }
     for (spec, id) in specs.into_iter().zip(ids) {
         field_row(&form, state, spec, id, lang);
     }
-    let error_p = dom::el("p|class=dlg-form-error|role=alert")?;
-    let error_text = dom::text_slot(&error_p)?;
+    let error_p = dom::el("p|class=dlg-form-error|role=alert");
+    let error_text = dom::text_slot(&error_p);
     dom::add(&form, &error_p);
-    let button = dom::el("button|type=submit|class=dlg-form-submit")?;
-    let button_text = dom::text_slot(&button)?;
+    let button = dom::el("button|type=submit|class=dlg-form-submit");
+    let button_text = dom::text_slot(&button);
     dom::add(&form, &button);
     dom::add(&root, &form);
 
@@ -569,8 +569,8 @@ fn field_row(form: &Element, state: FormState, spec: Spec, id: String, lang: Lan
 /// control).
 fn field_view(state: FormState, spec: &Spec, id: &str, lang: Lang) -> Option<Element> {
     let key = spec.field.key.clone();
-    let row = dom::el("div|class=dlg-field")?;
-    let label = dom::el_with("label|class=dlg-field-label", &[("for", id)])?;
+    let row = dom::el("div|class=dlg-field");
+    let label = dom::el_with("label|class=dlg-field-label", &[("for", id)]);
     dom::text(
         &label,
         if spec.field.label.is_empty() {
@@ -580,7 +580,7 @@ fn field_view(state: FormState, spec: &Spec, id: &str, lang: Lang) -> Option<Ele
         },
     );
     if spec.field.required {
-        let star = dom::el("span|class=dlg-required|aria-hidden=true")?;
+        let star = dom::el("span|class=dlg-required|aria-hidden=true");
         dom::text(&star, " *");
         dom::add(&label, &star);
     }
@@ -589,7 +589,7 @@ fn field_view(state: FormState, spec: &Spec, id: &str, lang: Lang) -> Option<Ele
     let hint_id = match &spec.hint {
         Some(hint) => {
             let hint_id = format!("{id}-hint");
-            let p = dom::el_with("p|class=dlg-field-hint", &[("id", &hint_id)])?;
+            let p = dom::el_with("p|class=dlg-field-hint", &[("id", &hint_id)]);
             dom::text(&p, hint);
             dom::add(&row, &p);
             Some(hint_id)
@@ -597,8 +597,8 @@ fn field_view(state: FormState, spec: &Spec, id: &str, lang: Lang) -> Option<Ele
         None => None,
     };
     let err_id = format!("{id}-err");
-    let err_p = dom::el_with("p|class=dlg-field-error", &[("id", &err_id)])?;
-    let err_text = dom::text_slot(&err_p)?;
+    let err_p = dom::el_with("p|class=dlg-field-error", &[("id", &err_id)]);
+    let err_text = dom::text_slot(&err_p);
     dom::add(&row, &err_p);
     dom::watch(Box::new(move || {
         state.errors.with(|errors| {
@@ -635,7 +635,7 @@ fn control(row: &Element, state: FormState, spec: &Spec, id: &str, lang: Lang) -
         _ if key == "name" => ("input", Some("text"), Some("name")),
         _ => ("input", Some("text"), None),
     };
-    let input: Element = dom::el(tag)?.into();
+    let input: Element = dom::el(tag).into();
     let file = matches!(spec.field.field_type, FieldType::File);
     if let Some(t) = input_type {
         let _ = input.set_attribute("type", t);
@@ -663,8 +663,8 @@ fn control(row: &Element, state: FormState, spec: &Spec, id: &str, lang: Lang) -
     dom::add(row, &input);
 
     if file {
-        let names_p = dom::el("p|class=dlg-file-names")?;
-        let names = dom::text_slot(&names_p)?;
+        let names_p = dom::el("p|class=dlg-file-names");
+        let names = dom::text_slot(&names_p);
         dom::add(row, &names_p);
         {
             let key = key.clone();
@@ -716,12 +716,12 @@ fn control(row: &Element, state: FormState, spec: &Spec, id: &str, lang: Lang) -
     }
 
     if tag == "select" {
-        let first = dom::el("option|value")?;
+        let first = dom::el("option|value");
         dom::text(&first, lang.m().choose_option);
         dom::add(&input, &first);
         let mut options: Vec<(Element, String)> = Vec::new();
         for o in &spec.field.options {
-            let option = dom::el_with("option", &[("value", o)])?;
+            let option = dom::el_with("option", &[("value", o)]);
             dom::text(&option, o);
             dom::add(&input, &option);
             options.push((option.into(), o.clone()));

@@ -103,22 +103,22 @@ pub fn image_upload(part: &RequestImageUpload) -> Option<Element> {
         });
     };
 
-    let root = dom::el("div|class=dlg-upload|data-testid=upload-prompt")?;
+    let root = dom::el("div|class=dlg-upload|data-testid=upload-prompt");
     let (status_p, check, status_text) = sent_line(&root)?;
-    let choose = dom::el("div|class=dlg-upload-choose")?;
-    let label = dom::el_with("label|class=dlg-field-label", &[("for", &id)])?;
+    let choose = dom::el("div|class=dlg-upload-choose");
+    let label = dom::el_with("label|class=dlg-field-label", &[("for", &id)]);
     dom::text(&label, m.upload_label);
     dom::add(&choose, &label);
     let input = dom::el_with(
         "input|type=file|class=dlg-field-file",
         &[("id", &id), ("accept", &accept_attr)],
-    )?;
+    );
     dom::add(&choose, &input);
-    let hint_p = dom::el_with("p|class=dlg-field-hint", &[("id", &hint_id)])?;
+    let hint_p = dom::el_with("p|class=dlg-field-hint", &[("id", &hint_id)]);
     dom::text(&hint_p, &hint);
     dom::add(&choose, &hint_p);
-    let err_p = dom::el_with("p|class=dlg-field-error|role=alert", &[("id", &err_id)])?;
-    let err_text = dom::text_slot(&err_p)?;
+    let err_p = dom::el_with("p|class=dlg-field-error|role=alert", &[("id", &err_id)]);
+    let err_text = dom::text_slot(&err_p);
     dom::add(&choose, &err_p);
     dom::add(&root, &choose);
 
@@ -213,18 +213,18 @@ pub fn human_agent(part: &RequestHumanAgent) -> Option<Element> {
     // Why no one can take over, as the config says (outside working hours, offline, off).
     let reason = move || svc.and_then(|s| s.branding.livechat_reason());
 
-    let root = dom::el("div|class=dlg-handover|data-testid=handover")?;
-    let status_p = dom::el("p|class=dlg-handover-status|role=status")?;
-    let status_text = dom::text_slot(&status_p)?;
+    let root = dom::el("div|class=dlg-handover|data-testid=handover");
+    let status_p = dom::el("p|class=dlg-handover-status|role=status");
+    let status_text = dom::text_slot(&status_p);
     dom::add(&root, &status_p);
-    let button = dom::el("button|type=button|class=dlg-form-submit|data-testid=handover-button")?;
-    let label = dom::text_slot(&button)?;
+    let button = dom::el("button|type=button|class=dlg-form-submit|data-testid=handover-button");
+    let label = dom::text_slot(&button);
     dom::add(&root, &button);
-    let failure_p = dom::el("p|class=dlg-form-error|role=alert")?;
-    let failure_text = dom::text_slot(&failure_p)?;
+    let failure_p = dom::el("p|class=dlg-form-error|role=alert");
+    let failure_text = dom::text_slot(&failure_p);
     dom::add(&root, &failure_p);
-    let offline_p = dom::el("p|class=dlg-handover-offline|data-testid=handover-offline")?;
-    let offline_text = dom::text_slot(&offline_p)?;
+    let offline_p = dom::el("p|class=dlg-handover-offline|data-testid=handover-offline");
+    let offline_text = dom::text_slot(&offline_p);
     dom::add(&root, &offline_p);
 
     // Where the livechat is, and whether a person can take over at all.

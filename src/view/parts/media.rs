@@ -27,9 +27,9 @@ fn sends(el: &Element, text: String) {
 
 /// Chips that send their text as the visitor's message.
 pub fn quick_replies(part: &QuickRepliesPart) -> Option<Element> {
-    let div = dom::el("div|class=dlg-chips")?;
+    let div = dom::el("div|class=dlg-chips");
     for text in &part.replies {
-        let button = dom::el("button|type=button|class=dlg-chip")?;
+        let button = dom::el("button|type=button|class=dlg-chip");
         dom::text(&button, text);
         sends(&button, text.clone());
         dom::add(&div, &button);
@@ -40,18 +40,18 @@ pub fn quick_replies(part: &QuickRepliesPart) -> Option<Element> {
 /// Suggestion cards that send their `prompt_text`.
 pub fn suggestions(part: &SuggestionsPart) -> Option<Element> {
     let base = use_services().map(|c| c.api_base()).unwrap_or_default();
-    let div = dom::el("div|class=dlg-suggestions")?;
+    let div = dom::el("div|class=dlg-suggestions");
     for s in &part.suggestions {
-        let button = dom::el("button|type=button|class=dlg-suggestion")?;
+        let button = dom::el("button|type=button|class=dlg-suggestion");
         if let Some(src) = s.image_url.as_deref().and_then(|u| safe_image(u, &base)) {
-            let img = dom::el_with("img|alt|loading=lazy", &[("src", &src)])?;
+            let img = dom::el_with("img|alt|loading=lazy", &[("src", &src)]);
             dom::add(&button, &img);
         }
-        let title = dom::el("span|class=dlg-suggestion-title")?;
+        let title = dom::el("span|class=dlg-suggestion-title");
         dom::text(&title, &s.title);
         dom::add(&button, &title);
         if let Some(d) = &s.description {
-            let desc = dom::el("span|class=dlg-suggestion-desc")?;
+            let desc = dom::el("span|class=dlg-suggestion-desc");
             dom::text(&desc, d);
             dom::add(&button, &desc);
         }
@@ -77,13 +77,13 @@ pub fn image(part: &ImagePart) -> Option<Element> {
             .unwrap_or("Image")
             .to_owned()
     });
-    let figure = dom::el("figure|class=dlg-image")?;
-    let a = dom::external_link(&full, &[])?;
-    let img = dom::el_with("img|loading=lazy", &[("src", &thumb), ("alt", &alt)])?;
+    let figure = dom::el("figure|class=dlg-image");
+    let a = dom::external_link(&full, &[]);
+    let img = dom::el_with("img|loading=lazy", &[("src", &thumb), ("alt", &alt)]);
     dom::add(&a, &img);
     dom::add(&figure, &a);
     if let Some(c) = &part.caption {
-        let caption = dom::el("figcaption")?;
+        let caption = dom::el("figcaption");
         dom::text(&caption, c);
         dom::add(&figure, &caption);
     }
@@ -118,14 +118,14 @@ pub fn image(part: &ImagePart) -> Option<Element> {
 pub fn file(part: &FilePart) -> Option<Element> {
     let base = use_services().map(|c| c.api_base()).unwrap_or_default();
     let href = safe_link(&part.url).or_else(|| safe_image_path(&part.url, &base));
-    let div = dom::el("div|class=dlg-file")?;
+    let div = dom::el("div|class=dlg-file");
     let name = &part.filename;
     match href {
         Some(href) => {
             let a = dom::el_with(
                 "a|target=_blank|rel=noopener noreferrer",
                 &[("href", &href), ("download", name)],
-            )?;
+            );
             dom::text(&a, name);
             dom::add(&div, &a);
             if let (Some(svc), Some(id)) = (use_services(), part.attachment_id.clone()) {
@@ -159,13 +159,13 @@ pub fn file(part: &FilePart) -> Option<Element> {
             }
         }
         None => {
-            let span = dom::el("span")?;
+            let span = dom::el("span");
             dom::text(&span, name);
             dom::add(&div, &span);
         }
     }
     if let Some(size) = part.size_bytes {
-        let span = dom::el("span|class=dlg-file-size")?;
+        let span = dom::el("span|class=dlg-file-size");
         dom::text(&span, &human_size(size));
         dom::add(&div, &span);
     }

@@ -44,14 +44,11 @@ pub fn part_el(part: LivePart) -> Option<Element> {
                 f.part_id.clone().unwrap_or_default(),
                 media::file(f),
             ),
-            Part::Text(t) => (
-                "text",
-                t.part_id.clone().unwrap_or_default(),
-                dom::el("p|class=dlg-plain").map(|p| {
-                    dom::text(&p, &t.text);
-                    p.into()
-                }),
-            ),
+            Part::Text(t) => ("text", t.part_id.clone().unwrap_or_default(), {
+                let p = dom::el("p|class=dlg-plain");
+                dom::text(&p, &t.text);
+                Some(p.into())
+            }),
             // Markers ask the widget to act: forms, an upload, a handover.
             Part::ShowContactForm(f) => (
                 "show_contact_form",
@@ -87,7 +84,7 @@ pub fn part_el(part: LivePart) -> Option<Element> {
     let wrapper: Element = dom::el_with(
         "div|class=dlg-part|data-testid=part",
         &[("data-part-type", type_name), ("data-part-id", &id)],
-    )?
+    )
     .into();
     if let Some(el) = body {
         dom::add(&wrapper, &el);

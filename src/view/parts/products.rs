@@ -25,8 +25,8 @@ pub fn products_el(p: &LiveProducts) -> Option<Element> {
     let products = p.products;
     let svc = use_services();
     let t = lang_of(svc).t();
-    let carousel = dom::el("div|class=dlg-carousel")?;
-    let row: Element = dom::el("div|class=dlg-products|role=list|tabindex=0")?.into();
+    let carousel = dom::el("div|class=dlg-carousel");
+    let row: Element = dom::el("div|class=dlg-products|role=list|tabindex=0").into();
     let step = move |row: &Element, dir: f64| row.scroll_by_with_x_and_y(dir * STEP_PX, 0.0);
     let (prev, next) = (
         carousel_button("dlg-prev", t.previous, "‹")?,
@@ -79,17 +79,16 @@ fn carousel_button(class: &str, label: &str, glyph: &str) -> Option<Element> {
     let button = dom::el_with(
         "button|type=button",
         &[("class", &class), ("aria-label", label)],
-    )?;
+    );
     dom::text(&button, glyph);
     Some(button.into())
 }
 
 /// Appends `<tag class=class>text</tag>` to `parent`.
 fn add_text(parent: &Element, tag: &str, class: &str, text: &str) {
-    if let Some(el) = dom::el_with(tag, &[("class", class)]) {
-        dom::text(&el, text);
-        dom::add(parent, &el);
-    }
+    let el = dom::el_with(tag, &[("class", class)]);
+    dom::text(&el, text);
+    dom::add(parent, &el);
 }
 
 fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
@@ -109,7 +108,7 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
         .as_ref()
         .is_none_or(|c| c.product_card.add_to_cart.enabled);
 
-    let el: Element = dom::el("div|class=dlg-card|role=listitem")?.into();
+    let el: Element = dom::el("div|class=dlg-card|role=listitem").into();
     if let Some(splash) = &card.splash {
         add_text(&el, "span", "dlg-splash", splash);
     }
@@ -117,31 +116,28 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
     match safe_image(&card.image_url, &base) {
         Some(src) => {
             let img: Element =
-                dom::el_with("img|class=dlg-card-img|alt|loading=lazy", &[("src", &src)])?.into();
+                dom::el_with("img|class=dlg-card-img|alt|loading=lazy", &[("src", &src)]).into();
             // A picture that fails becomes the placeholder.
             let broken = img.clone();
             dom::on(
                 &img,
                 "error",
                 Box::new(move |_| {
-                    if let Some(p) = placeholder() {
-                        let _ = broken.replace_with_with_node_1(&p);
-                    }
+                    let _ = broken.replace_with_with_node_1(&placeholder());
                 }),
             );
             dom::add(&el, &img);
         }
         None => {
-            let p = placeholder()?;
-            dom::add(&el, &p);
+            dom::add(&el, &placeholder());
         }
     }
-    let body: Element = dom::el("div|class=dlg-card-body")?.into();
+    let body: Element = dom::el("div|class=dlg-card-body").into();
     add_text(&body, "div", "dlg-card-title", &card.title);
     if let Some(d) = &card.description {
         add_text(&body, "div", "dlg-card-desc", d);
     }
-    let price: Element = dom::el("div|class=dlg-price")?.into();
+    let price: Element = dom::el("div|class=dlg-price").into();
     if let Some(p) = &card.price {
         add_text(&price, "span", "dlg-price-now", &format_price(p, lang));
     }
@@ -153,7 +149,7 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
         add_text(&price, "s", "dlg-price-before", &format_price(p, lang));
     }
     dom::add(&body, &price);
-    let actions: Element = dom::el("div|class=dlg-card-actions")?.into();
+    let actions: Element = dom::el("div|class=dlg-card-actions").into();
     // Every click on a card tells the host page (`product_click`); only from a mounted widget
     // (a part rendered alone has no host page to tell).
     let tell = |action: &'static str| -> Box<dyn dom::Handle> {
@@ -181,7 +177,7 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
         })
     };
     if let Some(href) = safe_link(&card.url) {
-        let a = dom::external_link(&href, &[("class", "dlg-card-open")])?;
+        let a = dom::external_link(&href, &[("class", "dlg-card-open")]);
         dom::text(&a, &open_label);
         dom::on(&a, "click", tell("open"));
         dom::add(&actions, &a);
@@ -191,12 +187,8 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
     if let Some(cart) = card.add_to_cart.as_ref().filter(|_| cart_on) {
         let attrs = [("class", "dlg-card-cart"), ("data-testid", "add-to-cart")];
         let button = match cart.url.as_deref().and_then(safe_link) {
-            Some(href) => dom::external_link(&href, &attrs)?,
-            None => {
-                let b = dom::el_with("button", &attrs)?;
-                dom::set_attrs(&b, &[("type", "button")]);
-                b
-            }
+            Some(href) => dom::external_link(&href, &attrs),
+            None => dom::el("button|type=button|class=dlg-card-cart|data-testid=add-to-cart"),
         };
         dom::text(&button, t.add_to_cart);
         dom::on(&button, "click", tell("add_to_cart"));

@@ -11,7 +11,7 @@ use crate::view::url::safe_link;
 
 /// A `rich_text` part.
 pub fn rich_text_el(rt: &LiveRichText) -> Option<Element> {
-    let host = dom::el("div|class=dlg-rt")?;
+    let host = dom::el("div|class=dlg-rt");
     let blocks = rt.blocks;
     dom::list(
         &host,
@@ -27,14 +27,14 @@ pub fn rich_text_el(rt: &LiveRichText) -> Option<Element> {
 fn block_el(block: &LiveBlock) -> Option<Element> {
     match block.kind {
         LiveBlockKind::Paragraph(spans) => {
-            let p = dom::el("p")?;
+            let p = dom::el("p");
             dom::list(
                 &p,
                 Box::new(move || spans.with(|s| dom::places(s.len()))),
                 Box::new(
                     move |i| match spans.with_untracked(|s| s.get(i).cloned())? {
                         // One text node that grows in place.
-                        LiveSpan::Text(text) => dom::live_text(text),
+                        LiveSpan::Text(text) => Some(dom::live_text(text)),
                         LiveSpan::Fixed(span) => span_node(&span),
                     },
                 ),
@@ -42,7 +42,7 @@ fn block_el(block: &LiveBlock) -> Option<Element> {
             Some(p.into())
         }
         LiveBlockKind::List(items) => {
-            let ul = dom::el("ul")?;
+            let ul = dom::el("ul");
             dom::list(
                 &ul,
                 Box::new(move || items.with(|s| dom::places(s.len()))),
@@ -58,7 +58,7 @@ fn block_el(block: &LiveBlock) -> Option<Element> {
 
 /// A finished list item.
 pub fn item_el(item: &ListItem) -> Option<Element> {
-    let li = dom::el("li")?;
+    let li = dom::el("li");
     spans_into(&li, &item.spans);
     Some(li.into())
 }
@@ -75,14 +75,14 @@ pub fn spans_into(parent: &Element, spans: &[Span]) {
 /// One finished span as DOM. Text is always a text node; links pass the URL policy.
 pub fn span_node(span: &Span) -> Option<Node> {
     let (tag, text) = match span {
-        Span::Text { text } => return dom::text_node(text),
+        Span::Text { text } => return Some(dom::text_node(text)),
         Span::Bold { text } => ("strong", text),
         Span::Strike { text } => ("s", text),
         Span::Link { text, url } => return link_el(text, url).map(Into::into),
         // An unknown span degrades to its text, if it has any.
-        Span::Unknown { .. } => return dom::text_node(span.text()),
+        Span::Unknown { .. } => return Some(dom::text_node(span.text())),
     };
-    let el = dom::el(tag)?;
+    let el = dom::el(tag);
     dom::text(&el, text);
     Some(el.into())
 }
@@ -90,7 +90,7 @@ pub fn span_node(span: &Span) -> Option<Node> {
 fn link_el(text: &str, url: &str) -> Option<Element> {
     let el = match safe_link(url) {
         Some(href) => {
-            let a = dom::external_link(&href, &[])?;
+            let a = dom::external_link(&href, &[]);
             // OpenDialog hears of a followed link (`url_click`); the link opens as any other.
             #[cfg(feature = "opendialog")]
             if let Some(svc) = crate::services::use_services() {
@@ -103,7 +103,7 @@ fn link_el(text: &str, url: &str) -> Option<Element> {
             a
         }
         // Not clickable: keep the words, drop the link.
-        None => dom::el("span|class=dlg-link-blocked")?,
+        None => dom::el("span|class=dlg-link-blocked"),
     };
     dom::text(&el, text);
     Some(el.into())

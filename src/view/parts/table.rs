@@ -14,24 +14,24 @@ use crate::view::url::safe_image;
 /// A `table` part.
 pub fn table_el(t: &LiveTable) -> Option<Element> {
     let base = use_services().map(|c| c.api_base()).unwrap_or_default();
-    let wrap = dom::el("div|class=dlg-table-wrap|tabindex=0")?;
-    let table = dom::el("table|class=dlg-table")?;
+    let wrap = dom::el("div|class=dlg-table-wrap|tabindex=0");
+    let table = dom::el("table|class=dlg-table");
     if let Some(caption) = &t.caption {
-        let el = dom::el("caption")?;
+        let el = dom::el("caption");
         dom::text(&el, caption);
         dom::add(&table, &el);
     }
-    let thead = dom::el("thead")?;
-    let head = dom::el("tr")?;
+    let thead = dom::el("thead");
+    let head = dom::el("tr");
     for (i, cell) in t.headers.iter().enumerate() {
         let class = align_class(t.alignments.get(i));
-        let th = dom::el_with("th|scope=col", &[("class", class)])?;
+        let th = dom::el_with("th|scope=col", &[("class", class)]);
         cell_into(&th, cell, &base);
         dom::add(&head, &th);
     }
     dom::add(&thead, &head);
     dom::add(&table, &thead);
-    let tbody = dom::el("tbody")?;
+    let tbody = dom::el("tbody");
     let rows = t.rows;
     let align = t.alignments.clone();
     dom::list(
@@ -39,9 +39,9 @@ pub fn table_el(t: &LiveTable) -> Option<Element> {
         Box::new(move || rows.with(|r| dom::places(r.len()))),
         Box::new(move |i: usize| {
             let row = rows.with_untracked(|r| r.get(i).cloned())?;
-            let tr = dom::el("tr")?;
+            let tr = dom::el("tr");
             for (i, cell) in row.iter().enumerate() {
-                let td = dom::el_with("td", &[("class", align_class(align.get(i)))])?;
+                let td = dom::el_with("td", &[("class", align_class(align.get(i)))]);
                 cell_into(&td, cell, &base);
                 dom::add(&tr, &td);
             }
@@ -65,12 +65,18 @@ fn align_class(a: Option<&Alignment>) -> &'static str {
 fn cell_into(host: &Element, cell: &Cell, base: &str) {
     for block in &cell.blocks {
         let el = match block {
-            CellBlock::Paragraph { spans } => dom::el("p").inspect(|p| spans_into(p, spans)),
-            CellBlock::BulletList { items } => dom::el("ul").inspect(|ul| {
+            CellBlock::Paragraph { spans } => {
+                let p = dom::el("p");
+                spans_into(&p, spans);
+                Some(p)
+            }
+            CellBlock::BulletList { items } => {
+                let ul = dom::el("ul");
                 for li in items.iter().filter_map(item_el) {
-                    dom::add(ul, &li);
+                    dom::add(&ul, &li);
                 }
-            }),
+                Some(ul)
+            }
             CellBlock::Image {
                 url,
                 thumbnail_url,
@@ -79,7 +85,7 @@ fn cell_into(host: &Element, cell: &Cell, base: &str) {
                 .as_deref()
                 .and_then(|u| safe_image(u, base))
                 .or_else(|| safe_image(url, base))
-                .and_then(|src| {
+                .map(|src| {
                     dom::el_with(
                         "img|class=dlg-cell-img|loading=lazy",
                         &[("src", &src), ("alt", alt.as_deref().unwrap_or_default())],
