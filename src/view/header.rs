@@ -131,9 +131,7 @@ pub fn header_el(svc: Services) -> Option<Element> {
     let main: Element = dom::el("div|class=dlg-header-main").into();
     dom::add(&header, &main);
     human_button(&header, svc);
-    if let Some(menu) = header_menu_el(svc) {
-        dom::add(&header, &menu);
-    }
+    dom::add(&header, &header_menu_el(svc));
     let close = dom::el("button|type=button|class=dlg-header-btn dlg-close");
     dom::add(&close, &dom::icon(&[icons::CLOSE]));
     dom::on(&close, "click", Box::new(move |_| svc.set_open(false)));

@@ -76,12 +76,12 @@ fn banner(svc: Services) -> Option<Element> {
             while let Some(old) = start.next_sibling().filter(|n| *n != stop) {
                 let _ = host.remove_child(&old);
             }
-            let _ = match status {
+            match status {
                 LivechatStatus::Waiting => waiting(&stop, svc, t),
                 LivechatStatus::Active => active(&stop, svc, t),
                 LivechatStatus::Closed => closed(&stop, svc, t),
-                _ => None,
-            };
+                _ => {}
+            }
         }));
     }
     // The feedback form after the closing words, outside what is redrawn: a half-written
@@ -102,28 +102,27 @@ fn put(stop: &Node, el: &Element) {
 }
 
 /// "End chat", for as long as the livechat is open.
-fn end_button(svc: Services, t: &'static Strings) -> Option<Element> {
+fn end_button(svc: Services, t: &'static Strings) -> Element {
     let button = dom::el("button|type=button|class=dlg-link-btn|data-testid=livechat-end");
     dom::text(&button, t.end_chat);
     dom::on(&button, "click", Box::new(move |_| svc.livechat.close()));
-    Some(button.into())
+    button.into()
 }
 
 /// A paragraph of plain text.
-fn para(text: &str) -> Option<Element> {
+fn para(text: &str) -> Element {
     let p = dom::el("p");
     dom::text(&p, text);
-    Some(p.into())
+    p.into()
 }
 
-fn waiting(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
-    put(stop, &para(t.livechat_waiting)?);
-    put(stop, &end_button(svc, t)?);
-    Some(())
+fn waiting(stop: &Node, svc: Services, t: &'static Strings) {
+    put(stop, &para(t.livechat_waiting));
+    put(stop, &end_button(svc, t));
 }
 
 /// The agent (avatar and name), their typing, and "End chat".
-fn active(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
+fn active(stop: &Node, svc: Services, t: &'static Strings) {
     let v = svc.livechat;
     let agent = v.agent().get();
     let name = agent
@@ -151,12 +150,11 @@ fn active(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
     dom::watch(Box::new(move || {
         dom::toggle_after(&p, &typing, v.agent_typing().get());
     }));
-    put(stop, &end_button(svc, t)?);
-    Some(())
+    put(stop, &end_button(svc, t));
 }
 
 /// Who closed it and why (the feedback form follows, see `banner`).
-fn closed(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
+fn closed(stop: &Node, svc: Services, t: &'static Strings) {
     let v = svc.livechat;
     let p = dom::el("p");
     let text = dom::text_slot(&p);
@@ -174,7 +172,6 @@ fn closed(stop: &Node, svc: Services, t: &'static Strings) -> Option<()> {
             None => text.set_data(by),
         }
     }));
-    Some(())
 }
 
 /// "Talk to a person" at the end of `parent` (the header), only when the backend has livechat

@@ -29,7 +29,7 @@ pub enum MenuState {
 
 /// Words of the UI language.
 /// The "⋯" menu in the panel header.
-pub(crate) fn header_menu_el(svc: Services) -> Option<Element> {
+pub(crate) fn header_menu_el(svc: Services) -> Element {
     let state = RwSignal::new(MenuState::Closed);
     let root: Element = dom::el("div|class=dlg-menu").into();
     let button: Element = dom::el("button|type=button|class=dlg-header-btn dlg-menu-btn|data-testid=menu-button|aria-haspopup=menu")
@@ -85,7 +85,7 @@ pub(crate) fn header_menu_el(svc: Services) -> Option<Element> {
         }),
         Box::new(move |_| menu_el(svc, state).map(Into::into)),
     );
-    Some(root)
+    root
 }
 
 /// A `<button type="button">` in `parent` that says `words` and runs `act` when clicked.
@@ -95,13 +95,11 @@ fn button(
     attrs: &[(&str, &str)],
     words: Words,
     act: Box<dyn dom::Handle>,
-) -> Option<Element> {
-    let el: Element = dom::el_with("button", attrs).into();
-    dom::set_attrs(&el, &[("type", "button")]);
+) {
+    let el: Element = dom::el_with("button|type=button", attrs).into();
     say(svc, &el, words);
     dom::on(&el, "click", act);
     dom::add(parent, &el);
-    Some(el)
 }
 
 /// An item of the open menu's list.
@@ -111,7 +109,7 @@ fn item(svc: Services, list: &Element, testid: &str, words: Words, act: Box<dyn 
         ("class", "dlg-menu-item"),
         ("data-testid", testid),
     ];
-    let _ = button(svc, list, &attrs, words, act);
+    button(svc, list, &attrs, words, act);
 }
 
 /// The open menu in its current state: its items, or one of its dialogs.
@@ -215,9 +213,9 @@ fn menu_el(svc: Services, state: RwSignal<MenuState>) -> Option<Element> {
                 ("class", "dlg-danger"),
                 ("data-testid", "menu-delete-confirm"),
             ];
-            button(svc, &row, &attrs, |t| t.delete_data, Box::new(delete))?;
+            button(svc, &row, &attrs, |t| t.delete_data, Box::new(delete));
             let attrs = [("class", "dlg-menu-item")];
-            button(svc, &row, &attrs, |t| t.cancel, close)?;
+            button(svc, &row, &attrs, |t| t.cancel, close);
             dom::add(&el, &row);
         }
         MenuState::Notice(ok) => {
@@ -229,7 +227,7 @@ fn menu_el(svc: Services, state: RwSignal<MenuState>) -> Option<Element> {
             };
             say(svc, &text, words);
             dom::add(&el, &text);
-            button(svc, &el, &[("class", "dlg-menu-item")], |t| t.close, close)?;
+            button(svc, &el, &[("class", "dlg-menu-item")], |t| t.close, close);
         }
     }
     Some(el)

@@ -71,12 +71,12 @@ pub fn shell(svc: Services) -> Option<Element> {
     title_alerts(svc);
     dom::add(&root, &panel(svc)?);
     dom::add(&root, &teasers(svc)?);
-    dom::add(&root, &launcher(svc)?);
+    dom::add(&root, &launcher(svc));
     Some(root)
 }
 
 /// The round button that opens and closes the panel, with the unread count.
-fn launcher(svc: Services) -> Option<Element> {
+fn launcher(svc: Services) -> Element {
     let button: Element =
         dom::el("button|type=button|class=dlg-launcher|data-testid=launcher").into();
     for (class, path) in [
@@ -131,7 +131,7 @@ fn launcher(svc: Services) -> Option<Element> {
         "focus",
         Box::new(move |_| crate::chunk::prefetch(svc)),
     );
-    Some(button)
+    button
 }
 
 /// The dialog: Escape closes it, Tab stays inside it on a small screen, and files dropped on it

@@ -29,8 +29,8 @@ pub fn products_el(p: &LiveProducts) -> Option<Element> {
     let row: Element = dom::el("div|class=dlg-products|role=list|tabindex=0").into();
     let step = move |row: &Element, dir: f64| row.scroll_by_with_x_and_y(dir * STEP_PX, 0.0);
     let (prev, next) = (
-        carousel_button("dlg-prev", t.previous, "‹")?,
-        carousel_button("dlg-next", t.next, "›")?,
+        carousel_button("dlg-prev", t.previous, "‹"),
+        carousel_button("dlg-next", t.next, "›"),
     );
     for (button, dir) in [(&prev, -1.0), (&next, 1.0)] {
         let row = row.clone();
@@ -74,14 +74,14 @@ pub fn products_el(p: &LiveProducts) -> Option<Element> {
     Some(carousel.into())
 }
 
-fn carousel_button(class: &str, label: &str, glyph: &str) -> Option<Element> {
+fn carousel_button(class: &str, label: &str, glyph: &str) -> Element {
     let class = format!("dlg-carousel-btn {class}");
     let button = dom::el_with(
         "button|type=button",
         &[("class", &class), ("aria-label", label)],
     );
     dom::text(&button, glyph);
-    Some(button.into())
+    button.into()
 }
 
 /// Appends `<tag class=class>text</tag>` to `parent`.
@@ -188,7 +188,7 @@ fn card_el(card: &Arc<ProductCard>) -> Option<Element> {
         let attrs = [("class", "dlg-card-cart"), ("data-testid", "add-to-cart")];
         let button = match cart.url.as_deref().and_then(safe_link) {
             Some(href) => dom::external_link(&href, &attrs),
-            None => dom::el("button|type=button|class=dlg-card-cart|data-testid=add-to-cart"),
+            None => dom::el_with("button|type=button", &attrs),
         };
         dom::text(&button, t.add_to_cart);
         dom::on(&button, "click", tell("add_to_cart"));

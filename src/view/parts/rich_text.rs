@@ -48,7 +48,7 @@ fn block_el(block: &LiveBlock) -> Option<Element> {
                 Box::new(move || items.with(|s| dom::places(s.len()))),
                 Box::new(move |i: usize| {
                     let item = items.with_untracked(|s| s.get(i).cloned())?;
-                    item_el(&item).map(Into::into)
+                    Some(item_el(&item).into())
                 }),
             );
             Some(ul.into())
@@ -57,10 +57,10 @@ fn block_el(block: &LiveBlock) -> Option<Element> {
 }
 
 /// A finished list item.
-pub fn item_el(item: &ListItem) -> Option<Element> {
+pub fn item_el(item: &ListItem) -> Element {
     let li = dom::el("li");
     spans_into(&li, &item.spans);
-    Some(li.into())
+    li.into()
 }
 
 /// Finished spans, appended to `parent`.

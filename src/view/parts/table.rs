@@ -72,7 +72,7 @@ fn cell_into(host: &Element, cell: &Cell, base: &str) {
             }
             CellBlock::BulletList { items } => {
                 let ul = dom::el("ul");
-                for li in items.iter().filter_map(item_el) {
+                for li in items.iter().map(item_el) {
                     dom::add(&ul, &li);
                 }
                 Some(ul)
