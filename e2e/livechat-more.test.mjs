@@ -393,29 +393,3 @@ test("after adopting the session, what the agent wrote before the visitor's mess
   );
   await closeAsAgent(sandbox, token);
 });
-
-test("a session resumed while the livechat's code is out of reach offers a retry; after it, the agent's messages arrive", async () => {
-  const { page } = browser;
-  const { token } = await activeLivechat();
-  // The livechat's follower is in the wasm chunk (src/chunk.rs): this time it cannot be fetched
-  // (routing bypasses the cache).
-  const CHUNK = /\/split_[a-z_]+\.wasm/;
-  await page.route(CHUNK, (route) => route.abort("internetdisconnected"));
-  await page.reload();
-  const w = new Widget(page);
-  await w.open();
-  const failed = page.getByTestId("chunk-failed").first();
-  await failed.waitFor({ timeout: 20000 });
-  await sandboxApi(sandbox.url, "POST", "/api/v1/chat/livechat/agent/messages", {
-    ...asAgent(token), body: { agent_id: AGENT, message: { parts: [{ type: "text", text: "Still there?" }] } },
-  });
-
-  await page.unrouteAll({ behavior: "ignoreErrors" });
-  await failed.getByTestId("chunk-retry").click();
-  await page.locator("[data-testid=livechat][data-status=active]").waitFor({ timeout: 15000 });
-  // The follower the failed fetch held back runs now.
-  await w.byRole("agent").filter({ hasText: "Still there?" }).waitFor({ timeout: 15000 });
-  assert.equal(await page.getByTestId("chunk-failed").count(), 0, "no failure left on screen");
-  assertNoProblems(browser, /Failed to load resource|TypeError: Failed to fetch/);
-  await closeAsAgent(sandbox, token);
-});

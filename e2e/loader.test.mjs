@@ -335,10 +335,8 @@ test("the app's files are versioned and kept for a year; the loader is revalidat
   await page.waitForFunction(() => document.querySelector("[data-dialoge]")?.shadowRoot.querySelector(".dlg-root"));
   page.off("response", on);
   assert.equal(heads.get("/widget/dialoge.js")?.cache, "no-cache");
-  // The chunks' linker imports the glue back: by the very URL the loader used, or the page
-  // would hold a second, uninitialized copy of it.
   assert.equal(glue.length, 1, `the glue is fetched once: ${glue.join(", ")}`);
-  for (const f of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js", "__wasm_split.js"]) {
+  for (const f of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
     const h = heads.get(`/widget/${f}`);
     assert.ok(h, `${f} was fetched`);
     assert.match(h.url, /\?v=[0-9a-f]{12}$/, `${f} is asked for with its version`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the release widget: the Dialoge build into dist/, then the OpenDialog build into
-# dist/opendialog/ (both split into an app and its chunk, `src/chunk.rs`). Called by
+# dist/opendialog/. Called by
 # scripts/test.sh and scripts/demo.sh after scripts/setup.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,5 +19,5 @@ export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
 export CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true
 export CARGO_PROFILE_RELEASE_PANIC=immediate-abort
 
-trunk build --release --offline --features split
-trunk build --release --offline --features opendialog,split --dist dist/opendialog
+trunk build --release --offline
+trunk build --release --offline --features opendialog --dist dist/opendialog

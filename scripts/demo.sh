@@ -9,7 +9,7 @@ cd "$ROOT"
 # A second run with nothing changed starts in seconds: the widget is built again only when a
 # file it is built from is newer than the last build (dist/.built).
 stamp="dist/.built"
-sources=(src style studio crates/api crates/api-derive build.rs dialoge.js dialoge-phone.js index.html Trunk.toml Cargo.toml Cargo.lock scripts)
+sources=(src style studio crates/api crates/api-derive dialoge.js dialoge-phone.js index.html Trunk.toml Cargo.toml Cargo.lock scripts)
 if [ -f "$stamp" ] && [ -f dist/opendialog/dialoge.js ] &&
    [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then
   echo "widget up to date in dist/ (nothing changed since its build)"

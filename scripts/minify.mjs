@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Trunk post-build hook (Trunk.toml), release builds only: splits off the wasm chunks and
-// optimizes (scripts/split.mjs), shortens the wasm's import names
+// Trunk post-build hook (Trunk.toml), release builds only: optimizes the wasm
+// (scripts/optimize.mjs), shortens the wasm's import names
 // (scripts/short-imports.mjs), minifies the loader (scripts/minify-loader.mjs) and the
 // wasm-bindgen glue with terser and the stylesheet itself (Trunk's minifier is off: its JS
 // minifier cannot parse the glue's ES module syntax and warned on every build), then writes each
@@ -13,7 +13,7 @@ import { join, dirname } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { shortenImports } from "./short-imports.mjs";
-import { splitAndOptimize } from "./split.mjs";
+import { optimize } from "./optimize.mjs";
 import { minifyLoader } from "./minify-loader.mjs";
 
 if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
@@ -24,16 +24,14 @@ if (!dir) {
   console.error("minify.mjs runs as a Trunk hook (TRUNK_STAGING_DIR is not set)");
   process.exit(1);
 }
-const chunks = splitAndOptimize(root, dir);
-if (chunks.length) console.log(`split off ${chunks.join(", ")}`);
+optimize(root, dir);
 const renamed = shortenImports(join(dir, "dialoge-widget_bg.wasm"), join(dir, "dialoge-widget.js"));
 console.log(`shortened ${renamed} import names`);
 // The loader names the app's files with a version (`?v=` + a hash of what they are built from), so a server
 // may cache them for a year (the sandbox does, as a CDN would); the loader itself stays short-
 // lived, and a new build is a new URL. scripts/minify-loader.mjs puts it in and minifies the loader.
 const version = createHash("sha256");
-const linker = chunks.length ? ["__wasm_split.js"] : [];
-for (const name of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js", ...linker, ...chunks]) {
+for (const name of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
   version.update(readFileSync(join(dir, name)));
 }
 const V = `?v=${version.digest("hex").slice(0, 12)}`;
@@ -50,29 +48,9 @@ const V = `?v=${version.digest("hex").slice(0, 12)}`;
   writeFileSync(path, code);
   console.log(`minified dialoge.js: ${src.length} → ${code.length} bytes`);
 }
-// The chunks' linker (`__wasm_split.js`) and the glue import each other: both must name the
-// other by the very URL the loader uses, version included, or the browser would load a second,
-// uninitialized copy of the glue. The chunks are versioned the same way.
-function rewrite(name, from, to) {
-  const path = join(dir, name);
-  const src = readFileSync(path, "utf8");
-  if (!src.includes(from)) {
-    console.error(`minify.mjs: ${name} does not mention ${from}`);
-    process.exit(1);
-  }
-  writeFileSync(path, src.split(from).join(to));
-}
-if (chunks.length) {
-  // (Only the import statement: the glue's import object keys the same string, which must stay
-  // the module name the wasm imports from.)
-  rewrite("dialoge-widget.js", 'from "./__wasm_split.js"', `from "./__wasm_split.js${V}"`);
-  rewrite("__wasm_split.js", 'from "./dialoge-widget.js"', `from "./dialoge-widget.js${V}"`);
-  for (const chunk of chunks) rewrite("__wasm_split.js", `"./${chunk}"`, `"./${chunk}${V}"`);
-}
 const jobs = [
   ["dialoge-widget.js", { module: true }],
   ["dialoge-phone.js", { module: true }],
-  ...linker.map((name) => [name, { module: true }]),
 ];
 for (const [name, opts] of jobs) {
   const path = join(dir, name);
@@ -96,7 +74,7 @@ const small = css
 writeFileSync(cssPath, small);
 console.log(`minified dialoge.css: ${css.length} → ${small.length} bytes`);
 
-for (const name of ["dialoge.js", "dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js", ...linker, ...chunks]) {
+for (const name of ["dialoge.js", "dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
   const path = join(dir, name);
   const body = readFileSync(path);
   writeFileSync(path + ".br", brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));

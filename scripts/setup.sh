@@ -6,8 +6,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 TRUNK_VERSION=0.21.14
-# The splitter that matches the `wasm_split_helpers` in Cargo.lock (the loader Leptos 0.8 uses too).
-WASM_SPLIT_VERSION=0.2.4
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 # The wasm-bindgen CLI must equal the crate in Cargo.lock (pinned with `=` in Cargo.toml).
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
@@ -40,11 +38,6 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION" \
   say "installing wasm-bindgen-cli $WB_VERSION (about 5 minutes, once)"
   # Not --locked: its own lock file pins dependencies this toolchain cannot build.
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
-fi
-# wasm-split (scripts/split.mjs): splits the release wasm into the main module and its chunks.
-if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
-  say "installing wasm-split $WASM_SPLIT_VERSION (about 3 minutes, once)"
-  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
 fi
 if ! grep -q "wasm_bindgen = \"$WB_VERSION\"" Trunk.toml; then
   echo "Trunk.toml [tools] wasm_bindgen does not match Cargo.lock's wasm-bindgen $WB_VERSION" >&2

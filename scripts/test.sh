@@ -14,7 +14,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "clippy (warnings denied): native crates, then the widget on wasm32"
 cargo clippy -p dialoge-api -p dialoge-api-derive -p dialoge-sandbox --all-targets --quiet -- -D warnings
-cargo clippy --target wasm32-unknown-unknown -p dialoge-widget --features split --all-targets --quiet -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p dialoge-widget --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p dialoge-widget --features opendialog --all-targets --quiet -- -D warnings
 
 step "native tests (dialoge-api, dialoge-sandbox)"

@@ -8,7 +8,6 @@
 
 pub mod backend;
 pub mod boot;
-pub mod chunk;
 pub mod i18n;
 pub mod life;
 pub mod reactive;

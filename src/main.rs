@@ -8,9 +8,8 @@ use wasm_bindgen::prelude::*;
 #[cfg(target_family = "wasm")]
 #[global_allocator]
 // SAFETY: `new_global` assumes one thread, and the widget's wasm runs on the page's main thread
-// only (no workers, no shared memory). The chunk (`src/chunk.rs`) shares this module's memory
-// and calls this same allocator through the function table: one allocator, one state. talc
-// only claims pages it grew itself, so a `memory.grow` by anything else cannot confuse it.
+// only (no workers, no shared memory). talc only claims pages it grew itself, so a
+// `memory.grow` by anything else cannot confuse it.
 static ALLOC: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 
 fn main() {

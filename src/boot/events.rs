@@ -18,8 +18,6 @@ pub enum Where {
     Export,
     Config,
     History,
-    /// Fetching part of the widget itself (a wasm chunk).
-    Load,
 }
 
 impl Where {
@@ -32,7 +30,6 @@ impl Where {
             Where::Export => "export",
             Where::Config => "config",
             Where::History => "history",
-            Where::Load => "load",
         }
     }
 }

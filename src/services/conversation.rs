@@ -253,20 +253,8 @@ impl Conversation {
         } else {
             self.history_loading.set(true);
         }
-        // The mount is all `env` was needed for: the work takes it again when it runs.
         drop(env);
-        // Reading a page and drawing it is the panel's code, in the chunk (only a visitor who
-        // opens the chat needs it): it runs when the chunk is here.
-        let this = *self;
-        crate::chunk::then(self.host(), move |x| (x.history)(this, cursor, newest));
-    }
-
-    /// What fetching the chunk needs ([`crate::chunk::Host`]).
-    pub(crate) fn host(&self) -> crate::chunk::Host {
-        crate::chunk::Host {
-            env: self.env,
-            ui: self.ui,
-        }
+        self.fetch_history(cursor, newest);
     }
 
     /// The history request of [`Conversation::load_history`] and what its page does.
@@ -505,21 +493,6 @@ impl Conversation {
     /// Marks the composer busy (a livechat send) or free again.
     pub(crate) fn set_busy(&self, busy: bool) {
         self.busy.try_set(busy);
-    }
-
-    /// The code that sends is on its way (the chunk, [`crate::chunk::ready`]): the composer
-    /// holds new messages meanwhile, as during the send itself.
-    pub(super) fn await_send(&self, entry: &Entry) {
-        self.busy.set(true);
-        entry.set_state(EntryState::Sending);
-    }
-
-    /// The code that sends could not be fetched: the message was never sent, so it stays,
-    /// failed, with its retry (a network error, as the visitor's browser is what failed).
-    pub(super) fn code_unavailable(&self, entry: &Entry) {
-        self.busy.set(false);
-        let e = BackendError::Network("the widget's code could not be fetched".to_owned());
-        self.finish_turn(entry, Err(e), None);
     }
 
     /// Runs one assistant turn for `entry` (already in the outbox). Runs inside the
@@ -1010,27 +983,6 @@ fn page_context(
         page,
         extra: extra.clone(),
     })
-}
-
-/// [`Conversation::turn`] as a plain function, for the chunk's table ([`crate::chunk::Extras`]).
-pub(crate) fn run_turn(conversation: Conversation, entry: Entry) -> crate::chunk::Turn {
-    Box::pin(async move { conversation.turn(entry).await })
-}
-
-/// [`Conversation::fetch_history`] as a plain function, for the chunk's table.
-pub(crate) fn fetch_history(conversation: Conversation, cursor: Option<String>, newest: bool) {
-    conversation.fetch_history(cursor, newest);
-}
-
-/// [`Conversation::greet`] as a plain function, for the chunk's table.
-#[cfg(feature = "opendialog")]
-pub(crate) fn greet(conversation: Conversation) {
-    conversation.greet();
-}
-
-/// [`Conversation::play_sample`] as a plain function, for the chunk's table.
-pub(crate) fn play_sample(conversation: Conversation) {
-    conversation.play_sample();
 }
 
 /// A random UUID v4 from `crypto.getRandomValues` (works on plain-http pages too, where

@@ -231,7 +231,7 @@ impl Livechat {
 
     /// A session [`Livechat::look_up`] found: followed while open; a closed one is still the
     /// visitor's transcript (as long as the service keeps it), shown once, not followed.
-    fn resumed(&self, status: LivechatStatus) {
+    pub(super) fn resumed(&self, status: LivechatStatus) {
         if status.is_open() {
             self.follow();
         } else if status == LivechatStatus::Closed {
@@ -759,32 +759,4 @@ impl Livechat {
         self.closed.set(None);
         self.feedback_pending.set(false);
     }
-}
-
-// The livechat's entries in the chunk's table (`crate::chunk::Extras`): plain functions, so that
-// the follower, the sync, sending and the handover leave the main wasm. What every visitor who
-// opens the chat needs (looking a session up, applying its state for the banner) stays there.
-
-pub(crate) fn resumed(livechat: Livechat, status: LivechatStatus) {
-    livechat.resumed(status);
-}
-
-pub(crate) fn heard(livechat: Livechat, state: String, page: String, after: u64) {
-    livechat.heard_from_follower(&state, &page, after);
-}
-
-pub(crate) fn send(livechat: Livechat, entry: Entry, then: crate::chunk::Then) {
-    livechat.send(entry, then);
-}
-
-pub(crate) fn adopt(
-    livechat: Livechat,
-    entry: Entry,
-    then: crate::chunk::Then,
-) -> crate::chunk::Task {
-    Box::pin(async move { livechat.adopt(entry, then).await })
-}
-
-pub(crate) fn request(livechat: Livechat) {
-    livechat.request(HandoverSource::ManualButton);
 }

@@ -26,6 +26,7 @@ use std::rc::Rc;
 
 use crate::reactive::*;
 use dialoge_api::error::{ErrorCode, ErrorParam};
+use dialoge_api::livechat::HandoverSource;
 use dialoge_api::send::InputPart;
 
 use crate::backend::{Backend, BackendError, Capabilities};
@@ -282,10 +283,7 @@ impl Services {
                     Note::Reset => this.start_over(),
                     Note::Look => this.livechat.someone_looks(),
                     Note::Live { state, page, after } => {
-                        let livechat = this.livechat;
-                        crate::chunk::then(this, move |x| {
-                            (x.live_heard)(livechat, state, page, after)
-                        });
+                        this.livechat.heard_from_follower(&state, &page, after)
                     }
                 }
             }
@@ -326,10 +324,9 @@ impl Services {
         self.play_sample();
     }
 
-    /// The preview's sample answer: the chunk's code plays it (it streams like a turn).
+    /// The preview's sample answer (it streams like a turn).
     fn play_sample(&self) {
-        let conversation = self.conversation;
-        crate::chunk::then(*self, move |x| (x.play_sample)(conversation));
+        self.conversation.play_sample();
     }
 
     /// `Dialoge('preview', config)` re-themes in place; `Dialoge('preview')` replays the
@@ -402,21 +399,12 @@ impl Services {
             .unwrap_or_default()
     }
 
-    /// What fetching the chunk needs ([`crate::chunk::Host`]).
-    pub fn host(&self) -> crate::chunk::Host {
-        crate::chunk::Host {
-            env: self.env,
-            ui: self.ui,
-        }
-    }
-
-    /// On first open: a livechat session of this visitor's is shown and followed. Looking it up
-    /// is here; showing and following it is the chunk's code (as is its banner).
+    /// On first open: a livechat session of this visitor's is shown and followed.
     fn resume_livechat(&self) {
-        let (livechat, this) = (self.livechat, *self);
+        let livechat = self.livechat;
         self.spawn(async move {
             if let Some(status) = livechat.look_up().await {
-                crate::chunk::then(this, move |x| (x.live_resumed)(livechat, status));
+                livechat.resumed(status);
             }
         });
     }
@@ -439,12 +427,9 @@ impl Services {
             if self.conversation.begin() {
                 self.resume_livechat();
             }
+            // OpenDialog opens the conversation with a greeting (it streams like a turn).
             #[cfg(feature = "opendialog")]
-            {
-                // The greeting streams like a turn: its code is in the chunk.
-                let conversation = self.conversation;
-                crate::chunk::then(*self, move |x| (x.greet)(conversation));
-            }
+            self.conversation.greet();
         }
     }
 
@@ -485,27 +470,15 @@ impl Services {
     fn deliver(&self, entry: crate::state::conversation::Entry) {
         let (conversation, livechat, this) = (self.conversation, self.livechat, *self);
         let to_agent = livechat.active();
+        if to_agent {
+            livechat.send(entry, move || this.send_held());
+            return;
+        }
         self.spawn(async move {
-            // The code of a turn and of a livechat send is in the chunk (most page views never
-            // send). The panel the visitor wrote in came with it; a send through the page's API
-            // may wait for it here.
-            conversation.await_send(&entry);
-            let x = match crate::chunk::ready(this).await {
-                Ok(x) => x,
-                Err(_) => {
-                    conversation.code_unavailable(&entry);
-                    this.send_held();
-                    return;
-                }
-            };
-            if to_agent {
-                (x.live_send)(livechat, entry, Box::new(move || this.send_held()));
-                return;
-            }
-            match (x.turn)(conversation, entry).await {
+            match conversation.turn(entry).await {
                 // A person has the conversation: this message belongs to them.
                 conversation::TurnOutcome::TakenOver(entry) => {
-                    (x.live_adopt)(livechat, entry, Box::new(move || this.send_held())).await
+                    livechat.adopt(entry, move || this.send_held()).await
                 }
                 conversation::TurnOutcome::Over => this.send_held(),
             }
@@ -526,14 +499,7 @@ impl Services {
 
     /// "Talk to a person" from the header.
     pub fn request_human(&self) {
-        let (livechat, this) = (self.livechat, *self);
-        self.spawn(async move {
-            // The handover's code is in the chunk.
-            match crate::chunk::ready(this).await {
-                Ok(x) => (x.live_request)(livechat),
-                Err(_) => livechat.unavailable(),
-            }
-        });
+        self.livechat.request(HandoverSource::ManualButton);
     }
 
     /// `Dialoge('reset')` and "new conversation": forget this visitor, stop everything the

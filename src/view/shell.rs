@@ -22,12 +22,6 @@ use crate::view::messages::message_list;
 use crate::view::teaser::teasers;
 use crate::view::theme::use_theme;
 
-thread_local! {
-    /// The panel opened before its content had arrived: the composer takes the focus when it
-    /// does (as it would have at the open).
-    static FOCUS_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 /// The whole widget: the panel, the teasers and the launcher in one root, as plain DOM.
 pub fn shell(svc: Services) -> Option<Element> {
     let html_root = dom::el("div|class=dlg-root");
@@ -55,15 +49,11 @@ pub fn shell(svc: Services) -> Option<Element> {
             };
             let el = el.clone();
             request_animation_frame(move || {
-                match el.query_selector(target) {
-                    Ok(Some(node)) => {
-                        if let Some(node) = node.dyn_ref::<web_sys::HtmlElement>() {
-                            let _ = node.focus();
-                        }
+                // (No composer when the chat refused this visitor: the focus stays.)
+                if let Ok(Some(node)) = el.query_selector(target) {
+                    if let Some(node) = node.dyn_ref::<web_sys::HtmlElement>() {
+                        let _ = node.focus();
                     }
-                    // The panel's content is still on its way (the chunk): the composer
-                    // takes the focus when it arrives.
-                    _ => FOCUS_PENDING.set(open),
                 }
             });
         }
@@ -119,23 +109,11 @@ fn launcher(svc: Services) -> Element {
         "click",
         Box::new(move |_| svc.set_open(!svc.ui.open().get_untracked())),
     );
-    // The panel's content is in the chunk: a pointer over the launcher or its focus fetches
-    // it, ahead of the click.
-    dom::on(
-        &button,
-        "pointerenter",
-        Box::new(move |_| crate::chunk::prefetch(svc)),
-    );
-    dom::on(
-        &button,
-        "focus",
-        Box::new(move |_| crate::chunk::prefetch(svc)),
-    );
     button
 }
 
 /// The dialog: Escape closes it, Tab stays inside it on a small screen, and files dropped on it
-/// are attached. Its content is the chunk's ([`panel_view`]).
+/// are attached, around its content ([`panel_view`]).
 fn panel(svc: Services) -> Option<Element> {
     let section: Element =
         dom::el("section|class=dlg-panel|data-testid=panel|role=dialog|aria-labelledby=dlg-title")
@@ -143,31 +121,14 @@ fn panel(svc: Services) -> Option<Element> {
     {
         let section = section.clone();
         dom::watch(Box::new(move || {
-            // The title is the chunk's (the header); until it is here the dialog is named by
-            // this. Once it is, `aria-labelledby` wins with the same name.
+            // Named by its header's title (`aria-labelledby`); this says the same, for as
+            // long as the header has none.
             let _ = section.set_attribute("aria-label", &svc.branding.bot_name());
             dom::flag(&section, "hidden", !svc.ui.open().get());
         }));
     }
     let att = Attachments::default();
-    // Drawn from the first open on, or as soon as the chunk is here (fetched on the intent to
-    // open): most page views never open the chat, so the content's code is in the chunk.
-    let drawn = std::cell::Cell::new(false);
-    dom::when(
-        &section,
-        Box::new(move || {
-            if svc.ui.open().get() || crate::chunk::is_here() {
-                drawn.set(true);
-            }
-            drawn.get()
-        }),
-        Box::new(move || {
-            // `display: contents`: the content's parts lay out as the dialog's own rows.
-            let body: Element = dom::el("div|class=dlg-panel-body").into();
-            crate::chunk::deferred(&body, Box::new(move |x, host| (x.panel)(svc, att, host)));
-            Some(body)
-        }),
-    );
+    panel_view(svc, att, &section);
     {
         let el = section.clone();
         dom::on(
@@ -225,7 +186,7 @@ fn panel(svc: Services) -> Option<Element> {
     Some(section)
 }
 
-/// The open panel's content (the chunk's entry, [`crate::chunk::Extras::panel`]), drawn into
+/// The panel's content, drawn into
 /// `host`: header, banners, the livechat, messages, status line, and the composer or, when the
 /// chat refused this visitor (403), a calm notice in its place (what was typed stays).
 pub fn panel_view(svc: Services, att: Attachments, host: &Element) {
@@ -385,17 +346,6 @@ fn composer(svc: Services, att: Attachments) -> Option<Element> {
             dom::flag(&send, "disabled", (empty && !has_files()) || !att.ready());
         }));
     }
-    // The panel opened before this arrived: the focus the open meant for the composer (once
-    // this is in the page, after the current render).
-    {
-        let input = input.clone();
-        effect(Box::new(move || {
-            if FOCUS_PENDING.replace(false) {
-                let _ = input.focus();
-            }
-        }));
-    }
-
     dom::on(
         &form,
         "submit",
