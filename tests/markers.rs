@@ -745,3 +745,46 @@ async fn the_rating_is_a_labelled_radio_group_and_is_sent_with_its_words() {
         Some("sent")
     );
 }
+
+/// `fill` puts the value in for every `{key}`, and leaves other braces and keys as they are.
+#[wasm_bindgen_test]
+fn fill_replaces_every_placeholder_and_nothing_else() {
+    use dialoge_widget::i18n::fill;
+    assert_eq!(
+        fill("At most {n} characters.", "n", "20"),
+        "At most 20 characters."
+    );
+    assert_eq!(fill("{n} of {n}", "n", "3"), "3 of 3");
+    assert_eq!(fill("{{n}}", "n", "x"), "{x}");
+    assert_eq!(fill("{size} {n", "n", "x"), "{size} {n");
+    assert_eq!(fill("{nn} {n}", "n", "7"), "{nn} 7");
+    assert_eq!(fill("ends {", "n", "7"), "ends {");
+    assert_eq!(fill("ø {n} å", "n", "é"), "ø é å");
+    assert_eq!(fill("", "n", "7"), "");
+}
+
+/// Idempotency keys are random UUID v4 text: 8-4-4-4-12 lowercase hex digits, version 4, the
+/// RFC 4122 variant, and no two alike.
+#[wasm_bindgen_test]
+fn idempotency_keys_are_uuid_v4_text() {
+    let keys: Vec<String> = (0..200)
+        .map(|_| dialoge_widget::services::conversation::new_idempotency_key())
+        .collect();
+    for key in &keys {
+        let b = key.as_bytes();
+        assert_eq!(b.len(), 36, "{key}");
+        for (i, c) in b.iter().enumerate() {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                assert_eq!(*c, b'-', "{key}");
+            } else {
+                assert!(c.is_ascii_digit() || (b'a'..=b'f').contains(c), "{key}");
+            }
+        }
+        assert_eq!(b[14], b'4', "version: {key}");
+        assert!(b"89ab".contains(&b[19]), "variant: {key}");
+    }
+    let mut sorted = keys.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), keys.len());
+}

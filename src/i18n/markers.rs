@@ -62,9 +62,27 @@ impl Lang {
     }
 }
 
-/// Replaces `{key}` in `template` with `value`.
+/// Replaces `{key}` in `template` with `value`. A scan for `{` rather than `str::replace`,
+/// whose substring searcher (two-way, with its tables) nothing else in the wasm needs.
 pub fn fill(template: &str, key: &str, value: &str) -> String {
-    template.replace(&format!("{{{key}}}"), value)
+    let mut out = String::with_capacity(template.len() + value.len());
+    let mut rest = template;
+    while let Some(i) = rest.bytes().position(|b| b == b'{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.strip_prefix(key).and_then(|t| t.strip_prefix('}')) {
+            Some(tail) => {
+                out.push_str(value);
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 static EN: MarkerStrings = MarkerStrings {

@@ -1000,13 +1000,15 @@ pub fn new_idempotency_key() -> String {
     }
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    // 8-4-4-4-12 lowercase hex digits, written out (no `format!` machinery for hex).
+    let mut key = String::with_capacity(36);
+    for (i, x) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            key.push('-');
+        }
+        for nibble in [x >> 4, x & 0x0f] {
+            key.push(char::from(b"0123456789abcdef"[usize::from(nibble)]));
+        }
+    }
+    key
 }

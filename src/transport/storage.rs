@@ -19,7 +19,7 @@ impl Store {
     pub fn new(kind: StorageKind, chatbot_id: &str) -> Store {
         Store {
             kind,
-            prefix: format!("dialoge:{chatbot_id}:"),
+            prefix: ["dialoge:", chatbot_id, ":"].concat(),
             memory: RefCell::new(SortedMap::new()),
         }
     }
@@ -33,8 +33,13 @@ impl Store {
         }
     }
 
+    /// The stored name of `key`: the prefix and the key (one concatenation, not `format!`).
+    fn full(&self, key: &str) -> String {
+        [self.prefix.as_str(), key].concat()
+    }
+
     pub fn get(&self, key: &str) -> Option<String> {
-        let full = format!("{}{key}", self.prefix);
+        let full = self.full(key);
         match self.backend() {
             Some(s) => s.get_item(&full).ok().flatten(),
             None => self.memory.borrow().get(&full).cloned(),
@@ -42,7 +47,7 @@ impl Store {
     }
 
     pub fn set(&self, key: &str, value: &str) {
-        let full = format!("{}{key}", self.prefix);
+        let full = self.full(key);
         let stored = self
             .backend()
             .map(|s| s.set_item(&full, value).is_ok())
@@ -53,7 +58,7 @@ impl Store {
     }
 
     pub fn remove(&self, key: &str) {
-        let full = format!("{}{key}", self.prefix);
+        let full = self.full(key);
         if let Some(s) = self.backend() {
             let _ = s.remove_item(&full);
         }

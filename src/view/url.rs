@@ -41,8 +41,8 @@ pub fn safe_image(url: &str, api_base: &str) -> Option<String> {
         Some("http" | "https") => Some(url),
         Some("data") if url[5..].to_ascii_lowercase().starts_with("image/") => Some(url),
         Some(_) => None,
-        None if url.starts_with("//") => Some(format!("https:{url}")),
-        None if url.starts_with('/') => Some(format!("{api_base}{url}")),
+        None if url.starts_with("//") => Some(["https:", &url].concat()),
+        None if url.starts_with('/') => Some([api_base, &url].concat()),
         None => None,
     }
 }

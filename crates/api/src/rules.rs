@@ -705,9 +705,8 @@ pub fn mime_of(browser_type: &str, filename: &str) -> String {
     if !browser_type.is_empty() {
         return browser_type.to_owned();
     }
-    let ext = filename
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
+    let ext = after_last(filename, b'.')
+        .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     match ext.as_str() {
         "png" => "image/png",
@@ -723,14 +722,24 @@ pub fn mime_of(browser_type: &str, filename: &str) -> String {
 /// `image/png` → `PNG`, `image/svg+xml` → `SVG`, `image/*` → `IMAGE`: how types are named to
 /// the visitor.
 pub fn type_label(mime: &str) -> String {
-    let sub = mime.rsplit('/').next().unwrap_or(mime);
-    let sub = if sub == "*" {
+    let sub = after_last(mime, b'/').unwrap_or(mime);
+    let mut sub = if sub == "*" {
         mime.split('/').next().unwrap_or(mime)
     } else {
         sub
     };
-    let sub = sub.trim_start_matches("x-");
+    // (`trim_start_matches("x-")` brings a substring searcher into the wasm for these two bytes.)
+    while let Some(rest) = sub.strip_prefix("x-") {
+        sub = rest;
+    }
     sub.split('+').next().unwrap_or(sub).to_ascii_uppercase()
+}
+
+/// What follows the last `sep` (an ASCII byte) in `text`; `None` when there is none. A byte
+/// scan: `rsplit`/`rsplit_once` on a `char` bring a reverse searcher the wasm needs nowhere else.
+fn after_last(text: &str, sep: u8) -> Option<&str> {
+    let i = text.bytes().rposition(|b| b == sep)?;
+    Some(&text[i + 1..])
 }
 
 // ------------------------------------------------------------------------------------------------

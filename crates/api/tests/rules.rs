@@ -387,6 +387,12 @@ fn files_are_checked_for_type_and_size_before_reading() {
     assert_eq!(rules::type_label("image/jpeg"), "JPEG");
     assert_eq!(rules::type_label("image/svg+xml"), "SVG");
     assert_eq!(rules::type_label("image/*"), "IMAGE");
+    assert_eq!(rules::type_label("application/x-x-rar"), "RAR");
+    assert_eq!(rules::type_label("text/plain"), "PLAIN");
+    assert_eq!(rules::type_label("plain"), "PLAIN");
+    assert_eq!(rules::mime_of("", "report.v2.PDF"), "application/pdf");
+    assert_eq!(rules::mime_of("", "README"), "application/octet-stream");
+    assert_eq!(rules::mime_of("", "archive."), "application/octet-stream");
 }
 
 // ------------------------------------------------------------------------------------------------
