@@ -1,7 +1,7 @@
 // The public JavaScript API of EMBED.md section 3, driven the way a shop's own scripts would.
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { startSandbox, startBrowser, assertNoProblems, Widget } from "./harness.mjs";
+import { startSandbox, startBrowser, assertNoProblems, Widget, newVisitor } from "./harness.mjs";
 
 let sandbox;
 let browser;
@@ -47,6 +47,26 @@ test("calls queued by the stub before the loader runs are replayed, events reach
   assert.equal(bodies.length, 1);
   assert.deepEqual(bodies[0].context, { page: "https://shop.example.com/cart", cart_items: 3 });
   assert.deepEqual(bodies[0].message.parts, [{ type: "text", text: "What is your return policy?" }]);
+  await page.close();
+});
+
+test("two sends in one tick: the second waits for the first answer, each is sent once, in order", async () => {
+  const page = await browser.context.newPage();
+  const bodies = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/v1/chat/messages") && r.method() === "POST") bodies.push(r.postDataJSON());
+  });
+  const w = await newVisitor(page, sandbox.url);
+  await page.evaluate(() => {
+    Dialoge("send", "first question");
+    Dialoge("send", "second question");
+  });
+  await w.answer(1);
+  const texts = bodies.map((b) => b.message.parts[0].text);
+  assert.deepEqual(texts, ["first question", "second question"], "one request each, the second after the first");
+  const states = await w.byRole("user").evaluateAll((els) => els.map((e) => e.dataset.state));
+  assert.equal(states.length, 2, `two visitor messages: ${states}`);
+  assert.ok(states.every((st) => st === "sent" || st === "done"), `neither failed nor stuck: ${states}`);
   await page.close();
 });
 

@@ -798,8 +798,7 @@ impl Conversation {
         });
     }
 
-    /// The preview's scripted tail, after the sample history (the chunk's entry to it is
-    /// [`play_sample`]): a streamed answer, then a visitor message that failed to send (with its
+    /// The preview's scripted tail, after the sample history: a streamed answer, then a visitor message that failed to send (with its
     /// retry, answered locally). Played again from the start by `Dialoge('preview')`: what the
     /// last play showed is taken away first (a failed message the visitor has since retried
     /// stays, with its answer).

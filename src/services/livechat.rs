@@ -202,7 +202,7 @@ impl Livechat {
 
     /// On first open with a known visitor: is there a session (waiting, active, or closed with
     /// its transcript)? Its state is applied (the banner shows it), and the status of a session
-    /// handed back for [`resumed`], in the chunk, to follow. The common answer, none, ends here.
+    /// handed back for [`Livechat::resumed`] to follow. The common answer, none, ends here.
     pub(super) async fn look_up(&self) -> Option<LivechatStatus> {
         let env = self.env.get()?;
         let signal = env.conversation_life().signal();

@@ -474,6 +474,10 @@ impl Services {
             livechat.send(entry, move || this.send_held());
             return;
         }
+        // Busy from now, not from when the task first runs: a second send in the same tick
+        // (two `Dialoge('send')` calls) is held for this one instead of ending its request.
+        conversation.set_busy(true);
+        entry.set_state(crate::state::conversation::EntryState::Sending);
         self.spawn(async move {
             match conversation.turn(entry).await {
                 // A person has the conversation: this message belongs to them.
