@@ -386,7 +386,7 @@ async fn mount(ctx: Services) -> HtmlElement {
     let owner = Owner::new();
     owner.with(|| {
         provide_context(ctx);
-        dom::mount(&root, || shell(ctx));
+        dom::mount(&root, || Some(shell(ctx)));
     });
     std::mem::forget(owner);
     dialoge_widget::reactive::tick().await;

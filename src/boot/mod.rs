@@ -30,7 +30,7 @@ pub fn mount(root: HtmlElement, options: Options) -> Widget {
     let (services, view) = owner.with(|| {
         let services = Services::new(options);
         provide_context(services);
-        (services, dom::mount(&root, || shell(services)))
+        (services, dom::mount(&root, || Some(shell(services))))
     });
     services.start();
     Widget {

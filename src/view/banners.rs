@@ -15,7 +15,7 @@ use crate::view::url::safe_link;
 /// WCAG AA for normal text.
 const MIN_CONTRAST: f64 = 4.5;
 
-pub fn banners(svc: Services) -> Option<Element> {
+pub fn banners(svc: Services) -> Element {
     // Plain DOM (`view::dom`), redrawn whole when the list or the language changes (a page, a
     // dismissal): rare, and cheaper in wasm than views.
     let host: Element = dom::el("div|class=dlg-banners").into();
@@ -33,7 +33,7 @@ pub fn banners(svc: Services) -> Option<Element> {
             });
         }));
     }
-    Some(host)
+    host
 }
 
 /// The banner's colours as CSS custom properties: its own pair when readable, its background

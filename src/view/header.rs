@@ -125,7 +125,7 @@ fn build(
 /// The header of the panel, as plain DOM: its branded part is rebuilt whole when the config,
 /// language or colour scheme changes; the "talk to a person" button, the menu and the close
 /// button sit outside it, so their focus survives a rebuild.
-pub fn header_el(svc: Services) -> Option<Element> {
+pub fn header_el(svc: Services) -> Element {
     let base = svc.api_base();
     let header: Element = dom::el("header|class=dlg-header").into();
     let main: Element = dom::el("div|class=dlg-header-main").into();
@@ -181,5 +181,5 @@ pub fn header_el(svc: Services) -> Option<Element> {
             let _ = header.set_attribute("class", class);
         }));
     }
-    Some(header)
+    header
 }

@@ -10,7 +10,7 @@ use crate::services::Services;
 use crate::view::dom;
 
 /// The welcome bubble and the start prompts, at the top of the message list.
-pub fn intro(svc: Services) -> Option<Element> {
+pub fn intro(svc: Services) -> Element {
     let host: Element = dom::el("div|class=dlg-intro").into();
     let el = host.clone();
     let empty = dom::flag_signal(Box::new(move || {
@@ -75,5 +75,5 @@ pub fn intro(svc: Services) -> Option<Element> {
         }
     };
     dom::on(&host, "click", Box::new(on_click));
-    Some(host)
+    host
 }

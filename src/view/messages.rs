@@ -37,12 +37,12 @@ struct Follow {
 /// The list's two observers and their callbacks, kept (and disconnected) together.
 type Observers = (ResizeObserver, MutationObserver, [Closure<dyn FnMut()>; 2]);
 
-pub fn message_list(svc: Services) -> Option<Element> {
+pub fn message_list(svc: Services) -> Element {
     let wrap: Element = dom::el("div|class=dlg-messages-wrap").into();
     let list: Element =
         dom::el("div|class=dlg-messages|data-testid=messages|role=log|aria-live=polite").into();
     dom::add(&wrap, &list);
-    let content_el = content(svc)?;
+    let content_el = content(svc);
     dom::add(&list, &content_el);
     let inner_el = content_el.clone();
     let has_new = RwSignal::new(false);
@@ -197,7 +197,7 @@ pub fn message_list(svc: Services) -> Option<Element> {
             Some(pill)
         }),
     );
-    Some(wrap)
+    wrap
 }
 
 /// One box around everything that scrolls (its size is the content's height, which the
@@ -205,9 +205,9 @@ pub fn message_list(svc: Services) -> Option<Element> {
 /// message, the line that says older history is loading, the messages, and the quiet rating.
 /// The messages are a `dom::list`, keyed by entry: a message is drawn once, older history goes in
 /// above the first one, and nothing else is drawn again.
-fn content(svc: Services) -> Option<Element> {
+fn content(svc: Services) -> Element {
     let content: Element = dom::el("div|class=dlg-messages-content").into();
-    dom::add(&content, &crate::view::intro::intro(svc)?);
+    dom::add(&content, &crate::view::intro::intro(svc));
     dom::place(
         &content,
         Box::new(move || {
@@ -257,7 +257,7 @@ fn content(svc: Services) -> Option<Element> {
         Box::new(move || svc.conversation.visitor_spoke()),
         Box::new(move || crate::view::rating::quiet_rating_el(svc)),
     );
-    Some(content)
+    content
 }
 
 /// One message as plain DOM (`view::dom`): a history of a thousand messages is their elements

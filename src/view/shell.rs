@@ -23,7 +23,7 @@ use crate::view::teaser::teasers;
 use crate::view::theme::use_theme;
 
 /// The whole widget: the panel, the teasers and the launcher in one root, as plain DOM.
-pub fn shell(svc: Services) -> Option<Element> {
+pub fn shell(svc: Services) -> Element {
     let html_root = dom::el("div|class=dlg-root");
     use_theme(svc, html_root.clone());
     let root: Element = html_root.into();
@@ -59,10 +59,10 @@ pub fn shell(svc: Services) -> Option<Element> {
         }
     }));
     title_alerts(svc);
-    dom::add(&root, &panel(svc)?);
-    dom::add(&root, &teasers(svc)?);
+    dom::add(&root, &panel(svc));
+    dom::add(&root, &teasers(svc));
     dom::add(&root, &launcher(svc));
-    Some(root)
+    root
 }
 
 /// The round button that opens and closes the panel, with the unread count.
@@ -114,16 +114,14 @@ fn launcher(svc: Services) -> Element {
 
 /// The dialog: Escape closes it, Tab stays inside it on a small screen, and files dropped on it
 /// are attached, around its content ([`panel_view`]).
-fn panel(svc: Services) -> Option<Element> {
+fn panel(svc: Services) -> Element {
     let section: Element =
         dom::el("section|class=dlg-panel|data-testid=panel|role=dialog|aria-labelledby=dlg-title")
             .into();
     {
         let section = section.clone();
+        // Named by its header's title (`aria-labelledby`), drawn with it below.
         dom::watch(Box::new(move || {
-            // Named by its header's title (`aria-labelledby`); this says the same, for as
-            // long as the header has none.
-            let _ = section.set_attribute("aria-label", &svc.branding.bot_name());
             dom::flag(&section, "hidden", !svc.ui.open().get());
         }));
     }
@@ -183,46 +181,42 @@ fn panel(svc: Services) -> Option<Element> {
             }),
         );
     }
-    Some(section)
+    section
 }
 
 /// The panel's content, drawn into
 /// `host`: header, banners, the livechat, messages, status line, and the composer or, when the
 /// chat refused this visitor (403), a calm notice in its place (what was typed stays).
 pub fn panel_view(svc: Services, att: Attachments, host: &Element) {
-    let parts = [header_el(svc), banners(svc)];
-    for part in parts.iter().flatten() {
-        dom::add(host, part);
-    }
+    dom::add(host, &header_el(svc));
+    dom::add(host, &banners(svc));
     livechat_view(svc, host);
-    let parts = [message_list(svc), status_line(svc)];
-    for part in parts.iter().flatten() {
-        dom::add(host, part);
-    }
+    dom::add(host, &message_list(svc));
+    dom::add(host, &status_line(svc));
     let available = move || !svc.ui.unavailable().get();
     attachment_chips(svc, att, host, available);
     dom::when(
         host,
         Box::new(available),
-        Box::new(move || composer(svc, att)),
+        Box::new(move || Some(composer(svc, att))),
     );
     dom::when(
         host,
         Box::new(move || !available()),
-        Box::new(move || unavailable(svc)),
+        Box::new(move || Some(unavailable(svc))),
     );
 }
 
 /// Why the composer is gone (the chat refused this visitor, 403).
-fn unavailable(svc: Services) -> Option<Element> {
+fn unavailable(svc: Services) -> Element {
     let p = dom::el("p|class=dlg-unavailable|data-testid=unavailable|role=status");
     crate::view::say(svc, &p, |t| t.error_unavailable);
-    Some(p.into())
+    p.into()
 }
 
 /// What the conversation is doing (connecting, thinking, waiting out a rate limit, an error with
 /// its retry), redrawn whole when that changes: a few times per answer.
-fn status_line(svc: Services) -> Option<Element> {
+fn status_line(svc: Services) -> Element {
     let div = dom::el("div|class=dlg-status|data-testid=status|role=status");
     let out: Element = div.clone().into();
     dom::watch(Box::new(move || {
@@ -267,13 +261,13 @@ fn status_line(svc: Services) -> Option<Element> {
         dom::text(&span, &text);
         dom::add(&div, &span);
     }));
-    Some(out)
+    out
 }
 
 /// The composer: the file chooser behind the attach button, the labelled input (Enter sends,
 /// Shift+Enter breaks the line, pasted files are attached), and send — or stop while an answer
 /// arrives.
-fn composer(svc: Services, att: Attachments) -> Option<Element> {
+fn composer(svc: Services, att: Attachments) -> Element {
     let has_files = move || att.list.with(|l| !l.is_empty());
     let submit = move || {
         let text = svc.conversation.draft().get_untracked();
@@ -410,7 +404,7 @@ fn composer(svc: Services, att: Attachments) -> Option<Element> {
         }),
     );
     dom::on(&stop, "click", Box::new(move |_| svc.conversation.stop()));
-    Some(form.into())
+    form.into()
 }
 
 /// When the visitor asked for it, the tab's title counts the unread messages ("(2) Shop"), and

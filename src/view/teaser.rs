@@ -16,7 +16,7 @@ use crate::services::Services;
 use crate::view::dom;
 
 /// The teasers, newest nearest the launcher.
-pub fn teasers(svc: Services) -> Option<Element> {
+pub fn teasers(svc: Services) -> Element {
     // Always in the DOM (hidden when idle): a live region must exist before its content
     // changes for screen readers to announce a new teaser.
     let host: Element = dom::el("div|class=dlg-teasers|role=region|aria-live=polite").into();
@@ -106,5 +106,5 @@ pub fn teasers(svc: Services) -> Option<Element> {
         }));
     }
     dom::on(&host, "click", Box::new(on_click));
-    Some(host)
+    host
 }
