@@ -4,10 +4,12 @@
 // Written in what every browser that can run the app has (arrows, rest and spread are older than
 // the `import()` it needs), and for brotli: scripts/minify-loader.mjs minifies it, and
 // `node bench/loader-margin.mjs --source` measures it against the 2 KB gate.
+// P: "preview/" in the shipped Dialoge build, where the branding preview is its own build in that
+// folder (a shop's visitors never download it); "" where the app has the preview in it.
 // V: "?v=<hash>" at build (scripts/minify-loader.mjs), "" in development: the app's files are asked
 // for by version, so they may be cached for long. It is the last argument so that its digits come
 // last in the minified file too, where they disturb brotli least (bench/loader-margin.mjs).
-(function (w, d, V) {
+(function (w, d, P, V) {
   "use strict";
   var me = d.currentScript;
   var prev = w.Dialoge;
@@ -86,9 +88,9 @@
     return e;
   }
 
-  // The app's files, by the build's version.
+  // The app's files, by the build's version (a preview's from its own build).
   function at(file) {
-    return base + file + V;
+    return base + ("preview" in opts ? P : "") + file + V;
   }
 
   function paint() {
@@ -210,4 +212,4 @@
   queue = [];
   early.forEach((a) => Dialoge(...a));
   start();
-})(window, document, "");
+})(window, document, "", "");

@@ -21,7 +21,7 @@ const args = process.argv.slice(2);
 const n = Number(args.find((a) => a.startsWith("--n="))?.slice(4) ?? 200);
 const file = args.find((a) => !a.startsWith("--")) ?? join(here, "..", "dist", "dialoge.js");
 const code = args.includes("--source")
-  ? await minifyLoader(readFileSync(join(here, "..", "dialoge.js"), "utf8"), "?v=000000000000")
+  ? await minifyLoader(readFileSync(join(here, "..", "dialoge.js"), "utf8"), "?v=000000000000", "preview/")
   : readFileSync(file, "utf8");
 
 // The version as scripts/minify.mjs writes it: the first 12 hex digits of a sha256.

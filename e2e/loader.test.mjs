@@ -342,6 +342,8 @@ test("the app's files are versioned and kept for a year; the loader is revalidat
     assert.match(h.url, /\?v=[0-9a-f]{12}$/, `${f} is asked for with its version`);
     assert.equal(h.cache, "public, max-age=31536000, immutable", `${f} is cached for a year`);
   }
+  // The branding preview is its own build: a shop's visitors never fetch it.
+  assert.deepEqual([...heads.keys()].filter((p) => p.startsWith("/widget/preview/")), []);
 });
 
 test("a hostile look in storage paints nothing but text and refuses colours that aren't #hex", async () => {

@@ -75,6 +75,37 @@ test("the preview shows every part type and marker, the streamed answer and a re
   assert.deepEqual(problems.filter((p) => !/\[dialoge\]/.test(p)), []);
 });
 
+test("the preview is its own build in preview/, versioned like the app; the shop's build refuses to be one", async () => {
+  const { page } = browser;
+  const seen = new Map();
+  const on = async (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith("/widget/")) seen.set(url.pathname, { v: url.search, cache: (await r.allHeaders())["cache-control"] });
+  };
+  page.on("response", on);
+  await openPreview(page);
+  page.off("response", on);
+  for (const f of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
+    const h = seen.get(`/widget/preview/${f}`);
+    assert.ok(h, `preview/${f} was fetched: ${[...seen.keys()].join(", ")}`);
+    assert.match(h.v, /^\?v=[0-9a-f]{12}$/, `preview/${f} is asked for with the build's version`);
+    assert.equal(h.cache, "public, max-age=31536000, immutable");
+    assert.ok(!seen.has(`/widget/${f}`), `the shop's ${f} is not fetched for a preview`);
+  }
+  // The shop's build, mounted as a preview without the loader: a clear error, no request.
+  const error = await page.evaluate(async () => {
+    const m = await import("/widget/dialoge-widget.js");
+    await m.default({ module_or_path: "/widget/dialoge-widget_bg.wasm" });
+    try {
+      m.mount(document.createElement("div"), { preview: "" });
+      return "mounted";
+    } catch (e) {
+      return String(e);
+    }
+  });
+  assert.match(error, /^\[dialoge\] this build has no branding preview: load it through dialoge\.js/);
+});
+
 test("Dialoge('preview', config) re-themes in place: same elements, new colours, no remount", async () => {
   const { page } = browser;
   await openPreview(page);

@@ -310,7 +310,7 @@ test("the preview makes no network request beyond the widget's and the studio's 
   const foreign = requests.filter((url) =>
     !url.startsWith(`${sandbox.url}/widget/`) && url !== `${sandbox.url}/studio` && !/^(data|blob):/.test(url));
   assert.deepEqual(foreign, [], "only files under /widget/");
-  assert.ok(requests.some((u) => /\/widget\/dialoge-widget_bg\.wasm(\?v=\w+)?$/.test(u)), "the widget itself was loaded");
+  assert.ok(requests.some((u) => /\/widget\/preview\/dialoge-widget_bg\.wasm(\?v=\w+)?$/.test(u)), "the preview build was loaded");
   assert.deepEqual((await sandboxRequests(sandbox.url)).slice(seenBefore), [], "no API, token or /chat-api request");
   clean(b);
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the release widget: the Dialoge build into dist/, then the OpenDialog build into
-# dist/opendialog/. Called by
+# Builds the release widget: the branding preview, the Dialoge build into dist/ (with the preview's
+# app files in dist/preview/), then the OpenDialog build into dist/opendialog/. Called by
 # scripts/test.sh and scripts/demo.sh after scripts/setup.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,5 +19,10 @@ export CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
 export CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT=true
 export CARGO_PROFILE_RELEASE_PANIC=immediate-abort
 
-trunk build --release --offline
+# The branding preview first, on its own (target/preview-dist): the Dialoge build leaves the
+# preview out (--no-default-features) and its post-build hook (scripts/minify.mjs) ships these app
+# files in dist/preview/, where the loader fetches them for `data-preview`. The OpenDialog build
+# keeps its preview in (default features).
+trunk build --release --offline --dist target/preview-dist
+DIALOGE_PREVIEW_DIST="$ROOT/target/preview-dist" trunk build --release --offline --no-default-features
 trunk build --release --offline --features opendialog --dist dist/opendialog

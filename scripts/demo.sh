@@ -10,7 +10,7 @@ cd "$ROOT"
 # file it is built from is newer than the last build (dist/.built).
 stamp="dist/.built"
 sources=(src style studio crates/api crates/api-derive dialoge.js dialoge-phone.js index.html Trunk.toml Cargo.toml Cargo.lock scripts)
-if [ -f "$stamp" ] && [ -f dist/opendialog/dialoge.js ] &&
+if [ -f "$stamp" ] && [ -f dist/opendialog/dialoge.js ] && [ -f dist/preview/dialoge-widget_bg.wasm ] &&
    [ -z "$(find "${sources[@]}" -newer "$stamp" -print -quit)" ]; then
   echo "widget up to date in dist/ (nothing changed since its build)"
 else

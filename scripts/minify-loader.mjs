@@ -7,14 +7,16 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Where the loader takes its version (`V`, "" in development): the last argument of its call. */
-export const PLACEHOLDER = '(window, document, "")';
+/** Where the loader takes the preview's folder (`P`) and its version (`V`), both "" in
+ * development: the last two arguments of its call. */
+export const PLACEHOLDER = '(window, document, "", "")';
 
-/** The minified loader asking for the app's files with the version `v` (`?v=…`). */
-export async function minifyLoader(src, v) {
-  if (src.split(PLACEHOLDER).length !== 2) throw new Error(`the loader lost its version placeholder ${PLACEHOLDER}`);
+/** The minified loader asking for the app's files with the version `v` (`?v=…`), and for a
+ * branding preview's from the folder `p` (`preview/`, or "" when the app has the preview). */
+export async function minifyLoader(src, v, p = "") {
+  if (src.split(PLACEHOLDER).length !== 2) throw new Error(`the loader lost its placeholder ${PLACEHOLDER}`);
   const { minify } = createRequire(join(root, ".tools", "package.json"))("terser");
-  const out = await minify(src.replace(PLACEHOLDER, `(window, document, "${v}")`), {
+  const out = await minify(src.replace(PLACEHOLDER, `(window, document, "${p}", "${v}")`), {
     // A classic script; the syntax it is written in (it needs `import()`, which is newer).
     module: false,
     ecma: 2018,

@@ -6,7 +6,7 @@
 // minifier cannot parse the glue's ES module syntax and warned on every build), then writes each
 // file's brotli and gzip twin (`.br`, `.gz`) so a server can send them as they are — the sandbox
 // does, as a CDN would.
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { join, dirname } from "node:path";
@@ -30,9 +30,22 @@ console.log(`shortened ${renamed} import names`);
 // The loader names the app's files with a version (`?v=` + a hash of what they are built from), so a server
 // may cache them for a year (the sandbox does, as a CDN would); the loader itself stays short-
 // lived, and a new build is a new URL. scripts/minify-loader.mjs puts it in and minifies the loader.
+const APP = ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"];
 const version = createHash("sha256");
-for (const name of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
-  version.update(readFileSync(join(dir, name)));
+for (const name of APP) version.update(readFileSync(join(dir, name)));
+// The branding preview as its own build (scripts/build.sh builds it first and names its folder in
+// DIALOGE_PREVIEW_DIST): its app files, already finished with their twins, go into `preview/`, and
+// the loader fetches them from there for `data-preview`. The version covers them too.
+const previewDist = process.env.DIALOGE_PREVIEW_DIST;
+if (previewDist) {
+  mkdirSync(join(dir, "preview"), { recursive: true });
+  for (const name of APP) {
+    for (const twin of ["", ".br", ".gz"]) {
+      copyFileSync(join(previewDist, name + twin), join(dir, "preview", name + twin));
+    }
+    version.update(readFileSync(join(dir, "preview", name)));
+  }
+  console.log(`copied the preview build from ${previewDist} into preview/`);
 }
 const V = `?v=${version.digest("hex").slice(0, 12)}`;
 {
@@ -40,7 +53,7 @@ const V = `?v=${version.digest("hex").slice(0, 12)}`;
   const src = readFileSync(path, "utf8");
   let code;
   try {
-    code = await minifyLoader(src, V);
+    code = await minifyLoader(src, V, previewDist ? "preview/" : "");
   } catch (e) {
     console.error(`minify.mjs: ${e.message}`);
     process.exit(1);

@@ -16,6 +16,8 @@ step "clippy (warnings denied): native crates, then the widget on wasm32"
 cargo clippy -p dialoge-api -p dialoge-api-derive -p dialoge-sandbox --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p dialoge-widget --all-targets --quiet -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p dialoge-widget --features opendialog --all-targets --quiet -- -D warnings
+# The shipped Dialoge build: no preview (its tests need the preview, so the library alone).
+cargo clippy --target wasm32-unknown-unknown -p dialoge-widget --no-default-features --quiet -- -D warnings
 
 step "native tests (dialoge-api, dialoge-sandbox)"
 cargo test -p dialoge-api -p dialoge-sandbox 2>&1 | tee "$LOG/native.txt"
@@ -23,7 +25,7 @@ cargo test -p dialoge-api -p dialoge-sandbox 2>&1 | tee "$LOG/native.txt"
 step "browser component tests (wasm-bindgen-test, headless Chromium)"
 cargo test --target wasm32-unknown-unknown -p dialoge-widget 2>&1 | tee "$LOG/wasm.txt"
 
-step "build the widget (release): the Dialoge build, then the OpenDialog build"
+step "build the widget (release): the preview, the Dialoge build, then the OpenDialog build"
 bash scripts/build.sh
 
 step "end-to-end tests (built widget + sandbox, headless Chromium)"

@@ -14,6 +14,7 @@
 pub mod dialoge;
 #[cfg(feature = "opendialog")]
 pub mod opendialog;
+#[cfg(feature = "preview")]
 pub mod preview;
 
 use std::rc::Rc;
@@ -75,6 +76,8 @@ pub enum TurnEvent {
 /// The service behind this mount.
 pub enum Backend {
     Dialoge(dialoge::Dialoge),
+    /// Scripted, for the branding preview (its own build: the `preview` feature).
+    #[cfg(feature = "preview")]
     Preview(preview::Preview),
     /// OpenDialog's Chat API v3 (its own build: the `opendialog` feature).
     #[cfg(feature = "opendialog")]
@@ -118,9 +121,15 @@ pub struct Raw<T> {
     pub json: wasm_bindgen::JsValue,
 }
 
+// The shipped Dialoge build has the one backend: the arms for "any other" cannot match there.
+#[cfg_attr(
+    not(any(feature = "preview", feature = "opendialog")),
+    allow(unreachable_patterns, irrefutable_let_patterns)
+)]
 impl Backend {
     /// The backend the options ask for.
     pub fn from_options(options: &Options, store: Rc<Store>) -> Backend {
+        #[cfg(feature = "preview")]
         if options.preview {
             return Backend::Preview(preview::Preview::new(options.api_base.clone()));
         }
@@ -134,6 +143,7 @@ impl Backend {
     pub fn capabilities(&self) -> Capabilities {
         match self {
             Backend::Dialoge(_) => dialoge::CAPABILITIES,
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => preview::CAPABILITIES,
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => opendialog::CAPABILITIES,
@@ -144,6 +154,7 @@ impl Backend {
     pub fn base(&self) -> &str {
         match self {
             Backend::Dialoge(d) => d.base(),
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => p.base(),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(o) => o.base(),
@@ -151,8 +162,10 @@ impl Backend {
     }
 
     /// The scripted preview, when this mount is one.
+    #[cfg(feature = "preview")]
     pub fn preview(&self) -> Option<&preview::Preview> {
         match self {
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => Some(p),
             _ => None,
         }
@@ -163,6 +176,7 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.knows_visitor(),
             // The sample conversation is the preview's visitor.
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => true,
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(o) => o.knows_visitor(),
@@ -182,6 +196,7 @@ impl Backend {
             Backend::Dialoge(d) => d.forget(),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(o) => o.forget(),
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => {}
         }
     }
@@ -258,6 +273,7 @@ impl Backend {
     pub async fn config(&self, signal: Option<&AbortSignal>) -> Result<(Config, String)> {
         match self {
             Backend::Dialoge(d) => d.config(signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => p.config(),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(o) => o.config(signal).await,
@@ -275,6 +291,7 @@ impl Backend {
     ) -> Result<TurnEnd> {
         match self {
             Backend::Dialoge(d) => d.send(body, key, signal, on_event).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => p.send(body, on_event).await,
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(o) => o.send(body, key, signal, on_event).await,
@@ -290,7 +307,9 @@ impl Backend {
         match self {
             Backend::Dialoge(d) => d.history(cursor, signal).await,
             // Only the latest page: the sample is one page.
+            #[cfg(feature = "preview")]
             Backend::Preview(p) if cursor.is_none() => p.history(),
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => Ok(HistoryPage {
                 messages: Vec::new(),
                 next_cursor: None,
@@ -308,6 +327,7 @@ impl Backend {
     ) -> Result<ActionResponse> {
         match self {
             Backend::Dialoge(d) => d.action(request, signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => Ok(preview::action_response()),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(o) => o.action(request, signal).await,
@@ -323,6 +343,7 @@ impl Backend {
     ) -> Result<()> {
         match self {
             Backend::Dialoge(d) => d.rate(request, key, signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => Ok(()),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
@@ -381,6 +402,7 @@ impl Backend {
     pub async fn export(&self, signal: Option<&AbortSignal>) -> Result<Download> {
         match self {
             Backend::Dialoge(d) => d.export(signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => Err(BackendError::Unsupported),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(o) => o.export(signal).await,
@@ -391,6 +413,7 @@ impl Backend {
     pub async fn delete(&self, signal: Option<&AbortSignal>) -> Result<()> {
         match self {
             Backend::Dialoge(d) => d.delete(signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => Err(BackendError::Unsupported),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
@@ -405,6 +428,7 @@ impl Backend {
     ) -> Result<LivechatSession> {
         match self {
             Backend::Dialoge(d) => d.handover(request, signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => p.handover(),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
@@ -416,6 +440,7 @@ impl Backend {
     pub async fn livechat_state(&self, signal: Option<&AbortSignal>) -> Result<Raw<LivechatState>> {
         match self {
             Backend::Dialoge(d) => d.livechat_state(signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => p.livechat_state().map(|value| Raw {
                 value,
                 json: wasm_bindgen::JsValue::NULL,
@@ -436,6 +461,7 @@ impl Backend {
     ) -> Result<Raw<SyncResponse>> {
         match self {
             Backend::Dialoge(d) => d.livechat_sync(after, cursor, wait_ms, signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => Err(preview::Preview::no_sync()),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
@@ -449,6 +475,7 @@ impl Backend {
     ) -> Result<Raw<LivechatMessages>> {
         match self {
             Backend::Dialoge(d) => d.livechat_messages(after, signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => p.livechat_messages(after),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
@@ -464,6 +491,7 @@ impl Backend {
     ) -> Result<LivechatSendResponse> {
         match self {
             Backend::Dialoge(d) => d.livechat_send(body, key, signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => p.livechat_send(body),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
@@ -473,6 +501,7 @@ impl Backend {
     pub async fn livechat_typing(&self, typing: bool, signal: Option<&AbortSignal>) -> Result<()> {
         match self {
             Backend::Dialoge(d) => d.livechat_typing(typing, signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(_) => Ok(()),
             #[cfg(feature = "opendialog")]
             Backend::OpenDialog(_) => Err(BackendError::Unsupported),
@@ -482,6 +511,7 @@ impl Backend {
     pub async fn livechat_close(&self, signal: Option<&AbortSignal>) -> Result<()> {
         match self {
             Backend::Dialoge(d) => d.livechat_close(signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => {
                 p.livechat_close();
                 Ok(())
@@ -498,6 +528,7 @@ impl Backend {
     ) -> Result<()> {
         match self {
             Backend::Dialoge(d) => d.livechat_feedback(request, signal).await,
+            #[cfg(feature = "preview")]
             Backend::Preview(p) => {
                 p.livechat_feedback();
                 Ok(())

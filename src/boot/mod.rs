@@ -64,8 +64,13 @@ impl Widget {
             "reset" => s.reset(),
             "setContext" => s.conversation.set_context(&arg),
             "destroy" => self.destroy(),
+            #[cfg(feature = "preview")]
             "preview" => s.preview(options::json_text(&arg)),
+            #[cfg(feature = "preview")]
             "previewScene" => s.preview_scene(&arg.as_string().unwrap_or_default()),
+            // Only a widget booted as a preview takes either, and this build cannot be one.
+            #[cfg(not(feature = "preview"))]
+            "preview" | "previewScene" => log("'preview' needs a widget booted with preview: true"),
             other => log(&format!("unknown command '{other}'")),
         }
     }

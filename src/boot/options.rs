@@ -88,6 +88,8 @@ pub enum BootError {
     UnknownBackend(String),
     #[error("this build speaks the Dialoge API: load dialoge.js from the opendialog/ folder for data-backend=\"opendialog\"")]
     OpenDialogBuild,
+    #[error("this build has no branding preview: load it through dialoge.js, which fetches the preview/ build for data-preview")]
+    PreviewBuild,
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -143,6 +145,11 @@ impl Options {
         let get_token = get(obj, "getToken").dyn_into::<js_sys::Function>().ok();
         let token_url = string(obj, "tokenUrl");
         let preview = flag(obj, "preview");
+        // The preview is its own build (the `preview` feature); the loader fetches it.
+        #[cfg(not(feature = "preview"))]
+        if preview {
+            return Err(BootError::PreviewBuild);
+        }
         let has_key = matches!(
             &backend,
             BackendKind::OpenDialog {

@@ -21,6 +21,7 @@ use crate::boot::events::{HostEvent, Where};
 use crate::boot::options::Options;
 use crate::i18n::Lang;
 use crate::life::{sleep, Life};
+#[cfg(feature = "preview")]
 use crate::transport::http::{self, HttpRequest};
 use crate::transport::storage::Store;
 
@@ -154,6 +155,7 @@ impl Branding {
         let Some(env) = self.env.get() else { return };
         // A preview shows the config it was given, never a shop visitor's cached one (and its
         // store is in memory only).
+        #[cfg(feature = "preview")]
         if let (true, Some(text)) = (env.options.preview, &env.options.preview_config) {
             self.preview(text);
             return;
@@ -190,6 +192,7 @@ impl Branding {
         if self.fetch.try_get_value() != Some(Fetch::Idle) {
             return;
         }
+        #[cfg(feature = "preview")]
         if env.options.preview {
             // `data-config-url` is the one request a preview makes: the config itself.
             if let (None, Some(url)) = (&env.options.preview_config, &env.options.config_url) {
@@ -257,6 +260,7 @@ impl Branding {
     /// `data-config-url`): applied in place, like a fresh `/config`. An OpenDialog
     /// `configuration` is mapped the way that backend maps it. A config that cannot be read is
     /// said in the console and changes nothing, so a half-typed edit never blanks the preview.
+    #[cfg(feature = "preview")]
     pub fn preview(&self, text: &str) {
         #[cfg(feature = "opendialog")]
         if let Some(crate::boot::options::BackendKind::OpenDialog { .. }) =

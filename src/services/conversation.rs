@@ -105,6 +105,7 @@ pub struct Conversation {
     /// Visitor messages written while an answer was arriving, in order: sent after it.
     queue: StoredValue<Vec<u64>>,
     /// The preview's scripted tail (see `play_sample`): its task and the entries it showed.
+    #[cfg(feature = "preview")]
     sample: StoredValue<(Option<Life>, Vec<u64>)>,
     /// The service opened this conversation (see `greet`).
     #[cfg(feature = "opendialog")]
@@ -129,6 +130,7 @@ impl Conversation {
             started: StoredValue::new(false),
             stale: StoredValue::new(false),
             queue: StoredValue::new(Vec::new()),
+            #[cfg(feature = "preview")]
             sample: StoredValue::new_local((None, Vec::new())),
             #[cfg(feature = "opendialog")]
             greeted: StoredValue::new(false),
@@ -802,6 +804,7 @@ impl Conversation {
     /// retry, answered locally). Played again from the start by `Dialoge('preview')`: what the
     /// last play showed is taken away first (a failed message the visitor has since retried
     /// stays, with its answer).
+    #[cfg(feature = "preview")]
     pub(super) fn play_sample(&self) {
         let Some(env) = self.env.get() else { return };
         if env.backend.preview().is_none() {

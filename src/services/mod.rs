@@ -301,6 +301,7 @@ impl Services {
         if !self.branding.cached_is_fresh() {
             self.branding.fetch();
         }
+        #[cfg(feature = "preview")]
         if self.env.get().is_some_and(|e| e.options.preview) {
             self.start_preview();
         }
@@ -317,6 +318,7 @@ impl Services {
 
     /// A preview plays its sample at once, open or not: a closed panel then shows the
     /// launcher's unread badge for the streamed answer, as a shopper would see it.
+    #[cfg(feature = "preview")]
     fn start_preview(&self) {
         if self.conversation.begin() {
             self.resume_livechat();
@@ -325,12 +327,14 @@ impl Services {
     }
 
     /// The preview's sample answer (it streams like a turn).
+    #[cfg(feature = "preview")]
     fn play_sample(&self) {
         self.conversation.play_sample();
     }
 
     /// `Dialoge('preview', config)` re-themes in place; `Dialoge('preview')` replays the
     /// sample's streamed answer. Only a widget booted as a preview takes either.
+    #[cfg(feature = "preview")]
     pub fn preview(&self, config: Option<String>) {
         let Some(env) = self.env.get() else { return };
         if env.backend.preview().is_none() {
@@ -345,6 +349,7 @@ impl Services {
 
     /// `Dialoge('previewScene', name)`: the sample livechat's state (`none`, `waiting`,
     /// `active` with the agent typing, `closed` with feedback asked for).
+    #[cfg(feature = "preview")]
     pub fn preview_scene(&self, name: &str) {
         let Some(env) = self.env.get() else { return };
         match env.backend.preview() {
@@ -370,7 +375,7 @@ impl Services {
         self.env
             .get()
             .map(|e| e.backend.capabilities())
-            .unwrap_or(crate::backend::preview::CAPABILITIES)
+            .unwrap_or(crate::backend::dialoge::CAPABILITIES)
     }
 
     /// `data-color-scheme`: `Some(dark)` when the page fixed it.
@@ -536,6 +541,7 @@ impl Services {
         self.conversation.clear();
         self.livechat.clear();
         self.markers.clear();
+        #[cfg(feature = "preview")]
         if self.env.get().is_some_and(|e| e.options.preview) {
             self.start_preview();
         }
