@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Trunk post-build hook (Trunk.toml), release builds only: optimizes the wasm
-// (scripts/optimize.mjs), shortens the wasm's import names
+// (scripts/optimize.mjs), shortens the wasm's import and export names
 // (scripts/short-imports.mjs), minifies the loader (scripts/minify-loader.mjs) and the
 // wasm-bindgen glue with terser and the stylesheet itself (Trunk's minifier is off: its JS
 // minifier cannot parse the glue's ES module syntax and warned on every build), then writes each
@@ -12,7 +12,7 @@ import { brotliCompressSync, gzipSync, constants } from "node:zlib";
 import { join, dirname } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { shortenImports } from "./short-imports.mjs";
+import { shortenExports, shortenImports } from "./short-imports.mjs";
 import { optimize } from "./optimize.mjs";
 import { minifyLoader } from "./minify-loader.mjs";
 
@@ -27,6 +27,8 @@ if (!dir) {
 optimize(root, dir);
 const renamed = shortenImports(join(dir, "dialoge-widget_bg.wasm"), join(dir, "dialoge-widget.js"));
 console.log(`shortened ${renamed} import names`);
+const exported = shortenExports(join(dir, "dialoge-widget_bg.wasm"), join(dir, "dialoge-widget.js"));
+console.log(`shortened ${exported} export names`);
 // The loader names the app's files with a version (`?v=` + a hash of what they are built from), so a server
 // may cache them for a year (the sandbox does, as a CDN would); the loader itself stays short-
 // lived, and a new build is a new URL. scripts/minify-loader.mjs puts it in and minifies the loader.

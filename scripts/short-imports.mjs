@@ -5,6 +5,8 @@
 // section is rewritten, the glue's import object keys with it), the widget is a few KB smaller
 // over the wire and behaves exactly the same.
 //
+// `shortenExports` does the same for the wasm's exports (below).
+//
 // Used by scripts/minify.mjs (the release post-build hook) before terser runs on the glue.
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -125,6 +127,64 @@ export function shortenImports(wasmPath, gluePath) {
     if (!glue.includes(key)) throw new Error(`module ${key} is not in the glue`);
     glue = glue.split(key).join(JSON.stringify(SHORT_MODULE));
   }
+  writeFileSync(wasmPath, Buffer.concat(parts));
+  writeFileSync(gluePath, glue);
+  return renames.size;
+}
+
+/** The export kinds' description sizes: function, table, memory, global, tag — an index each. */
+function skipExportDesc(buf, pos) {
+  return readU32(buf, pos + 1)[1];
+}
+
+/**
+ * Renames the wasm's exports to `a`, `b`, … and the glue's uses of them (`wasm.<name>`), in
+ * place. wasm-bindgen exports each closure kind's invoker by its Rust type path
+ * (`wasm_bindgen_…___convert__closures_____invoke___…`, up to 300 characters), in the export
+ * section and again in the glue; the glue reaches every export as `wasm.<name>` and nothing else
+ * does (the loader talks to the glue's own `mount` and `App`), so the names are free. An export
+ * the glue never uses (the toolchain's `main` and abort globals) is renamed too, not removed.
+ */
+export function shortenExports(wasmPath, gluePath) {
+  const buf = readFileSync(wasmPath);
+  let glue = readFileSync(gluePath, "utf8");
+  let pos = 8;
+  const parts = [buf.subarray(0, 8)];
+  const renames = new Map();
+  while (pos < buf.length) {
+    const id = buf[pos];
+    const [size, bodyStart] = readU32(buf, pos + 1);
+    const end = bodyStart + size;
+    if (id !== 7) {
+      parts.push(buf.subarray(pos, end));
+      pos = end;
+      continue;
+    }
+    let p = bodyStart;
+    let count;
+    [count, p] = readU32(buf, p);
+    const body = [writeU32(count)];
+    for (let i = 0; i < count; i++) {
+      let len;
+      [len, p] = readU32(buf, p);
+      const field = buf.subarray(p, p + len).toString("utf8");
+      p += len;
+      const descStart = p;
+      p = skipExportDesc(buf, p);
+      const fresh = shortName(renames.size);
+      renames.set(field, fresh);
+      body.push(name(fresh), buf.subarray(descStart, p));
+    }
+    const section = Buffer.concat(body);
+    parts.push(Buffer.from([7]), writeU32(section.length), section);
+    pos = end;
+  }
+  // Every use in the glue is `wasm.<name>`; nothing is renamed that is not one.
+  glue = glue.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (all, long) => {
+    const short = renames.get(long);
+    if (short === undefined) throw new Error(`the glue uses wasm.${long}, which the wasm does not export`);
+    return `wasm.${short}`;
+  });
   writeFileSync(wasmPath, Buffer.concat(parts));
   writeFileSync(gluePath, glue);
   return renames.size;
