@@ -44,7 +44,7 @@ fn when(mut f: FormField, other: &str, value: &str) -> FormField {
     f.visible_when = vec![VisibleWhen {
         field: other.into(),
         operator: dialoge_api::message::ConditionOperator::Equals,
-        value: serde_json::Value::String(value.into()),
+        value: dialoge_api::json::Value::String(value.into()),
     }];
     f
 }
@@ -674,7 +674,7 @@ async fn a_custom_marker_renders_nothing_and_reaches_the_host_page_once() {
     let part = Part::Custom(CustomMarker {
         part_id: "part_11".into(),
         key: "open_size_guide".into(),
-        payload: Some(serde_json::json!({"category": "tees"})),
+        payload: Some(serde_json::json!({"category": "tees"}).into()),
         submitted: None,
     });
     let root = render(Some(ctx), part.clone()).await;

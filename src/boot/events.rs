@@ -47,7 +47,7 @@ pub enum HostEvent<'a> {
     Marker {
         part_id: &'a str,
         key: &'a str,
-        payload: Option<&'a serde_json::Value>,
+        payload: Option<&'a dialoge_api::json::Value>,
     },
     /// Any product interaction: `action` is `open` or `add_to_cart` (then with its `sku`;
     /// `url` is empty when the shop's cart has none and the page adds it itself).

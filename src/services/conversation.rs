@@ -97,7 +97,7 @@ pub struct Conversation {
     turn: StoredValue<Option<Life>>,
     /// `Dialoge('setContext', {...})`, sent with every following message: its `page` when a
     /// string (until the shop navigates) and the rest.
-    context: StoredValue<(Option<String>, serde_json::Map<String, serde_json::Value>)>,
+    context: StoredValue<(Option<String>, dialoge_api::json::Map)>,
     /// History was asked for in this conversation.
     started: StoredValue<bool>,
     /// Another tab ended a turn while this one could not look (busy, loading): look after.
@@ -126,7 +126,7 @@ impl Conversation {
             history_cursor: RwSignal::new(None),
             outbox: StoredValue::new(Vec::new()),
             turn: StoredValue::new_local(None),
-            context: StoredValue::new((None, serde_json::Map::new())),
+            context: StoredValue::new((None, dialoge_api::json::Map::new())),
             started: StoredValue::new(false),
             stale: StoredValue::new(false),
             queue: StoredValue::new(Vec::new()),
@@ -193,10 +193,10 @@ impl Conversation {
             .and_then(|s| dialoge_api::json::parse(&s).ok());
         // Through `Value` (not straight into a `Map`): the text parser is then compiled once.
         match parsed {
-            Some(serde_json::Value::Object(map)) => {
+            Some(dialoge_api::json::Value::Object(map)) => {
                 // The rest copied without `page` rather than `page` removed: a map's removal
                 // (rebalancing its tree) was about 4 KB of wasm used for this alone.
-                let mut rest = serde_json::Map::new();
+                let mut rest = dialoge_api::json::Map::new();
                 for (key, value) in map.iter().filter(|(key, _)| *key != "page") {
                     rest.insert(key.clone(), value.clone());
                 }
@@ -975,9 +975,7 @@ fn describe(e: &BackendError, lang: Lang) -> (String, bool) {
 
 /// The page the visitor is on now (read at send time, so single-page apps that change the URL
 /// with `pushState` are followed without any hook), plus what the site set with `setContext`.
-fn page_context(
-    (page, extra): &(Option<String>, serde_json::Map<String, serde_json::Value>),
-) -> Option<Context> {
+fn page_context((page, extra): &(Option<String>, dialoge_api::json::Map)) -> Option<Context> {
     let page = page
         .clone()
         .or_else(|| web_sys::window().and_then(|w| w.location().href().ok()));

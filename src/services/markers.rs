@@ -348,7 +348,7 @@ pub fn session_part_id(form_id: &str) -> String {
 fn given_values(session: &SessionValues) -> Values {
     let mut out = Values::new();
     for v in &session.values {
-        if let serde_json::Value::String(text) = &v.value {
+        if let dialoge_api::json::Value::String(text) = &v.value {
             out.insert(v.key.clone(), text.clone());
         }
     }

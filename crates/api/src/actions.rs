@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{Map, Value};
 use crate::write::{Object, ToJsonFields};
 use crate::{FromJson, ToJson};
-use serde_json::{Map, Value};
 
 use crate::{FormField, FormTrigger, LivechatStatus, SortedMap};
 
@@ -74,7 +74,7 @@ pub struct SupportTicket {
     pub attachments: Vec<AttachmentUpload>,
     /// Any extra fields the marker asked for, by key.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Map,
 }
 
 /// `form_submission`.

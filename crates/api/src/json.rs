@@ -3,7 +3,7 @@
 //! Why not plain `#[derive(Deserialize)]`: serde compiles a visitor per struct and per
 //! deserializer (field-name matching, a map loop, a sequence loop, error texts), and that was
 //! the largest part of the widget's wasm. Every type the widget reads instead implements
-//! [`FromJson`], one plain function from a parsed [`Value`]: structs through
+//! [`FromJson`], one plain function from a parsed [`Value`] (ours, see `value`): structs through
 //! `#[derive(FromJson)]` (which reads their `#[serde(...)]` attributes with serde's meaning),
 //! the tagged unions by hand (see `tagged`), string enums in `wire_enum!`. Those types still
 //! implement `Deserialize` (through a `Value`), so serde_json, axum and the tests read them as
@@ -17,9 +17,9 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 pub use crate::parse::parse;
+pub use crate::value::{Map, Number, Value};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
-pub use serde_json::{Map, Value};
 
 /// Why JSON text or a parsed value could not be read: one message, worded as serde_json words
 /// it (``missing field `x` ``, `invalid type: null, expected a string`, `expected value at line
@@ -87,7 +87,7 @@ pub fn deserialize<'de, D: Deserializer<'de>, T: FromJson>(deserializer: D) -> R
 }
 
 /// The fields of a struct: `value` must be an object.
-pub fn object(value: &Value) -> Result<&Map<String, Value>, Error> {
+pub fn object(value: &Value) -> Result<&Map, Error> {
     value
         .as_object()
         .ok_or_else(|| invalid_type(value, "a JSON object"))
@@ -96,7 +96,7 @@ pub fn object(value: &Value) -> Result<&Map<String, Value>, Error> {
 /// A required field (see [`FromJson::missing`] for what missing means). Used by the derive:
 /// one shared function per field type keeps each struct's reader to a call per field.
 #[doc(hidden)]
-pub fn required<T: FromJson>(object: &Map<String, Value>, key: &'static str) -> Result<T, Error> {
+pub fn required<T: FromJson>(object: &Map, key: &'static str) -> Result<T, Error> {
     match object.get(key) {
         Some(value) => T::from_json(value),
         None => T::missing(key),
@@ -105,10 +105,7 @@ pub fn required<T: FromJson>(object: &Map<String, Value>, key: &'static str) -> 
 
 /// A `#[serde(default)]` field. Used by the derive.
 #[doc(hidden)]
-pub fn or_default<T: FromJson + Default>(
-    object: &Map<String, Value>,
-    key: &str,
-) -> Result<T, Error> {
+pub fn or_default<T: FromJson + Default>(object: &Map, key: &str) -> Result<T, Error> {
     match object.get(key) {
         Some(value) => T::from_json(value),
         None => Ok(T::default()),
@@ -119,11 +116,7 @@ pub fn or_default<T: FromJson + Default>(
 /// keeps the struct's default. Used by the derive. Not written on [`optional`]: its
 /// `Result<Option<T>>` and the match on it cost the app 0.18 KB brotli more (measured).
 #[doc(hidden)]
-pub fn field<T: FromJson>(
-    object: &Map<String, Value>,
-    key: &str,
-    slot: &mut T,
-) -> Result<(), Error> {
+pub fn field<T: FromJson>(object: &Map, key: &str, slot: &mut T) -> Result<(), Error> {
     if let Some(value) = object.get(key) {
         *slot = T::from_json(value)?;
     }
@@ -133,7 +126,7 @@ pub fn field<T: FromJson>(
 /// A field that is read only if present (`#[serde(default = "path")]`, struct-level default).
 /// Used by the derive.
 #[doc(hidden)]
-pub fn optional<T: FromJson>(object: &Map<String, Value>, key: &str) -> Result<Option<T>, Error> {
+pub fn optional<T: FromJson>(object: &Map, key: &str) -> Result<Option<T>, Error> {
     object.get(key).map(T::from_json).transpose()
 }
 
@@ -225,12 +218,6 @@ impl FromJson for Value {
     }
 }
 
-impl FromJson for Map<String, Value> {
-    fn from_json(value: &Value) -> Result<Self, Error> {
-        object(value).cloned()
-    }
-}
-
 impl<T: FromJson> FromJson for Option<T> {
     fn from_json(value: &Value) -> Result<Self, Error> {
         match value {
@@ -277,7 +264,7 @@ mod tests {
 
     /// Our reader refuses `value` as `T` in the words serde_json's own reader uses.
     fn same_words<T: FromJson + DeserializeOwned + std::fmt::Debug>(value: Value) {
-        let ours = T::from_json(&value).map_err(|e| e.to_string());
+        let ours = T::from_json(&value.clone().into()).map_err(|e| e.to_string());
         let theirs = serde_json::from_value::<T>(value.clone()).map_err(|e| e.to_string());
         assert!(ours.is_err(), "{value}");
         assert_eq!(ours.err(), theirs.err(), "{value}");
@@ -294,7 +281,7 @@ mod tests {
         same_words::<bool>(json!("yes \"quoted\"\n"));
         // The one difference (see `Error`): a control character is quoted as JSON quotes it.
         assert_eq!(
-            bool::from_json(&json!("a\u{1}b"))
+            bool::from_json(&json!("a\u{1}b").into())
                 .err()
                 .map(|e| e.to_string())
                 .as_deref(),
@@ -311,18 +298,18 @@ mod tests {
 
     #[test]
     fn a_missing_field_and_a_float_are_worded_as_before() {
-        let missing = crate::ErrorBody::from_json(&json!({"message": "x"}));
+        let missing = crate::ErrorBody::from_json(&json!({"message": "x"}).into());
         assert_eq!(
             missing.err().map(|e| e.to_string()).as_deref(),
             Some("missing field `code`")
         );
-        let union = crate::Part::from_json(&json!(5));
+        let union = crate::Part::from_json(&json!(5).into());
         assert_eq!(
             union.err().map(|e| e.to_string()).as_deref(),
             Some("data did not match any variant of untagged enum Part")
         );
         // serde_json would print the float; ours names its kind only (no float formatter).
-        let float = u64::from_json(&json!(1.5));
+        let float = u64::from_json(&json!(1.5).into());
         assert_eq!(
             float.err().map(|e| e.to_string()).as_deref(),
             Some("invalid type: floating point number, expected u64")

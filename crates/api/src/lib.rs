@@ -43,6 +43,7 @@ pub mod send;
 pub mod sse;
 pub mod stream;
 mod tagged;
+pub mod value;
 pub mod webhook;
 pub mod write;
 

@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::Map;
 use crate::{FromJson, ToJson};
-use serde_json::{Map, Value};
 
 use crate::{
     AgentInfo, Environment, LivechatConfig, Message, OutgoingMessage, SessionValue,
@@ -295,7 +295,7 @@ pub struct AgentContext {
     pub session: LivechatSession,
     /// What is known about the visitor (shape not fixed by the contract).
     #[serde(default)]
-    pub visitor: Map<String, Value>,
+    pub visitor: Map,
     /// Values collected in the session.
     #[serde(default)]
     pub values: Vec<SessionValue>,

@@ -9,8 +9,8 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
-use serde_json::Value;
+use crate::json::Value;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::json::{self, Error, FromJson};
 use crate::write::{write_object, Object, ToJson, ToJsonFields};
@@ -61,6 +61,11 @@ impl<V> SortedMap<V> {
         self.find(key).ok().map(|i| self.entries.remove(i).1)
     }
 
+    /// How many keys have a value.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Whether no key has a value.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
@@ -105,6 +110,15 @@ impl<V> FromIterator<(String, V)> for SortedMap<V> {
     }
 }
 
+impl<V> Extend<(String, V)> for SortedMap<V> {
+    /// As `BTreeMap` extends: a key already there takes the new value.
+    fn extend<I: IntoIterator<Item = (String, V)>>(&mut self, iter: I) {
+        for (key, value) in iter {
+            self.insert(key, value);
+        }
+    }
+}
+
 impl<V, const N: usize> From<[(String, V); N]> for SortedMap<V> {
     fn from(entries: [(String, V); N]) -> Self {
         entries.into_iter().collect()
@@ -134,6 +148,12 @@ impl<V: Serialize> Serialize for SortedMap<V> {
     /// A JSON object in key order, as serde writes a `BTreeMap`.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de, V: FromJson> Deserialize<'de> for SortedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        json::deserialize(deserializer)
     }
 }
 

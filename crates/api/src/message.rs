@@ -8,8 +8,8 @@
 
 use serde::Serialize;
 
+use crate::json::Value;
 use crate::{FromJson, ToJson};
-use serde_json::Value;
 
 use crate::tagged;
 

@@ -9,7 +9,7 @@
 //! widget words them in the visitor's language, the sandbox in its English error messages.
 //! Pure: no clock, no I/O, no allocation beyond the results, and never a panic.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::actions::{Action, AttachmentUpload, ContactForm, FormSubmission, SupportTicket};
 use crate::map::SortedMap;

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::Map;
 use crate::write::{write_str, Object};
 use crate::ToJson;
-use serde_json::{Map, Value};
 
 /// Largest `data` of an `image`/`file` input part, in base64 characters (5 MiB decoded).
 pub const MAX_MESSAGE_DATA_BASE64_LEN: usize = 6_990_508;
@@ -120,5 +120,5 @@ pub struct Context {
     pub page: Option<String>,
     /// Anything else the host page adds, passed through untouched.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub extra: Map,
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::FromJson;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::{tagged, Alignment, Cell, ListItem, Message, Part, ProductCard, Span};
 

@@ -4,14 +4,14 @@
 //! fallback: serde buffers such a union into its private `Content` type and then instantiates
 //! every variant's body once more for that buffer, on top of the instances for the real
 //! deserializer. In the widget's wasm that cost tens of KB. Here a union is read from a
-//! [`serde_json::Value`] in one non-generic function ([`crate::json::FromJson`]).
+//! [`crate::json::Value`] in one non-generic function ([`crate::json::FromJson`]).
 //!
 //! The semantics are the derive's: the known variant whose tag matches is tried first; if its
 //! tag is unknown or its body cannot be read, the `Unknown` fallback is read from the same object
 //! (its tag defaults to empty and must be a string if present); only if that fails too is the
 //! union an error.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::json::{Error, FromJson};
 
@@ -20,7 +20,7 @@ use crate::json::{Error, FromJson};
 macro_rules! tagged_union {
     ($name:ident) => {
         impl $crate::json::FromJson for $name {
-            fn from_json(value: &serde_json::Value) -> Result<Self, $crate::json::Error> {
+            fn from_json(value: &$crate::json::Value) -> Result<Self, $crate::json::Error> {
                 $crate::tagged::or_no_match(
                     Self::from_json_value(value),
                     concat!(

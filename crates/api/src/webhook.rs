@@ -6,8 +6,8 @@ use std::fmt::Display;
 
 use serde::Serialize;
 
+use crate::json::Value;
 use crate::FromJson;
-use serde_json::Value;
 
 use crate::{
     AgentInfo, ClientContext, ClosedBy, DeletedCounts, HandoverSource, LivechatStatus, Message,

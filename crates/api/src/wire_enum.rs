@@ -100,9 +100,9 @@ macro_rules! wire_enum {
         }
 
         impl $crate::json::FromJson for $name {
-            fn from_json(value: &::serde_json::Value) -> Result<Self, $crate::json::Error> {
+            fn from_json(value: &$crate::json::Value) -> Result<Self, $crate::json::Error> {
                 match value {
-                    ::serde_json::Value::String(s) => Ok(Self::from_wire(s)),
+                    $crate::json::Value::String(s) => Ok(Self::from_wire(s)),
                     other => Err($crate::json::invalid_type(other, "a string")),
                 }
             }

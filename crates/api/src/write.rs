@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde_json::{Map, Number, Value};
+use crate::json::{Number, Value};
 
 /// A type the widget writes as JSON.
 pub trait ToJson {
@@ -187,20 +187,6 @@ impl ToJson for Value {
             Value::Array(items) => items.write_json(out),
             Value::Object(map) => write_object(map, out),
         }
-    }
-}
-
-impl ToJsonFields for Map<String, Value> {
-    fn write_fields(&self, object: &mut Object<'_>) {
-        for (key, value) in self {
-            value.write_json(object.entry(key));
-        }
-    }
-}
-
-impl ToJson for Map<String, Value> {
-    fn write_json(&self, out: &mut String) {
-        write_object(self, out);
     }
 }
 

@@ -1091,7 +1091,7 @@ fn has_degraded_variant(read: &impl Debug) -> bool {
 /// Reads `value` as `T`; when it reads, writing it and reading that back gives the same value
 /// (or, where a known variant degraded to `Unknown`, a value that then round-trips exactly).
 fn reads_and_round_trips<T: FromJson + Serialize + PartialEq + Debug>(value: &Value) {
-    let Ok(read) = T::from_json(value) else {
+    let Ok(read) = T::from_json(&value.clone().into()) else {
         return;
     };
     let write_read = |t: &T| -> T {
@@ -1277,7 +1277,7 @@ fn fuzz_to_json_writes_what_serde_json_writes() {
     }
     run("to_json", 3000, |rng| {
         let value = gen_value(rng, 5);
-        same(&value);
+        same(&dialoge_api::json::Value::from(value));
         let f = f64::from_bits(rng.next());
         same(&f);
         let extra = match gen_value(rng, 3) {
@@ -1294,7 +1294,7 @@ fn fuzz_to_json_writes_what_serde_json_writes() {
             },
             context: rng.chance(2).then(|| Context {
                 page: rng.chance(2).then(|| gen_text(rng)),
-                extra: extra.clone(),
+                extra: extra.clone().into(),
             }),
         });
         same(&ActionRequest {
@@ -1304,7 +1304,7 @@ fn fuzz_to_json_writes_what_serde_json_writes() {
                 email: gen_text(rng),
                 message: gen_text(rng),
                 attachments: Vec::new(),
-                extra,
+                extra: extra.into(),
             }),
         });
     });

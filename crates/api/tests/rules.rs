@@ -29,7 +29,7 @@ fn when(mut f: FormField, other: &str, value: &str) -> FormField {
     f.visible_when = vec![VisibleWhen {
         field: other.into(),
         operator: ConditionOperator::Equals,
-        value: serde_json::Value::String(value.into()),
+        value: dialoge_api::json::Value::String(value.into()),
     }];
     f
 }
@@ -563,7 +563,7 @@ fn ticket_marker(accepted: Option<bool>, max: Option<u64>) -> ShowSupportTicket 
 }
 
 fn ticket(attachments: Vec<AttachmentUpload>) -> SupportTicket {
-    let mut extra = serde_json::Map::new();
+    let mut extra = dialoge_api::json::Map::new();
     extra.insert("order_no".into(), "NL-42".into());
     SupportTicket {
         name: "Jane".into(),
@@ -601,8 +601,12 @@ fn a_ticket_needs_name_email_and_message() {
 #[test]
 fn a_ticket_refuses_extra_fields_that_are_not_text_or_not_the_markers() {
     let mut action = ticket(Vec::new());
-    action.extra.insert("count".into(), 3.into());
-    action.extra.insert("gone".into(), serde_json::Value::Null);
+    action
+        .extra
+        .insert("count".into(), serde_json::json!(3).into());
+    action
+        .extra
+        .insert("gone".into(), dialoge_api::json::Value::Null);
     action.extra.insert("shoe".into(), "44".into());
     let findings = rules::check_ticket(&ticket_marker(None, None), &action);
     assert_eq!(paths(&findings), ["action.count", "action.shoe"]);

@@ -443,7 +443,7 @@ fn the_contact_form_marker_reads_dropdowns_and_visibility_conditions() {
         panic!("a custom marker")
     };
     assert_eq!(custom.key, "open_size_guide");
-    assert_eq!(custom.payload, Some(json!({"category": "shoes"})));
+    assert_eq!(custom.payload, Some(json!({"category": "shoes"}).into()));
 }
 
 #[test]
@@ -726,7 +726,9 @@ fn send_message_serializes_as_the_contract_shows() {
         page: Some("https://shop.example.com/orders/123".into()),
         ..Context::default()
     };
-    context.extra.insert("referrer".into(), json!("google"));
+    context
+        .extra
+        .insert("referrer".into(), json!("google").into());
     let send = SendMessage {
         message: OutgoingMessage {
             parts: vec![
@@ -809,7 +811,7 @@ fn actions_serialize_as_the_contract_shows() {
     let Action::SupportTicket(inner) = &ticket.action else {
         panic!("a support ticket")
     };
-    assert_eq!(inner.extra.get("order_no"), Some(&json!("123")));
+    assert_eq!(inner.extra.get("order_no"), Some(&json!("123").into()));
     assert_eq!(inner.attachments[0].filename, "a.pdf");
     assert_eq!(to_value(&ticket), ticket_json);
 

@@ -6,13 +6,20 @@
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
+use dialoge_api::json::{Map, Value};
 use dialoge_api::opendialog::{
     Configuration, ContentType, ElementType, Feedback, FeedbackRequest as OdFeedbackRequest,
     FieldValue, FormData, FormElement, FormOption, MessageRequest, Sender,
 };
 use dialoge_api::*;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+
+/// A JSON value of ours, written as with serde_json's `json!`.
+macro_rules! json {
+    ($($t:tt)*) => {
+        Value::from(serde_json::json!($($t)*))
+    };
+}
 
 /// Ours and serde_json's text are the same.
 #[track_caller]
@@ -90,7 +97,7 @@ fn integers() -> Vec<Value> {
 fn nested() -> Value {
     let mut floats = Vec::new();
     for &f in FLOATS {
-        floats.push(Value::from(f));
+        floats.push(json!(f));
     }
     json!({
         "texts": TEXTS,
@@ -125,7 +132,7 @@ fn numbers_are_written_as_serde_json_writes_them() {
     for &f in FLOATS {
         same(&f);
         same(&-f);
-        same(&Value::from(f));
+        same(&json!(f));
     }
     // JSON has no NaN or infinity: both write `null`.
     for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
@@ -428,7 +435,7 @@ struct Attributes {
     #[serde(skip_deserializing)]
     written: Option<f64>,
     #[serde(flatten)]
-    rest: Map<String, Value>,
+    rest: Map,
 }
 
 #[test]

@@ -6,8 +6,8 @@
 //! so the caller can add what a scenario needs (`data.date`, more `user.custom` keys) before
 //! serializing.
 
+use crate::json::{Map, Value};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::write::write_str;
 use crate::ToJson;
@@ -99,7 +99,7 @@ pub struct Content {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_id: Option<String>,
     /// Type-specific fields.
-    pub data: Map<String, Value>,
+    pub data: Map,
     /// Browser language, timezone and the selected scenario.
     pub user: ChatUser,
 }
@@ -113,7 +113,7 @@ pub struct ChatUser {
     /// An IANA zone.
     pub timezone: String,
     /// `selected_scenario` (required in v3), plus whatever the page adds.
-    pub custom: Map<String, Value>,
+    pub custom: Map,
 }
 
 /// A form element's value as the visitor entered it.
@@ -158,7 +158,7 @@ impl MessageRequest {
         message_id: &str,
         kind: ContentType,
         callback_id: Option<&str>,
-        data: Map<String, Value>,
+        data: Map,
     ) -> Self {
         let mut custom = Map::new();
         custom.insert("selected_scenario".to_owned(), string(&sender.scenario_id));
@@ -311,7 +311,7 @@ impl MessageRequest {
 }
 
 /// A `data` map from pairs.
-fn data<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+fn data<const N: usize>(pairs: [(&str, Value); N]) -> Map {
     let mut map = Map::new();
     for (key, value) in pairs {
         map.insert(key.to_owned(), value);

@@ -9,7 +9,7 @@
 //! cannot act without is required (an image's `img_src`, a form's `callback_id`, …); any other
 //! field of the wrong type reads as absent.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::json::{self, Error, FromJson};
 
@@ -19,7 +19,7 @@ pub const BOT_AUTHOR: &str = "them";
 /// The `callback_id` of `chat_open` when the configuration does not name one.
 pub const DEFAULT_OPEN_INTENT: &str = "WELCOME";
 
-type Object = Map<String, Value>;
+type Object = Map;
 
 // ------------------------------------------------------------------------------------------------
 // Lenient field readers
@@ -313,7 +313,7 @@ pub enum BotBody {
     /// `long_text` / `longtext`: a take-over for a longer text.
     LongText(LongTextData),
     /// `hand-to-system`: the chat mode changes (a handover); its data, as sent.
-    HandToSystem(Map<String, Value>),
+    HandToSystem(Map),
     /// `meta`: never shown.
     Meta(MetaData),
     /// `cta`: text for the launcher's call to action, not a bubble.
@@ -327,7 +327,7 @@ pub enum BotBody {
 impl BotBody {
     /// Reads the `data` of a message of type `kind`; an error if a known type's required
     /// fields are missing. Unknown types read as [`BotBody::Unknown`].
-    pub fn read(kind: &str, data: &Map<String, Value>) -> Result<Self, Error> {
+    pub fn read(kind: &str, data: &Map) -> Result<Self, Error> {
         Ok(match kind {
             "text" => Self::Text(TextData::read(data)),
             "image" => Self::Image(ImageData::read(data)?),
@@ -810,7 +810,7 @@ impl LongTextData {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetaData {
     /// key → value, e.g. `progressPercentage`.
-    pub elements: Map<String, Value>,
+    pub elements: Map,
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -838,9 +838,9 @@ pub struct Configuration {
     /// Whether the client loads history, and how much.
     pub webchat_history: WebchatHistory,
     /// Interface texts (`inputPlaceholder`, `sendButtonText`, `endChatText`, …), as sent.
-    pub texts: Map<String, Value>,
+    pub texts: Map,
     /// Error texts, as sent.
-    pub messages: Map<String, Value>,
+    pub messages: Map,
     /// Per user; `None` when missing.
     pub user_type: Option<UserType>,
     /// Start with the chat minimized.
@@ -1221,7 +1221,7 @@ pub struct LaravelError {
     /// A sentence (empty if missing).
     pub message: String,
     /// Field → messages, on 422s; empty otherwise.
-    pub errors: Map<String, Value>,
+    pub errors: Map,
 }
 
 impl LaravelError {

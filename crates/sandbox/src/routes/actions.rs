@@ -14,9 +14,9 @@ use axum::{Json, Router};
 use dialoge_api::actions::{
     Action, ActionRequest, ActionResponse, ContactForm, FormSubmission, SupportTicket,
 };
+use dialoge_api::json::Value;
 use dialoge_api::message::{FieldType, FormField, Part, ShowForm, ShowSupportTicket};
 use dialoge_api::rules::{self, Values};
-use serde_json::Value;
 
 use super::accepted_values;
 use crate::auth::VisitorAuth;

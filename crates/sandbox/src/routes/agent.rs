@@ -123,7 +123,7 @@ async fn get_context(
     };
     Ok(Json(AgentContext {
         session,
-        visitor,
+        visitor: visitor.into(),
         values,
         messages,
         is_customer_typing,

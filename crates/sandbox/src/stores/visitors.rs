@@ -7,9 +7,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use dialoge_api::actions::SessionValue;
+use dialoge_api::json::Value;
 use dialoge_api::message::{FormField, Message, Part, Role};
 use dialoge_api::send::InputPart;
-use serde_json::Value;
 use tokio::sync::watch;
 
 use super::DomainError;

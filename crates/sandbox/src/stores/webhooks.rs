@@ -139,7 +139,7 @@ impl WebhookStore {
             event_type: draft.event_type.clone(),
             created_at: now.rfc3339(),
             environment: ENVIRONMENT,
-            data: serde_json::to_value(&draft.data).unwrap_or_default(),
+            data: serde_json::to_value(&draft.data).unwrap_or_default().into(),
         };
         let body = Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default());
         let event_id = envelope.event_id.clone();

@@ -247,7 +247,7 @@ fn ticket(part_id: &str, attachments: Vec<AttachmentUpload>) -> ActionRequest {
             email: "jane@example.com".to_owned(),
             message: "The zip broke".to_owned(),
             attachments,
-            extra,
+            extra: extra.into(),
         }),
     }
 }

@@ -635,7 +635,7 @@ impl Caught {
     }
 
     pub fn data(&self) -> WebhookData {
-        serde_json::from_value(self.envelope().data).expect("webhook data")
+        serde_json::from_value(self.envelope().data.into()).expect("webhook data")
     }
 }
 
