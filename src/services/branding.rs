@@ -15,7 +15,7 @@ use dialoge_api::config::{Config, PopupMessage};
 use crate::state::Read;
 
 use super::ui::Ui;
-use super::{log, Shared};
+use super::{log_failed, Shared};
 use crate::backend::BackendError;
 use crate::boot::events::{HostEvent, Where};
 use crate::boot::options::Options;
@@ -209,7 +209,7 @@ impl Branding {
                     this.fetch.set_value(Fetch::Done);
                     match text {
                         Ok(text) => this.preview(&text),
-                        Err(e) => log(&format!("data-config-url: {e}")),
+                        Err(e) => log_failed("data-config-url", &e),
                     }
                 });
             }
@@ -238,7 +238,7 @@ impl Branding {
                 // Branding is optional: the widget keeps its cached or default look. A 403
                 // means this chat is not for this site or visitor: it says so calmly.
                 Err(e) => {
-                    log(&format!("config: {e}"));
+                    log_failed("config", &e);
                     // Only a refusal is something the visitor sees (and the page hears);
                     // any other failure is retried on the next open, unseen.
                     if e.is_forbidden() {
@@ -268,14 +268,14 @@ impl Branding {
         {
             match crate::backend::opendialog::preview_config(text) {
                 Ok(config) => self.apply(config),
-                Err(e) => log(&format!("preview: {e}")),
+                Err(e) => log_failed("preview", &e),
             }
             return;
         }
         // The same reader as the cached config in `restore`, so the wasm has one.
         match dialoge_api::from_json::<Config>(text) {
             Ok(config) => self.apply(config),
-            Err(e) => log(&format!("preview: not a config: {e}")),
+            Err(e) => log_failed("preview: not a config", &e),
         }
     }
 
@@ -321,7 +321,7 @@ impl Branding {
                     this.banners.set(Some(shown));
                 }
                 Err(e) => {
-                    log(&format!("banners: {e}"));
+                    log_failed("banners", &e);
                     this.banners.set(Some(Vec::new()));
                 }
             }

@@ -15,7 +15,7 @@ use dialoge_api::stream::{StreamErrorCode, StreamErrorEvent};
 use crate::state::Read;
 
 use super::ui::Ui;
-use super::{log, Shared};
+use super::{log, log_failed, Shared};
 use crate::backend::{BackendError, TurnEnd, TurnEvent};
 use crate::boot::events::{HostEvent, Where};
 use crate::i18n::Lang;
@@ -282,7 +282,7 @@ impl Conversation {
                 // A failed history load loses nothing: the visitor can still write (unless
                 // the service refused the chat altogether). The next open tries again.
                 Err(e) => {
-                    log(&format!("history: {e}"));
+                    log_failed("history", &e);
                     if e.is_forbidden() {
                         this.ui.set_unavailable();
                     } else if !newest && cursor.is_none() {
@@ -609,7 +609,7 @@ impl Conversation {
                 None
             }
             Err(why) => {
-                log(&format!("skipped a delta: {why}"));
+                log_failed("skipped a delta", &why);
                 None
             }
         }
@@ -794,7 +794,7 @@ impl Conversation {
                 }
             };
             if let Err(e) = env.backend.greeting(signal.as_ref(), &mut on_event).await {
-                log(&format!("greeting: {e}"));
+                log_failed("greeting", &e);
             }
             this.settle_status();
         });

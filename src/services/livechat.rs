@@ -20,7 +20,7 @@ use crate::state::Read;
 
 use super::conversation::{tell_host_error, Conversation};
 use super::ui::Ui;
-use super::{log, Outcome, Shared};
+use super::{log_failed, Outcome, Shared};
 use crate::backend::BackendError;
 use crate::backend::Raw;
 use crate::boot::events::{raw_message_in, HostEvent, Where};
@@ -154,7 +154,7 @@ impl Livechat {
                 Outcome::Done(session.status)
             }
             Err(e) => {
-                log(&format!("handover: {e}"));
+                log_failed("handover", &e);
                 tell_host_error(&e, Where::Livechat, self.ui.lang().get_untracked());
                 Outcome::from_error(e)
             }
@@ -239,7 +239,7 @@ impl Livechat {
             let this = *self;
             env.conversation_life().spawn(async move {
                 if let Err(e) = this.poll_once(0).await {
-                    log(&format!("livechat transcript: {e}"));
+                    log_failed("livechat transcript", &e);
                 }
             });
         }
@@ -289,7 +289,7 @@ impl Livechat {
         env.conversation_life().spawn(async move {
             let after = this.machine.with_value(LivechatSync::last_sequence);
             if let Err(e) = this.poll_once(after).await {
-                log(&format!("livechat catch-up: {e}"));
+                log_failed("livechat catch-up", &e);
             }
             this.catching_up.set_value(false);
         });
@@ -398,7 +398,7 @@ impl Livechat {
                                 ..
                             }) => Answer::SyncUnsupported,
                             Err(e) => {
-                                log(&format!("livechat sync: {e}"));
+                                log_failed("livechat sync", &e);
                                 Answer::Failed
                             }
                         };
@@ -408,7 +408,7 @@ impl Livechat {
                         let answer = match this.poll_once(after_sequence).await {
                             Ok(()) => Answer::Polled,
                             Err(e) => {
-                                log(&format!("livechat poll: {e}"));
+                                log_failed("livechat poll", &e);
                                 Answer::Failed
                             }
                         };
@@ -583,7 +583,7 @@ impl Livechat {
                 // it is delivered, not failed.
                 Err(_) if this.conversation.outgoing(entry.key).is_none() => {}
                 Err(e) => {
-                    log(&format!("livechat send: {e}"));
+                    log_failed("livechat send", &e);
                     entry.set_state(EntryState::Failed);
                     // A refusal of what the message carries (a 422: an attachment's type or
                     // size) is said at the message, in the service's words.
@@ -641,7 +641,7 @@ impl Livechat {
         life.clone().spawn(async move {
             let signal = life.signal();
             if let Err(e) = env.backend.livechat_typing(typing, signal.as_ref()).await {
-                log(&format!("typing: {e}"));
+                log_failed("typing", &e);
             }
         });
     }
@@ -652,7 +652,7 @@ impl Livechat {
         let Some(env) = self.env.get() else { return };
         let signal = env.life.signal();
         if let Err(e) = env.backend.livechat_close(signal.as_ref()).await {
-            log(&format!("close before reset: {e}"));
+            log_failed("close before reset", &e);
         }
     }
 
@@ -670,7 +670,7 @@ impl Livechat {
                     let _ = this.poll_once(after).await;
                 }
                 Err(e) => {
-                    log(&format!("close: {e}"));
+                    log_failed("close", &e);
                     // A close whose reply was lost may have closed the session all the same:
                     // if the sync already shows it closed, there is nothing to say.
                     if this.status.get_untracked() == LivechatStatus::Closed {
@@ -706,7 +706,7 @@ impl Livechat {
                 return Outcome::Done(());
             }
             Err(e) => {
-                log(&format!("feedback: {e}"));
+                log_failed("feedback", &e);
                 tell_host_error(e, Where::Livechat, self.ui.lang().get_untracked());
             }
         }

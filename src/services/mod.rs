@@ -197,6 +197,12 @@ pub(crate) fn log(msg: &str) {
     web_sys::console::warn_1(&format!("[dialoge] {msg}").into());
 }
 
+/// Logs that `what` failed and `why`: `[dialoge] what: why`. One formatting for the many such
+/// lines (each `format!` at a call site costs its own arguments and pieces in the wasm).
+pub(crate) fn log_failed(what: &str, why: &dyn std::fmt::Display) {
+    web_sys::console::warn_1(&format!("[dialoge] {what}: {why}").into());
+}
+
 impl Services {
     /// Creates every service for `options`, owned by the current reactive owner. Nothing is
     /// fetched until [`Services::start`].
@@ -573,7 +579,7 @@ impl Services {
         self.spawn(async move {
             let signal = env.conversation_life().signal();
             if let Err(e) = env.backend.link_followed(&url, signal.as_ref()).await {
-                log(&format!("url_click: {e}"));
+                log_failed("url_click", &e);
             }
         });
     }
@@ -611,7 +617,7 @@ impl Services {
         let result = env.backend.delete(signal.as_ref()).await;
         match &result {
             Ok(()) => self.reset(),
-            Err(e) => log(&format!("delete: {e}")),
+            Err(e) => log_failed("delete", &e),
         }
         Outcome::from_result(result)
     }
@@ -629,7 +635,7 @@ impl Services {
                 }
                 Err(BackendError::Aborted) => {}
                 Err(e) => {
-                    log(&format!("export: {e}"));
+                    log_failed("export", &e);
                     conversation.report(&e, crate::boot::events::Where::Export, None);
                 }
             }

@@ -30,9 +30,9 @@ pub fn el(spec: &str) -> HtmlElement {
     let (tag, mut rest) = cut(spec, b'|');
     let el = create_element(tag);
     while !rest.is_empty() {
-        let (attr, next) = cut(rest, b'|');
-        let (name, value) = cut(attr, b'=');
-        let _ = el.set_attribute(name, value);
+        let (pair, next) = cut(rest, b'|');
+        let (name, value) = cut(pair, b'=');
+        attr(&el, name, value);
         rest = next;
     }
     el
@@ -53,6 +53,29 @@ extern "C" {
     /// `document.createTextNode(text)`, which cannot throw.
     #[wasm_bindgen(js_namespace = document, js_name = createTextNode)]
     fn create_text(text: &str) -> web_sys::Text;
+
+    /// An element, for the methods bound here without a catch (web-sys's bindings of them
+    /// return a `Result` that each of their ~30 callers had to drop).
+    type Target;
+
+    /// `el.setAttribute(name, value)`: it throws only for a string that is not an attribute
+    /// name, and every name is a literal of the widget's.
+    #[wasm_bindgen(method, js_name = setAttribute)]
+    fn set_attribute(this: &Target, name: &str, value: &str);
+
+    /// `el.focus()`, which does not throw.
+    #[wasm_bindgen(method, js_name = focus)]
+    fn focus(this: &Target);
+}
+
+/// Sets attribute `name` (a literal of the widget's) to `value`.
+pub fn attr(el: &Element, name: &str, value: &str) {
+    el.unchecked_ref::<Target>().set_attribute(name, value);
+}
+
+/// Moves focus to `el`.
+pub fn focus(el: &Element) {
+    el.unchecked_ref::<Target>().focus();
 }
 
 /// `text` before and after the first `sep` (an ASCII byte, so both halves are whole
@@ -75,7 +98,7 @@ pub fn el_with(spec: &str, attrs: &[(&str, &str)]) -> HtmlElement {
 /// Sets attributes as plain values.
 pub fn set_attrs(el: &Element, attrs: &[(&str, &str)]) {
     for (name, value) in attrs {
-        let _ = el.set_attribute(name, value);
+        attr(el, name, value);
     }
 }
 
@@ -95,7 +118,7 @@ pub fn icon(paths: &[&str]) -> Element {
     set_attrs(&svg, &[("viewBox", "0 0 24 24"), ("aria-hidden", "true")]);
     for d in paths {
         let path = create_element_ns(SVG_NS, "path");
-        let _ = path.set_attribute("d", d);
+        attr(&path, "d", d);
         add(&svg, &path);
     }
     svg
@@ -378,10 +401,12 @@ pub fn flag(el: &Element, name: &str, on: bool) {
 
 /// Sets attribute `name` to `value`, or removes it for `None` (`aria-invalid`).
 pub fn opt_attr(el: &Element, name: &str, value: Option<&str>) {
-    let _ = match value {
-        Some(value) => el.set_attribute(name, value),
-        None => el.remove_attribute(name),
-    };
+    match value {
+        Some(value) => attr(el, name, value),
+        None => {
+            let _ = el.remove_attribute(name);
+        }
+    }
 }
 
 /// Sets a DOM property (`value`, `selected`): what the visitor sees in a control, which its

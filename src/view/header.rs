@@ -178,7 +178,7 @@ pub fn header_el(svc: Services) -> Element {
             } else {
                 "dlg-header"
             };
-            let _ = header.set_attribute("class", class);
+            dom::attr(&header, "class", class);
         }));
     }
     header

@@ -49,7 +49,7 @@ fn banner(svc: Services) -> Option<Element> {
     {
         let div = div.clone();
         dom::watch(Box::new(move || {
-            let _ = div.set_attribute("data-status", v.status().get().as_str());
+            dom::attr(&div, "data-status", v.status().get().as_str());
         }));
     }
     // The livechat's own mark, when the config shows it: this part is a person.

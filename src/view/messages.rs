@@ -408,13 +408,16 @@ fn answer_feedback(svc: Services, msg: &Element, message_id: crate::state::Read<
             dom::watch(Box::new(move || {
                 let t = t();
                 let chosen = chosen.get();
-                let _ = el.set_attribute("aria-label", t.rate_answer);
+                dom::attr(&el, "aria-label", t.rate_answer);
                 for (positive, button) in &thumbs {
                     let label = if *positive { t.helpful } else { t.not_helpful };
-                    let _ = button.set_attribute("aria-label", label);
+                    dom::attr(button, "aria-label", label);
                     let pressed = chosen == Some(*positive);
-                    let _ = button
-                        .set_attribute("aria-pressed", if pressed { "true" } else { "false" });
+                    dom::attr(
+                        button,
+                        "aria-pressed",
+                        if pressed { "true" } else { "false" },
+                    );
                     dom::flag(button, "disabled", chosen.is_some());
                 }
             }));

@@ -159,7 +159,7 @@ pub fn rating_el(svc: Services, on_done: OnDone, target: RatingTarget) -> Option
             if rating == 0 {
                 error.set(Some(m.rating_choose));
                 if let Some(first) = &first {
-                    let _ = first.focus();
+                    dom::focus(first);
                 }
                 return;
             }

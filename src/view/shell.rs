@@ -52,7 +52,7 @@ pub fn shell(svc: Services) -> Element {
                 // (No composer when the chat refused this visitor: the focus stays.)
                 if let Ok(Some(node)) = el.query_selector(target) {
                     if let Some(node) = node.dyn_ref::<web_sys::HtmlElement>() {
-                        let _ = node.focus();
+                        dom::focus(node);
                     }
                 }
             });
@@ -74,7 +74,7 @@ fn launcher(svc: Services) -> Element {
         ("dlg-icon-close", icons::CLOSE),
     ] {
         let icon = dom::icon(&[path]);
-        let _ = icon.set_attribute("class", class);
+        dom::attr(&icon, "class", class);
         dom::add(&button, &icon);
     }
     {
@@ -84,8 +84,12 @@ fn launcher(svc: Services) -> Element {
             let t = svc.ui.lang().get().t();
             dom::flag(&button, "hidden", !svc.ui.launcher_visible().get());
             let label = if open { t.close_chat } else { t.open_chat };
-            let _ = button.set_attribute("aria-label", label);
-            let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
+            dom::attr(&button, "aria-label", label);
+            dom::attr(
+                &button,
+                "aria-expanded",
+                if open { "true" } else { "false" },
+            );
         }));
     }
     dom::when(
@@ -98,7 +102,7 @@ fn launcher(svc: Services) -> Element {
             dom::watch(Box::new(move || {
                 let n = svc.ui.unread().get();
                 let label = format!("{n} {}", svc.ui.lang().get().t().unread);
-                let _ = el.set_attribute("aria-label", &label);
+                dom::attr(&el, "aria-label", &label);
                 count.set_data(&n.to_string());
             }));
             Some(badge)
@@ -229,7 +233,7 @@ fn status_line(svc: Services) -> Element {
             Status::Waiting { .. } => "waiting",
             Status::Error { .. } => "error",
         };
-        let _ = div.set_attribute("data-state", state);
+        dom::attr(&div, "data-state", state);
         dom::clear(&div);
         let (class, text) = match status {
             Status::Idle => return,
@@ -256,7 +260,7 @@ fn status_line(svc: Services) -> Element {
         };
         let span = dom::el("span");
         if !class.is_empty() {
-            let _ = span.set_attribute("class", class);
+            dom::attr(&span, "class", class);
         }
         dom::text(&span, &text);
         dom::add(&div, &span);
@@ -303,11 +307,11 @@ fn composer(svc: Services, att: Attachments) -> Element {
             (attach.clone(), input.clone(), stop.clone(), send.clone());
         dom::watch(Box::new(move || {
             let t = svc.ui.lang().get().t();
-            let _ = attach.set_attribute("aria-label", t.attach);
+            dom::attr(&attach, "aria-label", t.attach);
             label_text.set_data(t.input_label);
-            let _ = input.set_attribute("placeholder", t.input_placeholder);
-            let _ = stop.set_attribute("aria-label", t.stop);
-            let _ = send.set_attribute("aria-label", t.send);
+            dom::attr(&input, "placeholder", t.input_placeholder);
+            dom::attr(&stop, "aria-label", t.stop);
+            dom::attr(&send, "aria-label", t.send);
         }));
     }
     {
@@ -480,10 +484,10 @@ fn trap_focus(panel: &Element, e: &web_sys::KeyboardEvent) {
     };
     if e.shift_key() && at(first) {
         e.prevent_default();
-        let _ = last.focus();
+        dom::focus(last);
     } else if !e.shift_key() && at(last) {
         e.prevent_default();
-        let _ = first.focus();
+        dom::focus(first);
     }
 }
 

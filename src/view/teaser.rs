@@ -101,7 +101,7 @@ pub fn teasers(svc: Services) -> Element {
     {
         let host = host.clone();
         dom::watch(Box::new(move || {
-            let _ = host.set_attribute("aria-label", svc.ui.lang().get().t().popups);
+            dom::attr(&host, "aria-label", svc.ui.lang().get().t().popups);
             dom::flag(&host, "hidden", !shown());
         }));
     }

@@ -273,7 +273,7 @@ fn focus_in(form: &Element, id: Option<String>) {
         .and_then(|id| form.query_selector(&format!("#{id}")).ok().flatten())
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(el) = el {
-        let _ = el.focus();
+        dom::focus(&el);
     }
 }
 
@@ -351,12 +351,12 @@ fn marker_form(form_spec: Form) -> Option<Element> {
     let root = dom::el("div|class=dlg-form|data-testid=form");
     let (sent_p, _, sent_message) = sent_line(&root)?;
     // Focus moves here once sent (see `finish`).
-    let _ = sent_p.set_attribute("tabindex", "-1");
+    dom::attr(&sent_p, "tabindex", "-1");
 
     let form = dom::el("form|novalidate");
     if !title.is_empty() {
         let title_id = format!("dlg-f{uid}");
-        let _ = form.set_attribute("aria-labelledby", &title_id);
+        dom::attr(&form, "aria-labelledby", &title_id);
         let p = dom::el_with("p|class=dlg-form-title", &[("id", &title_id)]);
         dom::text(&p, &title);
         dom::add(&form, &p);
@@ -384,7 +384,7 @@ fn marker_form(form_spec: Form) -> Option<Element> {
                     Phase::Sending => ("sending", false, true),
                     Phase::Sent(_) => ("sent", true, false),
                 };
-                let _ = root.set_attribute("data-state", name);
+                dom::attr(&root, "data-state", name);
                 dom::flag(&sent_p, "hidden", !sent);
                 dom::flag(&form, "hidden", sent);
                 dom::opt_attr(&form, "aria-busy", sending.then_some("true"));
@@ -498,7 +498,7 @@ fn marker_form(form_spec: Form) -> Option<Element> {
                 // a keyboard is not dropped out of the panel (where Escape and Tab work).
                 if done {
                     request_animation_frame(move || {
-                        let _ = sent_p.focus();
+                        dom::focus(&sent_p);
                     });
                 }
             }
@@ -638,7 +638,7 @@ fn control(row: &Element, state: FormState, spec: &Spec, id: &str, lang: Lang) -
     let input: Element = dom::el(tag).into();
     let file = matches!(spec.field.field_type, FieldType::File);
     if let Some(t) = input_type {
-        let _ = input.set_attribute("type", t);
+        dom::attr(&input, "type", t);
     }
     let class = if file {
         "dlg-field-file"

@@ -137,7 +137,7 @@ pub fn image_upload(part: &RequestImageUpload) -> Option<Element> {
                 Phase::Sent(name) => ("sent", Some(fill(m.upload_sent, "name", name))),
             };
             let sent = matches!(phase, Phase::Sent(_));
-            let _ = root.set_attribute("data-state", name);
+            dom::attr(&root, "data-state", name);
             dom::flag(&status_p, "hidden", phase == Phase::Editing);
             dom::flag(&check, "hidden", !sent);
             status_text.set_data(text.as_deref().unwrap_or(""));
@@ -163,7 +163,7 @@ pub fn image_upload(part: &RequestImageUpload) -> Option<Element> {
                     Some(_) => format!("{hint_id} {err_id}"),
                     None => hint_id.clone(),
                 };
-                let _ = input.set_attribute("aria-describedby", &described);
+                dom::attr(&input, "aria-describedby", &described);
             });
         }));
     }

@@ -149,7 +149,7 @@ pub fn file(part: &FilePart) -> Option<Element> {
                                 .await
                                 .and_then(|u| safe_link(&u))
                             {
-                                let _ = link.set_attribute("href", &url);
+                                dom::attr(&link, "href", &url);
                                 let _ = web_sys::window()
                                     .map(|w| w.open_with_url_and_target(&url, "_blank"));
                             }
