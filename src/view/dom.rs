@@ -66,6 +66,15 @@ extern "C" {
     /// `el.focus()`, which does not throw.
     #[wasm_bindgen(method, js_name = focus)]
     fn focus(this: &Target);
+
+    /// `el.closest(selector)`: it throws only for a string that is not a selector, and every
+    /// selector is the widget's own.
+    #[wasm_bindgen(method)]
+    fn closest(this: &Target, selector: &str) -> Option<Element>;
+
+    /// `el.querySelector(selector)`, likewise.
+    #[wasm_bindgen(method, js_name = querySelector)]
+    fn query_selector(this: &Target, selector: &str) -> Option<Element>;
 }
 
 /// Sets attribute `name` (a literal of the widget's) to `value`.
@@ -76,6 +85,16 @@ pub fn attr(el: &Element, name: &str, value: &str) {
 /// Moves focus to `el`.
 pub fn focus(el: &Element) {
     el.unchecked_ref::<Target>().focus();
+}
+
+/// `el` or its nearest ancestor that matches `selector` (the widget's own).
+pub fn closest(el: &Element, selector: &str) -> Option<Element> {
+    el.unchecked_ref::<Target>().closest(selector)
+}
+
+/// The first element inside `el` that matches `selector` (the widget's own).
+pub fn find(el: &Element, selector: &str) -> Option<Element> {
+    el.unchecked_ref::<Target>().query_selector(selector)
 }
 
 /// `text` before and after the first `sep` (an ASCII byte, so both halves are whole

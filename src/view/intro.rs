@@ -69,7 +69,7 @@ pub fn intro(svc: Services) -> Element {
         let button = e
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|el| el.closest("[data-testid=start-prompt]").ok().flatten());
+            .and_then(|el| dom::closest(&el, "[data-testid=start-prompt]"));
         if let Some(text) = button.and_then(|b| b.text_content()) {
             svc.send(text, Vec::new());
         }

@@ -226,7 +226,7 @@ pub fn quiet_rating_el(svc: Services) -> Option<Element> {
         let holder = holder.clone();
         dom::effect(Box::new(move || {
             if svc.markers.rating_offered().get() {
-                if let Ok(Some(list)) = holder.closest(".dlg-messages") {
+                if let Some(list) = dom::closest(&holder, ".dlg-messages") {
                     list.set_scroll_top(list.scroll_height());
                 }
             }

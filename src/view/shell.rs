@@ -50,10 +50,8 @@ pub fn shell(svc: Services) -> Element {
             let el = el.clone();
             request_animation_frame(move || {
                 // (No composer when the chat refused this visitor: the focus stays.)
-                if let Ok(Some(node)) = el.query_selector(target) {
-                    if let Some(node) = node.dyn_ref::<web_sys::HtmlElement>() {
-                        dom::focus(node);
-                    }
+                if let Some(node) = dom::find(&el, target) {
+                    dom::focus(&node);
                 }
             });
         }

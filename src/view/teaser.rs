@@ -71,23 +71,14 @@ pub fn teasers(svc: Services) -> Element {
         let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
         };
-        let Some(teaser) = target.closest("[data-popup-id]").ok().flatten() else {
+        let Some(teaser) = dom::closest(&target, "[data-popup-id]") else {
             return;
         };
         let id = teaser.get_attribute("data-popup-id").unwrap_or_default();
-        let dismiss = target
-            .closest("[data-testid=popup-dismiss]")
-            .ok()
-            .flatten()
-            .is_some();
+        let dismiss = dom::closest(&target, "[data-testid=popup-dismiss]").is_some();
         if dismiss {
             svc.branding.dismiss_popup(&id);
-        } else if target
-            .closest("[data-testid=popup-open]")
-            .ok()
-            .flatten()
-            .is_some()
-        {
+        } else if dom::closest(&target, "[data-testid=popup-open]").is_some() {
             // The visitor took it up: it opens the chat and is not offered again.
             svc.branding.dismiss_popup(&id);
             svc.set_open(true);

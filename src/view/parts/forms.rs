@@ -18,7 +18,6 @@ use crate::reactive::*;
 use dialoge_api::actions::{ActionRequest, AttachmentUpload, FormDefinition};
 use dialoge_api::message::{FieldType, FormField, ShowContactForm, ShowForm, ShowSupportTicket};
 use dialoge_api::send::MAX_ACTION_ATTACHMENT_BYTES;
-use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
 use super::media::human_size;
@@ -269,10 +268,7 @@ impl FormState {
 
 /// Moves the keyboard focus to the element with this id inside `form`.
 fn focus_in(form: &Element, id: Option<String>) {
-    let el = id
-        .and_then(|id| form.query_selector(&format!("#{id}")).ok().flatten())
-        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(el) = el {
+    if let Some(el) = id.and_then(|id| dom::find(form, &format!("#{id}"))) {
         dom::focus(&el);
     }
 }
