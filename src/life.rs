@@ -240,7 +240,7 @@ impl Sleep {
     fn new(ms: u32) -> Sleep {
         let mut handle = None;
         let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-            handle = web_sys::window().and_then(|w| {
+            handle = crate::window().and_then(|w| {
                 w.set_timeout_with_callback_and_timeout_and_arguments_0(
                     &resolve,
                     ms.min(i32::MAX as u32) as i32,
@@ -275,7 +275,7 @@ impl Future for Sleep {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let (Some(handle), Some(w)) = (self.handle, web_sys::window()) {
+        if let (Some(handle), Some(w)) = (self.handle, crate::window()) {
             w.clear_timeout_with_handle(handle);
         }
     }

@@ -31,7 +31,7 @@ impl App {
 /// Mounts the widget into `root` with the script tag's options (camelCased `data-*`).
 #[wasm_bindgen]
 pub fn mount(root: web_sys::HtmlElement, options: JsValue) -> Result<App, JsValue> {
-    let query = web_sys::window()
+    let query = dialoge_widget::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let options = dialoge_widget::Options::from_js(&options, &query)

@@ -173,7 +173,7 @@ impl OpenDialog {
     }
 
     fn sender(&self) -> Sender {
-        let navigator = web_sys::window().map(|w| w.navigator());
+        let navigator = crate::window().map(|w| w.navigator());
         let timezone =
             js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
                 .resolved_options();
@@ -351,7 +351,7 @@ impl OpenDialog {
                 MessageRequest::trigger(&self.sender(), &id, &callback, None)
             }
             (_, _, Some(intent)) => {
-                let page = web_sys::window()
+                let page = crate::window()
                     .and_then(|w| w.location().href().ok())
                     .unwrap_or_default();
                 MessageRequest::chat_open(&self.sender(), &id, &intent, &page)
@@ -977,7 +977,7 @@ pub fn preview_config(text: &str) -> std::result::Result<Config, String> {
 
 /// A cookie of the page (`document.cookie`), decoded: Laravel's CSRF cookie is URL-encoded.
 fn read_cookie(name: &str) -> Option<String> {
-    let document = web_sys::window()?.document()?;
+    let document = crate::window()?.document()?;
     let html: web_sys::HtmlDocument = document.dyn_into().ok()?;
     let cookies = html.cookie().ok()?;
     cookies.split(';').find_map(|pair| {

@@ -136,7 +136,7 @@ impl HostEvent<'_> {
 
     /// Dispatches `dialoge:<name>` on `window`.
     pub fn emit(&self) {
-        let Some(window) = web_sys::window() else {
+        let Some(window) = crate::window() else {
             return;
         };
         let init = CustomEventInit::new();

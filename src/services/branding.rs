@@ -81,7 +81,7 @@ pub fn popups_for<'a>(
 
 /// The page's URL, for `url_pattern`s.
 pub fn page_url() -> String {
-    web_sys::window()
+    crate::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default()
 }
@@ -340,7 +340,7 @@ impl Branding {
     /// Applies a config: language, teasers, and (through the view) the theme.
     pub fn apply(&self, config: Config) {
         let Some(env) = self.env.get() else { return };
-        let browser = web_sys::window().and_then(|w| w.navigator().language());
+        let browser = crate::window().and_then(|w| w.navigator().language());
         self.ui.set_lang(Lang::choose(
             env.options.language.as_deref(),
             config.language.as_deref(),
@@ -364,7 +364,7 @@ impl Branding {
         // the app only once the page is idle after `load`, so a teaser due before the app has
         // arrived shows as soon as it does, not its whole delay later.
         let elapsed = match options.started_at {
-            Some(started) => web_sys::window()
+            Some(started) => crate::window()
                 .and_then(|w| w.performance())
                 .map_or(0.0, |p| p.now() - started),
             None => js_sys::Date::now() - self.mounted_at,

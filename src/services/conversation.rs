@@ -978,7 +978,7 @@ fn describe(e: &BackendError, lang: Lang) -> (String, bool) {
 fn page_context((page, extra): &(Option<String>, dialoge_api::json::Map)) -> Option<Context> {
     let page = page
         .clone()
-        .or_else(|| web_sys::window().and_then(|w| w.location().href().ok()));
+        .or_else(|| crate::window().and_then(|w| w.location().href().ok()));
     Some(Context {
         page,
         extra: extra.clone(),
@@ -989,7 +989,7 @@ fn page_context((page, extra): &(Option<String>, dialoge_api::json::Map)) -> Opt
 /// `crypto.randomUUID` does not).
 pub fn new_idempotency_key() -> String {
     let mut b = [0u8; 16];
-    let filled = web_sys::window()
+    let filled = crate::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.get_random_values_with_u8_array(&mut b).is_ok())
         .unwrap_or(false);

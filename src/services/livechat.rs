@@ -72,7 +72,7 @@ pub struct Livechat {
 }
 
 fn page_visible() -> bool {
-    web_sys::window()
+    crate::window()
         .and_then(|w| w.document())
         .is_none_or(|d| !d.hidden())
 }
@@ -123,7 +123,7 @@ impl Livechat {
     }
 
     fn client_context(&self) -> ClientContext {
-        let window = web_sys::window();
+        let window = crate::window();
         let navigator = window.as_ref().map(|w| w.navigator());
         ClientContext {
             browser: navigator.as_ref().and_then(|n| n.user_agent().ok()),

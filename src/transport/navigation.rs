@@ -23,7 +23,7 @@ pub struct NavWatch {
 }
 
 fn href() -> String {
-    web_sys::window()
+    crate::window()
         .and_then(|w| w.location().href().ok())
         .unwrap_or_default()
 }
@@ -31,7 +31,7 @@ fn href() -> String {
 /// Calls `changed` with the new URL whenever `location.href` changes by a history call or
 /// `popstate`.
 pub fn watch(changed: impl Fn(String) + 'static) -> Option<NavWatch> {
-    let window = web_sys::window()?;
+    let window = crate::window()?;
     let history = window.history().ok()?;
     let alive = Rc::new(Cell::new(true));
     let last = Rc::new(RefCell::new(href()));
@@ -82,7 +82,7 @@ pub fn watch(changed: impl Fn(String) + 'static) -> Option<NavWatch> {
 impl Drop for NavWatch {
     fn drop(&mut self) {
         self.alive.set(false);
-        let Some(window) = web_sys::window() else {
+        let Some(window) = crate::window() else {
             return;
         };
         let _ = window.remove_event_listener_with_callback(

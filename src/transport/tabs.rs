@@ -144,7 +144,7 @@ impl Tabs {
     /// Locks: then every tab follows for itself, as if alone. `signal` withdraws a request
     /// still waiting.
     pub async fn follower_lock(&self, signal: Option<&AbortSignal>) -> Option<Held> {
-        let locks = web_sys::window()
+        let locks = crate::window()
             .map(|w| js_sys::Reflect::get(&w.navigator(), &"locks".into()))
             .and_then(Result::ok)
             .filter(|l| !l.is_undefined() && !l.is_null())?

@@ -150,7 +150,7 @@ pub fn file(part: &FilePart) -> Option<Element> {
                                 .and_then(|u| safe_link(&u))
                             {
                                 dom::attr(&link, "href", &url);
-                                let _ = web_sys::window()
+                                let _ = crate::window()
                                     .map(|w| w.open_with_url_and_target(&url, "_blank"));
                             }
                         });
