@@ -23,6 +23,9 @@ export CARGO_PROFILE_RELEASE_PANIC=immediate-abort
 # preview out (--no-default-features) and its post-build hook (scripts/minify.mjs) ships these app
 # files in dist/preview/, where the loader fetches them for `data-preview`. The OpenDialog build
 # keeps its preview in (default features).
-trunk build --release --offline --dist target/preview-dist
-DIALOGE_PREVIEW_DIST="$ROOT/target/preview-dist" trunk build --release --offline --no-default-features
-trunk build --release --offline --features opendialog --dist dist/opendialog
+# DIALOGE_FEATURES names each build's cargo features for scripts/minify.mjs, which keeps only
+# their sections of the stylesheet.
+DIALOGE_FEATURES="preview" trunk build --release --offline --dist target/preview-dist
+DIALOGE_FEATURES="" DIALOGE_PREVIEW_DIST="$ROOT/target/preview-dist" \
+  trunk build --release --offline --no-default-features
+DIALOGE_FEATURES="opendialog preview" trunk build --release --offline --features opendialog --dist dist/opendialog

@@ -75,10 +75,27 @@ for (const [name, opts] of jobs) {
   console.log(`minified ${name}: ${src.length} → ${out.code.length} bytes`);
 }
 
+// Rules only one cargo feature's code uses sit between `/* feature: NAME */` and
+// `/* end feature */` (the OpenDialog build's answer thumbs, the preview's contrast marks).
+// scripts/build.sh names each build's features in DIALOGE_FEATURES (space-separated; empty for
+// the shipped Dialoge build), and a build keeps only its own features' sections; without it
+// (a development build) every section stays.
+function forFeatures(css, features) {
+  const section = /\/\* feature: ([\w-]+) \*\/[\s\S]*?\/\* end feature \*\//g;
+  const opened = (css.match(/\/\* feature: /g) ?? []).length;
+  const closed = (css.match(/\/\* end feature \*\//g) ?? []).length;
+  if (opened !== closed || (css.match(section) ?? []).length !== opened) {
+    throw new Error("minify.mjs: a `/* feature: … */` section of dialoge.css is not closed");
+  }
+  if (features === undefined) return css;
+  const kept = features.split(/\s+/).filter(Boolean);
+  return css.replace(section, (all, name) => (kept.includes(name) ? all : ""));
+}
+
 // The stylesheet: comments out, whitespace collapsed, no space after `:` or around `{};,>`.
 // (A space before `:` is kept: `.a :hover` and `.a:hover` are different selectors.)
 const cssPath = join(dir, "dialoge.css");
-const css = readFileSync(cssPath, "utf8");
+const css = forFeatures(readFileSync(cssPath, "utf8"), process.env.DIALOGE_FEATURES);
 const small = css
   .replace(/\/\*[\s\S]*?\*\//g, "")
   .replace(/\s+/g, " ")

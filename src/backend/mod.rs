@@ -130,7 +130,7 @@ impl Backend {
     /// The backend the options ask for.
     pub fn from_options(options: &Options, store: Rc<Store>) -> Backend {
         #[cfg(feature = "preview")]
-        if options.preview {
+        if options.is_preview() {
             return Backend::Preview(preview::Preview::new(options.api_base.clone()));
         }
         #[cfg(feature = "opendialog")]

@@ -55,11 +55,15 @@ pub struct Options {
     pub position: Position,
     pub language: Option<String>,
     pub storage: StorageKind,
+    /// `data-preview`: a branding preview (read through [`Options::is_preview`]).
+    #[cfg(feature = "preview")]
     pub preview: bool,
     /// The previewed config as JSON (`Dialoge('boot', {preview: true, config})`); an
     /// OpenDialog `configuration` when the backend is OpenDialog.
+    #[cfg(feature = "preview")]
     pub preview_config: Option<String>,
     /// `data-config-url`: where a preview reads its config instead.
+    #[cfg(feature = "preview")]
     pub config_url: Option<String>,
     /// `data-color-scheme="light" | "dark"`: `Some(dark)` fixes the scheme (the studio's light
     /// and dark frames); `None` follows the visitor's system.
@@ -116,6 +120,15 @@ fn flag(obj: &JsValue, key: &str) -> bool {
 }
 
 impl Options {
+    /// Whether this mount is a branding preview (EMBED.md section 5). Never in a build without
+    /// the preview, which refuses to boot as one: the code behind it is left out there.
+    pub fn is_preview(&self) -> bool {
+        #[cfg(feature = "preview")]
+        return self.preview;
+        #[cfg(not(feature = "preview"))]
+        false
+    }
+
     /// Reads options from the loader's object. `page_query` is `location.search`, for `?chat=open`.
     pub fn from_js(obj: &JsValue, page_query: &str) -> Result<Options, BootError> {
         let backend = match string(obj, "backend").as_deref() {
@@ -175,6 +188,7 @@ impl Options {
             Some("none") => StorageKind::None,
             _ => StorageKind::Local,
         };
+        #[cfg(feature = "preview")]
         let preview_config = json_text(&get(obj, "config"));
         Ok(Options {
             chatbot_id,
@@ -186,8 +200,11 @@ impl Options {
             position,
             language: string(obj, "language"),
             storage,
+            #[cfg(feature = "preview")]
             preview,
+            #[cfg(feature = "preview")]
             preview_config,
+            #[cfg(feature = "preview")]
             config_url: string(obj, "configUrl"),
             color_scheme: match string(obj, "colorScheme").as_deref() {
                 Some("dark") => Some(true),
@@ -206,6 +223,7 @@ impl Options {
 }
 
 /// A config given as JSON text or as an object, as JSON text (`None` for anything else).
+#[cfg(feature = "preview")]
 pub fn json_text(value: &JsValue) -> Option<String> {
     match value.as_string() {
         Some(text) => Some(text),

@@ -156,7 +156,7 @@ impl Branding {
         // A preview shows the config it was given, never a shop visitor's cached one (and its
         // store is in memory only).
         #[cfg(feature = "preview")]
-        if let (true, Some(text)) = (env.options.preview, &env.options.preview_config) {
+        if let (true, Some(text)) = (env.options.is_preview(), &env.options.preview_config) {
             self.preview(text);
             return;
         }
@@ -193,7 +193,7 @@ impl Branding {
             return;
         }
         #[cfg(feature = "preview")]
-        if env.options.preview {
+        if env.options.is_preview() {
             // `data-config-url` is the one request a preview makes: the config itself.
             if let (None, Some(url)) = (&env.options.preview_config, &env.options.config_url) {
                 self.fetch.set_value(Fetch::Running);
@@ -353,7 +353,7 @@ impl Branding {
     /// (Re)plans the teasers for `config`: those already shown stay (with the new text), the
     /// rest appear once their delay, counted from page load, has passed.
     fn schedule_popups(&self, config: &Config, store: &Store, life: &Life, options: &Options) {
-        let preview = options.preview;
+        let preview = options.is_preview();
         let timers = life.child();
         if let Some(Some(old)) = self.timers.try_update_value(|t| t.replace(timers.clone())) {
             old.end();

@@ -238,7 +238,7 @@ impl Markers {
     pub fn emit_custom(&self, marker: &CustomMarker) {
         let Some(env) = self.env.get() else { return };
         // An admin's branding preview must not set off the shop's own flows.
-        if env.options.preview {
+        if env.options.is_preview() {
             return;
         }
         let id = if marker.part_id.is_empty() {

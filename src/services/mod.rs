@@ -258,7 +258,7 @@ impl Services {
     /// (the history wrappers go with it).
     fn watch_navigation(&self) {
         let Some(env) = self.env.get() else { return };
-        if env.options.preview {
+        if env.options.is_preview() {
             return;
         }
         let this = *self;
@@ -308,7 +308,7 @@ impl Services {
             self.branding.fetch();
         }
         #[cfg(feature = "preview")]
-        if self.env.get().is_some_and(|e| e.options.preview) {
+        if self.env.get().is_some_and(|e| e.options.is_preview()) {
             self.start_preview();
         }
         if self.ui.starts_open() {
@@ -387,7 +387,7 @@ impl Services {
     /// `data-color-scheme`: `Some(dark)` when the page fixed it.
     /// A branding preview (no visitor, nothing remembered).
     pub fn is_preview(&self) -> bool {
-        self.env.get().is_some_and(|e| e.options.preview)
+        self.env.get().is_some_and(|e| e.options.is_preview())
     }
 
     /// Keeps the launcher's look (`view::look`) and the unread count for the next page.
@@ -548,7 +548,7 @@ impl Services {
         self.livechat.clear();
         self.markers.clear();
         #[cfg(feature = "preview")]
-        if self.env.get().is_some_and(|e| e.options.preview) {
+        if self.env.get().is_some_and(|e| e.options.is_preview()) {
             self.start_preview();
         }
         // A service that opens conversations itself opens the new one at once.
