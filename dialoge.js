@@ -69,7 +69,7 @@
   // CSSOM, which a strict CSP allows (no inline styles). The app (glue, wasm, stylesheet) is
   // fetched when the page is idle after `load`, or at once on intent: a pointer over or focus
   // on the launcher, a click, `data-open`/`?chat=open`, a queued command, a person to resume.
-  var loading = null;
+  var loading = null, from; // the app on its way, and the folder it comes from
   var gen = 0; // only the latest start() mounts, however many boot calls raced
   var root, mount, wrap, lb, frame, unfit, look = {}, wanted = false, idled = false;
   // (The loading frame's height is the panel's, its 56px top border included.)
@@ -88,9 +88,11 @@
     return e;
   }
 
-  // The app's files, by the build's version (a preview's from its own build).
-  function at(file) {
-    return base + ("preview" in opts ? P : "") + file + V;
+  // Where the app's files are: a preview's come from its own build. (Any `preview` option counts
+  // here, `data-preview="false"` too: that build has the whole chat as well, so a preview the app
+  // reads as off still works; it only costs that download.)
+  function dir() {
+    return base + ("preview" in opts ? P : "");
   }
 
   function paint() {
@@ -139,6 +141,9 @@
 
   function fetchApp() {
     if (loading || !root) return;
+    // One folder for every file of this fetch (glue and wasm must be one build's), by version.
+    var at = (file) => from + file + V;
+    from = dir();
     var css = el("link", { rel: "stylesheet", href: at("dialoge.css") });
     var styled = new Promise((r) => (css.onload = css.onerror = r));
     root.append(css);
@@ -189,6 +194,8 @@
       paint();
     }
     var o = opts.open;
+    // A boot that turns a mounted shop widget into a preview (or back) wants the other build.
+    if (from !== dir()) loading = null;
     if (loading) mountWhenReady(my);
     else if (idled || queue.length || look.l || "preview" in opts || o === "" || o === "true" || /[?&]chat=open\b/.test(location.search)) fetchApp();
   }

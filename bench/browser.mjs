@@ -618,9 +618,17 @@ async function memoryOnce(impl, token) {
     const heap = await cdp.send("Runtime.getHeapUsage");
     const wasm = await page.evaluate(async () => {
       if (!document.querySelector("[data-dialoge]")) return 0;
-      const glue = await import(new URL("/widget/dialoge-widget.js", location.href).href);
-      const exports = await glue.default(); // already initialised: hands back the instance's exports
-      return exports.memory.buffer.byteLength;
+      // The very module the loader imported (by its versioned URL: another URL would be another
+      // module, whose init would make a fresh instance), already initialised: its init hands
+      // back the running instance's exports. The memory is found by kind, not by name (the
+      // build renames every export).
+      const url = performance.getEntriesByType("resource").map((e) => e.name)
+        .find((n) => new URL(n).pathname.endsWith("/dialoge-widget.js"));
+      if (!url) return 0;
+      const glue = await import(url);
+      const exports = await glue.default();
+      const memory = Object.values(exports).find((v) => v instanceof WebAssembly.Memory);
+      return memory ? memory.buffer.byteLength : 0;
     });
     const nodes = await page.evaluate(() => {
       const walker = document.createTreeWalker(window.__bench.chatRoot(), NodeFilter.SHOW_ALL);

@@ -189,6 +189,8 @@ test("thumbs on an answer with a template id reach the sandbox, once", async () 
   const w = await openWidget(page);
   await nextAnswer(w, 0);
   const answer = await ask(w, "shipping");
+  // Styled: the OpenDialog build's stylesheet keeps the thumbs' feature section.
+  assert.equal(await answer.getByTestId("thumb-up").evaluate((el) => getComputedStyle(el).borderTopLeftRadius), "999px");
   await answer.getByTestId("thumb-up").click();
   await answer.getByTestId("thumb-up").and(page.locator("[aria-pressed=true]")).waitFor();
   assert.equal(await answer.getByTestId("thumb-down").isDisabled(), true);

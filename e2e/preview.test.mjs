@@ -78,13 +78,17 @@ test("the preview shows every part type and marker, the streamed answer and a re
 test("the preview is its own build in preview/, versioned like the app; the shop's build refuses to be one", async () => {
   const { page } = browser;
   const seen = new Map();
-  const on = async (r) => {
+  const pending = [];
+  const on = (r) => {
     const url = new URL(r.url());
-    if (url.pathname.startsWith("/widget/")) seen.set(url.pathname, { v: url.search, cache: (await r.allHeaders())["cache-control"] });
+    if (url.pathname.startsWith("/widget/")) {
+      pending.push(r.allHeaders().then((h) => seen.set(url.pathname, { v: url.search, cache: h["cache-control"] })));
+    }
   };
   page.on("response", on);
   await openPreview(page);
   page.off("response", on);
+  await Promise.all(pending);
   for (const f of ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
     const h = seen.get(`/widget/preview/${f}`);
     assert.ok(h, `preview/${f} was fetched: ${[...seen.keys()].join(", ")}`);
@@ -104,6 +108,28 @@ test("the preview is its own build in preview/, versioned like the app; the shop
     }
   });
   assert.match(error, /^\[dialoge\] this build has no branding preview: load it through dialoge\.js/);
+});
+
+test("a shop widget booted again as a preview comes back from the preview build, as a preview", async () => {
+  const { page, problems } = browser;
+  const wasm = [];
+  const on = (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith("/dialoge-widget_bg.wasm")) wasm.push(path);
+  };
+  page.on("request", on);
+  await page.goto(sandbox.url + "/");
+  const w = new Widget(page);
+  await page.waitForFunction(() => document.querySelector("[data-dialoge]")?.shadowRoot.querySelector(".dlg-root"));
+  assert.deepEqual(wasm, ["/widget/dialoge-widget_bg.wasm"], "the shop's build first");
+  await page.evaluate(() => window.Dialoge("boot", { preview: true, open: "true" }));
+  await w.panel.waitFor({ state: "visible" });
+  await page.locator("[data-testid=part][data-part-type=products]").first().waitFor({ timeout: 10000 });
+  page.off("request", on);
+  assert.deepEqual(wasm, ["/widget/dialoge-widget_bg.wasm", "/widget/preview/dialoge-widget_bg.wasm"]);
+  // One widget: the shop's was destroyed when the preview mounted.
+  assert.equal(await page.locator("[data-testid=launcher]").count(), 1);
+  assert.deepEqual(problems.filter((p) => !/\[dialoge\]/.test(p)), []);
 });
 
 test("Dialoge('preview', config) re-themes in place: same elements, new colours, no remount", async () => {

@@ -168,6 +168,10 @@ test("a low-contrast pair is listed with its ratio and outlined in the light fra
   const marked = (name) => studio.frame(name)
     .locator('.dlg-bubble[data-dlg-contrast~="assistant-text"]').count().then((n) => n > 0);
   await until(() => marked("light"), true, "light frame outlines the assistant bubbles");
+  // The preview build's stylesheet has the marks' rule (a feature section the shop's build leaves out).
+  const outline = await studio.frame("light").locator('.dlg-bubble[data-dlg-contrast~="assistant-text"]').first()
+    .evaluate((el) => getComputedStyle(el).outlineStyle);
+  assert.equal(outline, "dashed");
   await until(() => marked("phone"), true, "phone frame (light) outlines them");
   assert.equal(await marked("dark"), false, "the dark frame has its own readable colours");
   // New elements are marked too: the replayed answer streams new assistant bubbles.

@@ -25,7 +25,11 @@ export CARGO_PROFILE_RELEASE_PANIC=immediate-abort
 # keeps its preview in (default features).
 # DIALOGE_FEATURES names each build's cargo features for scripts/minify.mjs, which keeps only
 # their sections of the stylesheet.
-DIALOGE_FEATURES="preview" trunk build --release --offline --dist target/preview-dist
+# (DIALOGE_PREVIEW_DIST is set for the Dialoge build alone: one exported in the shell must not
+# reach the other two.)
+DIALOGE_FEATURES="preview" DIALOGE_PREVIEW_DIST="" \
+  trunk build --release --offline --dist target/preview-dist
 DIALOGE_FEATURES="" DIALOGE_PREVIEW_DIST="$ROOT/target/preview-dist" \
   trunk build --release --offline --no-default-features
-DIALOGE_FEATURES="opendialog preview" trunk build --release --offline --features opendialog --dist dist/opendialog
+DIALOGE_FEATURES="opendialog preview" DIALOGE_PREVIEW_DIST="" \
+  trunk build --release --offline --features opendialog --dist dist/opendialog

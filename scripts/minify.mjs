@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Trunk post-build hook (Trunk.toml), release builds only: optimizes the wasm
 // (scripts/optimize.mjs), shortens the wasm's import and export names
-// (scripts/short-imports.mjs), minifies the loader (scripts/minify-loader.mjs) and the
-// wasm-bindgen glue with terser and the stylesheet itself (Trunk's minifier is off: its JS
-// minifier cannot parse the glue's ES module syntax and warned on every build), then writes each
-// file's brotli and gzip twin (`.br`, `.gz`) so a server can send them as they are — the sandbox
-// does, as a CDN would.
+// (scripts/short-imports.mjs), minifies the wasm-bindgen glue with terser and the stylesheet itself
+// (Trunk's minifier is off: its JS minifier cannot parse the glue's ES module syntax and warned
+// on every build), brings in the preview build's files, then the loader with the version of all
+// of them (scripts/minify-loader.mjs), and writes each file's brotli and gzip twin (`.br`,
+// `.gz`) so a server can send them as they are — the sandbox does, as a CDN would.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { brotliCompressSync, gzipSync, constants } from "node:zlib";
@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { shortenExports, shortenImports } from "./short-imports.mjs";
 import { optimize } from "./optimize.mjs";
 import { minifyLoader } from "./minify-loader.mjs";
+import { forFeatures } from "./css-features.mjs";
 
 if (process.env.TRUNK_PROFILE !== "release") process.exit(0);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -29,9 +30,43 @@ const renamed = shortenImports(join(dir, "dialoge-widget_bg.wasm"), join(dir, "d
 console.log(`shortened ${renamed} import names`);
 const exported = shortenExports(join(dir, "dialoge-widget_bg.wasm"), join(dir, "dialoge-widget.js"));
 console.log(`shortened ${exported} export names`);
-// The loader names the app's files with a version (`?v=` + a hash of what they are built from), so a server
-// may cache them for a year (the sandbox does, as a CDN would); the loader itself stays short-
-// lived, and a new build is a new URL. scripts/minify-loader.mjs puts it in and minifies the loader.
+// The glue and the phone script through terser.
+const jobs = [
+  ["dialoge-widget.js", { module: true }],
+  ["dialoge-phone.js", { module: true }],
+];
+for (const [name, opts] of jobs) {
+  const path = join(dir, name);
+  const src = readFileSync(path, "utf8");
+  const out = await minify(src, { compress: { passes: 2 }, mangle: true, ...opts });
+  writeFileSync(path, out.code);
+  console.log(`minified ${name}: ${src.length} → ${out.code.length} bytes`);
+}
+
+// The stylesheet: this build's feature sections (scripts/css-features.mjs), then comments out,
+// whitespace collapsed, no space after `:` or around `{};,>`. (A space before `:` is kept:
+// `.a :hover` and `.a:hover` are different selectors.)
+const cssPath = join(dir, "dialoge.css");
+let css;
+try {
+  css = forFeatures(readFileSync(cssPath, "utf8"), process.env.DIALOGE_FEATURES);
+} catch (e) {
+  console.error(`minify.mjs: ${e.message}`);
+  process.exit(1);
+}
+const small = css
+  .replace(/\/\*[\s\S]*?\*\//g, "")
+  .replace(/\s+/g, " ")
+  .replace(/\s*([{};,>])\s*/g, "$1")
+  .replace(/:\s+/g, ":")
+  .replace(/;}/g, "}")
+  .trim();
+writeFileSync(cssPath, small);
+console.log(`minified dialoge.css: ${css.length} → ${small.length} bytes`);
+
+// The loader names the app's files with a version (`?v=` + a hash of the files as shipped), so a
+// server may cache them for a year (the sandbox does, as a CDN would); the loader itself stays
+// short-lived, and a new build is a new URL. So it is hashed last, from the final bytes.
 const APP = ["dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"];
 const version = createHash("sha256");
 for (const name of APP) version.update(readFileSync(join(dir, name)));
@@ -63,48 +98,6 @@ const V = `?v=${version.digest("hex").slice(0, 12)}`;
   writeFileSync(path, code);
   console.log(`minified dialoge.js: ${src.length} → ${code.length} bytes`);
 }
-const jobs = [
-  ["dialoge-widget.js", { module: true }],
-  ["dialoge-phone.js", { module: true }],
-];
-for (const [name, opts] of jobs) {
-  const path = join(dir, name);
-  const src = readFileSync(path, "utf8");
-  const out = await minify(src, { compress: { passes: 2 }, mangle: true, ...opts });
-  writeFileSync(path, out.code);
-  console.log(`minified ${name}: ${src.length} → ${out.code.length} bytes`);
-}
-
-// Rules only one cargo feature's code uses sit between `/* feature: NAME */` and
-// `/* end feature */` (the OpenDialog build's answer thumbs, the preview's contrast marks).
-// scripts/build.sh names each build's features in DIALOGE_FEATURES (space-separated; empty for
-// the shipped Dialoge build), and a build keeps only its own features' sections; without it
-// (a development build) every section stays.
-function forFeatures(css, features) {
-  const section = /\/\* feature: ([\w-]+) \*\/[\s\S]*?\/\* end feature \*\//g;
-  const opened = (css.match(/\/\* feature: /g) ?? []).length;
-  const closed = (css.match(/\/\* end feature \*\//g) ?? []).length;
-  if (opened !== closed || (css.match(section) ?? []).length !== opened) {
-    throw new Error("minify.mjs: a `/* feature: … */` section of dialoge.css is not closed");
-  }
-  if (features === undefined) return css;
-  const kept = features.split(/\s+/).filter(Boolean);
-  return css.replace(section, (all, name) => (kept.includes(name) ? all : ""));
-}
-
-// The stylesheet: comments out, whitespace collapsed, no space after `:` or around `{};,>`.
-// (A space before `:` is kept: `.a :hover` and `.a:hover` are different selectors.)
-const cssPath = join(dir, "dialoge.css");
-const css = forFeatures(readFileSync(cssPath, "utf8"), process.env.DIALOGE_FEATURES);
-const small = css
-  .replace(/\/\*[\s\S]*?\*\//g, "")
-  .replace(/\s+/g, " ")
-  .replace(/\s*([{};,>])\s*/g, "$1")
-  .replace(/:\s+/g, ":")
-  .replace(/;}/g, "}")
-  .trim();
-writeFileSync(cssPath, small);
-console.log(`minified dialoge.css: ${css.length} → ${small.length} bytes`);
 
 for (const name of ["dialoge.js", "dialoge-widget.js", "dialoge-widget_bg.wasm", "dialoge.css", "dialoge-phone.js"]) {
   const path = join(dir, name);

@@ -165,7 +165,6 @@ impl Backend {
     #[cfg(feature = "preview")]
     pub fn preview(&self) -> Option<&preview::Preview> {
         match self {
-            #[cfg(feature = "preview")]
             Backend::Preview(p) => Some(p),
             _ => None,
         }

@@ -194,8 +194,8 @@ impl Conversation {
         // Through `Value` (not straight into a `Map`): the text parser is then compiled once.
         match parsed {
             Some(dialoge_api::json::Value::Object(map)) => {
-                // The rest copied without `page` rather than `page` removed: a map's removal
-                // (rebalancing its tree) was about 4 KB of wasm used for this alone.
+                // The rest copied without `page` rather than `page` removed: the map's removal
+                // would be code used for this alone.
                 let mut rest = dialoge_api::json::Map::new();
                 for (key, value) in map.iter().filter(|(key, _)| *key != "page") {
                     rest.insert(key.clone(), value.clone());

@@ -1,5 +1,6 @@
-//! `#[derive(FromJson)]`: reads a wire struct from a `serde_json::Value` with the semantics of
-//! serde's `#[derive(Deserialize)]`, and implements `Deserialize` on top of it.
+//! `#[derive(FromJson)]`: reads a wire struct from a parsed JSON value
+//! (`dialoge_api::json::Value`) with the semantics of serde's `#[derive(Deserialize)]`, and
+//! implements `Deserialize` on top of it.
 //! `#[derive(ToJson)]`: writes a wire struct as JSON text exactly as serde's
 //! `#[derive(Serialize)]` and `serde_json::to_string` write it.
 //!

@@ -1,5 +1,5 @@
-//! [`SortedMap`]: the string-keyed maps of form values and files by field key, as a `Vec` of
-//! entries kept sorted by key.
+//! [`SortedMap`]: the string-keyed maps — every JSON object (`json::Map`), form values and files
+//! by field key — as a `Vec` of entries kept sorted by key.
 //!
 //! Why not `BTreeMap<String, _>`: each of its instantiations compiles the whole node machinery
 //! (search, split, merge, steal, iterators, clone, drop) into the widget's wasm, several KB per

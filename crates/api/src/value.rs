@@ -10,7 +10,12 @@
 //! integer/float distinction and its float text).
 //!
 //! Native code (the sandbox, tests) still speaks `serde_json::Value`: the two convert both
-//! ways with `From`, and [`Value`] implements `Serialize` and `Deserialize`.
+//! ways with `From`, and [`Value`] implements `Serialize` and `Deserialize`. Two differences
+//! from serde_json's: indexing a [`Map`] by a missing key gives `null` (as indexing a `Value`
+//! does), where serde_json's `Map` panics; and `Display` writes compact JSON whatever the
+//! formatter's flags (`{:#}` does not pretty-print). An object is kept sorted as it is read,
+//! by insertion: fine for the handful of keys a wire object has, quadratic for a huge object
+//! whose keys arrive in reverse order.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use serde_json::Number;
@@ -248,5 +253,98 @@ impl std::fmt::Display for Value {
     /// Compact JSON text, as serde_json's `Value` prints.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&crate::write::to_json(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::{Map, Value};
+    use serde_json::json;
+
+    /// A value of every kind, objects nested and their keys out of order.
+    fn sample() -> serde_json::Value {
+        json!({
+            "z": [1, -2, 3.5, "x", null, true, false, {"b": 1, "a": [{}]}],
+            "a": {"y": {"k": "v"}, "b": 0, "": "empty key"},
+            "m": "text with \"quotes\" and \n",
+        })
+    }
+
+    #[test]
+    fn converting_both_ways_keeps_every_value() {
+        let ours = Value::from(sample());
+        assert_eq!(serde_json::Value::from(ours.clone()), sample());
+        // Keys in order, as serde_json's map keeps them.
+        let keys: Vec<&String> = ours.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["a", "m", "z"]);
+    }
+
+    #[test]
+    fn it_is_equal_to_serde_jsons_value_exactly_when_that_is_the_same() {
+        let ours = Value::from(sample());
+        assert_eq!(ours, sample());
+        for other in [
+            json!({"z": [], "a": {}, "m": ""}),
+            json!({"a": 1}),
+            json!([1, 2]),
+            json!(null),
+            json!("x"),
+            json!(1.5),
+        ] {
+            assert!(ours != other, "{other}");
+            let converted = Value::from(other.clone());
+            assert!(converted == other, "{other}");
+        }
+        // Objects of the same keys and length differ in a value; arrays in their order.
+        for (a, b) in [
+            (json!({"a": 1, "b": 2}), json!({"a": 1, "b": 3})),
+            (json!([1, 2]), json!([2, 1])),
+            (json!(1), json!(1.0)),
+        ] {
+            let ours = Value::from(a);
+            assert!(ours != b, "{b}");
+        }
+    }
+
+    #[test]
+    fn it_indexes_as_serde_jsons_value_does() {
+        let ours = Value::from(sample());
+        let theirs = sample();
+        assert_eq!(ours["a"]["y"]["k"], theirs["a"]["y"]["k"]);
+        assert_eq!(ours["a"]["y"]["k"], "v");
+        // Missing keys, and indexing into what is not an object, give null.
+        assert_eq!(ours["missing"], theirs["missing"]);
+        assert!(ours["m"]["x"].is_null());
+        assert!(ours["z"]["x"].is_null());
+        let map: &Map = ours.as_object().unwrap();
+        assert!(map["missing"].is_null());
+        assert_eq!(map["m"].as_str(), theirs["m"].as_str());
+    }
+
+    #[test]
+    fn it_prints_as_serde_json_prints() {
+        for value in [
+            sample(),
+            json!(null),
+            json!([]),
+            json!({}),
+            json!(-0.0),
+            json!(1e300),
+        ] {
+            assert_eq!(Value::from(value.clone()).to_string(), value.to_string());
+        }
+    }
+
+    #[test]
+    fn it_serializes_and_deserializes_as_serde_jsons_value() {
+        let ours = Value::from(sample());
+        assert_eq!(
+            serde_json::to_string(&ours).unwrap(),
+            serde_json::to_string(&sample()).unwrap()
+        );
+        let back: Value = serde_json::from_str(&sample().to_string()).unwrap();
+        assert_eq!(back, ours);
     }
 }
