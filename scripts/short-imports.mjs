@@ -55,6 +55,28 @@ function skipDesc(buf, pos) {
   }
 }
 
+/**
+ * `buf` (a wasm module) with the body of its section `id` replaced by what `rewrite(body start,
+ * body end)` returns; every other section as it is.
+ */
+function withSection(buf, id, rewrite) {
+  if (buf.readUInt32LE(0) !== 0x6d736100) throw new Error("not a wasm module");
+  let pos = 8;
+  const parts = [buf.subarray(0, 8)];
+  while (pos < buf.length) {
+    const [size, bodyStart] = readU32(buf, pos + 1);
+    const end = bodyStart + size;
+    if (buf[pos] === id) {
+      const section = rewrite(bodyStart, end);
+      parts.push(Buffer.from([id]), writeU32(section.length), section);
+    } else {
+      parts.push(buf.subarray(pos, end));
+    }
+    pos = end;
+  }
+  return Buffer.concat(parts);
+}
+
 /** The module every renamed import comes from. */
 const SHORT_MODULE = "w";
 
@@ -71,23 +93,12 @@ function shortName(n) {
 
 /** Renames the glue's imports of `wasmPath` and the matching keys in `gluePath`, in place. */
 export function shortenImports(wasmPath, gluePath) {
-  const buf = readFileSync(wasmPath);
   let glue = readFileSync(gluePath, "utf8");
-  if (buf.readUInt32LE(0) !== 0x6d736100) throw new Error(`${wasmPath} is not a wasm module`);
-  let pos = 8;
-  const parts = [buf.subarray(0, 8)];
   const renames = new Map();
   let glueModule = null;
-  while (pos < buf.length) {
-    const id = buf[pos];
-    const [size, bodyStart] = readU32(buf, pos + 1);
-    const end = bodyStart + size;
-    if (id !== 2) {
-      parts.push(buf.subarray(pos, end));
-      pos = end;
-      continue;
-    }
-    let p = bodyStart;
+  const buf = readFileSync(wasmPath);
+  const wasm = withSection(buf, 2, (start, end) => {
+    let p = start;
     let count;
     [count, p] = readU32(buf, p);
     const body = [writeU32(count)];
@@ -111,10 +122,9 @@ export function shortenImports(wasmPath, gluePath) {
       }
       body.push(name(from), name(fresh), buf.subarray(descStart, p));
     }
-    const section = Buffer.concat(body);
-    parts.push(Buffer.from([2]), writeU32(section.length), section);
-    pos = end;
-  }
+    if (p !== end) throw new Error("the import section has more than its entries");
+    return Buffer.concat(body);
+  });
   // Each name is a unique hashed identifier; every mention in the glue is that import.
   for (const [long, short] of renames) {
     const pattern = new RegExp(`\\b${long.replace(/\$/g, "\\$")}\\b`, "g");
@@ -127,7 +137,7 @@ export function shortenImports(wasmPath, gluePath) {
     if (!glue.includes(key)) throw new Error(`module ${key} is not in the glue`);
     glue = glue.split(key).join(JSON.stringify(SHORT_MODULE));
   }
-  writeFileSync(wasmPath, Buffer.concat(parts));
+  writeFileSync(wasmPath, wasm);
   writeFileSync(gluePath, glue);
   return renames.size;
 }
@@ -148,19 +158,9 @@ function skipExportDesc(buf, pos) {
 export function shortenExports(wasmPath, gluePath) {
   const buf = readFileSync(wasmPath);
   let glue = readFileSync(gluePath, "utf8");
-  let pos = 8;
-  const parts = [buf.subarray(0, 8)];
   const renames = new Map();
-  while (pos < buf.length) {
-    const id = buf[pos];
-    const [size, bodyStart] = readU32(buf, pos + 1);
-    const end = bodyStart + size;
-    if (id !== 7) {
-      parts.push(buf.subarray(pos, end));
-      pos = end;
-      continue;
-    }
-    let p = bodyStart;
+  const wasm = withSection(buf, 7, (start, end) => {
+    let p = start;
     let count;
     [count, p] = readU32(buf, p);
     const body = [writeU32(count)];
@@ -175,17 +175,16 @@ export function shortenExports(wasmPath, gluePath) {
       renames.set(field, fresh);
       body.push(name(fresh), buf.subarray(descStart, p));
     }
-    const section = Buffer.concat(body);
-    parts.push(Buffer.from([7]), writeU32(section.length), section);
-    pos = end;
-  }
+    if (p !== end) throw new Error("the export section has more than its entries");
+    return Buffer.concat(body);
+  });
   // Every use in the glue is `wasm.<name>`; nothing is renamed that is not one.
   glue = glue.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (all, long) => {
     const short = renames.get(long);
     if (short === undefined) throw new Error(`the glue uses wasm.${long}, which the wasm does not export`);
     return `wasm.${short}`;
   });
-  writeFileSync(wasmPath, Buffer.concat(parts));
+  writeFileSync(wasmPath, wasm);
   writeFileSync(gluePath, glue);
   return renames.size;
 }
