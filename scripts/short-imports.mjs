@@ -77,6 +77,28 @@ function withSection(buf, id, rewrite) {
   return Buffer.concat(parts);
 }
 
+/** The name (a length-prefixed UTF-8 string) at `pos`, and the position after it. */
+function readName(buf, pos) {
+  const [len, start] = readU32(buf, pos);
+  return [buf.subarray(start, start + len).toString("utf8"), start + len];
+}
+
+/**
+ * A vector section's body (a count, then its entries) from `start` to `end`, rebuilt: `entry(pos)`
+ * reads the entry at `pos` and returns its new bytes and the position after it.
+ */
+function mapEntries(buf, start, end, what, entry) {
+  let [count, p] = readU32(buf, start);
+  const body = [writeU32(count)];
+  for (let i = 0; i < count; i++) {
+    let bytes;
+    [bytes, p] = entry(p);
+    body.push(bytes);
+  }
+  if (p !== end) throw new Error(`the ${what} section has more than its entries`);
+  return Buffer.concat(body);
+}
+
 /** The module every renamed import comes from. */
 const SHORT_MODULE = "w";
 
@@ -97,19 +119,11 @@ export function shortenImports(wasmPath, gluePath) {
   const renames = new Map();
   let glueModule = null;
   const buf = readFileSync(wasmPath);
-  const wasm = withSection(buf, 2, (start, end) => {
-    let p = start;
-    let count;
-    [count, p] = readU32(buf, p);
-    const body = [writeU32(count)];
-    for (let i = 0; i < count; i++) {
-      let len;
-      [len, p] = readU32(buf, p);
-      const module = buf.subarray(p, p + len).toString("utf8");
-      p += len;
-      [len, p] = readU32(buf, p);
-      const field = buf.subarray(p, p + len).toString("utf8");
-      p += len;
+  const wasm = withSection(buf, 2, (start, end) =>
+    mapEntries(buf, start, end, "import", (p) => {
+      let module, field;
+      [module, p] = readName(buf, p);
+      [field, p] = readName(buf, p);
       const descStart = p;
       p = skipDesc(buf, p);
       let fresh = field;
@@ -120,11 +134,9 @@ export function shortenImports(wasmPath, gluePath) {
         from = SHORT_MODULE;
         glueModule = module;
       }
-      body.push(name(from), name(fresh), buf.subarray(descStart, p));
-    }
-    if (p !== end) throw new Error("the import section has more than its entries");
-    return Buffer.concat(body);
-  });
+      return [Buffer.concat([name(from), name(fresh), buf.subarray(descStart, p)]), p];
+    }),
+  );
   // Each name is a unique hashed identifier; every mention in the glue is that import.
   for (const [long, short] of renames) {
     const pattern = new RegExp(`\\b${long.replace(/\$/g, "\\$")}\\b`, "g");
@@ -159,25 +171,17 @@ export function shortenExports(wasmPath, gluePath) {
   const buf = readFileSync(wasmPath);
   let glue = readFileSync(gluePath, "utf8");
   const renames = new Map();
-  const wasm = withSection(buf, 7, (start, end) => {
-    let p = start;
-    let count;
-    [count, p] = readU32(buf, p);
-    const body = [writeU32(count)];
-    for (let i = 0; i < count; i++) {
-      let len;
-      [len, p] = readU32(buf, p);
-      const field = buf.subarray(p, p + len).toString("utf8");
-      p += len;
+  const wasm = withSection(buf, 7, (start, end) =>
+    mapEntries(buf, start, end, "export", (p) => {
+      let field;
+      [field, p] = readName(buf, p);
       const descStart = p;
       p = skipExportDesc(buf, p);
       const fresh = shortName(renames.size);
       renames.set(field, fresh);
-      body.push(name(fresh), buf.subarray(descStart, p));
-    }
-    if (p !== end) throw new Error("the export section has more than its entries");
-    return Buffer.concat(body);
-  });
+      return [Buffer.concat([name(fresh), buf.subarray(descStart, p)]), p];
+    }),
+  );
   // Every use in the glue is `wasm.<name>`; nothing is renamed that is not one.
   glue = glue.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (all, long) => {
     const short = renames.get(long);
