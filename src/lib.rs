@@ -18,9 +18,9 @@ pub mod view;
 
 pub use boot::{mount, options::Options, Widget};
 
-/// The page's window. `Some` always: the widget runs on a page, never in a worker, so the
-/// global object is a `Window` and is not checked for one (web-sys's `window()` asks with an
-/// `instanceof` and leaves every caller a `None` path the widget never takes).
-pub fn window() -> Option<web_sys::Window> {
-    Some(wasm_bindgen::JsCast::unchecked_into(js_sys::global()))
+/// The page's window. The widget runs on a page, never in a worker, so the global object is a
+/// `Window` and is not checked for one (web-sys's `window()` asks with an `instanceof` and
+/// leaves every caller a `None` path the widget never takes).
+pub fn window() -> web_sys::Window {
+    wasm_bindgen::JsCast::unchecked_into(js_sys::global())
 }

@@ -240,13 +240,12 @@ impl Sleep {
     fn new(ms: u32) -> Sleep {
         let mut handle = None;
         let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-            handle = crate::window().and_then(|w| {
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            handle = crate::window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
                     &resolve,
                     ms.min(i32::MAX as u32) as i32,
                 )
-                .ok()
-            });
+                .ok();
             if handle.is_none() {
                 // No timer to be had (no window): resolve at once rather than hang.
                 let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
@@ -275,8 +274,8 @@ impl Future for Sleep {
 
 impl Drop for Sleep {
     fn drop(&mut self) {
-        if let (Some(handle), Some(w)) = (self.handle, crate::window()) {
-            w.clear_timeout_with_handle(handle);
+        if let Some(handle) = self.handle {
+            crate::window().clear_timeout_with_handle(handle);
         }
     }
 }

@@ -32,7 +32,8 @@ impl App {
 #[wasm_bindgen]
 pub fn mount(root: web_sys::HtmlElement, options: JsValue) -> Result<App, JsValue> {
     let query = dialoge_widget::window()
-        .and_then(|w| w.location().search().ok())
+        .location()
+        .search()
         .unwrap_or_default();
     let options = dialoge_widget::Options::from_js(&options, &query)
         .map_err(|e| JsValue::from_str(&format!("[dialoge] {e}")))?;

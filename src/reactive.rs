@@ -712,7 +712,5 @@ impl<T: Clone + 'static> StoredValue<T> {
 pub fn request_animation_frame(f: impl FnOnce() + 'static) {
     let f: Box<dyn FnOnce()> = Box::new(f);
     let closure = wasm_bindgen::closure::Closure::once_into_js(f);
-    if let Some(w) = crate::window() {
-        let _ = w.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&closure));
-    }
+    let _ = crate::window().request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&closure));
 }

@@ -173,7 +173,7 @@ impl OpenDialog {
     }
 
     fn sender(&self) -> Sender {
-        let navigator = crate::window().map(|w| w.navigator());
+        let navigator = crate::window().navigator();
         let timezone =
             js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
                 .resolved_options();
@@ -184,7 +184,7 @@ impl OpenDialog {
         Sender {
             user_id: self.user_id.clone(),
             scenario_id: self.scenario_id.clone(),
-            browser_language: navigator.and_then(|n| n.language()).unwrap_or_default(),
+            browser_language: navigator.language().unwrap_or_default(),
             timezone,
         }
     }
@@ -351,9 +351,7 @@ impl OpenDialog {
                 MessageRequest::trigger(&self.sender(), &id, &callback, None)
             }
             (_, _, Some(intent)) => {
-                let page = crate::window()
-                    .and_then(|w| w.location().href().ok())
-                    .unwrap_or_default();
+                let page = crate::window().location().href().unwrap_or_default();
                 MessageRequest::chat_open(&self.sender(), &id, &intent, &page)
             }
             (_, _, None) => return Ok(()),
@@ -977,7 +975,7 @@ pub fn preview_config(text: &str) -> std::result::Result<Config, String> {
 
 /// A cookie of the page (`document.cookie`), decoded: Laravel's CSRF cookie is URL-encoded.
 fn read_cookie(name: &str) -> Option<String> {
-    let document = crate::window()?.document()?;
+    let document = crate::window().document()?;
     let html: web_sys::HtmlDocument = document.dyn_into().ok()?;
     let cookies = html.cookie().ok()?;
     cookies.split(';').find_map(|pair| {

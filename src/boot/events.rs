@@ -136,9 +136,7 @@ impl HostEvent<'_> {
 
     /// Dispatches `dialoge:<name>` on `window`.
     pub fn emit(&self) {
-        let Some(window) = crate::window() else {
-            return;
-        };
+        let window = crate::window();
         let init = CustomEventInit::new();
         init.set_detail(&self.detail());
         let name = format!("dialoge:{}", self.name());

@@ -81,9 +81,7 @@ pub fn popups_for<'a>(
 
 /// The page's URL, for `url_pattern`s.
 pub fn page_url() -> String {
-    crate::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default()
+    crate::window().location().href().unwrap_or_default()
 }
 
 fn dismissed(store: &Store) -> Vec<String> {
@@ -340,7 +338,7 @@ impl Branding {
     /// Applies a config: language, teasers, and (through the view) the theme.
     pub fn apply(&self, config: Config) {
         let Some(env) = self.env.get() else { return };
-        let browser = crate::window().and_then(|w| w.navigator().language());
+        let browser = crate::window().navigator().language();
         self.ui.set_lang(Lang::choose(
             env.options.language.as_deref(),
             config.language.as_deref(),
@@ -365,7 +363,7 @@ impl Branding {
         // arrived shows as soon as it does, not its whole delay later.
         let elapsed = match options.started_at {
             Some(started) => crate::window()
-                .and_then(|w| w.performance())
+                .performance()
                 .map_or(0.0, |p| p.now() - started),
             None => js_sys::Date::now() - self.mounted_at,
         };

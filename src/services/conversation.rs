@@ -800,10 +800,10 @@ impl Conversation {
         });
     }
 
-    /// The preview's scripted tail, after the sample history: a streamed answer, then a visitor message that failed to send (with its
-    /// retry, answered locally). Played again from the start by `Dialoge('preview')`: what the
-    /// last play showed is taken away first (a failed message the visitor has since retried
-    /// stays, with its answer).
+    /// The preview's scripted tail, after the sample history: a streamed answer, then a visitor
+    /// message that failed to send (with its retry, answered locally). Played again from the
+    /// start by `Dialoge('preview')`: what the last play showed is taken away first (a failed
+    /// message the visitor has since retried stays, with its answer).
     #[cfg(feature = "preview")]
     pub(super) fn play_sample(&self) {
         let Some(env) = self.env.get() else { return };
@@ -978,7 +978,7 @@ fn describe(e: &BackendError, lang: Lang) -> (String, bool) {
 fn page_context((page, extra): &(Option<String>, dialoge_api::json::Map)) -> Option<Context> {
     let page = page
         .clone()
-        .or_else(|| crate::window().and_then(|w| w.location().href().ok()));
+        .or_else(|| crate::window().location().href().ok());
     Some(Context {
         page,
         extra: extra.clone(),
@@ -990,9 +990,8 @@ fn page_context((page, extra): &(Option<String>, dialoge_api::json::Map)) -> Opt
 pub fn new_idempotency_key() -> String {
     let mut b = [0u8; 16];
     let filled = crate::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.get_random_values_with_u8_array(&mut b).is_ok())
-        .unwrap_or(false);
+        .crypto()
+        .is_ok_and(|c| c.get_random_values_with_u8_array(&mut b).is_ok());
     if !filled {
         for x in b.iter_mut() {
             *x = (js_sys::Math::random() * 256.0) as u8;

@@ -72,9 +72,7 @@ pub struct Livechat {
 }
 
 fn page_visible() -> bool {
-    crate::window()
-        .and_then(|w| w.document())
-        .is_none_or(|d| !d.hidden())
+    crate::window().document().is_none_or(|d| !d.hidden())
 }
 
 impl Livechat {
@@ -124,11 +122,11 @@ impl Livechat {
 
     fn client_context(&self) -> ClientContext {
         let window = crate::window();
-        let navigator = window.as_ref().map(|w| w.navigator());
+        let navigator = window.navigator();
         ClientContext {
-            browser: navigator.as_ref().and_then(|n| n.user_agent().ok()),
-            browser_language: navigator.as_ref().and_then(|n| n.language()),
-            current_page_url: window.as_ref().and_then(|w| w.location().href().ok()),
+            browser: navigator.user_agent().ok(),
+            browser_language: navigator.language(),
+            current_page_url: window.location().href().ok(),
             language: Some(self.ui.lang_tag().to_owned()),
             ..Default::default()
         }

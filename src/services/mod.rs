@@ -667,9 +667,7 @@ fn download(file: &crate::backend::Download) -> Result<(), wasm_bindgen::JsValue
     options.set_type(file.mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = crate::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
+    let document = crate::window().document().ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a")?.unchecked_into();
     a.set_href(&url);
     a.set_download(filename);

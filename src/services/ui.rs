@@ -28,7 +28,7 @@ pub struct Ui {
 impl Ui {
     /// `unread`: the count an earlier page of this visit left (shown until the panel opens).
     pub fn new(options: &Options, title_alerts: bool, unread: u32) -> Ui {
-        let browser = crate::window().and_then(|w| w.navigator().language());
+        let browser = crate::window().navigator().language();
         Ui {
             // Opened at boot by `Services::start`, so it runs the same path as a click.
             open: RwSignal::new(false),

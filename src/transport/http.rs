@@ -71,7 +71,7 @@ pub async fn fetch(req: HttpRequest<'_>) -> Result<Response, ApiError> {
     if let Some(signal) = req.signal {
         init.set_signal(Some(signal));
     }
-    let window = crate::window().ok_or_else(|| ApiError::Network("no window".into()))?;
+    let window = crate::window();
     JsFuture::from(window.fetch_with_str_and_init(req.url, &init))
         .await
         .map_err(js_error)?

@@ -23,15 +23,13 @@ pub struct NavWatch {
 }
 
 fn href() -> String {
-    crate::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default()
+    crate::window().location().href().unwrap_or_default()
 }
 
 /// Calls `changed` with the new URL whenever `location.href` changes by a history call or
 /// `popstate`.
 pub fn watch(changed: impl Fn(String) + 'static) -> Option<NavWatch> {
-    let window = crate::window()?;
+    let window = crate::window();
     let history = window.history().ok()?;
     let alive = Rc::new(Cell::new(true));
     let last = Rc::new(RefCell::new(href()));
@@ -82,9 +80,7 @@ pub fn watch(changed: impl Fn(String) + 'static) -> Option<NavWatch> {
 impl Drop for NavWatch {
     fn drop(&mut self) {
         self.alive.set(false);
-        let Some(window) = crate::window() else {
-            return;
-        };
+        let window = crate::window();
         let _ = window.remove_event_listener_with_callback(
             "popstate",
             self.popstate.as_ref().unchecked_ref(),

@@ -25,7 +25,7 @@ impl Store {
     }
 
     fn backend(&self) -> Option<web_sys::Storage> {
-        let window = crate::window()?;
+        let window = crate::window();
         match self.kind {
             StorageKind::Local => window.local_storage().ok().flatten(),
             StorageKind::Session => window.session_storage().ok().flatten(),

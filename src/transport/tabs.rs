@@ -144,9 +144,8 @@ impl Tabs {
     /// Locks: then every tab follows for itself, as if alone. `signal` withdraws a request
     /// still waiting.
     pub async fn follower_lock(&self, signal: Option<&AbortSignal>) -> Option<Held> {
-        let locks = crate::window()
-            .map(|w| js_sys::Reflect::get(&w.navigator(), &"locks".into()))
-            .and_then(Result::ok)
+        let locks = js_sys::Reflect::get(&crate::window().navigator(), &"locks".into())
+            .ok()
             .filter(|l| !l.is_undefined() && !l.is_null())?
             .unchecked_into::<LockManager>();
         // The lock is held while the callback's promise is pending; its `resolve` is handed out

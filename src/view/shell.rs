@@ -417,7 +417,7 @@ fn title_alerts(svc: Services) {
     let restore = move || {
         if let (Some((base, ours)), Some(doc)) = (
             shown.try_update_value(Option::take).flatten(),
-            crate::window().and_then(|w| w.document()),
+            crate::window().document(),
         ) {
             if doc.title() == ours {
                 doc.set_title(&base);
@@ -427,7 +427,7 @@ fn title_alerts(svc: Services) {
     effect(Box::new(move || {
         let n = svc.ui.unread().get();
         let on = svc.ui.title_alerts().get();
-        let Some(doc) = crate::window().and_then(|w| w.document()) else {
+        let Some(doc) = crate::window().document() else {
             return;
         };
         if n > 0 && on {
@@ -450,7 +450,8 @@ const FULL_SCREEN_MAX_WIDTH: f64 = 480.0;
 /// Keeps Tab and Shift+Tab cycling inside the panel while it covers the screen.
 fn trap_focus(panel: &Element, e: &web_sys::KeyboardEvent) {
     let narrow = crate::window()
-        .and_then(|w| w.inner_width().ok())
+        .inner_width()
+        .ok()
         .and_then(|w| w.as_f64())
         .is_some_and(|w| w <= FULL_SCREEN_MAX_WIDTH);
     if !narrow {

@@ -293,7 +293,7 @@ pub fn apply(el: &HtmlElement, vars: &[(&'static str, String)]) {
 
 /// Is the visitor's system in dark mode right now?
 fn dark_query() -> Option<MediaQueryList> {
-    crate::window()?
+    crate::window()
         .match_media("(prefers-color-scheme: dark)")
         .ok()
         .flatten()
@@ -318,7 +318,7 @@ pub fn web_font(config: &Config, dark: bool) -> Option<(String, String)> {
 /// root finds it by family. Strict CSP: the page's `font-src` must allow the font's origin.
 /// A font that fails to load is logged; text keeps the fallback families.
 fn load_web_font(svc: Services, family: &str, url: &str) {
-    let Some(document) = crate::window().and_then(|w| w.document()) else {
+    let Some(document) = crate::window().document() else {
         return;
     };
     // The first family name, unquoted: the name the font is registered under.

@@ -321,7 +321,7 @@ fn jwt_exp(jwt: &str) -> Option<f64> {
     while !b64.len().is_multiple_of(4) {
         b64.push('=');
     }
-    let json = crate::window()?.atob(&b64).ok()?;
+    let json = crate::window().atob(&b64).ok()?;
     let claims = dialoge_api::json::parse(&json).ok()?;
     claims.get("exp")?.as_f64()
 }

@@ -150,8 +150,7 @@ pub fn file(part: &FilePart) -> Option<Element> {
                                 .and_then(|u| safe_link(&u))
                             {
                                 dom::attr(&link, "href", &url);
-                                let _ = crate::window()
-                                    .map(|w| w.open_with_url_and_target(&url, "_blank"));
+                                let _ = crate::window().open_with_url_and_target(&url, "_blank");
                             }
                         });
                     }),
